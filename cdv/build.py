@@ -1,0 +1,59 @@
+"""Build the site: validate first, build into a fresh folder, then swap it in.
+
+A failed validation or build never leaves a half-written site: the previous site/ stays as it was.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from .corpus import load_corpus
+from .errors import CdvError
+
+
+class BuildFailed(CdvError):
+    """MkDocs refused to build (a warning in strict mode, a macro error, a broken link)."""
+
+
+def _mkdocs_config(root: Path, site_dir: Path):
+    from mkdocs.config import load_config
+
+    return load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+
+
+def build_site(root: Path, site_dir: Path | None = None) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    root = Path(root).resolve()
+    load_corpus(root)  # raises InvalidSources before anything is written
+    target = (site_dir or root / "site").resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        try:
+            build(_mkdocs_config(root, staging))
+        except (MkDocsException, SystemExit) as exc:
+            raise BuildFailed(f"la construction du site a échoué : {exc}") from None
+        previous = target.with_name(f".{target.name}-previous")
+        if target.exists():
+            if previous.exists():
+                shutil.rmtree(previous)
+            target.rename(previous)
+        staging.rename(target)
+        if previous.exists():
+            shutil.rmtree(previous)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return target
+
+
+def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
+    """Preview with live reload; mkdocs.yml's `watch` makes YAML edits rebuild the pages."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    root = Path(root).resolve()
+    load_corpus(root)
+    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)

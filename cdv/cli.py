@@ -1,0 +1,112 @@
+"""The `cdv` command: a thin layer over the library. Exit 0 = ok, 1 = invalid sources, 2 = usage error."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import CdvError, InvalidSources, UsageError
+from .sources import find_project_root
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse exits 2 on usage errors; keep the message French-first.
+        self.print_usage(sys.stderr)
+        self.exit(2, f"cdv : erreur d'utilisation : {message}\n")
+
+
+def _root_and_filter(path_arg: str | None) -> tuple[Path, set[str] | None]:
+    path = Path(path_arg or ".")
+    if not path.exists():
+        raise UsageError(f"chemin introuvable : {path}")
+    root = find_project_root(path if path.is_dir() else path.parent)
+    if not (root / "contract" / "contract.yml").is_file():
+        raise UsageError(f"aucun projet trouvé (contract/contract.yml) dans {path.resolve()} ni au-dessus.")
+    if path.is_file():
+        return root, {path.resolve().relative_to(root).as_posix()}
+    return root, None
+
+
+def cmd_validate(args) -> int:
+    from .validate import validate_project
+
+    root, only = _root_and_filter(args.path)
+    files, errors = validate_project(root)
+    if only is not None:
+        errors = [e for e in errors if e.file in only]
+    if args.format == "json":
+        print(json.dumps({"valid": not errors, "files": len(files), "errors": [e.as_dict() for e in errors]},
+                         ensure_ascii=False, indent=2))
+    elif args.format == "github":
+        for e in errors:
+            print(e.format_github())
+    if args.format != "json":
+        out = sys.stderr if args.format == "github" else sys.stdout
+        if args.format == "text":
+            for e in errors:
+                print(e.format_text(), file=out)
+        n = len(errors)
+        if n:
+            print(f"{n} erreur{'s' if n > 1 else ''} dans {len({e.file for e in errors})} fichier(s) ; "
+                  f"{len(files)} fichier(s) lu(s).", file=out)
+        else:
+            print(f"Sources valides : {len(files)} fichier(s) lu(s), aucune erreur.", file=out)
+    return 1 if errors else 0
+
+
+def cmd_build(args) -> int:
+    from .build import build_site
+
+    root, _ = _root_and_filter(args.path)
+    site_dir = build_site(root, Path(args.site_dir) if args.site_dir else None)
+    print(f"Site construit dans {site_dir}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .build import serve
+
+    root, _ = _root_and_filter(args.path)
+    serve(root, args.dev_addr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(prog="cdv", description="Le contrat de ville comme code : valider, construire, publier.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("validate", help="valider les sources YAML (toutes les erreurs à la fois)")
+    p.add_argument("path", nargs="?", help="dossier du projet ou fichier à valider (défaut : dossier courant)")
+    p.add_argument("--format", choices=["text", "github", "json"], default="text",
+                   help="text (lisible), github (annotations GitHub Actions) ou json")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="valider puis construire le site dans site/")
+    p.add_argument("path", nargs="?")
+    p.add_argument("--site-dir", help="dossier de sortie (défaut : site/ du projet)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
+    p.add_argument("path", nargs="?")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.set_defaults(func=cmd_serve)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InvalidSources as exc:
+        for e in exc.errors:
+            print(e.format_text(), file=sys.stderr)
+        print(f"{len(exc.errors)} erreur(s) : rien n'a été construit, le site existant est inchangé.", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"cdv : {exc}", file=sys.stderr)
+        return 2
+    except CdvError as exc:
+        print(f"cdv : {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

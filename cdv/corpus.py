@@ -1,0 +1,175 @@
+"""The validated contract as one object, with the lookups and derived values the outputs need.
+
+Derived values (counts, totals, reverse links) are computed here, never stored in the sources.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InvalidSources
+from .text import sort_key
+from .validate import validate_project
+
+KIND_TITLES = {"qpv": "Quartiers prioritaires", "fragile": "Quartiers fragiles"}
+KIND_SINGULAR = {"qpv": "Quartier prioritaire", "fragile": "Quartier fragile"}
+
+
+@dataclass
+class Corpus:
+    root: Path
+    contract: dict
+    articles: list[dict]
+    objectives: dict
+    signatory_groups: list[dict]
+    signatories: list[dict]
+    commitments: list[dict]
+    devices: list[dict]
+    social_centres: dict
+    neighbourhoods: list[dict]
+    source_of: dict[int, str] = field(default_factory=dict)  # id(document) -> repo-relative YAML path
+    single_sources: dict[str, str] = field(default_factory=dict)  # kind of single file -> its path
+
+    # --- lookups -------------------------------------------------------------------------------
+    def source(self, document: dict) -> str:
+        return self.source_of[id(document)]
+
+    def neighbourhoods_of_kind(self, kind: str) -> list[dict]:
+        return [n for n in self.neighbourhoods if n["kind"] == kind]
+
+    def neighbourhood(self, ident: str) -> dict:
+        return next(n for n in self.neighbourhoods if n["id"] == ident)
+
+    def device(self, ident: str) -> dict:
+        return next(d for d in self.devices if d["id"] == ident)
+
+    def commitment(self, ident: str) -> dict:
+        return next(c for c in self.commitments if c["id"] == ident)
+
+    def article(self, ident: str) -> dict:
+        return next(a for a in self.articles if a["id"] == ident)
+
+    def part(self, ident: str) -> dict:
+        return next(p for p in self.contract["parts"] if p["id"] == ident)
+
+    def objective(self, ident: str) -> tuple[dict, dict]:
+        """(axis, objective) of a common-base objective id."""
+        for axis in self.objectives["axes"]:
+            for objective in axis["objectives"]:
+                if objective["id"] == ident:
+                    return axis, objective
+        raise KeyError(ident)
+
+    def signatories_in_signature_order(self) -> list[dict]:
+        return sorted(self.signatories, key=lambda s: s["signature"]["position"])
+
+    def signatories_of(self, commitment_id: str) -> list[dict]:
+        return [s for s in self.signatories if s.get("commitment") == commitment_id]
+
+    def group_title(self, ident: str) -> str:
+        return next(g["title"] for g in self.signatory_groups if g["id"] == ident)
+
+    def centres_of(self, neighbourhood_id: str) -> list[dict]:
+        return [c for c in self.social_centres.get("centres", []) if neighbourhood_id in c["neighbourhoods"]]
+
+    def priorities_using_device(self, device_id: str) -> list[tuple[dict, dict]]:
+        return [(n, p) for n in self.neighbourhoods for p in priorities(n) if device_id in p.get("devices", [])]
+
+    def priorities_serving(self, objective_id: str) -> list[tuple[dict, dict]]:
+        return [(n, p) for n in self.neighbourhoods for p in priorities(n) if objective_id in p.get("objectives", [])]
+
+    def block(self, article_id: str, block_id: str) -> dict:
+        from .validate import _walk_blocks
+
+        return next(b for b in _walk_blocks(self.article(article_id)) if b.get("id") == block_id)
+
+    def block_section(self, article_id: str, block_id: str) -> str:
+        """Number of the (sub-)article that holds a block, e.g. '9.2'."""
+        from .validate import _walk_blocks
+
+        article = self.article(article_id)
+        for section in article.get("sections", []):
+            if any(b.get("id") == block_id for b in _walk_blocks(section)):
+                return section["number"]
+        return str(article["number"])
+
+    # --- derived values ------------------------------------------------------------------------
+    def common_priority_count(self) -> int:
+        return sum(len(o["priorities"]) for a in self.objectives["axes"] for o in a["objectives"])
+
+
+def priorities(neighbourhood: dict) -> list[dict]:
+    project = neighbourhood.get("project") or {}
+    return [p for theme in project.get("themes", []) for p in theme["priorities"]]
+
+
+def priority_count(neighbourhood: dict) -> int:
+    return len(priorities(neighbourhood))
+
+
+def indicator(neighbourhood: dict, ident: str) -> dict | None:
+    for ind in (neighbourhood.get("portrait") or {}).get("indicators", []):
+        if ind["id"] == ident:
+            return ind
+    return None
+
+
+def latest(ind: dict) -> dict:
+    """The most recent observation: observations are kept oldest first."""
+    return ind["observations"][-1]
+
+
+def population(neighbourhood: dict) -> dict | None:
+    ind = indicator(neighbourhood, "population")
+    return latest(ind) if ind else None
+
+
+def load_corpus(root: Path) -> Corpus:
+    """Validate the project and return it as a Corpus; raises InvalidSources with every error."""
+    root = Path(root)
+    files, errors = validate_project(root)
+    if errors:
+        raise InvalidSources(errors)
+    by_kind: dict[str, list] = {}
+    for f in files:
+        by_kind.setdefault(f.kind, []).append(f)
+    one = lambda kind: by_kind[kind][0].data if kind in by_kind else {}  # noqa: E731
+    signatories = one("signatories")
+    corpus = Corpus(
+        root=root,
+        contract=one("contract"),
+        articles=sorted((f.data for f in by_kind.get("article", [])), key=lambda a: a["number"]),
+        objectives=one("objectives"),
+        signatory_groups=signatories.get("groups", []),
+        signatories=signatories.get("signatories", []),
+        commitments=sorted((f.data for f in by_kind.get("commitment", [])), key=lambda c: c["position"]),
+        devices=sorted((f.data for f in by_kind.get("device", [])), key=lambda d: sort_key(d.get("acronym") or d["name"])),
+        social_centres=one("social-centres"),
+        neighbourhoods=sorted((f.data for f in by_kind.get("neighbourhood", [])),
+                              key=lambda n: (list(KIND_TITLES).index(n["kind"]), sort_key(n["name"]))),
+    )
+    corpus.source_of = {id(f.data): f.rel for f in files}
+    corpus.single_sources = {f.kind: f.rel for f in files if f.kind in ("contract", "objectives", "signatories", "social-centres")}
+    return corpus
+
+
+_CACHE: dict[Path, tuple[tuple, Corpus]] = {}
+
+
+def _fingerprint(root: Path) -> tuple:
+    from .sources import discover
+
+    paths = discover(root) + [p.relative_to(root).as_posix() for p in sorted((root / "schemas").glob("*.json"))]
+    return tuple((p, (root / p).stat().st_mtime_ns, (root / p).stat().st_size) for p in paths)
+
+
+def load_corpus_cached(root: Path) -> Corpus:
+    """load_corpus, reused while no source file changed (MkDocs and mkdocs-macros both need it)."""
+    root = Path(root).resolve()
+    key = _fingerprint(root)
+    cached = _CACHE.get(root)
+    if cached and cached[0] == key:
+        return cached[1]
+    corpus = load_corpus(root)
+    _CACHE[root] = (key, corpus)
+    return corpus

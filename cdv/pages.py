@@ -1,0 +1,141 @@
+"""Generate the site's pages (markdown) from the corpus: one page per article, neighbourhood,
+commitment and device, plus index pages. Pure functions: MkDocs only receives the results."""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, population, priorities, priority_count
+from .render import BlockRenderer
+from .text import fr_date, fr_number, fr_value, md, plain_text, plural
+
+PATHS = {
+    "contract": "contrat/index.md",
+    "foreword": "contrat/avant-propos.md",
+    "article": "contrat/{id}.md",
+    "neighbourhoods": "quartiers/index.md",
+    "neighbourhood": "quartiers/{id}.md",
+    "common-base": "socle-commun.md",
+    "signatories": "signataires/index.md",
+    "commitment": "signataires/{id}.md",
+    "devices": "dispositifs/index.md",
+    "device": "dispositifs/{id}.md",
+}
+STATUS_LABELS = {"signed": "signé", "draft": "projet"}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # inside docs/, e.g. "quartiers/planoise.md"
+    title: str
+    markdown: str
+    source: str | None  # repo-relative YAML file the page is generated from (its "edit" link), if one
+
+
+def page_path(kind: str, ident: str = "") -> str:
+    return PATHS[kind].format(id=ident)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("cdv", "templates"),
+        undefined=StrictUndefined,
+        finalize=md,  # every value printed by a template is escaped unless already Markup
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(fr_number=fr_number, fr_date=fr_date, plain=plain_text, fr_value=fr_value)
+    env.globals.update(plural=plural, KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,
+                       population=population, priority_count=priority_count, priorities=priorities)
+    return env
+
+
+class _PageBuilder:
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+
+    def render(self, template: str, path: str, title: str, source: str | None, **context) -> Page:
+        def link(kind: str, ident: str = "") -> str:
+            target = page_path(kind, ident) if kind != "page" else page_path(ident)
+            return posixpath.relpath(target, posixpath.dirname(path) or ".")
+
+        def blocks(items, level: int = 3, indicators=None) -> Markup:
+            return BlockRenderer(self.corpus, indicators, level, link).render(items or [])
+
+        text = _environment().get_template(template).render(
+            c=self.corpus, contract=self.corpus.contract, link=link, blocks=blocks, title=title, **context)
+        # Generated pages are never rendered by mkdocs-macros: their text is data, not template.
+        front = f"---\nrender_macros: false\ntitle: \"{plain_text(title).replace(chr(34), '')}\"\n---\n\n"
+        return Page(path, plain_text(title), front + text, source)
+
+    def all(self) -> list[Page]:
+        c = self.corpus
+        contract_src = c.source(c.contract)
+        pages = [
+            self.render("contract.md.j2", page_path("contract"), "Le contrat", contract_src),
+            self.render("foreword.md.j2", page_path("foreword"), c.contract["foreword"]["title"], contract_src),
+        ]
+        for article in c.articles:
+            title = f"Article {article['number']} – {article['title']}"
+            pages.append(self.render("article.md.j2", page_path("article", article["id"]), title, c.source(article),
+                                     article=article))
+        pages.append(self.render("neighbourhoods.md.j2", page_path("neighbourhoods"), "Les quartiers", None))
+        for n in c.neighbourhoods:
+            indicators = {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])}
+            pages.append(self.render("neighbourhood.md.j2", page_path("neighbourhood", n["id"]), n["name"], c.source(n),
+                                     n=n, indicators=indicators))
+        pages.append(self.render("common_base.md.j2", page_path("common-base"), c.objectives["title"],
+                                 c.source(c.objectives)))
+        pages.append(self.render("signatories.md.j2", page_path("signatories"), "Les signataires et leurs engagements",
+                                 c.single_sources.get("signatories")))
+        for commitment in c.commitments:
+            pages.append(self.render("commitment.md.j2", page_path("commitment", commitment["id"]),
+                                     f"Engagement : {commitment['title']}", c.source(commitment), commitment=commitment))
+        pages.append(self.render("devices.md.j2", page_path("devices"), "Les dispositifs", None))
+        for device in c.devices:
+            pages.append(self.render("device.md.j2", page_path("device", device["id"]), device["name"], c.source(device),
+                                     device=device))
+        return pages
+
+
+def build_pages(corpus: Corpus) -> list[Page]:
+    return _PageBuilder(corpus).all()
+
+
+def navigation(corpus: Corpus) -> dict[str, list]:
+    """Navigation sections for the `cdv:` markers of mkdocs.yml, in reading order."""
+    c = corpus
+    articles = [{f"Article {a['number']} – {plain_text(a.get('short_title') or a['title'])}": page_path("article", a["id"])}
+                for a in c.articles]
+    by_kind = [{KIND_TITLES[kind]: [{plain_text(n["name"]): page_path("neighbourhood", n["id"])}
+                                    for n in c.neighbourhoods_of_kind(kind)]}
+               for kind in KIND_TITLES if c.neighbourhoods_of_kind(kind)]
+    return {
+        "cdv:contract": [page_path("contract"), {plain_text(c.contract["foreword"]["title"]): page_path("foreword")}, *articles],
+        "cdv:neighbourhoods": [page_path("neighbourhoods"), *by_kind],
+        "cdv:common-base": page_path("common-base"),
+        "cdv:signatories": [page_path("signatories"),
+                            *({plain_text(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments)],
+        "cdv:devices": [page_path("devices"),
+                        *({plain_text(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices)],
+    }
+
+
+def expand_nav(nav, sections: dict[str, list]):
+    """Replace the `cdv:` markers of a MkDocs nav by the generated sections."""
+    if isinstance(nav, list):
+        return [expand_nav(item, sections) for item in nav]
+    if isinstance(nav, dict):
+        return {key: expand_nav(value, sections) for key, value in nav.items()}
+    if isinstance(nav, str) and nav.startswith("cdv:"):
+        if nav not in sections:
+            raise KeyError(f"marqueur de navigation inconnu « {nav} » ; marqueurs possibles : {', '.join(sections)}")
+        return sections[nav]
+    return nav

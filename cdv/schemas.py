@@ -1,0 +1,40 @@
+"""The JSON Schemas of the sources (draft 2020-12), loaded once per project."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+
+# Kind of document -> schema file in schemas/.
+SCHEMA_FILES = {
+    "contract": "contract.schema.json",
+    "article": "article.schema.json",
+    "objectives": "objectives.schema.json",
+    "neighbourhood": "neighbourhood.schema.json",
+    "signatories": "signatories.schema.json",
+    "commitment": "commitment.schema.json",
+    "device": "device.schema.json",
+    "social-centres": "social-centres.schema.json",
+}
+
+
+@lru_cache(maxsize=8)
+def load_schemas(schema_dir: str) -> dict[str, dict]:
+    """Every schema of the folder, by file name."""
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(schema_dir).glob("*.schema.json"))}
+
+
+@lru_cache(maxsize=8)
+def validators(schema_dir: str) -> dict[str, Draft202012Validator]:
+    schemas = load_schemas(schema_dir)
+    registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    # Relative $ref ("common.schema.json#/...") resolve against each schema's $id.
+    return {
+        kind: Draft202012Validator(schemas[name], registry=registry, format_checker=FormatChecker())
+        for kind, name in SCHEMA_FILES.items()
+    }

@@ -1,0 +1,41 @@
+"""Shared fixtures: the real project, and throwaway copies of it to break or extend."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("contract", "neighbourhoods", "schemas", "docs", "mkdocs.yml", "macros.py")
+
+
+def copy_project(dest: Path) -> Path:
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A fresh copy of the real sources, safe to modify."""
+    return copy_project(tmp_path / "projet")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real sources built once into a temporary site folder."""
+    from cdv.build import build_site
+
+    return build_site(ROOT, tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture(scope="session")
+def corpus():
+    from cdv.corpus import load_corpus
+
+    return load_corpus(ROOT)

@@ -1,0 +1,76 @@
+"""The cdv command: exit statuses, human, GitHub and JSON formats."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def cdv(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "cdv.cli", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def break_planoise(project: Path) -> None:
+    path = project / "neighbourhoods" / "planoise.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: qpv", "kind: prioritaire"), encoding="utf-8")
+
+
+def test_validate_real_sources_exits_0():
+    result = cdv("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Sources valides" in result.stdout
+
+
+def test_validate_invalid_sources_exits_1_with_located_french_errors(project):
+    break_planoise(project)
+    result = cdv("validate", str(project))
+    assert result.returncode == 1
+    assert ("neighbourhoods/planoise.yml:3:7: « Type » : « prioritaire » n'est pas une valeur acceptée ; "
+            "valeurs possibles : « qpv », « fragile ». (à l'emplacement /kind)") in result.stdout
+    assert "1 erreur dans 1 fichier(s)" in result.stdout
+
+
+def test_validate_one_file_reports_only_that_file(project):
+    break_planoise(project)
+    assert cdv("validate", str(project / "neighbourhoods" / "battant.yml")).returncode == 0
+    assert cdv("validate", str(project / "neighbourhoods" / "planoise.yml")).returncode == 1
+
+
+def test_github_format_prints_annotations(project):
+    break_planoise(project)
+    result = cdv("validate", "--format", "github", str(project))
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    assert line.startswith("::error file=neighbourhoods/planoise.yml,line=3,col=7,title=Erreur dans /kind::")
+
+
+def test_json_format(project):
+    break_planoise(project)
+    result = cdv("validate", "--format", "json", str(project))
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["valid"] is False
+    assert report["errors"][0]["file"] == "neighbourhoods/planoise.yml" and report["errors"][0]["line"] == 3
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert cdv("validate", "--format", "xml").returncode == 2
+    assert cdv("frobnicate").returncode == 2
+    missing = cdv("validate", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "chemin introuvable" in missing.stderr
+    empty = cdv("validate", str(tmp_path))
+    assert empty.returncode == 2 and "aucun projet" in empty.stderr
+
+
+def test_build_refuses_invalid_sources_and_keeps_the_previous_site(project, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("ancien site", encoding="utf-8")
+    break_planoise(project)
+    result = cdv("build", str(project), "--site-dir", str(site))
+    assert result.returncode == 1
+    assert "le site existant est inchangé" in result.stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "ancien site"
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]

@@ -1,0 +1,116 @@
+"""The built site, on the real content: generated pages, navigation, edit links, escaping, strictness."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cdv.build import BuildFailed, build_site
+from cdv.corpus import priorities, priority_count
+from cdv.text import plain_text
+
+from sitetext import normalise, page_text
+
+
+def test_planoise_page_lists_every_priority_and_its_computed_count(built_site, corpus):
+    planoise = corpus.neighbourhood("planoise")
+    text = page_text(built_site, "quartiers/planoise")
+    for p in priorities(planoise):
+        assert normalise(plain_text(p["text"])) in text
+    assert f"{priority_count(planoise)} priorités pour l'écoquartier de Planoise" in text
+    assert priority_count(planoise) == 12
+
+
+def test_site_lists_the_22_signatories_with_their_signing_persons(built_site, corpus):
+    text = page_text(built_site, "signataires")
+    assert len(corpus.signatories) == 22
+    assert "signé par 22 signataires" in text
+    for s in corpus.signatories:
+        assert normalise(s["organisation"]) in text
+        for signer in s["signature"]["signers"]:
+            assert normalise(signer["name"]) in text
+            for line in signer["title"]:
+                assert normalise(line) in text
+
+
+def test_navigation_follows_the_contract(built_site, corpus):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    nav = [label for label in ("Accueil", "Le contrat", "Les quartiers", "Le socle commun",
+                               "Les signataires et leurs engagements") if label in home]
+    assert nav == ["Accueil", "Le contrat", "Les quartiers", "Le socle commun", "Les signataires et leurs engagements"]
+    assert home.index("Quartiers prioritaires") < home.index("Quartiers fragiles")
+    for article in corpus.articles:
+        assert (built_site / "contrat" / article["id"] / "index.html").is_file()
+
+
+def test_french_everywhere(built_site):
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr"' in home
+    search = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert search["config"]["lang"] == ["fr"]
+    planoise = (built_site / "quartiers" / "planoise" / "index.html").read_text(encoding="utf-8")
+    assert "15\u00a0378" in planoise and "13,2\u00a0%" in planoise
+    assert "29 mars 2024" in page_text(built_site, "signataires")
+
+
+def test_generated_pages_edit_their_yaml_source(built_site):
+    planoise = (built_site / "quartiers" / "planoise" / "index.html").read_text(encoding="utf-8")
+    article = (built_site / "contrat" / "article-5" / "index.html").read_text(encoding="utf-8")
+    assert "/edit/main/neighbourhoods/planoise.yml" in planoise
+    assert "/edit/main/contract/articles/article-5.yml" in article
+    assert "/edit/main/docs/" not in planoise
+
+
+def test_adding_a_neighbourhood_file_adds_its_page_and_navigation(project, tmp_path):
+    (project / "neighbourhoods" / "les-orchidees.yml").write_text(
+        "id: les-orchidees\nkind: fragile\nname: Les Orchidées\ncommune: Besançon\n", encoding="utf-8")
+    site = build_site(project, tmp_path / "site")
+    page = page_text(site, "quartiers/les-orchidees")
+    assert "Les Orchidées" in page and "Quartier fragile" in page
+    assert 'href="../les-orchidees/"' in (site / "quartiers" / "planoise" / "index.html").read_text(encoding="utf-8")
+    assert "Les Orchidées" in page_text(site, "quartiers")
+
+
+def test_contributor_text_is_printed_as_typed_never_evaluated(project, tmp_path):
+    path = project / "neighbourhoods" / "planoise.yml"
+    hostile = "Texte {{ 7*7 }} {% if true %}oui{% endif %} <script>alert(1)</script> <img src=x onerror=alert(1)>"
+    text = path.read_text(encoding="utf-8").replace(
+        "text: Lutter contre la **fracture numérique** et l'illectronisme", f'text: "{hostile}"')
+    path.write_text(text, encoding="utf-8")
+    site = build_site(project, tmp_path / "site")
+    raw = (site / "quartiers" / "planoise" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in raw and "<img src=x" not in raw
+    visible = page_text(site, "quartiers/planoise")
+    assert normalise(hostile) in visible
+    assert "Texte 49" not in visible
+
+
+def test_an_undefined_macro_variable_fails_the_build(project, tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "marque.txt").write_text("ancien", encoding="utf-8")
+    with (project / "docs" / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\n{{ variable_inexistante }}\n")
+    with pytest.raises(BuildFailed):
+        build_site(project, site)
+    assert [p.name for p in site.iterdir()] == ["marque.txt"]
+
+
+def test_a_macro_error_fails_the_build(project, tmp_path):
+    with (project / "docs" / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\n{{ date_fr('pas une date') }}\n")
+    with pytest.raises(BuildFailed):
+        build_site(project, tmp_path / "site")
+
+
+def test_a_broken_link_in_a_hand_written_page_fails_the_strict_build(project, tmp_path):
+    with (project / "docs" / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\n[lien cassé](nulle-part.md)\n")
+    with pytest.raises(BuildFailed):
+        build_site(project, tmp_path / "site")
+
+
+def test_fragile_neighbourhood_quotes_the_contract(built_site, corpus):
+    text = page_text(built_site, "quartiers/curie-pasteur")
+    notice = corpus.block("article-9", "projets-quartiers-fragiles")["p"]
+    assert normalise(notice) in text and "Novillars" in text
