@@ -111,19 +111,19 @@ class BlockRenderer:
         territory = self.corpus.contract["territory"]
         compare = []
         if "commune" in obs:
-            compare.append(f'{inline_html(territory["commune"])} : {fr_value(obs["commune"], ind["unit"])}')
+            compare.append(f'{fr_value(obs["commune"], ind["unit"])} {inline_html(territory["commune"])}')
         if "epci" in obs:
             name = territory.get("epci_short") or territory["epci"]
-            compare.append(f'{inline_html(name)} : {fr_value(obs["epci"], ind["unit"])}')
-        compare_html = f'<span class="cdv-card__compare">({" / ".join(compare)})</span>' if compare else ""
-        note = f'<span class="cdv-card__note">{inline_html(obs["note"])}</span>' if obs.get("note") else ""
-        return (
-            f'<div class="cdv-card" id="indicateur-{ind["id"]}">'
-            f'<span class="cdv-card__value">{prefix}{value}</span>'
-            f'<span class="cdv-card__label">{inline_html(ind["label"])}</span>{compare_html}{note}'
-            f'<span class="cdv-card__source">{inline_html(source_with_period(obs))}</span>'
-            f"</div>"
-        )
+            compare.append(f'{fr_value(obs["epci"], ind["unit"])} {inline_html(name)}')
+        parts = [f'<span class="cdv-card__value">{prefix}{value}</span>',
+                 f'<span class="cdv-card__label">{inline_html(ind["label"])}</span>']
+        if compare:
+            parts.append(f'<span class="cdv-card__compare">({" / ".join(compare)})</span>')
+        if obs.get("note"):
+            parts.append(f'<span class="cdv-card__note">{inline_html(obs["note"])}</span>')
+        parts.append(f'<span class="cdv-card__source">Source : {inline_html(source_with_period(obs))}</span>')
+        # Spaces between the parts keep "15 378 habitants" one phrase for screen readers and search.
+        return f'<div class="cdv-card" id="indicateur-{ind["id"]}">' + " ".join(parts) + "</div>"
 
     def _indicators(self, b):
         cards = "".join(self.indicator_card(self.indicators[i]) for i in b["indicators"])
@@ -148,13 +148,11 @@ class BlockRenderer:
                 prefix = f"{inline_html(ind['prefix'])} " if ind.get("prefix") else ""
                 pupils.append(f"{prefix}<strong>{fr_value(obs['value'], ind['unit'])}</strong> {inline_html(ind['label'])}")
             listed = f" : {', '.join(str(inline_html(n)) for n in names)}" if names else ""
-            rows.append(
-                f'<div class="cdv-school" id="indicateur-{level["level"]}">'
-                f'<span class="cdv-school__level">{title}</span>'
-                f'<span class="cdv-school__count">{len(names)} {inline_html(label)}{listed}</span>'
-                + (f'<span class="cdv-school__pupils">{", ".join(pupils)}</span>' if pupils else "")
-                + "</div>"
-            )
+            parts = [f'<span class="cdv-school__level">{title}</span>',
+                     f'<span class="cdv-school__count">{len(names)} {inline_html(label)}{listed}</span>']
+            if pupils:
+                parts.append(f'<span class="cdv-school__pupils">{", ".join(pupils)}</span>')
+            rows.append(f'<div class="cdv-school" id="ecoles-{level["level"]}">' + " ".join(parts) + "</div>")
         return f'<div class="cdv-schools">{"".join(rows)}</div>\n'
 
     def _ranking(self, b):
