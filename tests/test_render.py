@@ -1,0 +1,68 @@
+"""Rendering helpers of cdv/, without MkDocs: blocks, cards, navigation markers."""
+from __future__ import annotations
+
+import pytest
+
+from cdv.pages import build_pages, expand_nav, navigation, page_path
+from cdv.render import BlockRenderer
+
+
+@pytest.fixture
+def renderer(corpus):
+    return BlockRenderer(corpus, heading_level=3, links=lambda kind, ident="": f"{kind}/{ident}.md")
+
+
+def test_lists_nest_and_number(renderer):
+    out = renderer.render([{"list": ["un", {"text": "deux", "items": ["a", "b"]}], "ordered": True}])
+    assert out == "1. un\n2. deux\n    - a\n    - b\n\n"
+
+
+def test_tables_escape_pipes_and_pad_rows(renderer):
+    out = renderer.render([{"table": {"headers": ["", "Collège", "Lycée"], "rows": [["CLAS", "a|b"]]}}])
+    assert "| CLAS | a\\|b |   |" in out and out.startswith("|   | Collège | Lycée |")
+
+
+def test_quote_headings_notes_and_sources(renderer):
+    out = renderer.render([{"quote": [{"p": "cité"}]}, {"heading": "Titre"}, {"note": "n", "label": "Note de lecture"},
+                           {"source": "OPS 2022"}])
+    assert "> cité" in out and "### Titre" in out
+    assert "<strong>Note de lecture</strong> : n" in out and "Source : OPS 2022" in out
+
+
+def test_indicator_card_shows_latest_value_comparisons_and_source(corpus):
+    planoise = corpus.neighbourhood("planoise")
+    indicators = {i["id"]: i for i in planoise["portrait"]["indicators"]}
+    card = BlockRenderer(corpus, indicators).indicator_card(indicators["vacance-logements-sociaux"])
+    assert "3,9\u00a0%" in card and "(3\u00a0% Besançon / 2,9\u00a0% GBM)" in card and "de logements sociaux vacants" in card
+    updated = dict(indicators["population"], observations=indicators["population"]["observations"] + [
+        {"value": 16000, "period": "2024", "source": "Recensement de la population 2024"}])
+    assert "16\u00a0000" in BlockRenderer(corpus, indicators).indicator_card(updated)
+
+
+def test_school_counts_are_computed_from_the_names(corpus):
+    planoise = corpus.neighbourhood("planoise")
+    indicators = {i["id"]: i for i in planoise["portrait"]["indicators"]}
+    schools = next(b for s in planoise["portrait"]["sections"] for b in s["blocks"] if "schools" in b)
+    out = BlockRenderer(corpus, indicators).render([schools])
+    assert "11 écoles maternelles publiques : Artois" in out and "2 collèges publics de secteur" in out
+
+
+def test_every_generated_page_has_its_yaml_source(corpus):
+    pages = build_pages(corpus)
+    paths = [p.path for p in pages]
+    assert len(paths) == len(set(paths))
+    assert page_path("neighbourhood", "planoise") in paths
+    for page in pages:
+        assert page.markdown.startswith("---\nrender_macros: false\n")
+        if page.source:
+            assert (corpus.root / page.source).is_file()
+
+
+def test_navigation_markers_expand_and_unknown_markers_are_refused(corpus):
+    sections = navigation(corpus)
+    nav = expand_nav([{"Accueil": "index.md"}, {"Les quartiers": "cdv:neighbourhoods"}], sections)
+    quartiers = nav[1]["Les quartiers"]
+    assert quartiers[0] == "quartiers/index.md"
+    assert list(quartiers[1]) == ["Quartiers prioritaires"] and list(quartiers[2]) == ["Quartiers fragiles"]
+    with pytest.raises(KeyError):
+        expand_nav(["cdv:inconnu"], sections)

@@ -1,0 +1,47 @@
+"""`cdv serve` rebuilds the preview when a YAML source changes (live reload)."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_editing_a_yaml_file_updates_the_served_page(project):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/quartiers/amitie/"
+    server = subprocess.Popen([sys.executable, "-m", "cdv.cli", "serve", str(project), "--dev-addr", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        assert wait_for(lambda: "Cité de l&#39;Amitié" in (fetch(url) or "") or "Cité de l'Amitié" in (fetch(url) or ""), 90)
+        source = project / "neighbourhoods" / "amitie.yml"
+        source.write_text(source.read_text(encoding="utf-8").replace("Cité de l'Amitié", "Cité de l'Amitié rénovée"),
+                          encoding="utf-8")
+        assert wait_for(lambda: "rénovée" in (fetch(url) or ""), 60)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
