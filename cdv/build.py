@@ -16,13 +16,16 @@ class BuildFailed(CdvError):
     """MkDocs refused to build (a warning in strict mode, a macro error, a broken link)."""
 
 
-def _mkdocs_config(root: Path, site_dir: Path):
+def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool):
     from mkdocs.config import load_config
 
-    return load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+    if not with_pdf and "cdv" in config.plugins:
+        config.plugins["cdv"].config["pdf"] = False
+    return config
 
 
-def build_site(root: Path, site_dir: Path | None = None) -> Path:
+def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -33,7 +36,7 @@ def build_site(root: Path, site_dir: Path | None = None) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         try:
-            build(_mkdocs_config(root, staging))
+            build(_mkdocs_config(root, staging, with_pdf))
         except (MkDocsException, SystemExit) as exc:
             raise BuildFailed(f"la construction du site a échoué : {exc}") from None
         previous = target.with_name(f".{target.name}-previous")

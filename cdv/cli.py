@@ -64,6 +64,15 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_pdf(args) -> int:
+    from .pdf import write_pdf
+
+    root, _ = _root_and_filter(args.path)
+    output = Path(args.output) if args.output else root / "site" / "contrat.pdf"
+    print(f"PDF écrit dans {write_pdf(root, output)}")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .build import serve
 
@@ -86,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?")
     p.add_argument("--site-dir", help="dossier de sortie (défaut : site/ du projet)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("pdf", help="valider puis produire le contrat imprimable (PDF A4)")
+    p.add_argument("path", nargs="?")
+    p.add_argument("--output", help="fichier PDF à écrire (défaut : site/contrat.pdf)")
+    p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
     p.add_argument("path", nargs="?")

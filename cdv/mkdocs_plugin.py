@@ -18,7 +18,15 @@ from .pages import build_pages, expand_nav, navigation
 
 
 class ContractPlugin(BasePlugin):
-    config_scheme = (("sources", config_options.Type(str, default=".")),)
+    config_scheme = (
+        ("sources", config_options.Type(str, default=".")),
+        ("pdf", config_options.Type(bool, default=True)),  # write the contract's PDF at extra.pdf
+    )
+    serving = False
+
+    def on_startup(self, command, dirty):
+        # The PDF takes seconds: the live preview skips it, `mkdocs build` and `cdv build` write it.
+        self.serving = command == "serve"
 
     def on_config(self, config):
         root = (Path(config.config_file_path).parent / self.config["sources"]).resolve()
@@ -40,3 +48,10 @@ class ContractPlugin(BasePlugin):
             generated.edit_uri = f"{up}/{page.source}" if page.source else None
             files.append(generated)
         return files
+
+    def on_post_build(self, config):
+        target = config.extra.get("pdf")
+        if self.config["pdf"] and target and not self.serving:
+            from .pdf import write_pdf
+
+            write_pdf(self.corpus.root, Path(config.site_dir) / target, corpus=self.corpus)

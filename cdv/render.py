@@ -22,8 +22,10 @@ def source_with_period(obs: dict) -> str:
 class BlockRenderer:
     """Renders blocks for one document; `indicators` is the portrait's indicators, by id."""
 
-    def __init__(self, corpus: Corpus, indicators: dict | None = None, heading_level: int = 3, links=None):
+    def __init__(self, corpus: Corpus, indicators: dict | None = None, heading_level: int = 3, links=None,
+                 id_prefix: str = ""):
         self.corpus = corpus
+        self.id_prefix = id_prefix  # keeps anchors unique where several documents share one page (the PDF)
         self.indicators = indicators or {}
         self.heading_level = heading_level
         self.links = links  # callable(kind, id) -> relative URL, provided by the page being built
@@ -32,7 +34,7 @@ class BlockRenderer:
         return Markup("".join(self.block(b) for b in blocks))
 
     def block(self, b: dict) -> str:
-        anchor = f'<a id="{b["id"]}"></a>\n' if "id" in b else ""
+        anchor = f'<a id="{self.id_prefix}{b["id"]}"></a>\n' if "id" in b else ""
         for key in ("p", "heading", "list", "table", "quote", "note", "source", "include", "indicators",
                     "figure", "schools", "ranking", "transit"):
             if key in b:
@@ -69,7 +71,7 @@ class BlockRenderer:
         return caption + "\n".join(out) + "\n"
 
     def _quote(self, b):
-        inner = BlockRenderer(self.corpus, self.indicators, self.heading_level, self.links).render(b["quote"])
+        inner = BlockRenderer(self.corpus, self.indicators, self.heading_level, self.links, self.id_prefix).render(b["quote"])
         return "\n".join(("> " + line) if line else ">" for line in str(inner).rstrip("\n").split("\n")) + "\n"
 
     def _note(self, b):
@@ -123,7 +125,7 @@ class BlockRenderer:
             parts.append(f'<span class="cdv-card__note">{inline_html(obs["note"])}</span>')
         parts.append(f'<span class="cdv-card__source">Source : {inline_html(source_with_period(obs))}</span>')
         # Spaces between the parts keep "15 378 habitants" one phrase for screen readers and search.
-        return f'<div class="cdv-card" id="indicateur-{ind["id"]}">' + " ".join(parts) + "</div>"
+        return f'<div class="cdv-card" id="{self.id_prefix}indicateur-{ind["id"]}">' + " ".join(parts) + "</div>"
 
     def _indicators(self, b):
         cards = "".join(self.indicator_card(self.indicators[i]) for i in b["indicators"])
@@ -152,7 +154,7 @@ class BlockRenderer:
                      f'<span class="cdv-school__count">{len(names)} {inline_html(label)}{listed}</span>']
             if pupils:
                 parts.append(f'<span class="cdv-school__pupils">{", ".join(pupils)}</span>')
-            rows.append(f'<div class="cdv-school" id="ecoles-{level["level"]}">' + " ".join(parts) + "</div>")
+            rows.append(f'<div class="cdv-school" id="{self.id_prefix}ecoles-{level["level"]}">' + " ".join(parts) + "</div>")
         return f'<div class="cdv-schools">{"".join(rows)}</div>\n'
 
     def _ranking(self, b):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("contract", "neighbourhoods", "schemas", "docs", "mkdocs.yml", "macros.py")
+PROJECT_FILES = ("contract", "neighbourhoods", "schemas", "docs", "overrides", "mkdocs.yml", "macros.py")
 
 
 def copy_project(dest: Path) -> Path:

@@ -17,6 +17,7 @@ def visible_text(markup: str) -> str:
 
 def normalise(text: str) -> str:
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'")
+    text = text.replace("\u2010", "-").replace("\u2011", "-")  # typographic hyphens, as pdftotext prints them
     text = text.replace("**", "")
     return " ".join(text.split())
 

@@ -114,3 +114,21 @@ def test_fragile_neighbourhood_quotes_the_contract(built_site, corpus):
     text = page_text(built_site, "quartiers/curie-pasteur")
     notice = corpus.block("article-9", "projets-quartiers-fragiles")["p"]
     assert normalise(notice) in text and "Novillars" in text
+
+
+def test_printing_a_neighbourhood_page_gives_a_clean_document(built_site, corpus, tmp_path):
+    """A maison de quartier prints its projet from the browser: content only, no navigation."""
+    import subprocess
+
+    pdf = tmp_path / "planoise.pdf"
+    page = built_site / "quartiers" / "planoise" / "index.html"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profil'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    printed = normalise(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    for p in priorities(corpus.neighbourhood("planoise")):
+        assert normalise(plain_text(p["text"]))[:60] in printed
+    for chrome in ("Télécharger le contrat (PDF)", "Les signataires et leurs engagements", "Rechercher",
+                   "Table des matières", "Quartiers fragiles"):
+        assert chrome not in printed

@@ -1,0 +1,104 @@
+"""The printable contract (A4 PDF) for signature, from the same YAML, with WeasyPrint.
+
+The print template is our own (cdv/templates/print/): the signed document must not depend on the web
+theme. Same sources, same bytes: dates come from the contract, SOURCE_DATE_EPOCH or the git commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import markdown
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, load_corpus, population, priority_count
+from .provenance import Provenance, provenance
+from .render import BlockRenderer
+from .text import fr_date, fr_number, plain_text
+
+STATUS_LABELS = {"signed": "Version signée", "draft": "Projet"}
+_MARKDOWN_EXTENSIONS = ["tables", "md_in_html", "attr_list"]
+
+
+def _anchor(kind: str, ident: str = "") -> str:
+    prefixes = {"article": "", "neighbourhood": "quartier-", "commitment": "engagement-", "device": "dispositif-"}
+    if kind == "page":
+        return {"common-base": "#socle-commun", "signatories": "#signataires"}.get(ident, "#")
+    if kind in ("neighbourhoods",):
+        return "#deuxieme-partie"
+    return f"#{prefixes.get(kind, '')}{ident}"
+
+
+def _fonts() -> dict[str, str]:
+    """Font files shipped by pinned PyPI packages, so every machine embeds the same fonts."""
+    import font_source_sans_pro
+    import font_source_serif_pro
+
+    serif = Path(font_source_serif_pro.__file__).parent / "files"
+    sans = Path(font_source_sans_pro.__file__).parent / "files"
+    return {
+        "serif_regular": (serif / "SourceSerifPro-Regular.ttf").as_uri(),
+        "serif_italic": (serif / "SourceSerifPro-It.ttf").as_uri(),
+        "serif_bold": (serif / "SourceSerifPro-Bold.ttf").as_uri(),
+        "serif_bold_italic": (serif / "SourceSerifPro-BoldIt.ttf").as_uri(),
+        "sans_regular": (sans / "SourceSansPro-Regular.ttf").as_uri(),
+        "sans_bold": (sans / "SourceSansPro-Bold.ttf").as_uri(),
+    }
+
+
+def _css_string(value) -> Markup:
+    """A CSS string literal: contributor text in a stylesheet is quoted, never markup or CSS."""
+    escaped = "".join(ch if ch.isalnum() or ch in " -—_.,:;()/'éèêàçôûîïëüœ" else f"\\{ord(ch):x} " for ch in str(value))
+    return Markup(f'"{escaped}"')
+
+
+def _keep_compounds(value) -> Markup:
+    """Escaped text whose hyphenated words never break across lines (Bourgogne-Franche-Comté)."""
+    escaped = str(escape(str(value)))
+    return Markup(re.sub(r"\S*\w-\w\S*", lambda m: f'<span class="nowrap">{m.group(0)}</span>', escaped))
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("cdv", "templates/print"), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(fr_date=fr_date, fr_number=fr_number, plain=plain_text, css_string=_css_string,
+                       keep_compounds=_keep_compounds)
+    env.globals.update(KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,
+                       population=population, priority_count=priority_count, anchor=_anchor)
+    return env
+
+
+def render_print_html(corpus: Corpus, origin: Provenance) -> str:
+    def blocks(items, level: int = 4, indicators=None, id_prefix: str = "") -> Markup:
+        text = BlockRenderer(corpus, indicators, level, _anchor, id_prefix).render(items or [])
+        return Markup(markdown.markdown(str(text), extensions=_MARKDOWN_EXTENSIONS))
+
+    def inline(text) -> Markup:
+        html = markdown.markdown(str(BlockRenderer(corpus).render([{"p": text}])), extensions=_MARKDOWN_EXTENSIONS)
+        return Markup(html.removeprefix("<p>").removesuffix("</p>"))
+
+    template = _environment().get_template("contract.html.j2")
+    return template.render(c=corpus, contract=corpus.contract, origin=origin, blocks=blocks, inline=inline,
+                           fonts=_fonts(), indicators_of=lambda n: {i["id"]: i for i in
+                                                                    (n.get("portrait") or {}).get("indicators", [])})
+
+
+def write_pdf(root: Path, output: Path, corpus: Corpus | None = None) -> Path:
+    """Validate, render and write the contract's PDF; the output file is replaced only when complete."""
+    from weasyprint import HTML
+
+    root = Path(root).resolve()
+    corpus = corpus or load_corpus(root)
+    origin = provenance(root)
+    html = render_print_html(corpus, origin)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    identifier = hashlib.sha256((origin.sources_sha256 + origin.commit).encode()).hexdigest()[:32].encode()
+    HTML(string=html, base_url=str(root)).write_pdf(
+        partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+    partial.replace(output)
+    return output

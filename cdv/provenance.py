@@ -1,0 +1,51 @@
+"""What ties an output to one state of the repository: version, git commit, SHA-256 of the sources."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .sources import discover
+
+
+@dataclass(frozen=True)
+class Provenance:
+    commit: str  # full git commit, or "" outside a git checkout
+    dirty: bool  # sources differ from that commit
+    sources_sha256: str
+    generated: datetime  # reproducible: SOURCE_DATE_EPOCH, else the commit's date
+
+    @property
+    def commit_label(self) -> str:
+        if not self.commit:
+            return "hors dépôt git"
+        return self.commit[:12] + (" (modifié)" if self.dirty else "")
+
+
+def sources_sha256(root: Path) -> str:
+    """One hash over every source and schema file, names included, in a fixed order."""
+    digest = hashlib.sha256()
+    paths = discover(root) + sorted(p.relative_to(root).as_posix() for p in (root / "schemas").glob("*.json"))
+    for rel in paths:
+        digest.update(rel.encode() + b"\0" + (root / rel).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def provenance(root: Path) -> Provenance:
+    root = Path(root)
+    commit = _git(root, "rev-parse", "HEAD")
+    dirty = bool(commit and _git(root, "status", "--porcelain", "--", "contract", "neighbourhoods", "schemas"))
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or (_git(root, "log", "-1", "--format=%ct") if commit else "")
+    generated = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return Provenance(commit, dirty, sources_sha256(root), generated)

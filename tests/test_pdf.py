@@ -1,0 +1,157 @@
+"""The printable contract, read back from the real PDF with poppler and pypdf."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from cdv.pdf import write_pdf
+from cdv.provenance import provenance
+from cdv.text import plain_text
+
+from conftest import ROOT
+from sitetext import normalise
+
+
+def pdftotext(pdf: Path, first: int | None = None, last: int | None = None, layout: bool = False) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else [])
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run(args + [str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def page_count(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def flat(text: str) -> str:
+    """pdftotext output as one line, spaces normalised. A hyphen at a line end before a capital is a real
+    one (Bourgogne-Franche-Comté, ALBERT-MORETTI); before a small letter it is French hyphenation."""
+    text = normalise_hyphens(text.replace("\u00ad", ""))
+    text = re.sub(r"(\w)-\n(?=[A-ZÀ-Ý])", r"\1-", text)
+    return normalise(re.sub(r"(\w)-\n(\w)", r"\1\2", text))
+
+
+def normalise_hyphens(text: str) -> str:
+    return text.replace("\u2010", "-").replace("\u2011", "-")
+
+
+@pytest.fixture(scope="module")
+def contract_pdf(built_site) -> Path:
+    pdf = built_site / "contrat.pdf"
+    assert pdf.is_file(), "cdv build doit écrire le PDF dans le site"
+    return pdf
+
+
+@pytest.fixture(scope="module")
+def text(contract_pdf) -> str:
+    return flat(pdftotext(contract_pdf))
+
+
+def test_every_signatory_with_name_and_title_as_printed(text, corpus):
+    for s in corpus.signatories:
+        assert normalise(s["organisation"]) in text
+        for signer in s["signature"]["signers"]:
+            assert normalise(signer["name"]) in text
+            for line in signer["title"] + signer.get("after", []):
+                assert normalise(line) in text
+    assert "Fait à Besançon, le 29 mars 2024" in text
+
+
+def test_every_article_title_and_every_neighbourhood(text, corpus):
+    for article in corpus.articles:
+        assert normalise(f"Article {article['number']} - {plain_text(article['title'])}") in text
+    for n in corpus.neighbourhoods:
+        assert normalise(n["name"]) in text
+    assert "12 priorités pour l'écoquartier de Planoise" in text
+
+
+def test_table_of_contents_page_numbers_match_the_pages(contract_pdf):
+    pages = page_count(contract_pdf)
+    toc = pdftotext(contract_pdf, 2, 3, layout=True)
+    entries = re.findall(r"^\s*(.+?)\s*\.{3,}\s*(\d+)\s*$", toc, re.M)
+    assert len(entries) >= 30
+    for title, number in entries:
+        number = int(number)
+        assert 1 <= number <= pages
+        page = flat(pdftotext(contract_pdf, number))
+        article = re.match(r"Article \d+ - ", title)  # the contents use the short title, the page the full one
+        expected = article.group(0) if article else normalise(title)[:40]
+        assert expected in page, f"« {title} » annoncé page {number}"
+    last = flat(pdftotext(contract_pdf, pages))
+    assert f"page {pages} / {pages}" in last
+
+
+def test_fonts_are_embedded(contract_pdf):
+    listing = subprocess.run(["pdffonts", str(contract_pdf)], capture_output=True, text=True, check=True).stdout
+    rows = listing.splitlines()[2:]
+    assert rows
+    for row in rows:
+        assert row.split()[-5] == "yes", row  # the "emb" column
+
+
+def test_metadata_bookmarks_and_tags(contract_pdf, corpus):
+    reader = PdfReader(contract_pdf)
+    meta = reader.metadata
+    assert meta.title == "Contrat de Ville du Grand Besançon 2024-2030"
+    assert meta.author == "Grand Besançon Métropole" and meta.subject == "Faire société pour nos quartiers"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr" and "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+
+    def titles(outline):
+        for item in outline:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield normalise(item.title)
+
+    bookmarks = list(titles(reader.outline))
+    for article in corpus.articles:
+        assert any(b.startswith(f"Article {article['number']} - ") for b in bookmarks)
+    for n in corpus.neighbourhoods:
+        assert normalise(n["name"]) in bookmarks
+    assert "Quartiers fragiles" in bookmarks and "Signatures" in bookmarks
+
+
+def test_signature_page_and_footer_name_one_state_of_the_sources(contract_pdf):
+    origin = provenance(ROOT)
+    pages = page_count(contract_pdf)
+    signature_text = flat(pdftotext(contract_pdf, pages - 2, pages))
+    assert origin.sources_sha256 in signature_text.replace(" ", "")
+    assert "version 2024" in signature_text
+    if origin.commit:
+        assert origin.commit in signature_text.replace(" ", "")
+    footer = flat(pdftotext(contract_pdf, 10))
+    assert origin.sources_sha256[:16] in footer and "version 2024" in footer
+
+
+def test_two_builds_are_byte_identical(tmp_path, contract_pdf):
+    first = write_pdf(ROOT, tmp_path / "a.pdf")
+    second = write_pdf(ROOT, tmp_path / "b.pdf")
+    assert first.read_bytes() == second.read_bytes() == contract_pdf.read_bytes()
+
+
+def test_watermark_only_on_drafts(project, tmp_path, contract_pdf):
+    signed_pages = [pdftotext(contract_pdf, n) for n in range(1, page_count(contract_pdf) + 1)]
+    assert not any("PROJET" in page for page in signed_pages)
+    contract = project / "contract" / "contract.yml"
+    contract.write_text(contract.read_text(encoding="utf-8").replace("status: signed", "status: draft"), encoding="utf-8")
+    draft = write_pdf(project, tmp_path / "projet.pdf")
+    pages = page_count(draft)
+    assert all("PROJET" in pdftotext(draft, n) for n in range(1, pages + 1))
+    cover = flat(pdftotext(draft, 1))
+    assert "Version 2024 — Projet" in cover and "Projet généré le" in cover
+
+
+def test_cdv_pdf_command_writes_the_file(tmp_path):
+    import sys
+
+    out = tmp_path / "contrat.pdf"
+    result = subprocess.run([sys.executable, "-m", "cdv.cli", "pdf", "--output", str(out)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF-1.7")
