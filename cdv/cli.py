@@ -73,6 +73,25 @@ def cmd_pdf(args) -> int:
     return 0
 
 
+def cmd_diff(args) -> int:
+    from .diff import LEVEL_ORDER, compare, load_version, to_markdown
+
+    repo = find_project_root(Path("."))
+    old, old_label = load_version(args.old, repo)
+    new, new_label = load_version(args.new, repo)
+    diff = compare(old, new, old_label, new_label)
+    if args.format == "json":
+        print(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(to_markdown(diff))
+    highest = diff.highest_level()
+    if args.fail_above and highest and LEVEL_ORDER.index(highest) < LEVEL_ORDER.index(args.fail_above):
+        print(f"cdv : ce changement relève du niveau « {highest} », au-delà de « {args.fail_above} » annoncé.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .build import serve
 
@@ -100,6 +119,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?")
     p.add_argument("--output", help="fichier PDF à écrire (défaut : site/contrat.pdf)")
     p.set_defaults(func=cmd_pdf)
+
+    p = sub.add_parser("diff", help="ce qui change entre deux versions, en termes du contrat")
+    p.add_argument("old", help="ancienne version : révision git (ex. v2024, main) ou dossier de projet")
+    p.add_argument("new", nargs="?", default=".", help="nouvelle version (défaut : le dossier courant)")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument("--fail-above", choices=["avenant", "copil", "routine", "editorial"],
+                   help="échoue (statut 1) si un changement relève d'un niveau plus élevé que celui-ci")
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
     p.add_argument("path", nargs="?")

@@ -1,0 +1,43 @@
+"""A scripted "2027 update" of the contract, applied to a copy of the repository, as editors would."""
+from __future__ import annotations
+
+from pathlib import Path
+
+REWORDED = ("text: Lutter contre la **fracture numérique** et l'illectronisme",
+            "text: Lutter contre la **fracture numérique**, l'illectronisme et l'isolement des aînés")
+NEW_BATTANT_PRIORITY = """        - id: battant-attractivite-marche-couvert
+          text: Faire du **marché couvert** un lieu de rencontre du quartier
+          objectives: [hospitalite-solidarite]
+"""
+NEW_SIGNER = ("name: Rémi BASTILLE", "name: Jeanne EXEMPLE")
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} doit apparaître une fois dans {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def apply_2027_update(project: Path) -> None:
+    hoods = project / "neighbourhoods"
+    replace(hoods / "planoise.yml", *REWORDED)
+    battant = hoods / "battant.yml"
+    replace(battant, "    - id: battant-cadre-de-vie\n", NEW_BATTANT_PRIORITY + "    - id: battant-cadre-de-vie\n")
+    montrapon = hoods / "montrapon.yml"
+    lines = montrapon.read_text(encoding="utf-8").split("\n")
+    start = lines.index("        - id: montrapon-deplacements-doux")
+    end = start + 1
+    while not lines[end].startswith("        - id:") and not lines[end].startswith("    - id:"):
+        end += 1
+    montrapon.write_text("\n".join(lines[:start] + lines[end:]), encoding="utf-8")
+    replace(hoods / "planoise.yml", '''          period: "2018"
+          source: Recensement de la population 2018
+''', '''          period: "2018"
+          source: Recensement de la population 2018
+        - value: 15510
+          period: "2021"
+          source: Recensement de la population 2021
+''')
+    replace(project / "contract" / "signatories.yml", *NEW_SIGNER)
+    replace(project / "contract" / "contract.yml", 'version: "2024"', 'version: "2027"')
+    replace(project / "contract" / "contract.yml", "status: signed", "status: draft")
