@@ -92,6 +92,23 @@ def cmd_diff(args) -> int:
     return 0
 
 
+def cmd_fmt(args) -> int:
+    from .fmt import format_project
+
+    root, only = _root_and_filter(args.path)
+    results = format_project(root, check=args.check, only=only)
+    changed = [r.rel for r in results if r.changed]
+    if args.check:
+        for rel in changed:
+            print(f"{rel}: pas en forme canonique (lancez « cdv fmt »)")
+        print(f"{len(results) - len(changed)} fichier(s) en forme canonique, {len(changed)} à reformater.")
+        return 1 if changed else 0
+    for rel in changed:
+        print(f"reformaté : {rel}")
+    print(f"{len(changed)} fichier(s) reformaté(s) sur {len(results)}.")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .build import serve
 
@@ -127,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fail-above", choices=["avenant", "copil", "routine", "editorial"],
                    help="échoue (statut 1) si un changement relève d'un niveau plus élevé que celui-ci")
     p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser("fmt", help="mettre les YAML en forme canonique (ordre des clés, guillemets, commentaires gardés)")
+    p.add_argument("path", nargs="?")
+    p.add_argument("--check", action="store_true", help="ne rien écrire ; échoue si un fichier n'est pas canonique")
+    p.set_defaults(func=cmd_fmt)
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
     p.add_argument("path", nargs="?")
