@@ -59,4 +59,6 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
 
     root = Path(root).resolve()
     load_corpus(root)
-    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    # Previews are served at the root of dev_addr, whatever the public site_url's path.
+    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
+                 site_url=f"http://{dev_addr}/")

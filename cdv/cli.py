@@ -65,9 +65,16 @@ def cmd_build(args) -> int:
 
 
 def cmd_pdf(args) -> int:
-    from .pdf import write_pdf
+    from .pdf import write_amendment_pdf, write_pdf
 
     root, _ = _root_and_filter(args.path)
+    if args.amendment:
+        old, sep, new = args.amendment.partition("..")
+        if not sep or not old:
+            raise UsageError("--amendment attend ANCIENNE..NOUVELLE (ex. v2024..HEAD, ou v2024.. pour le dossier courant)")
+        output = Path(args.output) if args.output else root / "site" / "avenant.pdf"
+        print(f"Avenant écrit dans {write_amendment_pdf(root, old, new or str(root), output)}")
+        return 0
     output = Path(args.output) if args.output else root / "site" / "contrat.pdf"
     print(f"PDF écrit dans {write_pdf(root, output)}")
     return 0
@@ -109,6 +116,16 @@ def cmd_fmt(args) -> int:
     return 0
 
 
+def cmd_publish(args) -> int:
+    from .publish import publish
+
+    root, _ = _root_and_filter(args.path)
+    title = publish(root, args.version, args.alias or [], branch=args.branch)
+    aliases = f" (alias : {', '.join(args.alias)})" if args.alias else ""
+    print(f"Version « {title} » publiée sur la branche {args.branch}{aliases}.")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .build import serve
 
@@ -134,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("pdf", help="valider puis produire le contrat imprimable (PDF A4)")
     p.add_argument("path", nargs="?")
-    p.add_argument("--output", help="fichier PDF à écrire (défaut : site/contrat.pdf)")
+    p.add_argument("--output", help="fichier PDF à écrire (défaut : site/contrat.pdf, ou site/avenant.pdf)")
+    p.add_argument("--amendment", metavar="ANCIENNE..NOUVELLE",
+                   help="produire l'avenant qui passe d'une version à l'autre (révisions git ou dossiers)")
     p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("diff", help="ce qui change entre deux versions, en termes du contrat")
@@ -149,6 +168,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?")
     p.add_argument("--check", action="store_true", help="ne rien écrire ; échoue si un fichier n'est pas canonique")
     p.set_defaults(func=cmd_fmt)
+
+    p = sub.add_parser("publish", help="publier une version du site et de son PDF sur la branche gh-pages (mike)")
+    p.add_argument("version", help="l'année de la version (ex. 2024)")
+    p.add_argument("--alias", action="append", help="alias de la version, ex. en-vigueur (répétable)")
+    p.add_argument("--branch", default="gh-pages")
+    p.add_argument("--path", default=None, help="dossier du projet (défaut : dossier courant)")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
     p.add_argument("path", nargs="?")

@@ -350,11 +350,13 @@ def _redline_text(old: str, new: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Contributor text in a changelog: HTML and template/attribute braces stay inert."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("{", "&#123;").replace("}", "&#125;"))
 
 
-def to_markdown(diff: Diff) -> str:
-    lines = [f"## Ce qui change entre {diff.old_label} et {diff.new_label}", ""]
+def to_markdown(diff: Diff, heading: str = "##") -> str:
+    lines = [f"{heading} Ce qui change entre {diff.old_label} et {diff.new_label}", ""]
     if not diff.changes:
         lines.append("Aucune modification des termes du contrat, des projets de quartier ni des portraits.")
         return "\n".join(lines) + "\n"
@@ -364,7 +366,7 @@ def to_markdown(diff: Diff) -> str:
     for level, items in diff.by_level().items():
         if not items:
             continue
-        lines += [f"### {LEVELS[level]}", ""]
+        lines += [f"{heading}# {LEVELS[level]}", ""]
         for c in items:
             head = f"- **{c.kind.capitalize()} {action_label(c)}** : {_escape(c.title)}"
             if c.detail:

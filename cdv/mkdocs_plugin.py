@@ -1,6 +1,6 @@
 """Thin MkDocs adapter: validate the sources, add the generated pages and expand the navigation.
 
-Everything else lives in the library (cdv.pages, cdv.render), so the site can move to another
+Everything else lives in the library (cdv.pages, cdv.render, cdv.diff), so the site can move to another
 MkDocs-compatible generator without a rewrite.
 """
 from __future__ import annotations
@@ -13,14 +13,17 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
 
 from .corpus import load_corpus_cached
-from .errors import InvalidSources
-from .pages import build_pages, expand_nav, navigation
+from .errors import CdvError, InvalidSources
+from .pages import build_pages, changes_page, expand_nav, navigation
+
+STATUS_IN_FORCE = {"signed": "en vigueur", "draft": "projet"}
 
 
 class ContractPlugin(BasePlugin):
     config_scheme = (
         ("sources", config_options.Type(str, default=".")),
         ("pdf", config_options.Type(bool, default=True)),  # write the contract's PDF at extra.pdf
+        ("feed", config_options.Type(str, default="versions.xml")),  # RSS of versions and amendments
     )
     serving = False
 
@@ -32,13 +35,34 @@ class ContractPlugin(BasePlugin):
         root = (Path(config.config_file_path).parent / self.config["sources"]).resolve()
         try:
             self.corpus = load_corpus_cached(root)
+            self.changes = self._changes(root)
         except InvalidSources as exc:
             raise PluginError(str(exc)) from None
-        self.pages = build_pages(self.corpus)
+        except CdvError as exc:
+            raise PluginError(str(exc)) from None
+        self.pages = build_pages(self.corpus, self.changes)
         if config.nav:
             config.nav = expand_nav(config.nav, navigation(self.corpus))
         self.docs_to_root = Path(config.docs_dir).resolve().relative_to(root).as_posix()
+        contract = self.corpus.contract
+        # What every page says of itself (announcement bar): its version and status.
+        config.extra["cdv"] = {
+            "version": contract["version"],
+            "status": STATUS_IN_FORCE[contract["status"]],
+            "feed": self.config["feed"],
+        }
         return config
+
+    def _changes(self, root: Path):
+        from .diff import compare, load_version
+        from .versions import in_force
+
+        state = in_force(root)
+        if state is None:
+            return changes_page(self.corpus, None, None)
+        baseline, _ = load_version(state.commit, root)
+        diff = compare(baseline, self.corpus, state.title, self.corpus.contract["version"])
+        return changes_page(self.corpus, diff, state.title)
 
     def on_files(self, files, config):
         up = "/".join(".." for _ in self.docs_to_root.split("/"))
@@ -50,8 +74,12 @@ class ContractPlugin(BasePlugin):
         return files
 
     def on_post_build(self, config):
+        from .feed import write_feed
+
+        root = self.corpus.root
+        write_feed(root, Path(config.site_dir) / self.config["feed"], config.site_url or "", self.corpus)
         target = config.extra.get("pdf")
         if self.config["pdf"] and target and not self.serving:
             from .pdf import write_pdf
 
-            write_pdf(self.corpus.root, Path(config.site_dir) / target, corpus=self.corpus)
+            write_pdf(root, Path(config.site_dir) / target, corpus=self.corpus)

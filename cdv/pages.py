@@ -24,6 +24,7 @@ PATHS = {
     "commitment": "signataires/{id}.md",
     "devices": "dispositifs/index.md",
     "device": "dispositifs/{id}.md",
+    "changes": "ce-qui-change.md",
 }
 STATUS_LABELS = {"signed": "signé", "draft": "projet"}
 
@@ -105,8 +106,20 @@ class _PageBuilder:
         return pages
 
 
-def build_pages(corpus: Corpus) -> list[Page]:
-    return _PageBuilder(corpus).all()
+def build_pages(corpus: Corpus, changes: Page | None = None) -> list[Page]:
+    pages = _PageBuilder(corpus).all()
+    return pages + [changes] if changes else pages
+
+
+def changes_page(corpus: Corpus, diff, in_force_label: str | None) -> Page:
+    """"Ce qui change": the version in force against the sources being built, for non-specialists."""
+    from .diff import to_markdown
+
+    text = _environment().get_template("changes.md.j2").render(
+        contract=corpus.contract, in_force=in_force_label, diff=diff,
+        body=Markup(to_markdown(diff, heading="##").split("\n", 1)[1]) if diff is not None else "")
+    return Page(page_path("changes"), "Ce qui change", "---\nrender_macros: false\ntitle: Ce qui change\n---\n\n" + text,
+                None)
 
 
 def navigation(corpus: Corpus) -> dict[str, list]:
@@ -123,6 +136,7 @@ def navigation(corpus: Corpus) -> dict[str, list]:
         "cdv:common-base": page_path("common-base"),
         "cdv:signatories": [page_path("signatories"),
                             *({plain_text(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments)],
+        "cdv:changes": page_path("changes"),
         "cdv:devices": [page_path("devices"),
                         *({plain_text(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices)],
     }

@@ -102,3 +102,44 @@ def write_pdf(root: Path, output: Path, corpus: Corpus | None = None) -> Path:
         partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
     partial.replace(output)
     return output
+
+
+def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) -> Path:
+    """Avenant n° N: the changes from OLD to NEW in contract terms, then the signature blocks."""
+    from weasyprint import HTML
+
+    from .diff import LEVELS, _redline_markdown, _escape, action_label, compare, load_version
+    from .versions import amendment_number
+
+    root = Path(root).resolve()
+    old, old_label = load_version(old_spec, root)
+    new, new_label = load_version(new_spec, root)
+    diff = compare(old, new, old_label, new_label)
+    # What the signatories sign: the terms; the version number itself is not a clause.
+    groups = [(level, [c for c in items if level != "editorial"]) for level, items in diff.by_level().items()]
+    groups = [(level, items) for level, items in groups if items]
+
+    def redline(change) -> Markup:
+        if change.kind == "indicateur" and change.old and change.new:
+            body = f"{_escape(change.old)} → <ins>{_escape(change.new)}</ins>"
+        elif change.action == "moved":
+            body = ""
+        elif change.old and change.new:
+            body = _redline_markdown(change)
+        else:
+            body = f"<ins>{_escape(change.new)}</ins>" if change.new else f"<del>{_escape(change.old)}</del>"
+        return Markup(f"<p>{body.replace(chr(10), '<br>')}</p>" if body else "")
+
+    origin = provenance(root)
+    html = _environment().get_template("amendment.html.j2").render(
+        c=new, contract=new.contract, origin=origin, number=amendment_number(root, new.contract["version"]),
+        old_label=old_label, new_label=new_label, groups=groups, levels=LEVELS, redline=redline,
+        action=action_label, old_signed=old.contract["status"] == "signed", old_signature=old.contract["signature"],
+        fonts=_fonts())
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    identifier = hashlib.sha256((origin.sources_sha256 + old_label + new_label).encode()).hexdigest()[:32].encode()
+    HTML(string=html, base_url=str(root)).write_pdf(partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+    partial.replace(output)
+    return output

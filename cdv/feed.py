@@ -1,0 +1,50 @@
+"""An RSS 2.0 feed of the contract's versions and amendments, from git history."""
+from __future__ import annotations
+
+from email.utils import format_datetime
+from datetime import datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from .corpus import Corpus
+from .text import fr_date
+from .versions import history
+
+
+def _when(state) -> datetime:
+    """A signed version is dated by its signature, a draft by its commit."""
+    if state.status == "signed" and state.signature_date:
+        return datetime.fromisoformat(state.signature_date + "T12:00:00+00:00")
+    return datetime.fromisoformat(state.date)
+
+
+def write_feed(root: Path, target: Path, site_url: str, corpus: Corpus) -> Path:
+    contract = corpus.contract
+    items = []
+    signed_versions: list[str] = []
+    for state in history(root):
+        if state.status == "signed":
+            first = not signed_versions
+            if state.version not in signed_versions:
+                signed_versions.append(state.version)
+            kind = "Version signée" if first else f"Avenant n° {len(signed_versions) - 1}"
+            when = f" le {fr_date(state.signature_date)}" if state.signature_date else ""
+            title = f"{kind} : version {state.version}, signée{when}"
+        else:
+            title = f"Projet de version {state.version}"
+        items.append((title, state))
+    link = site_url.rstrip("/") + "/" if site_url else ""
+    entries = "".join(
+        f"<item><title>{escape(title)}</title><link>{escape(link + state.version + '/')}</link>"
+        f"<guid isPermaLink=\"false\">{escape(state.commit)}</guid>"
+        f"<pubDate>{format_datetime(_when(state))}</pubDate></item>"
+        for title, state in reversed(items))
+    xml = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        f"<title>{escape(contract['title'])} : versions et avenants</title>"
+        f"<link>{escape(link)}</link><language>fr</language>"
+        f"<description>{escape(contract['subtitle'])}</description>{entries}</channel></rss>\n"
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(xml, encoding="utf-8")
+    return target

@@ -1,0 +1,17 @@
+// Once a newer version is published (mike's versions.json), an older version's pages say by which one
+// it was replaced; the static label written at build time says "en vigueur" or "projet".
+(function () {
+  var label = document.querySelector(".cdv-version-label");
+  if (!label) return;
+  var current = label.getAttribute("data-version");
+  // __md_scope is Material's URL of this version's root; mike keeps versions.json one level up.
+  fetch(new URL("../versions.json", __md_scope))
+    .then(function (response) { return response.ok ? response.json() : []; })
+    .then(function (versions) {
+      var inForce = versions.filter(function (v) { return (v.aliases || []).indexOf("en-vigueur") >= 0; })[0];
+      if (inForce && inForce.version !== current && Number(inForce.version) > Number(current)) {
+        label.querySelector(".cdv-version-status").textContent = "remplacée par " + inForce.version;
+      }
+    })
+    .catch(function () {});
+})();

@@ -1,0 +1,117 @@
+"""Versions: publishing with mike, "Ce qui change", the amendment PDF and the feed, in a throwaway
+git repository (never the developer's own branches)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cdv.build import build_site
+
+from conftest import copy_project
+from sitetext import normalise, page_text
+from test_pdf import flat, pdftotext
+from update2027 import NEW_SIGNER, apply_2027_update
+
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, check=True, capture_output=True, text=True).stdout
+
+
+def cdv(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cdv.cli", *args], cwd=repo, env=GIT_ENV, capture_output=True, text=True)
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """The real sources committed as the signed 2024 version, in a new repository."""
+    repo = copy_project(tmp_path / "depot")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Contrat signé 2024")
+    git(repo, "tag", "v2024")
+    return repo
+
+
+def test_publish_versions_with_mike(repo):
+    first = cdv(repo, "publish", "2024", "--alias", "en-vigueur")
+    assert first.returncode == 0, first.stderr
+    assert "2024 (signée)" in first.stdout
+    versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    assert versions == [{"version": "2024", "title": "2024 (signée)", "aliases": ["en-vigueur"]}]
+    files = git(repo, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert "2024/index.html" in files and "2024/contrat.pdf" in files and "2024/quartiers/planoise/index.html" in files
+    alias = git(repo, "show", "gh-pages:en-vigueur/index.html")
+    assert 'url=../2024/' in alias  # a redirect page, not a symlink
+    assert "en-vigueur" in git(repo, "show", "gh-pages:index.html")
+    # The 2027 update is published as the version in force; 2024 stays, untouched.
+    apply_2027_update(repo)
+    git(repo, "commit", "-q", "-am", "Actualisation 2027")
+    second = cdv(repo, "publish", "2027", "--alias", "en-vigueur")
+    assert second.returncode == 0, second.stderr
+    versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    assert [(v["version"], v["title"], v["aliases"]) for v in versions] == [
+        ("2027", "2027 (projet)", ["en-vigueur"]), ("2024", "2024 (signée)", [])]
+    assert 'url=../2027/' in git(repo, "show", "gh-pages:en-vigueur/index.html")
+    assert "Jeanne EXEMPLE" not in git(repo, "show", "gh-pages:2024/signataires/index.html")
+    assert git(repo, "branch", "--show-current").strip() == "main"
+
+
+def test_publish_refuses_a_version_the_sources_are_not(repo):
+    result = cdv(repo, "publish", "2027")
+    assert result.returncode == 2 and "les sources sont la version 2024" in result.stderr
+    assert cdv(repo, "publish", "v24").returncode == 2
+
+
+def test_ce_qui_change_page_and_version_labels(repo, tmp_path):
+    site = build_site(repo, tmp_path / "avant", with_pdf=False)
+    assert "Rien ne change" in page_text(site, "ce-qui-change")
+    assert "Version 2024 · en vigueur" in page_text(site, "quartiers/planoise")
+    apply_2027_update(repo)
+    site = build_site(repo, tmp_path / "apres", with_pdf=False)
+    text = page_text(site, "ce-qui-change")
+    assert "Cette page compare la version en vigueur (2024 (signée)) et cette version (2027, projet)" in text
+    assert "Comment lire cette page" in text
+    for expected in ("Priorité ajoutée : Battant", "Priorité supprimée : Montrapon", "Priorité reformulée : Planoise",
+                     "15 378 (Recensement de la population 2018) → 15 510 (Recensement de la population 2021)",
+                     "Signataire modifié : État - Préfecture du Doubs"):
+        assert expected in text
+    raw = (site / "ce-qui-change" / "index.html").read_text(encoding="utf-8")
+    assert "<del>Rémi</del><ins>Jeanne</ins>" in raw
+    for page in ("index", "quartiers/planoise", "signataires"):
+        assert "Version 2027 · projet" in page_text(site, "" if page == "index" else page)
+
+
+def test_feed_lists_published_versions(repo, tmp_path):
+    apply_2027_update(repo)
+    git(repo, "commit", "-q", "-am", "Projet 2027")
+    site = build_site(repo, tmp_path / "site", with_pdf=False)
+    feed = (site / "versions.xml").read_text(encoding="utf-8")
+    assert feed.index("Projet de version 2027") < feed.index("Version signée : version 2024, signée le 29 mars 2024")
+    assert "<language>fr</language>" in feed
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/rss+xml"' in home and "versions.xml" in home
+
+
+def test_amendment_pdf_lists_each_change_then_signature_blocks(repo, tmp_path):
+    apply_2027_update(repo)
+    out = tmp_path / "avenant.pdf"
+    result = cdv(repo, "pdf", "--amendment", "v2024..", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    text = flat(pdftotext(out))
+    assert "Avenant n° 1 au Contrat de Ville du Grand Besançon" in text
+    for expected in ("Priorité ajoutée : Battant", "marché couvert", "Priorité supprimée : Montrapon",
+                     "Priorité reformulée : Planoise", "isolement des aînés", "Signataire modifié",
+                     "15 378 (Recensement de la population 2018) → 15 510 (Recensement de la population 2021)",
+                     "Fait à Besançon, le"):
+        assert expected in text
+    assert text.index("Avenant signé par les signataires") < text.index("comité de pilotage") < text.index("Signatures")
+    assert normalise(NEW_SIGNER[1].split(": ")[1]) in text and "Anne VIGNOT" in text
+    assert cdv(repo, "pdf", "--amendment", "v2024").returncode == 2
