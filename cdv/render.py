@@ -4,7 +4,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from .corpus import Corpus, latest
-from .text import fr_number, fr_value, inline_html, md, plural
+from .text import NBSP, fr_number, fr_value, inline_html, md, plural
 
 SCHOOL_LABELS = {
     "maternelle": ("école maternelle publique", "écoles maternelles publiques", "Maternelle"),
@@ -17,6 +17,17 @@ SCHOOL_LABELS = {
 def source_with_period(obs: dict) -> str:
     """'OPS 2022' stays as is; a source that does not name its period gets it in brackets."""
     return obs["source"] if obs["period"] in obs["source"] else f'{obs["source"]} ({obs["period"]})'
+
+
+def trend(ind: dict) -> str:
+    """The latest observation against the previous one: '↗ +132 depuis 2018', in points for shares."""
+    previous, last = ind["observations"][-2], ind["observations"][-1]
+    delta = round(last["value"] - previous["value"], 6)
+    arrow = "↗" if delta > 0 else "↘" if delta < 0 else "→"
+    sign = "+" if delta > 0 else "−" if delta < 0 else ""
+    amount = fr_number(abs(delta))
+    unit = {"pourcent": f"{NBSP}point" + ("s" if abs(delta) >= 2 else ""), "euros": f"{NBSP}€", "nombre": ""}[ind["unit"]]
+    return f"{arrow} {sign}{amount}{unit} depuis {inline_html(previous['period'])}"
 
 
 class BlockRenderer:
@@ -121,6 +132,8 @@ class BlockRenderer:
                  f'<span class="cdv-card__label">{inline_html(ind["label"])}</span>']
         if compare:
             parts.append(f'<span class="cdv-card__compare">({" / ".join(compare)})</span>')
+        if len(ind["observations"]) > 1:
+            parts.append(f'<span class="cdv-card__trend">{trend(ind)}</span>')
         if obs.get("note"):
             parts.append(f'<span class="cdv-card__note">{inline_html(obs["note"])}</span>')
         parts.append(f'<span class="cdv-card__source">Source : {inline_html(source_with_period(obs))}</span>')

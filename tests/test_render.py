@@ -36,7 +36,11 @@ def test_indicator_card_shows_latest_value_comparisons_and_source(corpus):
     assert "3,9\u00a0%" in card and "(3\u00a0% Besançon / 2,9\u00a0% GBM)" in card and "de logements sociaux vacants" in card
     updated = dict(indicators["population"], observations=indicators["population"]["observations"] + [
         {"value": 16000, "period": "2024", "source": "Recensement de la population 2024"}])
-    assert "16\u00a0000" in BlockRenderer(corpus, indicators).indicator_card(updated)
+    card = BlockRenderer(corpus, indicators).indicator_card(updated)
+    assert "16\u00a0000" in card and "↗ +622 depuis 2018" in card
+    shares = dict(indicators["part-femmes"], observations=indicators["part-femmes"]["observations"] + [
+        {"value": 51.5, "period": "2024", "source": "RP 2024"}])
+    assert "↘ −1,5\u00a0point depuis 2019" in BlockRenderer(corpus, indicators).indicator_card(shares)
 
 
 def test_school_counts_are_computed_from_the_names(corpus):
