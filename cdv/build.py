@@ -16,16 +16,19 @@ class BuildFailed(CdvError):
     """MkDocs refused to build (a warning in strict mode, a macro error, a broken link)."""
 
 
-def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool):
+def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool, versioned: bool = False):
     from mkdocs.config import load_config
 
     config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
+    if versioned:
+        # Published with mike: Material's version selector and its "replaced version" banner.
+        config.extra["version"] = {"provider": "mike", "default": "en-vigueur"}
     if not with_pdf and "cdv" in config.plugins:
         config.plugins["cdv"].config["pdf"] = False
     return config
 
 
-def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True) -> Path:
+def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, versioned: bool = False) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -36,7 +39,7 @@ def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True) 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         try:
-            build(_mkdocs_config(root, staging, with_pdf))
+            build(_mkdocs_config(root, staging, with_pdf, versioned))
         except (MkDocsException, SystemExit) as exc:
             raise BuildFailed(f"la construction du site a échoué : {exc}") from None
         previous = target.with_name(f".{target.name}-previous")

@@ -4,6 +4,7 @@ Derived values (counts, totals, reverse links) are computed here, never stored i
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ class Corpus:
     devices: list[dict]
     social_centres: dict
     neighbourhoods: list[dict]
+    glossary: list[dict] = field(default_factory=list)
     source_of: dict[int, str] = field(default_factory=dict)  # id(document) -> repo-relative YAML path
     single_sources: dict[str, str] = field(default_factory=dict)  # kind of single file -> its path
 
@@ -147,9 +149,11 @@ def load_corpus(root: Path) -> Corpus:
         social_centres=one("social-centres"),
         neighbourhoods=sorted((f.data for f in by_kind.get("neighbourhood", [])),
                               key=lambda n: (list(KIND_TITLES).index(n["kind"]), sort_key(n["name"]))),
+        glossary=sorted(one("glossary").get("terms", []), key=lambda t: sort_key(t["term"])),
     )
     corpus.source_of = {id(f.data): f.rel for f in files}
-    corpus.single_sources = {f.kind: f.rel for f in files if f.kind in ("contract", "objectives", "signatories", "social-centres")}
+    corpus.single_sources = {f.kind: f.rel for f in files
+                             if f.kind in ("contract", "objectives", "signatories", "social-centres", "glossary")}
     return corpus
 
 
@@ -173,3 +177,22 @@ def load_corpus_cached(root: Path) -> Corpus:
     corpus = load_corpus(root)
     _CACHE[root] = (key, corpus)
     return corpus
+
+
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_INSEE = re.compile(r"recensement|\bRP\b|FILOSOFI|INSEE|RPLS?\b|Fideli", re.I)
+
+
+def data_years(neighbourhood: dict) -> tuple[str, str] | None:
+    """The oldest and newest years among the latest observations of a portrait ("données de … à …")."""
+    # A period such as "2013-2018" or "2020-2021" is dated by its last year.
+    years = sorted(int(_YEAR.findall(latest(ind)["period"])[-1])
+                   for ind in (neighbourhood.get("portrait") or {}).get("indicators", [])
+                   if _YEAR.search(latest(ind)["period"]))
+    return (str(years[0]), str(years[-1])) if years else None
+
+
+def uses_insee_small_areas(neighbourhood: dict) -> bool:
+    """Whether the portrait shows figures of the statistical system on a small area (INSEE caveats apply)."""
+    return any(_INSEE.search(latest(ind)["source"])
+               for ind in (neighbourhood.get("portrait") or {}).get("indicators", []))

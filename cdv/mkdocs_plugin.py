@@ -14,7 +14,7 @@ from mkdocs.structure.files import File
 
 from .corpus import load_corpus_cached
 from .errors import CdvError, InvalidSources
-from .pages import build_pages, changes_page, expand_nav, navigation
+from .pages import abbreviations, build_pages, changes_page, expand_nav, navigation
 
 STATUS_IN_FORCE = {"signed": "en vigueur", "draft": "projet"}
 
@@ -40,7 +40,9 @@ class ContractPlugin(BasePlugin):
             raise PluginError(str(exc)) from None
         except CdvError as exc:
             raise PluginError(str(exc)) from None
-        self.pages = build_pages(self.corpus, self.changes)
+        # The PDF takes seconds: the live preview and test builds may skip it; the site links it only if built.
+        self.pdf_target = config.extra.get("pdf") if self.config["pdf"] and not self.serving else None
+        self.pages = build_pages(self.corpus, self.changes, pdf=self.pdf_target)
         if config.nav:
             config.nav = expand_nav(config.nav, navigation(self.corpus))
         self.docs_to_root = Path(config.docs_dir).resolve().relative_to(root).as_posix()
@@ -66,20 +68,57 @@ class ContractPlugin(BasePlugin):
 
     def on_files(self, files, config):
         up = "/".join(".." for _ in self.docs_to_root.split("/"))
+        self.sources_by_page = {}
         for page in self.pages:
             generated = File.generated(config, page.path, content=page.markdown)
             # The edit link opens the YAML source, not a markdown stub (edit_uri points into docs/).
             generated.edit_uri = f"{up}/{page.source}" if page.source else None
+            self.sources_by_page[page.path] = generated.edit_uri
             files.append(generated)
+        for path, content in self._open_data().items():
+            files.append(File.generated(config, path, content=content))
+        if self.pdf_target:
+            import tempfile
+
+            from .pdf import write_pdf
+
+            self._pdf_dir = tempfile.TemporaryDirectory(prefix="cdv-pdf-")
+            pdf = write_pdf(self.corpus.root, Path(self._pdf_dir.name) / "contrat.pdf", corpus=self.corpus)
+            files.append(File.generated(config, self.pdf_target, abs_src_path=str(pdf)))
         return files
+
+    def _open_data(self) -> dict[str, str]:
+        """The version's open data, as files of the site (so that links to them are checked)."""
+        import json
+
+        from .opendata import bundle_json, indicators_csv
+
+        schema_dir = self.corpus.root / "schemas"
+        data = {"donnees/contrat.json": bundle_json(self.corpus), "donnees/indicateurs.csv": indicators_csv(self.corpus)}
+        names = sorted(p.name for p in schema_dir.glob("*.schema.json"))
+        for name in names:
+            data[f"donnees/schemas/{name}"] = (schema_dir / name).read_text(encoding="utf-8")
+        data["donnees/schemas/index.json"] = json.dumps(names, indent=1) + "\n"
+        return data
+
+    def on_page_context(self, context, page, config, nav):
+        # "edit/main/docs/../neighbourhoods/x.yml" -> "edit/main/neighbourhoods/x.yml"
+        if page.edit_url and page.file.src_uri in getattr(self, "sources_by_page", {}):
+            from urllib.parse import urljoin
+
+            page.edit_url = urljoin(config.edit_uri, self.sources_by_page[page.file.src_uri])
+        return context
+
+    def on_page_markdown(self, markdown, page, config, files):
+        # Every acronym of the glossary is explained on hover, on every page (Markdown's abbr extension).
+        glossary = abbreviations(self.corpus)
+        return f"{markdown}\n\n{glossary}\n" if glossary else markdown
 
     def on_post_build(self, config):
         from .feed import write_feed
 
         root = self.corpus.root
         write_feed(root, Path(config.site_dir) / self.config["feed"], config.site_url or "", self.corpus)
-        target = config.extra.get("pdf")
-        if self.config["pdf"] and target and not self.serving:
-            from .pdf import write_pdf
-
-            write_pdf(root, Path(config.site_dir) / target, corpus=self.corpus)
+        if getattr(self, "_pdf_dir", None):
+            self._pdf_dir.cleanup()
+            self._pdf_dir = None

@@ -9,7 +9,8 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, population, priorities, priority_count
+from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, data_years, population, priorities, priority_count, \
+    uses_insee_small_areas
 from .render import BlockRenderer
 from .text import fr_date, fr_number, fr_value, md, plain_text, plural
 
@@ -25,6 +26,8 @@ PATHS = {
     "devices": "dispositifs/index.md",
     "device": "dispositifs/{id}.md",
     "changes": "ce-qui-change.md",
+    "glossary": "glossaire.md",
+    "data": "donnees.md",
 }
 STATUS_LABELS = {"signed": "signé", "draft": "projet"}
 
@@ -54,27 +57,42 @@ def _environment() -> Environment:
     )
     env.filters.update(fr_number=fr_number, fr_date=fr_date, plain=plain_text, fr_value=fr_value)
     env.globals.update(plural=plural, KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,
-                       population=population, priority_count=priority_count, priorities=priorities)
+                       population=population, priority_count=priority_count, priorities=priorities,
+                       data_years=data_years, uses_insee_small_areas=uses_insee_small_areas)
     return env
 
 
 class _PageBuilder:
-    def __init__(self, corpus: Corpus):
+    def __init__(self, corpus: Corpus, pdf: str | None = None):
         self.corpus = corpus
+        self.pdf = pdf  # the PDF's path in the site, when this build writes it
 
-    def render(self, template: str, path: str, title: str, source: str | None, **context) -> Page:
+    def render(self, template: str, path: str, title: str, source: str | None, boost: float | None = None,
+               **context) -> Page:
         def link(kind: str, ident: str = "") -> str:
             target = page_path(kind, ident) if kind != "page" else page_path(ident)
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
-        def blocks(items, level: int = 3, indicators=None) -> Markup:
-            return BlockRenderer(self.corpus, indicators, level, link).render(items or [])
+        def blocks(items, level: int = 3, indicators=None, place=None) -> Markup:
+            return BlockRenderer(self.corpus, indicators, level, link, place=place).render(items or [])
 
         text = _environment().get_template(template).render(
             c=self.corpus, contract=self.corpus.contract, link=link, blocks=blocks, title=title, **context)
         # Generated pages are never rendered by mkdocs-macros: their text is data, not template.
-        front = f"---\nrender_macros: false\ntitle: \"{plain_text(title).replace(chr(34), '')}\"\n---\n\n"
+        front = f"---\nrender_macros: false\ntitle: \"{plain_text(title).replace(chr(34), '')}\"\n"
+        if boost:  # Material ranks this page first when its name is searched (a neighbourhood, say)
+            front += f"search:\n  boost: {boost}\n"
+        front += "---\n\n"
         return Page(path, plain_text(title), front + text, source)
+
+    def data_page(self) -> Page:
+        from .opendata import CSV_COLUMNS, data_dictionary
+
+        observations = sum(len(i["observations"]) for n in self.corpus.neighbourhoods
+                           for i in (n.get("portrait") or {}).get("indicators", []))
+        return self.render("data.md.j2", page_path("data"), "Données", None,
+                           dictionary=data_dictionary(self.corpus.root / "schemas"), observations=observations, pdf=self.pdf,
+                           columns=", ".join(CSV_COLUMNS))
 
     def all(self) -> list[Page]:
         c = self.corpus
@@ -91,7 +109,7 @@ class _PageBuilder:
         for n in c.neighbourhoods:
             indicators = {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])}
             pages.append(self.render("neighbourhood.md.j2", page_path("neighbourhood", n["id"]), n["name"], c.source(n),
-                                     n=n, indicators=indicators))
+                                     boost=4, n=n, indicators=indicators))
         pages.append(self.render("common_base.md.j2", page_path("common-base"), c.objectives["title"],
                                  c.source(c.objectives)))
         pages.append(self.render("signatories.md.j2", page_path("signatories"), "Les signataires et leurs engagements",
@@ -100,14 +118,16 @@ class _PageBuilder:
             pages.append(self.render("commitment.md.j2", page_path("commitment", commitment["id"]),
                                      f"Engagement : {commitment['title']}", c.source(commitment), commitment=commitment))
         pages.append(self.render("devices.md.j2", page_path("devices"), "Les dispositifs", None))
+        pages.append(self.data_page())
+        pages.append(self.render("glossary.md.j2", page_path("glossary"), "Glossaire", c.single_sources.get("glossary")))
         for device in c.devices:
             pages.append(self.render("device.md.j2", page_path("device", device["id"]), device["name"], c.source(device),
                                      device=device))
         return pages
 
 
-def build_pages(corpus: Corpus, changes: Page | None = None) -> list[Page]:
-    pages = _PageBuilder(corpus).all()
+def build_pages(corpus: Corpus, changes: Page | None = None, pdf: str | None = None) -> list[Page]:
+    pages = _PageBuilder(corpus, pdf).all()
     return pages + [changes] if changes else pages
 
 
@@ -137,15 +157,18 @@ def navigation(corpus: Corpus) -> dict[str, list]:
         "cdv:signatories": [page_path("signatories"),
                             *({plain_text(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments)],
         "cdv:changes": page_path("changes"),
+        "cdv:glossary": page_path("glossary"),
+        "cdv:data": page_path("data"),
         "cdv:devices": [page_path("devices"),
                         *({plain_text(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices)],
     }
 
 
 def expand_nav(nav, sections: dict[str, list]):
-    """Replace the `cdv:` markers of a MkDocs nav by the generated sections."""
+    """Replace the `cdv:` markers of a MkDocs nav by the generated sections (dropping empty ones)."""
     if isinstance(nav, list):
-        return [expand_nav(item, sections) for item in nav]
+        items = [expand_nav(item, sections) for item in nav]
+        return [i for i in items if i is not None and not (isinstance(i, dict) and None in i.values())]
     if isinstance(nav, dict):
         return {key: expand_nav(value, sections) for key, value in nav.items()}
     if isinstance(nav, str) and nav.startswith("cdv:"):
@@ -153,3 +176,12 @@ def expand_nav(nav, sections: dict[str, list]):
             raise KeyError(f"marqueur de navigation inconnu « {nav} » ; marqueurs possibles : {', '.join(sections)}")
         return sections[nav]
     return nav
+
+
+def abbreviations(corpus: Corpus) -> str:
+    """Markdown abbreviation definitions (*[QPV]: …) appended to every page: the glossary on hover."""
+    lines = []
+    for term in corpus.glossary:
+        expansion = " ".join(term["expansion"].split()).replace("]", ")")
+        lines.append(f"*[{term['term']}]: {expansion}")
+    return "\n".join(lines)

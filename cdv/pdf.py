@@ -72,8 +72,8 @@ def _environment() -> Environment:
 
 
 def render_print_html(corpus: Corpus, origin: Provenance) -> str:
-    def blocks(items, level: int = 4, indicators=None, id_prefix: str = "") -> Markup:
-        text = BlockRenderer(corpus, indicators, level, _anchor, id_prefix).render(items or [])
+    def blocks(items, level: int = 4, indicators=None, id_prefix: str = "", place=None) -> Markup:
+        text = BlockRenderer(corpus, indicators, level, _anchor, id_prefix, place).render(items or [])
         return Markup(markdown.markdown(str(text), extensions=_MARKDOWN_EXTENSIONS))
 
     def inline(text) -> Markup:

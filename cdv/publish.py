@@ -48,7 +48,7 @@ def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-page
         cfg = {"site_dir": str(site_dir), "use_directory_urls": True}
         with commands.deploy(cfg, version, title, aliases, update_aliases=True, alias_type=AliasType.redirect,
                              branch=branch, message=f"Publication de la version {title}"):
-            build_site(root, site_dir)
+            build_site(root, site_dir, versioned=True)
         if IN_FORCE in aliases:
             commands.set_default(IN_FORCE, branch=branch, message=f"Version en vigueur : {title}", allow_empty=True)
     return title

@@ -34,8 +34,9 @@ class BlockRenderer:
     """Renders blocks for one document; `indicators` is the portrait's indicators, by id."""
 
     def __init__(self, corpus: Corpus, indicators: dict | None = None, heading_level: int = 3, links=None,
-                 id_prefix: str = ""):
+                 id_prefix: str = "", place: str | None = None):
         self.corpus = corpus
+        self.place = place  # the neighbourhood's name, for the charts
         self.id_prefix = id_prefix  # keeps anchors unique where several documents share one page (the PDF)
         self.indicators = indicators or {}
         self.heading_level = heading_level
@@ -82,7 +83,8 @@ class BlockRenderer:
         return caption + "\n".join(out) + "\n"
 
     def _quote(self, b):
-        inner = BlockRenderer(self.corpus, self.indicators, self.heading_level, self.links, self.id_prefix).render(b["quote"])
+        inner = BlockRenderer(self.corpus, self.indicators, self.heading_level, self.links, self.id_prefix,
+                              self.place).render(b["quote"])
         return "\n".join(("> " + line) if line else ">" for line in str(inner).rstrip("\n").split("\n")) + "\n"
 
     def _note(self, b):
@@ -141,8 +143,18 @@ class BlockRenderer:
         return f'<div class="cdv-card" id="{self.id_prefix}indicateur-{ind["id"]}">' + " ".join(parts) + "</div>"
 
     def _indicators(self, b):
+        from .charts import comparison_chart, series_chart
+
         cards = "".join(self.indicator_card(self.indicators[i]) for i in b["indicators"])
-        return f'<div class="cdv-cards">{cards}</div>\n'
+        charts = []
+        for ident in b["indicators"]:
+            ind = self.indicators[ident]
+            for chart in (comparison_chart(ind, self.place or "Quartier", self.corpus.contract["territory"], self.id_prefix),
+                          series_chart(ind, self.place or "Quartier", self.id_prefix)):
+                if chart:
+                    charts.append(str(chart))
+        figures = f'<div class="cdv-charts">{"".join(charts)}</div>' if charts else ""
+        return f'<div class="cdv-cards">{cards}</div>\n{figures}\n'
 
     def _figure(self, b):
         f = b["figure"]

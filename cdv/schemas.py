@@ -18,6 +18,7 @@ SCHEMA_FILES = {
     "commitment": "commitment.schema.json",
     "device": "device.schema.json",
     "social-centres": "social-centres.schema.json",
+    "glossary": "glossary.schema.json",
 }
 
 
@@ -37,4 +38,5 @@ def validators(schema_dir: str) -> dict[str, Draft202012Validator]:
     return {
         kind: Draft202012Validator(schemas[name], registry=registry, format_checker=FormatChecker())
         for kind, name in SCHEMA_FILES.items()
+        if name in schemas  # an older version of the sources may not have every kind yet
     }

@@ -14,6 +14,7 @@ SINGLE_FILES = {
     "contract/objectives.yml": "objectives",
     "contract/signatories.yml": "signatories",
     "contract/social-centres.yml": "social-centres",
+    "contract/glossary.yml": "glossary",
 }
 # Folders holding one document per file; the file name is the document's id.
 COLLECTIONS = {

@@ -18,7 +18,9 @@ def _pointer_text(pointer) -> str:
 
 
 def schema_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
-    validator = validators(str(schema_dir))[source.kind]
+    validator = validators(str(schema_dir)).get(source.kind)
+    if validator is None:
+        return [SourceError(source.rel, 1, 1, "", f"aucun schéma pour ce fichier dans {schema_dir.name}/.")]
     found = []
     for error in validator.iter_errors(source.data):
         pointer = tuple(error.absolute_path)
@@ -171,6 +173,12 @@ class _RefChecker:
             if source.kind == "article" and any(b.get("include") == "social_centres" for b in _walk_blocks(source.data)) and not centres:
                 self.error(source, (), "le tableau des centres sociaux est inséré ici mais "
                                        "contract/social-centres.yml est absent.")
+
+        glossary = self.one("glossary")
+        if glossary:
+            terms = glossary.data["terms"]
+            self.unique([(glossary, ("terms", i, "id"), t["id"]) for i, t in enumerate(terms)], "identifiant de terme")
+            self.unique([(glossary, ("terms", i, "term"), t["term"]) for i, t in enumerate(terms)], "terme du glossaire")
 
         commitment_ids = self.unique([(c, ("id",), c.data["id"]) for c in commitments], "identifiant d'engagement")
         commitment_ids |= self.invalid_ids["commitment"]

@@ -2,7 +2,7 @@
 // it was replaced; the static label written at build time says "en vigueur" or "projet".
 (function () {
   var label = document.querySelector(".cdv-version-label");
-  if (!label) return;
+  if (!label || !label.hasAttribute("data-versioned")) return;  // only a site published with mike has versions.json
   var current = label.getAttribute("data-version");
   // __md_scope is Material's URL of this version's root; mike keeps versions.json one level up.
   fetch(new URL("../versions.json", __md_scope))
@@ -15,3 +15,8 @@
     })
     .catch(function () {});
 })();
+
+// Material's search dialog has no accessible name; screen readers announce it as "Recherche".
+document.querySelectorAll(".md-search[role=dialog]").forEach(function (dialog) {
+  if (!dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "Recherche");
+});

@@ -1,0 +1,89 @@
+"""Open data of a version: the whole contract as one JSON file valid against the published schemas, the
+indicators of every neighbourhood as CSV, and a data dictionary generated from the schemas."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from .corpus import Corpus
+
+BUNDLE_SCHEMA = "bundle.schema.json"
+CSV_COLUMNS = ["quartier_id", "quartier", "type_quartier", "commune", "indicateur_id", "libelle", "unite", "valeur",
+               "valeur_commune", "valeur_intercommunalite", "periode", "source"]
+
+
+def bundle(corpus: Corpus) -> dict:
+    """Every source document of the version, as validated, in one object (see schemas/bundle.schema.json)."""
+    return {
+        "contract": corpus.contract,
+        "articles": corpus.articles,
+        "objectives": corpus.objectives,
+        "signatories": {"groups": corpus.signatory_groups, "signatories": corpus.signatories},
+        "commitments": corpus.commitments,
+        "devices": corpus.devices,
+        "social_centres": corpus.social_centres,
+        "neighbourhoods": corpus.neighbourhoods,
+        "glossary": {"terms": corpus.glossary} if corpus.glossary else None,
+    }
+
+
+def bundle_json(corpus: Corpus) -> str:
+    data = {k: v for k, v in bundle(corpus).items() if v is not None}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def indicators_csv(corpus: Corpus) -> str:
+    """One row per observation of every indicator (a time series keeps all its rows)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for n in corpus.neighbourhoods:
+        for ind in (n.get("portrait") or {}).get("indicators", []):
+            for obs in ind["observations"]:
+                writer.writerow([n["id"], n["name"], n["kind"], n["commune"], ind["id"], ind["label"], ind["unit"],
+                                 obs["value"], obs.get("commune", ""), obs.get("epci", ""), obs["period"], obs["source"]])
+    return out.getvalue()
+
+
+def data_dictionary(schema_dir: Path) -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
+    """For each published schema: (file, title, rows of (path, title, type, description))."""
+    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
+    out = []
+    for name, schema in schemas.items():
+        if name == BUNDLE_SCHEMA:
+            continue
+        rows: list[tuple[str, str, str, str]] = []
+        if name == "common.schema.json":
+            for def_name, definition in schema["$defs"].items():
+                _walk(schemas, definition, name, def_name, rows, set(), depth=0)
+        else:
+            _walk(schemas, schema, name, "", rows, set(), depth=0)
+        out.append((name, schema.get("title", name), rows))
+    return out
+
+
+def _type_of(node: dict) -> str:
+    if "$ref" in node:
+        return "voir « " + node["$ref"].split("/")[-1] + " »"
+    if "enum" in node:
+        return "une valeur parmi : " + ", ".join(str(v) for v in node["enum"])
+    if "oneOf" in node and "type" not in node:
+        return "plusieurs formes"
+    return {"string": "texte", "integer": "entier", "number": "nombre", "boolean": "vrai/faux",
+            "object": "objet", "array": "liste"}.get(node.get("type", ""), node.get("type", ""))
+
+
+def _walk(schemas, node, file, path, rows, seen, depth):
+    if depth > 8:
+        return
+    if path:
+        rows.append((path, node.get("title", ""), _type_of(node), node.get("description", "")))
+    if "$ref" in node:
+        return  # shared definitions are described once, under common.schema.json
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        _walk(schemas, node["items"], file, f"{path}[]", rows, seen, depth + 1) if "$ref" not in node["items"] \
+            else None
+    for key, prop in (node.get("properties") or {}).items():
+        _walk(schemas, prop, file, f"{path}.{key}" if path else key, rows, seen, depth + 1)
