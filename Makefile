@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test validate lock clean system-deps
+.PHONY: site serve test validate validate-github fmt-check publish lock clean system-deps
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,17 @@ $(STAMP): requirements.txt pyproject.toml
 validate: $(STAMP)
 	$(BIN)/cdv validate
 
+validate-github: $(STAMP)
+	$(BIN)/cdv validate --format github
+
+fmt-check: $(STAMP)
+	$(BIN)/cdv fmt --check
+
+# make publish VERSION=2027: deploy that version to the local gh-pages branch as the version in force.
+publish: $(STAMP)
+	@test -n "$(VERSION)" || { echo "VERSION=AAAA manquant (ex. make publish VERSION=2027)" >&2; exit 2; }
+	$(BIN)/cdv publish $(VERSION) --alias en-vigueur
+
 site: $(STAMP)
 	$(BIN)/cdv validate
 	$(BIN)/cdv build
@@ -23,11 +34,13 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/cdv serve
 
-# Debian tools the tests drive: poppler-utils reads the PDF back, chromium prints and screenshots pages.
+# Debian tools the tests drive: poppler-utils reads the PDF back, chromium prints and screenshots pages,
+# shellcheck lets actionlint check the workflows' shell steps.
 system-deps:
 	@missing=""; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v shellcheck >/dev/null 2>&1 || missing="$$missing shellcheck"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \

@@ -126,6 +126,19 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from .scaffold import new_contract, new_neighbourhood
+
+    if args.what == "neighbourhood":
+        root, _ = _root_and_filter(args.path)
+        path = new_neighbourhood(root, args.slug, args.name or args.slug, args.kind, args.commune)
+        print(f"Quartier créé : {path.relative_to(root)} (à compléter, puis « cdv validate »)")
+    else:
+        path = new_contract(Path(args.directory))
+        print(f"Contrat minimal créé dans {path} (« cdv build {path} » construit son site)")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .build import serve
 
@@ -175,6 +188,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--branch", default="gh-pages")
     p.add_argument("--path", default=None, help="dossier du projet (défaut : dossier courant)")
     p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("new", help="créer un quartier ou un contrat minimal, valides dès leur création")
+    new = p.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    q = new.add_parser("neighbourhood", help="ajouter neighbourhoods/SLUG.yml")
+    q.add_argument("slug", help="identifiant du quartier, ex. les-orchidees")
+    q.add_argument("--name", help="nom du quartier, ex. « Les Orchidées »")
+    q.add_argument("--kind", choices=["qpv", "fragile"], default="fragile")
+    q.add_argument("--commune", help="commune (défaut : la commune du contrat)")
+    q.add_argument("--path", default=None, help="dossier du projet (défaut : dossier courant)")
+    k = new.add_parser("contract", help="écrire un contrat minimal valide pour un autre territoire")
+    k.add_argument("directory")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
     p.add_argument("path", nargs="?")
