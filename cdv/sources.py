@@ -57,7 +57,7 @@ def classify(rel: str) -> tuple[str | None, str | None]:
         return SINGLE_FILES[rel], None
     folder, _, name = rel.rpartition("/")
     if folder in COLLECTIONS:
-        if name.endswith(".yaml"):
+        if name.lower().endswith(".yaml"):
             return None, "extension « .yaml » : nommez le fichier en « .yml »."
         if not FILE_NAME.match(name):
             return None, ("nom de fichier invalide : minuscules sans accent, chiffres et tirets, "
@@ -74,7 +74,7 @@ def discover(root: Path) -> list[str]:
         base = root / top
         if base.is_dir():
             for path in base.rglob("*"):
-                if path.is_file() and path.suffix in (".yml", ".yaml"):
+                if path.is_file() and path.suffix.lower() in (".yml", ".yaml"):
                     found.append(path.relative_to(root).as_posix())
     return sorted(found)
 
@@ -84,7 +84,8 @@ def load_sources(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     files: list[SourceFile] = []
     errors: list[SourceError] = []
     seen_lower: dict[str, str] = {}
-    for rel in discover(root):
+    # Of two names equal but for case, the lowercase (valid) one is read; the other is the error.
+    for rel in sorted(discover(root), key=lambda r: (r.lower(), r != r.lower(), r)):
         lower = rel.lower()
         if lower in seen_lower:
             errors.append(SourceError(rel, 1, 1, "", f"nom de fichier identique à « {seen_lower[lower]} » "

@@ -32,6 +32,12 @@ def schema_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
             line, col = source.loaded.mark(pointer)
         raw = source.loaded.scalar_text.get(pointer)
         found.append(SourceError(source.rel, line, col, _pointer_text(pointer), french_message(error, raw)))
+    for pointer in sorted(source.loaded.plain_dates, key=str):
+        text = source.loaded.scalar_text[pointer]
+        line, col = source.loaded.mark(pointer)
+        found.append(SourceError(source.rel, line, col, _pointer_text(pointer),
+                                 f"date « {text} » sans guillemets : écrivez-la entre guillemets (\"{text}\"), "
+                                 "d'autres lecteurs YAML la liraient comme une date et non comme un texte."))
     return found
 
 
@@ -87,7 +93,7 @@ class _RefChecker:
 
         # One document per file: the file name is the id.
         for source in articles + neighbourhoods + devices + commitments:
-            if source.kind != "article" and source.data["id"] != source.stem:
+            if source.data["id"] != source.stem:
                 self.error(source, ("id",), f"l'identifiant « {source.data['id']} » doit être le nom du "
                                             f"fichier sans « .yml » : « {source.stem} ».")
 

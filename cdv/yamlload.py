@@ -8,6 +8,7 @@ aliases, merge keys and unknown tags are errors, and every value keeps its line 
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _LIBYAML = False
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Characters YAML refuses in a stream or that a legal text must not carry (tab, LF and CR are handled apart).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 MAX_DEPTH = 40
 
 _STR = "tag:yaml.org,2002:str"
@@ -46,6 +49,10 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+
+
+_YAML11_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+                               r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$")
 
 
 class _CoreSchemaResolver(yaml.resolver.BaseResolver):
@@ -68,6 +75,9 @@ _CoreSchemaResolver.add_implicit_resolver(
 )
 
 
+_RESOLVER = _CoreSchemaResolver()  # what a plain scalar means without an explicit tag
+
+
 class _StrictLoader(_Parser, _CoreSchemaResolver):
     def __init__(self, stream):
         _Parser.__init__(self, stream)
@@ -85,6 +95,7 @@ class LoadedYaml:
     value_marks: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     scalar_text: dict[Pointer, str] = field(default_factory=dict)
+    plain_dates: set = field(default_factory=set)  # unquoted values that YAML 1.1 readers take for dates
 
     def mark(self, pointer: Pointer, key: bool = False) -> tuple[int, int]:
         """Line and column of a value (or of its key), falling back to the closest parent."""
@@ -135,6 +146,11 @@ def _decode(raw: bytes, name: str) -> str:
         col = exc.start - raw.rfind(b"\n", 0, exc.start)
         fail(line, col, "octets invalides en UTF-8 (fichier enregistré en Latin-1 ou Windows-1252 ?) : "
                         "enregistrez le fichier en UTF-8.")
+    control = _CONTROL.search(text)
+    if control:
+        at = control.start()
+        fail(text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at),
+             f"caractère de contrôle U+{ord(control.group()):04X} interdit : seul du texte imprimable est accepté.")
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
         fail(line, 1, "fins de ligne Windows (CRLF) : enregistrez le fichier avec des fins de ligne "
@@ -154,17 +170,57 @@ _YAML_PROBLEMS = {
 }
 
 
-def _translate_yaml_problem(problem: str) -> str:
+_YAML_PROBLEMS["mapping values are not allowed in this context"] = _YAML_PROBLEMS["mapping values are not allowed here"]
+
+# (context of the parser, French message, report at the context's mark: where the construct opened)
+_YAML_CONTEXTS = (
+    ("while parsing a flow sequence", "crochet « [ » ouvert ici et jamais fermé : ajoutez « ] » "
+     "(et une virgule entre deux éléments)", True),
+    ("while parsing a flow mapping", "accolade « { » ouverte ici et jamais fermée : ajoutez « } » "
+     "(et une virgule entre deux champs)", True),
+    ("while scanning a quoted scalar", "guillemet ouvert ici et jamais fermé : ajoutez le guillemet de fin", True),
+    ("while parsing a block", "indentation incohérente : alignez ce champ sur les autres champs du même "
+     "niveau (avec des espaces)", False),
+    ("while scanning a simple key", "indentation incohérente ou deux-points manquant après le nom du champ", False),
+)
+
+
+def _translate_yaml_problem(problem: str, context: str | None = None) -> tuple[str, bool]:
+    """French message for a parser problem, and whether to report it where the construct opened."""
     for english, french in _YAML_PROBLEMS.items():
         if problem and problem.startswith(english):
-            return french
-    return f"YAML illisible ({problem})"
+            return french, False
+    for english, french, at_context in _YAML_CONTEXTS:
+        if context and context.startswith(english):
+            return french, at_context
+    return ("YAML illisible à cet endroit : vérifiez l'indentation, les guillemets, les crochets et les "
+            "deux-points"), False
+
+
+def _check_depth(text: str, name: str) -> None:
+    """Refuse deep nesting from the parser's events, before the (recursive) composer sees it."""
+    loader = _StrictLoader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:
+                    mark = event.start_mark
+                    raise YamlError([SourceError(name, mark.line + 1, mark.column + 1, "",
+                                                 f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).")])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
 
 
 def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
     """Parse one YAML document strictly. Raises YamlError with every located problem found."""
     text = _decode(raw.encode("utf-8") if isinstance(raw, str) else raw, name)
     try:
+        _check_depth(text, name)
         loader = _StrictLoader(text)
         try:
             node = loader.get_single_node()
@@ -172,13 +228,17 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         at_tab = mark is not None and text[mark.index:mark.index + 1] == "\t"
-        problem = _YAML_PROBLEMS["found character '\\t' that cannot start any token"] if at_tab else \
-            _translate_yaml_problem(exc.problem or str(exc))
+        if at_tab:
+            problem, at_context = _YAML_PROBLEMS["found character '\\t' that cannot start any token"], False
+        else:
+            problem, at_context = _translate_yaml_problem(exc.problem or str(exc), exc.context)
+        if at_context and exc.context_mark:
+            mark = exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlError([SourceError(name, line, col, "", problem + ".")])
     except yaml.YAMLError as exc:
-        raise YamlError([SourceError(name, 1, 1, "", _translate_yaml_problem(str(exc)) + ".")])
+        raise YamlError([SourceError(name, 1, 1, "", _translate_yaml_problem(str(exc))[0] + ".")])
     if node is None:
         raise YamlError([SourceError(name, 1, 1, "", "fichier vide : un document YAML est attendu.")])
     result = LoadedYaml(data=None)
@@ -202,26 +262,31 @@ class _Builder:
         self.result = result
         self.errors = errors
         self.seen: set[int] = set()
+        self.alias_marks = None
 
     def error(self, node, pointer: Pointer, message: str) -> None:
         self.errors.append(SourceError(self.name, node.start_mark.line + 1, node.start_mark.column + 1,
                                        _pointer_text(pointer), message))
 
     def alias_error(self, pointer: Pointer) -> None:
-        if any("alias" in e.message and e.pointer == _pointer_text(pointer) for e in self.errors):
-            return
         self.errors.append(SourceError(self.name, *self.alias_mark(), _pointer_text(pointer),
                                        "alias YAML (*nom) interdit : recopiez le texte voulu à cet endroit."))
 
     def alias_mark(self) -> tuple[int, int]:
-        # Composed nodes forget where an alias stood; the parser's events still know (rare path).
-        taken = {(e.line, e.column) for e in self.errors}
-        for event in yaml.parse(self.text):
-            if isinstance(event, yaml.AliasEvent):
-                mark = (event.start_mark.line + 1, event.start_mark.column + 1)
-                if mark not in taken:
-                    return mark
-        return (1, 1)
+        # Composed nodes forget where an alias stood; the parser's events still know. The builder meets
+        # the aliases in document order, so the n-th alias met is the n-th alias event: one pass in all.
+        if self.alias_marks is None:
+            marks = []
+            loader = _StrictLoader(self.text)
+            try:
+                while loader.check_event():
+                    event = loader.get_event()
+                    if isinstance(event, yaml.AliasEvent):
+                        marks.append((event.start_mark.line + 1, event.start_mark.column + 1))
+            finally:
+                loader.dispose()
+            self.alias_marks = iter(marks)
+        return next(self.alias_marks, (1, 1))
 
     def build(self, node, pointer: Pointer = (), depth: int = 0):
         if id(node) in self.seen:
@@ -272,16 +337,31 @@ class _Builder:
     def scalar(self, node: ScalarNode, pointer: Pointer):
         tag, text = node.tag, node.value
         self.result.scalar_text[pointer] = text
+        implicit = _STR if node.style else _RESOLVER.resolve(ScalarNode, text, (True, False))
+        if tag in (_STR, _INT, _FLOAT, _BOOL, _NULL) and tag != implicit:
+            self.error(node, pointer, f"étiquette YAML « {tag} » interdite sur « {text[:40]} » : écrivez la "
+                                      "valeur sans étiquette (entre guillemets si c'est un texte).")
+            return None
         if tag == _STR:
+            control = _CONTROL.search(text)
+            if control:
+                self.error(node, pointer, f"caractère de contrôle U+{ord(control.group()):04X} interdit "
+                                          "(séquence d'échappement) : seul du texte imprimable est accepté.")
+                return None
+            if not node.style and _YAML11_TIMESTAMP.match(text):
+                self.result.plain_dates.add(pointer)
             return text
         if tag == _NULL:
             return None
         if tag == _BOOL:
             return text.lower() == "true"
-        if tag == _INT:
-            return int(text)
-        if tag == _FLOAT:
-            return float(text)
+        if tag in (_INT, _FLOAT):
+            number = int(text) if tag == _INT and len(text) <= 20 else float(text)
+            if len(text) > 20 or not math.isfinite(number):
+                self.error(node, pointer, f"nombre hors limites « {text[:20]}{'…' if len(text) > 20 else ''} » : "
+                                          "20 caractères au plus ; mettez-le entre guillemets si c'est un texte.")
+                return None
+            return number
         self.error(node, pointer, f"étiquette YAML « {tag} » interdite : seuls du texte, des nombres, "
                                   "true/false, des listes et des dictionnaires sont acceptés.")
         return None

@@ -1,0 +1,174 @@
+"""Invalid inputs: `cdv build` refuses each one with a located French message and keeps the built site.
+
+The cases are listed in tests/invalid/cases.yml; each file of tests/invalid/cases/ is one file of the
+minimal valid project (tests/invalid/minimal/) with one defect. A valid site is built once per session;
+every case gets a copy of it, so only validation runs per case.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+HERE = Path(__file__).resolve().parent / "invalid"
+MINIMAL = HERE / "minimal"
+CASES = HERE / "cases"
+TOOLKIT_FILES = ("schemas", "docs", "overrides", "mkdocs.yml", "macros.py")
+MANIFEST = yaml.safe_load((HERE / "cases.yml").read_text(encoding="utf-8"))
+
+ERROR_LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
+# What libyaml, PyYAML or Python say when their message leaks through untranslated.
+ENGLISH = re.compile(r"\b(found|did not|expected|while (parsing|scanning)|not allowed|unacceptable|character"
+                     r"|stream|invalid literal|Exceeds|Traceback)\b")
+
+
+def make_project(tmp_path: Path) -> Path:
+    """A fresh copy of the minimal valid sources and the toolkit files they need (schemas, docs, theme)."""
+    project = tmp_path / "projet"
+    shutil.copytree(MINIMAL, project)
+    for name in TOOLKIT_FILES:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, project / name)
+        else:
+            shutil.copy2(src, project / name)
+    return project
+
+
+CASE_TIMEOUT = 30  # seconds; a valid run takes well under one
+
+
+def cdv(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cdv.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=CASE_TIMEOUT)
+
+
+def cdv_concurrently(*commands: tuple[str, ...]) -> list[subprocess.CompletedProcess]:
+    """Run several cdv commands at once (they only read the project) and wait for all of them."""
+    procs = [(args, subprocess.Popen([sys.executable, "-m", "cdv.cli", *args], cwd=ROOT, text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)) for args in commands]
+    results = []
+    for args, proc in procs:
+        try:
+            out, err = proc.communicate(timeout=CASE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            for _, other in procs:
+                other.kill()
+                other.communicate()
+            pytest.fail(f"cdv {' '.join(args)} took more than {CASE_TIMEOUT} s")
+        results.append(subprocess.CompletedProcess(args, proc.returncode, out, err))
+    return results
+
+
+def case_bytes(name: str, case: dict) -> bytes:
+    data = (CASES / f"{name}.yml").read_bytes()
+    generate = case.get("generate")
+    if generate == "huge":
+        filler = b"# " + b"x" * 1021 + b"\n"
+        data += filler * (2 * 1024 * 1024 // len(filler) + 4)
+    elif generate == "crlf":  # stored with LF: .gitattributes normalises *.yml
+        data = data.replace(b"\n", b"\r\n")
+    elif generate == "deep":
+        data = data.replace(b"@@DEEP@@", b"[" * 100_000 + b"]" * 100_000)
+    elif generate is not None:
+        raise AssertionError(f"{name}: unknown generate: {generate}")
+    return data
+
+
+def apply_case(project: Path, name: str, case: dict) -> None:
+    mode = case.get("mode", "replace")
+    target = project / case["target"]
+    if mode == "replace":
+        assert target.is_file(), f"{name}: {case['target']} is not a file of the minimal project"
+    elif mode == "add":
+        assert not target.exists(), f"{name}: {case['target']} already exists"
+    elif mode == "move":
+        (project / case["from"]).unlink()
+    else:
+        raise AssertionError(f"{name}: unknown mode {mode}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(case_bytes(name, case))
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def valid_site(tmp_path_factory) -> Path:
+    """The minimal project built once, with its PDF: the site every case must leave untouched."""
+    from cdv.build import build_site
+
+    project = make_project(tmp_path_factory.mktemp("valide"))
+    site = build_site(project, project / "site", with_pdf=True)
+    assert (site / "contrat.pdf").read_bytes().startswith(b"%PDF")
+    assert (site / "index.html").is_file()
+    return site
+
+
+def test_minimal_project_builds(valid_site):
+    """If this fails, every case below errors: the toolkit files (docs/, mkdocs.yml) no longer build a
+    project made of the minimal sources."""
+    assert (valid_site / "quartiers").is_dir()
+
+
+def test_minimal_project_is_valid(tmp_path):
+    project = make_project(tmp_path)
+    result = cdv("validate", str(project))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Sources valides : 5 fichier(s) lu(s)" in result.stdout
+
+
+def test_manifest_and_case_files_match():
+    stored = {p.stem for p in CASES.iterdir()}
+    assert stored == set(MANIFEST), (stored ^ set(MANIFEST))
+    assert len(MANIFEST) >= 45
+    for name, case in MANIFEST.items():
+        assert {"target", "line", "expect"} <= set(case), name
+        assert set(case) <= {"about", "target", "mode", "from", "line", "expect", "generate"}, name
+        assert (case.get("mode") == "move") == ("from" in case), name
+        assert (case.get("generate") == "deep") == (b"@@DEEP@@" in (CASES / f"{name}.yml").read_bytes()), name
+
+
+@pytest.mark.parametrize("name", list(MANIFEST))
+def test_invalid_input_is_refused_and_site_kept(name, valid_site, tmp_path):
+    case = MANIFEST[name]
+    project = make_project(tmp_path)
+    shutil.copytree(valid_site, project / "site")
+    before = tree_hashes(project / "site")
+    assert "contrat.pdf" in before and "index.html" in before
+    apply_case(project, name, case)
+    target, line, expect = case["target"], case["line"], case["expect"]
+
+    result, json_result = cdv_concurrently(("build", str(project)), ("validate", str(project), "--format", "json"))
+    report = f"--- stdout\n{result.stdout}\n--- stderr\n{result.stderr[-3000:]}"
+    assert "Traceback" not in result.stderr, report
+    assert result.returncode == 1, report
+    errors = [m.groupdict() for m in map(ERROR_LINE.match, result.stderr.splitlines()) if m]
+    in_target = [e for e in errors if e["file"] == target]
+    assert in_target, f"no error located in {target}\n{report}"
+    assert int(in_target[0]["line"]) == line, f"first error of {target} expected at line {line}\n{report}"
+    assert any(int(e["line"]) == line and expect in e["message"] for e in in_target), \
+        f"expected {target}:{line}: … {expect} …\n{report}"
+    for e in in_target:
+        assert not ENGLISH.search(e["message"]), f"untranslated message: {e['message']}"
+    assert f"{target}:{line}:" in result.stderr
+
+    assert tree_hashes(project / "site") == before, "the built site changed"
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".site")], "staging folder left behind"
+
+    assert json_result.returncode == 1, json_result.stdout[-3000:] + json_result.stderr[-3000:]
+    data = json.loads(json_result.stdout)
+    assert data["valid"] is False
+    assert any(e["file"] == target and e["line"] == line and expect in e["message"] for e in data["errors"]), \
+        json.dumps(data, ensure_ascii=False, indent=1)[:3000]
