@@ -4,8 +4,10 @@ A failed validation or build never leaves a half-written site: the previous site
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from .corpus import load_corpus
@@ -28,6 +30,22 @@ def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool, versioned: bool =
     return config
 
 
+@contextmanager
+def _reproducible_dates(root: Path):
+    """MkDocs dates the sitemap with the build's day; SOURCE_DATE_EPOCH (else the commit's date) makes
+    two builds of one commit identical whatever the day."""
+    from .provenance import provenance
+
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(provenance(root).generated.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
 def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, versioned: bool = False) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -39,7 +57,8 @@ def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         try:
-            build(_mkdocs_config(root, staging, with_pdf, versioned))
+            with _reproducible_dates(root):
+                build(_mkdocs_config(root, staging, with_pdf, versioned))
         except (MkDocsException, SystemExit) as exc:
             raise BuildFailed(f"la construction du site a échoué : {exc}") from None
         previous = target.with_name(f".{target.name}-previous")

@@ -110,4 +110,5 @@ def inline_html(text) -> Markup:
 def plain_text(text) -> str:
     """Contributor text with its inline markdown removed, for titles and metadata."""
     text = _LINK.sub(r"\1", " ".join(str(text).split()))
-    return text.replace("**", "").replace("__", "")
+    text = text.replace("**", "").replace("__", "")
+    return _ITALIC.sub(r"\1", text)

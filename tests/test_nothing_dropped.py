@@ -1,0 +1,48 @@
+"""Nothing the editors typed is lost: every string of every source is in the site and in the PDF, and two
+builds of the same commit are byte-identical."""
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+
+from cdv.build import build_site
+
+from conftest import ROOT
+from sitetext import normalise, visible_text
+from sourcestrings import source_strings
+
+
+def letters(text: str) -> str:
+    """Text as a sequence of characters, spaces and hyphens aside: PDF line breaks cannot tell a real
+    hyphen from French hyphenation, so neither counts."""
+    return re.sub(r"[\s\-\u00ad\u2010\u2011]", "", normalise(text))
+
+
+def test_every_string_of_the_sources_is_in_the_site(built_site):
+    html = normalise(" ".join(visible_text(p.read_text(encoding="utf-8")) for p in built_site.rglob("*.html")))
+    strings = source_strings(ROOT)
+    assert len(strings) > 1500
+    missing = [(f, p, t) for f, p, t in strings if normalise(t) not in html]
+    assert missing == []
+
+
+def test_every_string_of_the_sources_is_in_the_pdf(built_site):
+    # The body of each A4 page only (x, y, width, height in points): running headers and footers would
+    # otherwise cut a paragraph that continues on the next page.
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", "58", "-W", "596", "-H", "726",
+                           str(built_site / "contrat.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pdf = letters(text)
+    missing = [(f, p, t) for f, p, t in source_strings(ROOT) if letters(t) not in pdf]
+    assert missing == []
+
+
+def tree_digest(folder) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_commit_are_byte_identical(built_site, tmp_path):
+    again = build_site(ROOT, tmp_path / "site")
+    assert tree_digest(again) == tree_digest(built_site)
