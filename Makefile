@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test validate validate-github fmt-check publish lock clean system-deps
+.PHONY: site serve test bench validate validate-github fmt-check publish lock clean system-deps
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ system-deps:
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+
+# Measures (does not assert) validation, build, PDF and live reload, and writes BENCHMARKS.md.
+bench: $(STAMP) system-deps
+	$(BIN)/python tools/bench.py
 
 lock: $(STAMP)
 	$(BIN)/pip install --quiet -r requirements.in
