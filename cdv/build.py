@@ -10,7 +10,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from .corpus import load_corpus
+from .corpus import load_corpus, load_corpus_cached
 from .errors import CdvError
 
 
@@ -51,7 +51,7 @@ def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, 
     from mkdocs.exceptions import MkDocsException
 
     root = Path(root).resolve()
-    load_corpus(root)  # raises InvalidSources before anything is written
+    load_corpus_cached(root)  # raises InvalidSources before anything is written; the plugin reuses it
     target = (site_dir or root / "site").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))

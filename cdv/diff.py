@@ -95,8 +95,21 @@ def redline(old: str, new: str) -> list[tuple[str, str]]:
 
 # --- loading a version ---------------------------------------------------------------------------
 
+_REVISIONS: dict[tuple[str, str], tuple[Corpus, str]] = {}
+
+
 def load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
-    """A version from a folder, or from a git revision of `repo` (its sources extracted to a temp dir)."""
+    """A version from a folder, or from a git revision of `repo` (its sources extracted to a temp dir).
+    A full commit hash names content that never changes: it is loaded once per process."""
+    if re.fullmatch(r"[0-9a-f]{40}", spec) and (str(repo), spec) in _REVISIONS:
+        return _REVISIONS[(str(repo), spec)]
+    result = _load_version(spec, repo)
+    if re.fullmatch(r"[0-9a-f]{40}", spec):
+        _REVISIONS[(str(repo), spec)] = result
+    return result
+
+
+def _load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
     path = Path(spec)
     if path.is_dir() and (path / "contract" / "contract.yml").is_file():
         corpus = load_corpus(path)

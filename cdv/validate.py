@@ -17,6 +17,22 @@ def _pointer_text(pointer) -> str:
     return "/" + "/".join(str(p) for p in pointer) if pointer else ""
 
 
+_SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}
+
+
+def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path) -> list[SourceError]:
+    """schema_errors, remembered per file state: a live preview revalidates only the file just saved."""
+    path = root / source.rel
+    stat = path.stat()
+    schemas = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(schema_dir.glob("*.schema.json")))
+    key = (str(path), stat.st_mtime_ns, stat.st_size, schemas)
+    if key not in _SCHEMA_CACHE:
+        if len(_SCHEMA_CACHE) > 20000:
+            _SCHEMA_CACHE.clear()
+        _SCHEMA_CACHE[key] = schema_errors(source, schema_dir)
+    return _SCHEMA_CACHE[key]
+
+
 def schema_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
     validator = validators(str(schema_dir)).get(source.kind)
     if validator is None:
@@ -267,7 +283,7 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     schema_dir = root / "schemas"
     valid, invalid_kinds = [], set()
     for source in files:
-        found = schema_errors(source, schema_dir)
+        found = cached_schema_errors(source, root, schema_dir)
         errors.extend(found)
         if found:
             invalid_kinds.add(source.kind)
