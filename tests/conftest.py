@@ -7,17 +7,23 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("contract", "neighbourhoods", "schemas", "docs", "overrides", "mkdocs.yml", "macros.py")
+TOOLKIT_FILES = ("schemas", "docs", "overrides", "mkdocs.yml", "macros.py")
+PROJECT_FILES = ("contract", "neighbourhoods", *TOOLKIT_FILES)
 
 
-def copy_project(dest: Path) -> Path:
-    for name in PROJECT_FILES:
+def copy_files(names, dest: Path) -> Path:
+    """Copy these files and folders of the repository into dest."""
+    for name in names:
         src = ROOT / name
         if src.is_dir():
             shutil.copytree(src, dest / name)
         else:
             shutil.copy2(src, dest / name)
     return dest
+
+
+def copy_project(dest: Path) -> Path:
+    return copy_files(PROJECT_FILES, dest)
 
 
 @pytest.fixture

@@ -17,12 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, TOOLKIT_FILES, copy_files
 
 HERE = Path(__file__).resolve().parent / "invalid"
 MINIMAL = HERE / "minimal"
 CASES = HERE / "cases"
-TOOLKIT_FILES = ("schemas", "docs", "overrides", "mkdocs.yml", "macros.py")
 MANIFEST = yaml.safe_load((HERE / "cases.yml").read_text(encoding="utf-8"))
 
 ERROR_LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
@@ -35,13 +34,7 @@ def make_project(tmp_path: Path) -> Path:
     """A fresh copy of the minimal valid sources and the toolkit files they need (schemas, docs, theme)."""
     project = tmp_path / "projet"
     shutil.copytree(MINIMAL, project)
-    for name in TOOLKIT_FILES:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, project / name)
-        else:
-            shutil.copy2(src, project / name)
-    return project
+    return copy_files(TOOLKIT_FILES, project)
 
 
 CASE_TIMEOUT = 30  # seconds; a valid run takes well under one
