@@ -77,7 +77,7 @@ def test_ce_qui_change_page_and_version_labels(repo, tmp_path):
     apply_2027_update(repo)
     site = build_site(repo, tmp_path / "apres", with_pdf=False)
     text = page_text(site, "ce-qui-change")
-    assert "Cette page compare la version en vigueur (2024 (signée)) et cette version (2027, projet)" in text
+    assert "Cette page compare la version en vigueur, 2024 (signée), et cette version (2027, projet)" in text
     assert "Comment lire cette page" in text
     for expected in ("Priorité ajoutée : Battant", "Priorité supprimée : Montrapon", "Priorité reformulée : Planoise",
                      "15 378 (Recensement de la population 2018) → 15 510 (Recensement de la population 2021)",
