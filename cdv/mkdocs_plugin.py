@@ -48,9 +48,14 @@ class ContractPlugin(BasePlugin):
         self.docs_to_root = Path(config.docs_dir).resolve().relative_to(root).as_posix()
         contract = self.corpus.contract
         # What every page says of itself (announcement bar): its version and status.
+        from .text import fr_date
+
         config.extra["cdv"] = {
             "version": contract["version"],
             "status": STATUS_IN_FORCE[contract["status"]],
+            # The date of what every page shows; portraits also give the years of their figures.
+            "dated": (f"texte signé le {fr_date(contract['signature']['date'])}" if contract["status"] == "signed"
+                      else "texte en projet"),
             "feed": self.config["feed"],
         }
         return config

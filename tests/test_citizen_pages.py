@@ -68,7 +68,7 @@ def test_neighbourhood_pages_date_their_data_and_carry_the_caveats(built_site):
 
 def test_every_page_says_its_version_and_status(built_site):
     for page in ("", "quartiers/planoise", "signataires", "donnees", "glossaire"):
-        assert "Version 2024 · en vigueur" in page_text(built_site, page)
+        assert "Version 2024 · en vigueur · texte signé le 29 mars 2024" in page_text(built_site, page)
 
 
 def test_open_data_json_is_valid_against_the_published_schemas(built_site, corpus):
