@@ -84,9 +84,9 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
     if v in ("minimum", "maximum"):
         word = "au moins" if v == "minimum" else "au plus"
         return f"{title}la valeur doit être {word} {error.validator_value}, pas {error.instance}."
-    if v == "oneOf":
-        if isinstance(error.instance, dict) and schema.get("oneOf") and all("required" in s for s in schema["oneOf"]):
-            keys = [s["required"][0] for s in schema["oneOf"]]
+    if v in ("oneOf", "anyOf"):
+        if isinstance(error.instance, dict) and schema.get(v) and all("required" in s for s in schema[v]):
+            keys = [s["required"][0] for s in schema[v]]
             present = [k for k in keys if k in error.instance]
             keys_text = ", ".join(keys)
             if present:

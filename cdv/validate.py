@@ -33,6 +33,28 @@ def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path) -> li
     return _SCHEMA_CACHE[key]
 
 
+def _block_main_keys(schema_dir: Path) -> list[str]:
+    from .schemas import load_schemas
+
+    block = load_schemas(str(schema_dir))["common.schema.json"]["$defs"]["block"]
+    return [branch["required"][0] for branch in block.get("anyOf", block.get("oneOf", []))]
+
+
+def _blocks_with_several_main_keys(source: SourceFile, schema_dir: Path) -> list[SourceError]:
+    """A block holds exactly one main key. The schema says "at least one" (anyOf: cheap, it stops at the
+    first match); "at most one" is checked here, with the same French sentence."""
+    keys = _block_main_keys(schema_dir)
+    found = []
+    for pointer, block in _walk_blocks_with_pointer(source.data):
+        present = [k for k in keys if k in block]
+        if len(present) > 1:
+            line, col = source.loaded.mark(pointer)
+            found.append(SourceError(source.rel, line, col, _pointer_text(pointer),
+                                     f"« Bloc de contenu » : un bloc ne peut contenir qu'un seul de ces champs : "
+                                     f"{', '.join(keys)} (ici : {', '.join(present)}) ; faites-en plusieurs blocs."))
+    return found
+
+
 def schema_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
     validator = validators(str(schema_dir)).get(source.kind)
     if validator is None:
@@ -48,6 +70,7 @@ def schema_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
             line, col = source.loaded.mark(pointer)
         raw = source.loaded.scalar_text.get(pointer)
         found.append(SourceError(source.rel, line, col, _pointer_text(pointer), french_message(error, raw)))
+    found += _blocks_with_several_main_keys(source, schema_dir)
     for pointer in sorted(source.loaded.plain_dates, key=str):
         text = source.loaded.scalar_text[pointer]
         line, col = source.loaded.mark(pointer)
