@@ -368,6 +368,22 @@ def _escape(text: str) -> str:
             .replace("{", "&#123;").replace("}", "&#125;"))
 
 
+def change_body(change: Change) -> str:
+    """A change's passage as HTML-in-markdown: old → new for a figure, a redline for a text, nothing for a
+    move (its detail says where it went)."""
+    if change.action == "moved":
+        return ""
+    if change.kind == "indicateur" and change.old and change.new:
+        body = f"{_escape(change.old)} → <ins>{_escape(change.new)}</ins>"
+    elif change.old and change.new:
+        body = _redline_markdown(change)
+    elif change.new:
+        body = f"<ins>{_escape(change.new)}</ins>"
+    else:
+        body = f"<del>{_escape(change.old or '')}</del>"
+    return body.replace("\n", "<br>")
+
+
 def to_markdown(diff: Diff, heading: str = "##") -> str:
     lines = [f"{heading} Ce qui change entre {diff.old_label} et {diff.new_label}", ""]
     if not diff.changes:
@@ -385,16 +401,8 @@ def to_markdown(diff: Diff, heading: str = "##") -> str:
             if c.detail:
                 head += f" ({_escape(c.detail)})"
             lines.append(head)
-            if c.action == "moved":
-                continue
-            if c.kind == "indicateur" and c.old and c.new:
-                lines.append(f"  {_escape(c.old)} → <ins>{_escape(c.new)}</ins>")
-            elif c.old and c.new:
-                body = _redline_markdown(c).replace("\n", "<br>")
+            body = change_body(c)
+            if body:
                 lines.append(f"  {body}")
-            elif c.new:
-                lines.append(f"  <ins>{_escape(c.new)}</ins>".replace("\n", "<br>"))
-            elif c.old:
-                lines.append(f"  <del>{_escape(c.old)}</del>".replace("\n", "<br>"))
         lines.append("")
     return "\n".join(lines)

@@ -88,27 +88,28 @@ def render_print_html(corpus: Corpus, origin: Provenance) -> str:
 
 def write_pdf(root: Path, output: Path, corpus: Corpus | None = None) -> Path:
     """Validate, render and write the contract's PDF; the output file is replaced only when complete."""
-    from weasyprint import HTML
-
     root = Path(root).resolve()
     corpus = corpus or load_corpus(root)
     origin = provenance(root)
-    html = render_print_html(corpus, origin)
-    output = Path(output)
+    return _write(render_print_html(corpus, origin), root, Path(output), origin.sources_sha256 + origin.commit)
+
+
+def _write(html: str, root: Path, output: Path, identity: str) -> Path:
+    """Render a print document as a tagged PDF; the output file is replaced only when complete, and its
+    identifier derives from `identity` so that the same sources give the same bytes."""
+    from weasyprint import HTML
+
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
-    identifier = hashlib.sha256((origin.sources_sha256 + origin.commit).encode()).hexdigest()[:32].encode()
-    HTML(string=html, base_url=str(root)).write_pdf(
-        partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+    identifier = hashlib.sha256(identity.encode()).hexdigest()[:32].encode()
+    HTML(string=html, base_url=str(root)).write_pdf(partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
     partial.replace(output)
     return output
 
 
 def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) -> Path:
     """Avenant n° N: the changes from OLD to NEW in contract terms, then the signature blocks."""
-    from weasyprint import HTML
-
-    from .diff import LEVELS, _redline_markdown, _escape, action_label, compare, load_version
+    from .diff import LEVELS, action_label, change_body, compare, load_version
     from .versions import amendment_number
 
     root = Path(root).resolve()
@@ -120,15 +121,8 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
     groups = [(level, items) for level, items in groups if items]
 
     def redline(change) -> Markup:
-        if change.kind == "indicateur" and change.old and change.new:
-            body = f"{_escape(change.old)} → <ins>{_escape(change.new)}</ins>"
-        elif change.action == "moved":
-            body = ""
-        elif change.old and change.new:
-            body = _redline_markdown(change)
-        else:
-            body = f"<ins>{_escape(change.new)}</ins>" if change.new else f"<del>{_escape(change.old)}</del>"
-        return Markup(f"<p>{body.replace(chr(10), '<br>')}</p>" if body else "")
+        body = change_body(change)
+        return Markup(f"<p>{body}</p>" if body else "")
 
     origin = provenance(root)
     html = _environment().get_template("amendment.html.j2").render(
@@ -136,10 +130,4 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
         old_label=old_label, new_label=new_label, groups=groups, levels=LEVELS, redline=redline,
         action=action_label, old_signed=old.contract["status"] == "signed", old_signature=old.contract["signature"],
         fonts=_fonts())
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(f".{output.name}.partial")
-    identifier = hashlib.sha256((origin.sources_sha256 + old_label + new_label).encode()).hexdigest()[:32].encode()
-    HTML(string=html, base_url=str(root)).write_pdf(partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
-    partial.replace(output)
-    return output
+    return _write(html, root, Path(output), origin.sources_sha256 + old_label + new_label)

@@ -34,12 +34,17 @@ def sources_sha256(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _git(root: Path, *args: str) -> str:
+def git_output(root: Path, *args: str) -> str | None:
+    """What a git command prints in `root`, or None outside a checkout or on failure."""
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20)
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return result.stdout.strip() if result.returncode == 0 else ""
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def _git(root: Path, *args: str) -> str:
+    return (git_output(root, *args) or "").strip()
 
 
 def provenance(root: Path) -> Provenance:

@@ -10,11 +10,8 @@ from pathlib import Path
 from .errors import SourceError
 from .messages import french_message
 from .schemas import validators
+from .yamlload import _pointer_text
 from .sources import COLLECTIONS, SourceFile, classify, discover, load_sources
-
-
-def _pointer_text(pointer) -> str:
-    return "/" + "/".join(str(p) for p in pointer) if pointer else ""
 
 
 _SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}

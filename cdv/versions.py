@@ -4,10 +4,10 @@ A version is signed when its contract.yml says `status: signed`; the version in 
 signed state among the ancestors of HEAD (HEAD included)."""
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .provenance import git_output as _git
 from .yamlload import YamlError, load_yaml
 
 CONTRACT_FILE = "contract/contract.yml"
@@ -27,12 +27,6 @@ class VersionState:
         return f"{self.version} ({'signée' if self.status == 'signed' else 'projet'})"
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def history(root: Path) -> list[VersionState]:
