@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import SourceError
 from .messages import french_message
-from .schemas import validators
+from .schemas import fast_validators, validators
 from .yamlload import _pointer_text
 from .sources import COLLECTIONS, SourceFile, classify, discover, load_sources
 
@@ -57,7 +57,8 @@ def schema_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
     if validator is None:
         return [SourceError(source.rel, 1, 1, "", f"aucun schéma pour ce fichier dans {schema_dir.name}/.")]
     found = []
-    for error in validator.iter_errors(source.data):
+    valid = fast_validators(str(schema_dir))[source.kind].is_valid(source.data)
+    for error in () if valid else validator.iter_errors(source.data):
         pointer = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             # Point at the unknown key itself, not at the object that holds it.

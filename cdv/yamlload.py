@@ -41,6 +41,10 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # Characters YAML refuses in a stream or that a legal text must not carry (tab, LF and CR are handled apart).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 MAX_DEPTH = 40
+# libyaml's composer recurses in C and overflows the stack somewhere past 10,000 levels: below this
+# bound it is safe, and the builder reports anything deeper than MAX_DEPTH.
+SAFE_COMPOSER_DEPTH = 2000
+_BLOCK_PREFIX = re.compile(r"^[ \t?:-]*", re.M)
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -57,6 +61,16 @@ _YAML11_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]
 
 class _CoreSchemaResolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core schema: no sexagesimal numbers, octals, dates or yes/no/on/off booleans."""
+
+    def resolve(self, kind, value, implicit):
+        # BaseResolver.resolve without path resolvers (none is registered): it runs for every node, twice.
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
 
 
 _CoreSchemaResolver.add_implicit_resolver(
@@ -197,8 +211,20 @@ def _translate_yaml_problem(problem: str, context: str | None = None) -> tuple[s
             "deux-points"), False
 
 
+def _nesting_bound(text: str) -> int:
+    """An upper bound of a document's nesting depth, in one pass of two fast scans.
+
+    Every flow collection opens with a bracket or a brace; in block style, two nested levels never start
+    in the same column, and a block collection starts after the spaces and indicators of its line.
+    """
+    widest_prefix = max(map(len, _BLOCK_PREFIX.findall(text)), default=0)
+    return 2 * (widest_prefix + 1) + text.count("[") + text.count("{")
+
+
 def _check_depth(text: str, name: str) -> None:
     """Refuse deep nesting from the parser's events, before the (recursive) composer sees it."""
+    if _nesting_bound(text) <= SAFE_COMPOSER_DEPTH:
+        return
     loader = _StrictLoader(text)
     depth = 0
     try:

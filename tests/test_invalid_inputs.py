@@ -165,3 +165,27 @@ def test_invalid_input_is_refused_and_site_kept(name, valid_site, tmp_path):
     assert data["valid"] is False
     assert any(e["file"] == target and e["line"] == line and expect in e["message"] for e in data["errors"]), \
         json.dumps(data, ensure_ascii=False, indent=1)[:3000]
+
+
+def test_fast_validator_refuses_what_jsonschema_refuses(tmp_path):
+    """Validation asks jsonschema-rs first and only asks jsonschema (which explains errors) when the file
+    is invalid: on every case and on the real sources, both must give the same verdict."""
+    from cdv.schemas import fast_validators, validators
+    from cdv.sources import load_sources
+
+    def verdicts(project: Path) -> list[tuple[str, bool, bool]]:
+        files, _ = load_sources(project)
+        schema_dir = str(project / "schemas")
+        return [(f.rel, fast_validators(schema_dir)[f.kind].is_valid(f.data),
+                 not any(True for _ in validators(schema_dir)[f.kind].iter_errors(f.data))) for f in files]
+
+    refused = 0
+    for name, case in MANIFEST.items():
+        project = make_project(tmp_path / name)
+        apply_case(project, name, case)
+        for rel, fast, explained in verdicts(project):
+            assert fast == explained, f"{name}: {rel}: jsonschema-rs says valid={fast}, jsonschema {explained}"
+            refused += not explained
+    assert refused >= 20, "the corpus no longer exercises schema errors"
+    real = verdicts(ROOT)
+    assert len(real) > 60 and all(fast and explained for _, fast, explained in real)
