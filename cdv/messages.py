@@ -1,7 +1,10 @@
 """French sentences for JSON Schema errors: what is wrong, and what was expected."""
 from __future__ import annotations
 
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only invalid files reach this module: jsonschema is imported when one is met
+    from jsonschema.exceptions import ValidationError
 
 _TYPES = {
     "string": "un texte",

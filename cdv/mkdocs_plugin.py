@@ -43,6 +43,11 @@ class ContractPlugin(BasePlugin):
         # The PDF takes seconds: the live preview and test builds may skip it; the site links it only if built.
         self.pdf_target = config.extra.get("pdf") if self.config["pdf"] and not self.serving else None
         self.pages = build_pages(self.corpus, self.changes, pdf=self.pdf_target)
+        if "abbr" in config.markdown_extensions:
+            # Every acronym of the glossary is explained on hover, on every page. Given as the extension's
+            # glossary, not as "*[QPV]: …" lines appended to each page, which Markdown re-parses page by page.
+            abbr = config.mdx_configs.setdefault("abbr", {})
+            abbr["glossary"] = {**abbr.get("glossary", {}), **abbreviations(self.corpus)}
         if config.nav:
             config.nav = expand_nav(config.nav, navigation(self.corpus))
         self.docs_to_root = Path(config.docs_dir).resolve().relative_to(root).as_posix()
@@ -70,6 +75,13 @@ class ContractPlugin(BasePlugin):
         baseline, _ = load_version(state.commit, root)
         diff = compare(baseline, self.corpus, state.title, self.corpus.contract["version"])
         return changes_page(self.corpus, diff, state.title)
+
+    def on_env(self, env, config, files):
+        # The theme's templates are compiled once per machine, not once per build (see cdv.templatecache).
+        from .templatecache import bytecode_cache
+
+        env.bytecode_cache = bytecode_cache()
+        return env
 
     def on_files(self, files, config):
         up = "/".join(".." for _ in self.docs_to_root.split("/"))
@@ -113,11 +125,6 @@ class ContractPlugin(BasePlugin):
 
             page.edit_url = urljoin(config.edit_uri, self.sources_by_page[page.file.src_uri])
         return context
-
-    def on_page_markdown(self, markdown, page, config, files):
-        # Every acronym of the glossary is explained on hover, on every page (Markdown's abbr extension).
-        glossary = abbreviations(self.corpus)
-        return f"{markdown}\n\n{glossary}\n" if glossary else markdown
 
     def on_post_build(self, config):
         from .feed import write_feed

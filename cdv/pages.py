@@ -12,6 +12,7 @@ from markupsafe import Markup
 from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, data_years, population, priorities, priority_count, \
     uses_insee_small_areas
 from .render import BlockRenderer
+from .templatecache import bytecode_cache
 from .text import fr_date, fr_number, fr_value, md, plain_text, plural
 
 PATHS = {
@@ -54,6 +55,7 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(fr_number=fr_number, fr_date=fr_date, plain=plain_text, fr_value=fr_value)
     env.globals.update(plural=plural, KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,
@@ -178,10 +180,6 @@ def expand_nav(nav, sections: dict[str, list]):
     return nav
 
 
-def abbreviations(corpus: Corpus) -> str:
-    """Markdown abbreviation definitions (*[QPV]: …) appended to every page: the glossary on hover."""
-    lines = []
-    for term in corpus.glossary:
-        expansion = " ".join(term["expansion"].split()).replace("]", ")")
-        lines.append(f"*[{term['term']}]: {expansion}")
-    return "\n".join(lines)
+def abbreviations(corpus: Corpus) -> dict[str, str]:
+    """Each acronym of the glossary and its expansion: Markdown's abbr extension explains them on hover."""
+    return {term["term"]: " ".join(term["expansion"].split()) for term in corpus.glossary}

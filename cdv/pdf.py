@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, load_corpus, population, priority_count
 from .provenance import Provenance, provenance
 from .render import BlockRenderer
+from .templatecache import bytecode_cache
 from .text import fr_date, fr_number, plain_text
 
 STATUS_LABELS = {"signed": "Version signée", "draft": "Projet"}
@@ -63,7 +64,7 @@ def _keep_compounds(value) -> Markup:
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("cdv", "templates/print"), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
     env.filters.update(fr_date=fr_date, fr_number=fr_number, plain=plain_text, css_string=_css_string,
                        keep_compounds=_keep_compounds)
     env.globals.update(KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,

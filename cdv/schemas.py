@@ -4,10 +4,12 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 # Kind of document -> schema file in schemas/.
 SCHEMA_FILES = {
@@ -31,6 +33,10 @@ def load_schemas(schema_dir: str) -> dict[str, dict]:
 
 @lru_cache(maxsize=8)
 def validators(schema_dir: str) -> dict[str, Draft202012Validator]:
+    # Imported here: only an invalid file needs jsonschema, and importing it costs a build 30 ms.
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+
     schemas = load_schemas(schema_dir)
     registry = Registry().with_resources(
         (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()

@@ -53,12 +53,12 @@ def _blocks_with_several_main_keys(source: SourceFile, schema_dir: Path) -> list
 
 
 def schema_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
-    validator = validators(str(schema_dir)).get(source.kind)
-    if validator is None:
+    fast = fast_validators(str(schema_dir)).get(source.kind)
+    if fast is None:
         return [SourceError(source.rel, 1, 1, "", f"aucun schéma pour ce fichier dans {schema_dir.name}/.")]
     found = []
-    valid = fast_validators(str(schema_dir))[source.kind].is_valid(source.data)
-    for error in () if valid else validator.iter_errors(source.data):
+    valid = fast.is_valid(source.data)
+    for error in () if valid else validators(str(schema_dir))[source.kind].iter_errors(source.data):
         pointer = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             # Point at the unknown key itself, not at the object that holds it.
