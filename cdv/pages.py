@@ -2,6 +2,7 @@
 commitment and device, plus index pages. Pure functions: MkDocs only receives the results."""
 from __future__ import annotations
 
+import math
 import posixpath
 from dataclasses import dataclass
 from functools import lru_cache
@@ -149,8 +150,8 @@ def navigation(corpus: Corpus) -> dict[str, list]:
     c = corpus
     articles = [{f"Article {a['number']} – {plain_text(a.get('short_title') or a['title'])}": page_path("article", a["id"])}
                 for a in c.articles]
-    by_kind = [{KIND_TITLES[kind]: [{plain_text(n["name"]): page_path("neighbourhood", n["id"])}
-                                    for n in c.neighbourhoods_of_kind(kind)]}
+    by_kind = [{KIND_TITLES[kind]: bounded_nav_list([{plain_text(n["name"]): page_path("neighbourhood", n["id"])}
+                                                     for n in c.neighbourhoods_of_kind(kind)])}
                for kind in KIND_TITLES if c.neighbourhoods_of_kind(kind)]
     return {
         "cdv:contract": [page_path("contract"), {plain_text(c.contract["foreword"]["title"]): page_path("foreword")}, *articles],
@@ -164,6 +165,29 @@ def navigation(corpus: Corpus) -> dict[str, list]:
         "cdv:devices": [page_path("devices"),
                         *({plain_text(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices)],
     }
+
+
+# Entries a navigation list shows before it is split into ranges ("Amitié – Montrapon", …).
+NAV_LIST_LIMIT = 30
+
+
+def bounded_nav_list(entries: list[dict]) -> list[dict]:
+    """A navigation list of at most NAV_LIST_LIMIT entries: a longer one becomes ranges of even size, in
+    the same order, and ranges of ranges if need be. With Material's navigation.prune, a page then carries
+    the links of its own range only: a site of 1,362 neighbourhoods does not repeat 1,362 links on each of
+    its 1,362 pages (which made the build quadratic)."""
+    if len(entries) <= NAV_LIST_LIMIT:
+        return entries
+    count = math.ceil(len(entries) / NAV_LIST_LIMIT)
+    size = math.ceil(len(entries) / count)
+    ranges = [entries[i:i + size] for i in range(0, len(entries), size)]
+    return bounded_nav_list([{f"{_leaf_title(r[0], 0)} – {_leaf_title(r[-1], -1)}": r} for r in ranges])
+
+
+def _leaf_title(entry: dict, end: int) -> str:
+    """The title of the first (end=0) or last (end=-1) page under a navigation entry."""
+    (title, target), = entry.items()
+    return title if isinstance(target, str) else _leaf_title(target[end], end)
 
 
 def expand_nav(nav, sections: dict[str, list]):

@@ -46,3 +46,22 @@ def tree_digest(folder) -> dict[str, str]:
 def test_two_builds_of_the_same_commit_are_byte_identical(built_site, tmp_path):
     again = build_site(ROOT, tmp_path / "site")
     assert tree_digest(again) == tree_digest(built_site)
+
+
+def test_compiled_templates_kept_between_runs_change_no_byte(built_site, tmp_path):
+    """A build that compiles every template into a fresh cache gives the same site as the session's build,
+    which may have reused compiled templates; CDV_TEMPLATE_CACHE=off turns the cache off."""
+    import os
+    import subprocess
+    import sys
+
+    from cdv.templatecache import _cache
+
+    cache = tmp_path / "gabarits"
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-c", f"from pathlib import Path; from cdv.build import build_site; "
+                    f"build_site(Path({str(ROOT)!r}), Path({str(site)!r}))"],
+                   check=True, env={**os.environ, "CDV_TEMPLATE_CACHE": str(cache)}, cwd=ROOT)
+    assert len(list(cache.glob("__jinja2_*.cache"))) > 50  # Material's templates, ours, the print ones
+    assert tree_digest(site) == tree_digest(built_site)
+    assert _cache("off") is None

@@ -70,3 +70,27 @@ def test_navigation_markers_expand_and_unknown_markers_are_refused(corpus):
     assert list(quartiers[1]) == ["Quartiers prioritaires"] and list(quartiers[2]) == ["Quartiers fragiles"]
     with pytest.raises(KeyError):
         expand_nav(["cdv:inconnu"], sections)
+
+
+def test_long_navigation_lists_become_ranges_in_the_same_order(corpus, monkeypatch):
+    import cdv.pages
+
+    monkeypatch.setattr(cdv.pages, "NAV_LIST_LIMIT", 2)
+    qpv = [n for n in corpus.neighbourhoods if n["kind"] == "qpv"]
+    assert len(qpv) > 2 ** 2  # enough for ranges of ranges
+    section = next(s for s in navigation(corpus)["cdv:neighbourhoods"][1:] if "Quartiers prioritaires" in s)
+    ranges = section["Quartiers prioritaires"]
+
+    def leaves(entries):
+        for entry in entries:
+            (title, target), = entry.items()
+            if isinstance(target, str):
+                yield title, target
+            else:
+                assert 1 <= len(target) <= 2, title
+                first, last = list(leaves(target))[0][0], list(leaves(target))[-1][0]
+                assert title == f"{first} – {last}"
+                yield from leaves(target)
+
+    assert len(ranges) <= 2
+    assert [target for _, target in leaves(ranges)] == [page_path("neighbourhood", n["id"]) for n in qpv]

@@ -38,7 +38,11 @@ def test_navigation_follows_the_contract(built_site, corpus):
     nav = [label for label in ("Accueil", "Le contrat", "Les quartiers", "Le socle commun",
                                "Les signataires et leurs engagements") if label in home]
     assert nav == ["Accueil", "Le contrat", "Les quartiers", "Le socle commun", "Les signataires et leurs engagements"]
-    assert home.index("Quartiers prioritaires") < home.index("Quartiers fragiles")
+    neighbourhoods = (built_site / "quartiers" / "index.html").read_text(encoding="utf-8")
+    assert neighbourhoods.index("Quartiers prioritaires") < neighbourhoods.index("Quartiers fragiles")
+    # navigation.prune: a page outside "Les quartiers" does not carry a link to every neighbourhood.
+    about = (built_site / "accessibilite" / "index.html").read_text(encoding="utf-8")
+    assert "quartiers/" in about and "quartiers/planoise/" not in about
     for article in corpus.articles:
         assert (built_site / "contrat" / article["id"] / "index.html").is_file()
 
