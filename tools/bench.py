@@ -206,38 +206,49 @@ def _serve_copy(tmp: Path, i: int) -> Path:
     return dest
 
 
+def machine() -> str:
+    memory = next((int(line.split()[1]) // 1024 ** 2 for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal:")), None) if Path("/proc/meminfo").exists() else None
+    return f"{os.cpu_count()} cores" + (f", {memory} GiB" if memory else "") + f", Python {sys.version.split()[0]}"
+
+
 def render(r: dict, repeat: int) -> str:
     real = r["real"]
-    ratio = real["build"]["seconds"] / real["baseline"]["seconds"]
+    base = real["baseline"]["seconds"]
+    ratio = real["build"]["seconds"] / base
     per_page = real["build"]["seconds"] / real["build"]["pages"] * 1000
     pdf_per_page = real["pdf"]["seconds"] / real["pdf"]["pages"]
     big, mid = r[1362], r[120]
     slope = math.log(big["build"]["seconds"] / mid["build"]["seconds"]) / math.log(1362 / 120)
+    # (measure, result, target, whether the target is met): the verdicts are computed, never typed.
     rows = [
-        ("Validation des sources réelles", f"{real['validate']['seconds']:.2f} s", "< 0,5 s"),
-        ("Construction du site réel (sans PDF)", f"{real['build']['seconds']:.2f} s pour {real['build']['pages']} pages", ""),
-        ("Référence : MkDocs nu, mêmes pages", f"{real['baseline']['seconds']:.2f} s", ""),
-        ("Notre construction / référence", f"{ratio:.2f}", "≤ 1,3"),
+        ("Validation des sources réelles", f"{real['validate']['seconds']:.2f} s", "< 0,5 s",
+         real["validate"]["seconds"] < 0.5),
+        ("Construction du site réel (sans PDF)", f"{real['build']['seconds']:.2f} s pour {real['build']['pages']} pages", "", None),
+        ("Référence : MkDocs et Material seuls, mêmes pages", f"{base:.2f} s", "", None),
+        ("Notre construction / référence", f"{ratio:.2f}", "≤ 1,3", ratio <= 1.3),
         ("Construction à froid (aucun gabarit compilé) / référence",
-         f"{real['build-cold']['seconds']:.2f} s / {real['baseline']['seconds']:.2f} s = "
-         f"{real['build-cold']['seconds'] / real['baseline']['seconds']:.2f}", ""),
-        ("Temps par page", f"{per_page:.0f} ms", "< 50 ms"),
-        ("PDF", f"{real['pdf']['seconds']:.2f} s pour {real['pdf']['pages']} pages", ""),
-        ("PDF par page", f"{pdf_per_page:.3f} s", "< 0,5 s"),
-        ("Mémoire maximale (construction / PDF)", f"{real['build']['peak_mb']:.0f} Mo / {real['pdf']['peak_mb']:.0f} Mo", ""),
-        ("`cdv serve` : modification visible après", f"{r['serve']:.2f} s", "< 2 s"),
+         f"{real['build-cold']['seconds']:.2f} s / {base:.2f} s = {real['build-cold']['seconds'] / base:.2f}", "", None),
+        ("Temps par page", f"{per_page:.0f} ms", "< 50 ms", per_page < 50),
+        ("PDF", f"{real['pdf']['seconds']:.2f} s pour {real['pdf']['pages']} pages", "", None),
+        ("PDF par page", f"{pdf_per_page:.3f} s", "< 0,5 s", pdf_per_page < 0.5),
+        ("Mémoire maximale (construction / PDF)", f"{real['build']['peak_mb']:.0f} Mo / {real['pdf']['peak_mb']:.0f} Mo", "", None),
+        ("`cdv serve` : modification visible après", f"{r['serve']:.2f} s", "< 2 s", r["serve"] < 2),
     ]
     for size in SIZES:
         s = r[size]
-        rows.append((f"{size} quartiers : validation", f"{s['validate']['seconds']:.2f} s", "< 5 s" if size == 1362 else ""))
+        big_one = size == 1362
+        rows.append((f"{size} quartiers : validation", f"{s['validate']['seconds']:.2f} s", "< 5 s" if big_one else "",
+                     s["validate"]["seconds"] < 5 if big_one else None))
         rows.append((f"{size} quartiers : construction / référence",
                      f"{s['build']['seconds']:.1f} s ({s['build']['pages']} pages, {s['build']['seconds'] / s['build']['pages'] * 1000:.0f} ms/page) "
-                     f"/ {s['baseline']['seconds']:.1f} s", ""))
-    rows.append(("Pente log-log de la construction, 120 → 1 362 quartiers", f"{slope:.2f}", "≤ 1,1"))
-    table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+                     f"/ {s['baseline']['seconds']:.1f} s", "", None))
+    rows.append(("Pente log-log de la construction, 120 → 1 362 quartiers", f"{slope:.2f}", "≤ 1,1", slope <= 1.1))
+    verdict = {True: "oui", False: "**non**", None: ""}
+    table = "\n".join(f"| {a} | {b} | {c} | {verdict[d]} |" for a, b, c, d in rows)
     return (
         "# Benchmarks\n\n"
-        "Produced by `make bench` (tools/bench.py) on the project's machine (2 cores, 24 GiB). Medians of "
+        f"Produced by `make bench` (tools/bench.py) on the project's machine ({machine()}). Medians of "
         f"{repeat} runs (one run for the 1,362-neighbourhood corpus), each in its own process; peak memory is "
         "that process's maximum resident size. Synthetic corpora are the real contract with renamed copies of "
         "the real neighbourhood files. The reference is MkDocs + Material alone building the same pages "
@@ -245,8 +256,8 @@ def render(r: dict, repeat: int) -> str:
         "extensions (the glossary given to `abbr` in mkdocs.yml): no cdv plugin, no macros, no template "
         "override, no PDF. Our builds keep compiled templates between runs (cdv.templatecache): the main "
         "figure is a build after the first on this machine; the cold build, with every template compiled "
-        "anew, is given beside it.\n\n"
-        "| Mesure | Résultat | Cible |\n|---|---|---|\n" + table + "\n")
+        "anew, is given beside it. README.md (\"Where the time goes\") says what keeps these figures down.\n\n"
+        "| Mesure | Résultat | Cible | Atteinte |\n|---|---|---|---|\n" + table + "\n")
 
 
 if __name__ == "__main__":
