@@ -31,6 +31,11 @@ def load_schemas(schema_dir: str) -> dict[str, dict]:
     return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(schema_dir).glob("*.schema.json"))}
 
 
+def _schemas_by_kind(schemas: dict[str, dict]) -> dict[str, dict]:
+    # An older version of the sources may not have every kind yet.
+    return {kind: schemas[name] for kind, name in SCHEMA_FILES.items() if name in schemas}
+
+
 @lru_cache(maxsize=8)
 def validators(schema_dir: str) -> dict[str, Draft202012Validator]:
     # Imported here: only an invalid file needs jsonschema, and importing it costs a build 30 ms.
@@ -42,11 +47,8 @@ def validators(schema_dir: str) -> dict[str, Draft202012Validator]:
         (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
     )
     # Relative $ref ("common.schema.json#/...") resolve against each schema's $id.
-    return {
-        kind: Draft202012Validator(schemas[name], registry=registry, format_checker=FormatChecker())
-        for kind, name in SCHEMA_FILES.items()
-        if name in schemas  # an older version of the sources may not have every kind yet
-    }
+    return {kind: Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+            for kind, schema in _schemas_by_kind(schemas).items()}
 
 
 @lru_cache(maxsize=8)
@@ -59,8 +61,5 @@ def fast_validators(schema_dir: str) -> dict[str, jsonschema_rs.Validator]:
     """
     schemas = load_schemas(schema_dir)
     registry = jsonschema_rs.Registry([(schema["$id"], schema) for schema in schemas.values()])
-    return {
-        kind: jsonschema_rs.validator_for(schemas[name], registry=registry, validate_formats=True)
-        for kind, name in SCHEMA_FILES.items()
-        if name in schemas
-    }
+    return {kind: jsonschema_rs.validator_for(schema, registry=registry, validate_formats=True)
+            for kind, schema in _schemas_by_kind(schemas).items()}

@@ -212,7 +212,7 @@ def _translate_yaml_problem(problem: str, context: str | None = None) -> tuple[s
 
 
 def _nesting_bound(text: str) -> int:
-    """An upper bound of a document's nesting depth, in one pass of two fast scans.
+    """An upper bound of a document's nesting depth, from one regular expression and two counts.
 
     Every flow collection opens with a bracket or a brace; in block style, two nested levels never start
     in the same column, and a block collection starts after the spaces and indicators of its line.

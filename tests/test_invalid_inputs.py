@@ -177,7 +177,7 @@ def test_fast_validator_refuses_what_jsonschema_refuses(tmp_path):
         files, _ = load_sources(project)
         schema_dir = str(project / "schemas")
         return [(f.rel, fast_validators(schema_dir)[f.kind].is_valid(f.data),
-                 not any(True for _ in validators(schema_dir)[f.kind].iter_errors(f.data))) for f in files]
+                 validators(schema_dir)[f.kind].is_valid(f.data)) for f in files]
 
     refused = 0
     for name, case in MANIFEST.items():

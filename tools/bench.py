@@ -67,10 +67,10 @@ def run(kind: str, root: Path, repeat: int) -> dict:
         env = {**os.environ, "CDV_TEMPLATE_CACHE": str(cache if kind == "build" else cache / f"cold-{i}")}
         out = subprocess.run([sys.executable, __file__, "--measure", kind, str(root)], capture_output=True, text=True,
                              env=env)
-        if kind == "build" and i == 0:
-            continue  # the run that fills the template cache
         if out.returncode:
             raise SystemExit(f"{kind} sur {root} a échoué :\n{out.stderr[-2000:]}")
+        if kind == "build" and i == 0:
+            continue  # the run that fills the template cache
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     return {"seconds": statistics.median(r["seconds"] for r in runs), "pages": runs[0]["pages"],
             "peak_mb": max(r["peak_mb"] for r in runs), "runs": len(runs)}
