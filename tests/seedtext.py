@@ -1,4 +1,4 @@
-"""The signed contract as extracted text (../shared/seeds), cut into the lines a reader would check."""
+"""The signed contract as extracted text (tests/reference/), cut into the lines a reader would check."""
 from __future__ import annotations
 
 import re
@@ -6,8 +6,10 @@ from pathlib import Path
 
 from sitetext import normalise
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-CONTRACT = SEEDS / "000_c609af22f735ac93.txt"
+# Kept in the repository (not read from ../shared): a fork's CI has nothing beside its clone.
+REFERENCE = Path(__file__).resolve().parent / "reference"
+CONTRACT = REFERENCE / "contrat-de-ville-2024-2030.txt"
+CONTRACT_SHA256 = "b9383be94d8813ffafaddc992354207b8c1291a3546cf51de1b12949f8ba904d"
 
 # Lines of the extraction that are not the contract's text: map legends and credits, chart axis labels,
 # an address block printed on a map, and the table of contents. They are not published, by design.
