@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,8 @@ import yaml
 
 from cdv.corpus import load_corpus
 from cdv.diff import compare, redline, to_markdown
+from cdv.errors import InvalidSources
+from cdv.sources import classify, discover
 from cdv.yamlload import load_yaml_file
 
 from conftest import ROOT, copy_project
@@ -465,3 +468,97 @@ def test_a_commitment_title_and_order_are_compared(base, project):
     rewrite(other / "contract/commitments/ars.yml", lambda d: d.update(position=etat))
     [order] = changes_after(base, other, "contract/commitments/etat.yml", lambda d: d.update(position=ars))
     assert (order.kind, order.action, order.level) == ("ordre des engagements", "reordered", "avenant")
+
+
+# --- held-out cases: any value, any order -------------------------------------------------------
+
+def _leaves(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(node, list):
+        yield path, node
+        for i, value in enumerate(node):
+            yield from _leaves(value, (*path, i))
+    else:
+        yield path, node
+
+
+def _at(data, path):
+    for p in path[:-1]:
+        data = data[p]
+    return data, path[-1]
+
+
+def _by_kind(root: Path) -> dict[str, list[str]]:
+    kinds: dict[str, list[str]] = {}
+    for rel in discover(root):
+        kinds.setdefault(classify(rel)[0], []).append(rel)
+    return kinds
+
+
+def _changes_with(base, project: Path, rel: str, edit):
+    """The changes one edit of one file gives, the file then put back; None if the sources are then invalid
+    (an identifier's pattern, an enumeration, a reference: the validator's part, not the diff's)."""
+    original = (project / rel).read_bytes()
+    rewrite(project / rel, edit)
+    try:
+        return compare(base, load_corpus(project)).changes
+    except InvalidSources:
+        return None
+    finally:
+        (project / rel).write_bytes(original)
+
+
+def test_changing_any_string_anywhere_is_always_reported(base, project):
+    """A seeded sample of string values of every kind of source file (glossary included), each changed
+    alone: every valid change gives at least one reported change, never an editorial one but the version's."""
+    rng = random.Random(12)
+    kinds = _by_kind(project)
+    assert {"contract", "article", "commitment", "device", "glossary", "objectives", "signatories",
+            "social-centres", "neighbourhood"} <= kinds.keys()
+    for kind, rels in sorted(kinds.items()):
+        strings = [(rel, path) for rel in rels for path, value in _leaves(load_yaml_file(project / rel).data)
+                   if isinstance(value, str)]
+        rng.shuffle(strings)
+        tried = valid = 0
+        for rel, path in strings:
+            if valid == 6 or tried == 30:
+                break
+            tried += 1
+            changes = _changes_with(base, project, rel, lambda d: _set(d, path, lambda v: v + " modifié"))
+            if changes is None:
+                continue
+            valid += 1
+            assert changes, f"{rel} {path} : une valeur modifiée n'est pas signalée"
+            assert all(c.level != "editorial" or c.id in ("version", "status") for c in changes), changes
+        assert valid >= min(6, len(strings) // 2), (kind, valid, tried)
+
+
+def _set(data, path, change):
+    holder, key = _at(data, path)
+    holder[key] = change(holder[key])
+
+
+def test_swapping_two_elements_of_any_list_is_always_reported(base, project):
+    """Every list of two or more distinct elements, those with ids first, in every source file: swapping
+    two of its elements is reported. The glossary's list of terms is the one list readers never see in
+    file order (the site sorts terms alphabetically), so its order is not a change."""
+    rng = random.Random(2024)
+    with_ids, others = [], []
+    for rel in discover(project):
+        for path, value in _leaves(load_yaml_file(project / rel).data):
+            if not isinstance(value, list) or len({json.dumps(v, sort_keys=True) for v in value}) != len(value) \
+                    or len(value) < 2 or (rel, path) == ("contract/glossary.yml", ("terms",)):
+                continue
+            ids = [v.get("id") if isinstance(v, dict) else None for v in value]
+            (with_ids if all(ids) else others).append((rel, path, len(value)))
+    assert len(with_ids) > 20 and {classify(rel)[0] for rel, _, _ in with_ids} >= {
+        "contract", "article", "objectives", "signatories", "social-centres", "neighbourhood"}
+    valid = 0
+    for rel, path, size in with_ids + rng.sample(others, 25):
+        i, j = rng.sample(range(size), 2)
+        changes = _changes_with(base, project, rel, lambda d: swap(_at(d, path)[0][_at(d, path)[1]], i, j))
+        assert changes is None or changes, f"{rel} {path} : deux éléments permutés, rien n'est signalé"
+        valid += changes is not None
+    assert valid > 30
