@@ -316,6 +316,8 @@ def _raw_diff(a, b, path=()):
     """Every difference between two raw values: ('value', path, old, new) for a field or an item, ('order',
     path, old, new) for a list whose items are the same but in another order. Lists whose items have ids are
     matched by id; other lists item by item, aligned as a text diff aligns lines."""
+    if type(a) is type(b) and type(a) in (dict, list) and a == b:
+        return  # the usual case, at C speed (a schema never lets a number stand where a boolean is)
     if isinstance(a, dict) and isinstance(b, dict):
         for k in [*a, *(k for k in b if k not in a)]:
             yield from _raw_diff(a.get(k, _ABSENT), b.get(k, _ABSENT), (*path, k))
@@ -772,7 +774,8 @@ def _signers(s: dict, sep: str | None = " ; "):
 
 
 def _observation(ind: dict, obs: dict) -> str:
-    return f"{fr_value(obs['value'], ind['unit'], obs.get('explicit_sign', False))} ({source_with_period(obs)})".replace("\u00a0", " ")
+    shown = {**obs, "source": shown_text(obs["source"]), "period": shown_text(obs["period"])}
+    return f"{fr_value(obs['value'], ind['unit'], obs.get('explicit_sign', False))} ({source_with_period(shown)})".replace("\u00a0", " ")
 
 
 def _flat(value) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import plain_text
 
@@ -17,10 +18,22 @@ def blocks_text(blocks: list[dict] | None) -> str:
 def shown_text(text) -> str:
     """What a reader is given of contributor text, for comparisons: plain text, but a link keeps its target,
     written after its label (« texte (https://…) »), so that redirecting a link is a visible change."""
-    text = " ".join(str(text).split())
-    text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2).strip()})", text)
-    text = text.replace("**", "").replace("__", "")
-    return _ITALIC.sub(r"\1", text)
+    return _shown_text(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # a comparison asks for each text of both versions, often twice
+def _shown_text(text: str) -> str:
+    text = " ".join(text.split())
+    # Emphasis marks are dropped around and inside labels, never inside a target: every character of a
+    # target stays as typed.
+    targets: list[str] = []
+
+    def hold(m: re.Match) -> str:
+        targets.append(m.group(2).strip())
+        return f"{m.group(1)} (\x00{len(targets) - 1}\x00)"
+    text = _LINK.sub(hold, text.replace("\x00", "\ufffd"))
+    text = _ITALIC.sub(r"\1", text.replace("**", "").replace("__", ""))
+    return re.sub("\x00([0-9]+)\x00", lambda m: targets[int(m.group(1))], text)
 
 
 def blocks_shown_text(blocks: list[dict] | None) -> str:
