@@ -404,6 +404,8 @@ class _Comparer:
 
     def add(self, level, kind, action, ident, title, old=None, new=None, detail="", *, element=None,
             paths=((),)) -> None:
+        if old is not None and old == new and action != "moved":
+            return  # what it would show is the same on both sides: the second pass reports it field by field
         self.changes.append(Change(level, kind, action, ident, title, old, new, detail))
         self.explain(element or (kind, ident), *paths)
 
@@ -574,8 +576,14 @@ class _Comparer:
                     self.add("routine", "indicateur", "observation", key, title,
                              _observation(x, x["observations"][-1]), _observation(y, obs), **explains)
                 elif old_obs[k] != obs:
-                    self.add("routine", "indicateur", "changed", key, title,
-                             _observation(x, old_obs[k]), _observation(y, obs), detail="valeur corrigée", **explains)
+                    before, after = _observation(x, old_obs[k]), _observation(y, obs)
+                    others = [f for f in {**old_obs[k], **obs} if f not in ("value", "period", "source", "explicit_sign")]
+                    extra = lambda o: ", ".join(f"{self.path_label((f,))} : {_shown(o.get(f, _ABSENT))}"  # noqa: E731
+                                                for f in others)
+                    if extra(old_obs[k]) != extra(obs):  # comparison values (commune, EPCI...) as well
+                        before, after = f"{before} ; {extra(old_obs[k])}", f"{after} ; {extra(obs)}"
+                    self.add("routine", "indicateur", "changed", key, title, before, after, detail="valeur corrigée",
+                             **explains)
             for k, obs in old_obs.items():
                 if k not in new_obs:
                     self.add("copil", "indicateur", "removed", key, title, _observation(x, obs), None, **explains,

@@ -562,3 +562,35 @@ def test_swapping_two_elements_of_any_list_is_always_reported(base, project):
         assert changes is None or changes, f"{rel} {path} : deux éléments permutés, rien n'est signalé"
         valid += changes is not None
     assert valid > 30
+
+
+LATER_FIELDS = {  # where a later schema could add a field, the element reported and its level
+    "dispositif": (lambda c: c.devices[0], "dispositif", "copil"),
+    "priorité": (lambda c: c.neighbourhoods[0]["project"]["themes"][0]["priorities"][0], "priorité", "copil"),
+    "thème": (lambda c: c.neighbourhoods[0]["project"]["themes"][0], "thème", "copil"),
+    "article": (lambda c: c.articles[3], "article", "avenant"),
+    "sous-article": (lambda c: c.article("article-9")["sections"][1], "article", "avenant"),
+    "signataire": (lambda c: c.signatories[4], "signataire", "avenant"),
+    "personne qui signe": (lambda c: c.signatories[4]["signature"]["signers"][0], "signataire", "avenant"),
+    "terme": (lambda c: c.glossary[7], "terme du glossaire", "copil"),
+    "centre social": (lambda c: c.social_centres["centres"][2], "centre social", "avenant"),
+    "indicateur": (lambda c: c.neighbourhoods[0]["portrait"]["indicators"][2], "indicateur", "routine"),
+    "observation": (lambda c: c.neighbourhoods[0]["portrait"]["indicators"][2]["observations"][0], "indicateur",
+                    "routine"),
+    "rubrique": (lambda c: c.neighbourhoods[0]["portrait"]["sections"][1], "portrait", "routine"),
+    "quartier": (lambda c: c.neighbourhoods[1], "quartier", "avenant"),
+    "contrat": (lambda c: c.contract, "contrat", "avenant"),
+    "objectif": (lambda c: c.objectives["axes"][1]["objectives"][0], "objectif du socle commun", "avenant"),
+    "engagement": (lambda c: c.commitments[2], "engagement", "avenant"),
+}
+
+
+@pytest.mark.parametrize("where", LATER_FIELDS)
+def test_a_field_no_comparison_knows_of_is_still_reported(base, where):
+    """Complete by construction: a field added to a schema later is compared without new code."""
+    find, kind, level = LATER_FIELDS[where]
+    new = load_corpus(ROOT)
+    find(new)["lien_nouveau"] = "[en savoir plus](https://example.org/plus)"
+    [change] = compare(base, new).changes
+    assert (change.kind, change.action, change.level) == (kind, "changed", level)
+    assert "en savoir plus (https://example.org/plus)" in change.new and change.old.endswith("—")
