@@ -447,6 +447,10 @@ class _Comparer:
         self.keyed("terme du glossaire", "copil", {g["id"]: g for g in o.glossary}, {g["id"]: g for g in n.glossary},
                    lambda g: f"Glossaire — {t(g['term'])}", _term_text,
                    fields=(("term",), ("expansion",), ("definition",), ("source",)))
+        quoted = {g["id"]: g["source"] for g in [*o.glossary, *n.glossary] if g.get("source", "").startswith("Contrat")}
+        for c in self.changes:
+            if c.kind == "terme du glossaire" and c.id in quoted:
+                c.detail = f"définition reprise du contrat : {shown_text(quoted[c.id])}"
         self.neighbourhoods()
         self.catch_all()
         return sorted(self.changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, c.title, c.id))

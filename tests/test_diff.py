@@ -274,6 +274,7 @@ def test_a_glossary_term_changed_is_reported(base, project, field_name):
     [change] = changes_after(base, project, GLOSSARY, edit)
     assert (change.kind, change.action, change.level, change.id) == ("terme du glossaire", "changed", "copil", "abs")
     assert "(révisé)" in change.new and "(révisé)" not in change.old
+    assert change.detail.startswith("définition reprise du contrat : Contrat, article 9.1")
 
 
 def test_a_glossary_term_added_or_removed_is_reported(base, project):
