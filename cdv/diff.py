@@ -4,19 +4,22 @@ the comité de pilotage (projets de quartier), or an amendment signed by the sig
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
 from .corpus import Corpus, load_corpus
 from .errors import UsageError
-from .flatten import blocks_text
+from .flatten import blocks_shown_text, shown_text
 from .render import source_with_period
-from .text import fr_value, plain_text
+from .schemas import load_schemas
+from .text import fr_value
 
 LEVELS = {
     "avenant": "Avenant signé par les signataires (contrat cadre, signataires et engagements)",
@@ -26,7 +29,7 @@ LEVELS = {
 }
 LEVEL_ORDER = list(LEVELS)
 ACTIONS = {"added": "ajouté", "removed": "supprimé", "changed": "modifié", "moved": "déplacé",
-           "reworded": "reformulé", "observation": "nouvelle observation"}
+           "reworded": "reformulé", "observation": "nouvelle observation", "reordered": "modifié"}
 FEMININE_KINDS = {"priorité"}
 
 
@@ -127,144 +130,502 @@ def _load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
 
 
 # --- comparing -----------------------------------------------------------------------------------
+#
+# Two passes. The first compares what readers read, element by element, and says it in contract terms
+# (a priority reworded, an observation added...). The second makes the comparison complete by
+# construction: every source is cut into elements by stable id, and every field of every element, known
+# today or added to a schema later, is compared raw; a difference the first pass did not explain is
+# reported at its element's level. So nothing a reader sees can change without a line in the changelog.
+
+# Approval needed by a change of an element of each kind (README, "cdv diff").
+ELEMENT_LEVELS = {
+    "contrat": "avenant", "avant-propos": "avenant", "article": "avenant", "engagement": "avenant",
+    "liste des signataires": "avenant", "groupe de signataires": "avenant", "signataire": "avenant",
+    "socle commun": "avenant", "objectif du socle commun": "avenant",
+    "centres sociaux": "avenant", "centre social": "avenant", "quartier": "avenant",
+    # The glossary is not signed, but it is what residents read as the meaning of the contract's words (on
+    # every page), some definitions quoting the contract itself: the comité de pilotage validates it, as it
+    # does the descriptions of the devices. Never editorial, never a "routine" portrait update.
+    "dispositif": "copil", "terme du glossaire": "copil",
+    "projet de quartier": "copil", "thème": "copil", "priorité": "copil",
+    "portrait": "routine", "indicateur": "routine",
+}
+# Fields of an element whose change needs another level than the element's.
+FIELD_LEVELS = {("contrat", "version"): "editorial", ("contrat", "status"): "editorial"}
+# What the items of an ordered list are called, for "Ordre des … modifié" (by element kind and field).
+ORDER_NOUNS = {
+    ("article", "sections"): "sous-articles", ("portrait", "sections"): "rubriques du portrait",
+    ("portrait", "indicators"): "indicateurs", ("projet de quartier", "themes"): "thèmes",
+    ("thème", "priorities"): "priorités", ("liste des signataires", "signatories"): "signataires",
+    ("liste des signataires", "groups"): "groupes de signataires", ("centres sociaux", "centres"): "centres sociaux",
+    ("socle commun", "axes"): "axes du socle commun", ("objectif du socle commun", "objectives"): "objectifs",
+    ("objectif du socle commun", "priorities"): "priorités communes", ("contrat", "parts"): "parties du contrat",
+    ("signataire", "signers"): "personnes qui signent", ("indicateur", "observations"): "observations",
+    ("centre social", "neighbourhoods"): "quartiers du centre social",
+}
+_ABSENT = object()
+_PARENT = ("@parent",)  # pseudo-path: the element that holds this one
+
+
+def _shown(value) -> str:
+    if value is _ABSENT:
+        return "—"
+    if isinstance(value, str):
+        return shown_text(value)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return " ; ".join(_shown(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {_shown(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _shown_pair(old, new) -> tuple[str, str]:
+    """Two values as a reader is given them; as typed when that alone differs (bold, italics, spaces)."""
+    a, b = _shown(old), _shown(new)
+    if a != b:
+        return a, b
+    raw = lambda v: v if isinstance(v, str) else _canon(v)  # noqa: E731
+    return raw(old), raw(new)
+
+
+@dataclass
+class _Element:
+    kind: str
+    id: str
+    title: str  # as a change's title
+    label: str  # as an item of an ordered list
+    raw: dict  # every field, but the sub-elements (compared as elements of their own)
+    parent: tuple | None = None
+    where: str = ""
+    children: dict = field(default_factory=dict)  # field -> ordered ids of the sub-elements
+
+    @property
+    def level(self) -> str:
+        return ELEMENT_LEVELS.get(self.kind, "avenant")
+
+
+class _Elements(dict):
+    """Every element of a version by (kind, id)."""
+
+    def put(self, kind, ident, title, label, data, subs=(), parent=None, field_name=None) -> tuple:
+        raw = {k: v for k, v in data.items() if k not in subs} if isinstance(data, dict) else {"valeur": data}
+        key = (kind, ident)
+        if key in self:  # ids are unique where the validator says so; elsewhere keep both apart
+            key = (kind, f"{parent[1] if parent else ''}/{ident}")
+        where = self[parent].title if parent else ""
+        self[key] = _Element(kind, key[1], title, label, raw, parent, where)
+        if parent and field_name:
+            self[parent].children.setdefault(field_name, []).append(key)
+        return key
+
+
+def _elements(corpus: Corpus) -> _Elements:
+    out = _Elements()
+    t = shown_text
+    handled = {"root", "source_of", "single_sources"}
+
+    c = corpus.contract
+    top = out.put("contrat", "contrat", t(c.get("title", "Contrat")), "contrat", c, subs=("foreword",))
+    if "foreword" in c:
+        out.put("avant-propos", "avant-propos", t(c["foreword"].get("title", "Avant-propos")), "avant-propos",
+                c["foreword"], parent=top)
+    for a in corpus.articles:
+        out.put("article", a["id"], _article_title(a), _article_title(a), a)
+    for x in corpus.commitments:
+        out.put("engagement", x["id"], f"Engagement « {t(x['title'])} »", t(x["title"]), x)
+    holder = out.put("liste des signataires", "signataires", "Signataires", "signataires", {})
+    for g in corpus.signatory_groups:
+        out.put("groupe de signataires", g["id"], t(g["title"]), t(g["title"]), g, parent=holder, field_name="groups")
+    for s in corpus.signatories:
+        out.put("signataire", s["id"], t(s["organisation"]), t(s["organisation"]), s, parent=holder,
+                field_name="signatories")
+    o = corpus.objectives
+    if o:
+        base = out.put("socle commun", "socle-commun", t(o.get("title", "Le socle commun")), "socle commun", o,
+                       subs=("axes",))
+        for axis in o.get("axes", []):
+            ak = out.put("objectif du socle commun", axis["id"], f"Axe {axis['number']} – {t(axis['title'])}",
+                         t(axis["title"]), axis, subs=("objectives",), parent=base, field_name="axes")
+            for ob in axis["objectives"]:
+                ok = out.put("objectif du socle commun", ob["id"], f"Objectif « {t(ob['title'])} »", t(ob["title"]),
+                             ob, subs=("priorities",), parent=ak, field_name="objectives")
+                for p in ob["priorities"]:
+                    out.put("objectif du socle commun", p["id"], f"Priorité commune ({t(ob['title'])})", t(p["text"]),
+                            p, parent=ok, field_name="priorities")
+    for d in corpus.devices:
+        out.put("dispositif", d["id"], t(d["name"]), t(d["name"]), d)
+    sc = corpus.social_centres
+    if sc:
+        centres = out.put("centres sociaux", "centres-sociaux", "Centres sociaux et espaces de vie sociale",
+                          "centres sociaux", sc, subs=("centres",))
+        for x in sc.get("centres", []):
+            out.put("centre social", x["id"], t(x["name"]), t(x["name"]), x, parent=centres, field_name="centres")
+    for term in corpus.glossary:
+        out.put("terme du glossaire", term["id"], f"Glossaire — {t(term['term'])}", t(term["term"]), term)
+    for n in corpus.neighbourhoods:
+        name = t(n["name"])
+        nk = out.put("quartier", n["id"], name, name, n, subs=("portrait", "project"))
+        if n.get("portrait") is not None:
+            pk = out.put("portrait", n["id"], f"{name} — portrait", "portrait", n["portrait"], subs=("indicators",),
+                         parent=nk)
+            for ind in n["portrait"].get("indicators", []):
+                out.put("indicateur", f"{n['id']}/{ind['id']}", f"{name} — {t(ind['label'])}", t(ind["label"]), ind,
+                        parent=pk, field_name="indicators")
+        if n.get("project") is not None:
+            jk = out.put("projet de quartier", n["id"], f"{name} — projet de quartier", "projet", n["project"],
+                         subs=("themes",), parent=nk)
+            for theme in n["project"].get("themes", []):
+                tk = out.put("thème", theme["id"], f"{name} — {t(theme['title'])}", t(theme["title"]), theme,
+                             subs=("priorities",), parent=jk, field_name="themes")
+                for p in theme["priorities"]:
+                    out.put("priorité", p["id"], f"{name} — {t(theme['title'])}", t(p["text"]), p, parent=tk,
+                            field_name="priorities")
+    handled |= {"contract", "articles", "commitments", "signatory_groups", "signatories", "objectives", "devices",
+                "social_centres", "glossary", "neighbourhoods"}
+    # A kind of source added to the corpus later is compared whole until it gets its own elements.
+    for f in fields(corpus):
+        if f.name not in handled:
+            out.put("source", f.name, f"Source « {f.name} »", f.name, getattr(corpus, f.name))
+    return out
+
+
+def _list_ids(items: list) -> list | None:
+    """The ids of a list whose items all have one, distinct; None for any other list."""
+    ids = [x.get("id") if isinstance(x, dict) else None for x in items]
+    if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):
+        return ids
+    return None
+
+
+def _canon(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _same(a, b) -> bool:
+    # 1 and 1.0 read the same; True and 1 do not.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _raw_diff(a, b, path=()):
+    """Every difference between two raw values: ('value', path, old, new) for a field or an item, ('order',
+    path, old, new) for a list whose items are the same but in another order. Lists whose items have ids are
+    matched by id; other lists item by item, aligned as a text diff aligns lines."""
+    if type(a) is type(b) and type(a) in (dict, list) and a == b:
+        return  # the usual case, at C speed (a schema never lets a number stand where a boolean is)
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in [*a, *(k for k in b if k not in a)]:
+            yield from _raw_diff(a.get(k, _ABSENT), b.get(k, _ABSENT), (*path, k))
+    elif isinstance(a, list) and isinstance(b, list):
+        ia, ib = _list_ids(a), _list_ids(b)
+        if ia is not None and ib is not None:
+            da, db = dict(zip(ia, a)), dict(zip(ib, b))
+            for k in [*ia, *(k for k in ib if k not in da)]:
+                yield from _raw_diff(da.get(k, _ABSENT), db.get(k, _ABSENT), (*path, ("id", k)))
+            if [k for k in ia if k in db] != [k for k in ib if k in da]:
+                yield ("order", path, a, b)
+            return
+        ca, cb = [_canon(x) for x in a], [_canon(x) for x in b]
+        if ca != cb and sorted(ca) == sorted(cb):
+            yield ("order", path, a, b)
+            return
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ca, cb, autojunk=False).get_opcodes():
+            if op == "equal":
+                continue
+            if op == "replace" and i2 - i1 == j2 - j1:
+                for i, j in zip(range(i1, i2), range(j1, j2)):
+                    yield from _raw_diff(a[i], b[j], (*path, j))
+                continue
+            for i in range(i1, i2):
+                yield ("value", (*path, i), a[i], _ABSENT)
+            for j in range(j1, j2):
+                yield ("value", (*path, j), _ABSENT, b[j])
+    elif not _same(a, b):
+        yield ("value", path, a, b)
+
+
+def _covered(path: tuple, explained: set) -> bool:
+    return any(path[:len(p)] == p for p in explained)
+
+
+@lru_cache(maxsize=8)
+def _field_titles(schema_dir: str) -> dict[str, str]:
+    """French title of each field, as the schemas give it to editors."""
+    titles: dict[str, str] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            for name, spec in (node.get("properties") or {}).items():
+                if isinstance(spec, dict) and spec.get("title"):
+                    titles.setdefault(name, spec["title"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    try:
+        walk(list(load_schemas(schema_dir).values()))
+    except (OSError, ValueError):
+        pass
+    return titles
+
+
+def _orders(old: list[str], new: list[str]) -> tuple[str, str]:
+    """Old and new order, numbered, from the first place that differs to the last."""
+    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    last = max(len(old), len(new))
+    while last > first + 1 and last <= min(len(old), len(new)) and old[last - 1] == new[last - 1]:
+        last -= 1
+    numbered = lambda labels: "\n".join(f"{i}. {labels[i - 1]}" for i in range(first + 1, min(last, len(labels)) + 1))  # noqa: E731
+    return numbered(old), numbered(new)
+
+
+def _item_label(item) -> str:
+    if isinstance(item, dict):
+        for key in ("title", "name", "organisation", "text", "term", "label", "p", "heading", "period"):
+            if isinstance(item.get(key), str):
+                return shown_text(item[key])
+        return _shown(item)
+    return _shown(item)
+
 
 class _Comparer:
     def __init__(self, old: Corpus, new: Corpus):
         self.old, self.new = old, new
         self.changes: list[Change] = []
+        self.explained: dict[tuple, set] = {}  # element -> paths of the fields the first pass reported
+        self.titles = _field_titles(str(Path(new.root) / "schemas"))
 
-    def add(self, *args, **kwargs) -> None:
-        self.changes.append(Change(*args, **kwargs))
+    def add(self, level, kind, action, ident, title, old=None, new=None, detail="", *, element=None,
+            paths=((),)) -> None:
+        if old is not None and old == new and action != "moved":
+            return  # what it would show is the same on both sides: the second pass reports it field by field
+        self.changes.append(Change(level, kind, action, ident, title, old, new, detail))
+        self.explain(element or (kind, ident), *paths)
 
-    def keyed(self, kind, level, old_items: dict, new_items: dict, title, text) -> None:
-        """Elements by id: added, removed, or changed text."""
-        for ident in old_items.keys() | new_items.keys():
+    def explain(self, element: tuple, *paths: tuple) -> None:
+        self.explained.setdefault(element, set()).update(paths)
+
+    def keyed(self, kind, level, old_items: dict, new_items: dict, title, text, fields=((),)) -> None:
+        """Elements by id: added, removed, or changed text (`fields`: what the text shows of them)."""
+        for ident in sorted(old_items.keys() | new_items.keys()):
             o, n = old_items.get(ident), new_items.get(ident)
             if o is None:
                 self.add(level, kind, "added", ident, title(n), None, text(n))
             elif n is None:
                 self.add(level, kind, "removed", ident, title(o), text(o), None)
             elif text(o) != text(n):
-                self.add(level, kind, "changed", ident, title(n), text(o), text(n))
+                self.add(level, kind, "changed", ident, title(n), text(o), text(n), paths=fields)
 
     def run(self) -> list[Change]:
         o, n = self.old, self.new
+        t = shown_text
         self.contract()
-        article_title = lambda a: f"Article {a['number']} – {plain_text(a['title'])}"  # noqa: E731
-        self.keyed("article", "avenant", {a["id"]: a for a in o.articles}, {a["id"]: a for a in n.articles},
-                   article_title, lambda a: article_title(a) + "\n" + _article_text(a))
+        self.articles()
         self.keyed("engagement", "avenant", {c["id"]: c for c in o.commitments}, {c["id"]: c for c in n.commitments},
-                   lambda c: f"Engagement « {c['title']} »", lambda c: blocks_text(c["body"]))
+                   lambda c: f"Engagement « {t(c['title'])} »",
+                   lambda c: t(c["title"]) + "\n" + blocks_shown_text(c["body"]), fields=(("title",), ("body",)))
+        self.order("engagement", "ordre des engagements", "engagements", "Engagements des partenaires (annexe 1)",
+                   o.commitments, n.commitments, lambda c: t(c["title"]))
         self.signatories()
-        self.keyed("objectif du socle commun", "avenant", _common_base(o), _common_base(n),
-                   lambda item: item[0], lambda item: item[1])
+        for kind_items, fields_ in (("axes", ("title",)), ("objectives", ("title",)), ("priorities", ("text",))):
+            self.keyed("objectif du socle commun", "avenant", _common_base(o, kind_items), _common_base(n, kind_items),
+                       lambda item: item[0], lambda item: item[1], fields=(fields_,))
         self.keyed("centre social", "avenant", {c["id"]: c for c in o.social_centres.get("centres", [])},
-                   {c["id"]: c for c in n.social_centres.get("centres", [])}, lambda c: c["name"],
-                   lambda c: f"{c['name']} ({c['kind']}) : {', '.join(c['neighbourhoods'])}")
+                   {c["id"]: c for c in n.social_centres.get("centres", [])}, lambda c: t(c["name"]),
+                   lambda c: f"{t(c['name'])} ({c['kind']}) : {', '.join(c['neighbourhoods'])}",
+                   fields=(("name",), ("kind",), ("neighbourhoods",)))
         self.keyed("dispositif", "copil", {d["id"]: d for d in o.devices}, {d["id"]: d for d in n.devices},
-                   lambda d: d["name"], lambda d: "\n".join(filter(None, [d["name"], plain_text(d.get("summary", "")),
-                                                                          blocks_text(d.get("body"))])))
+                   lambda d: t(d["name"]), _device_text,
+                   fields=(("name",), ("acronym",), ("summary",), ("source",), ("articles",), ("body",)))
+        self.keyed("terme du glossaire", "copil", {g["id"]: g for g in o.glossary}, {g["id"]: g for g in n.glossary},
+                   lambda g: f"Glossaire — {t(g['term'])}", _term_text,
+                   fields=(("term",), ("expansion",), ("definition",), ("source",)))
+        quoted = {g["id"]: g["source"] for g in [*o.glossary, *n.glossary] if g.get("source", "").startswith("Contrat")}
+        for c in self.changes:
+            if c.kind == "terme du glossaire" and c.id in quoted:
+                c.detail = f"définition reprise du contrat : {shown_text(quoted[c.id])}"
         self.neighbourhoods()
+        self.catch_all()
         return sorted(self.changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, c.title, c.id))
+
+    def order(self, kind, order_kind, ident, title, old_items, new_items, label, holder=None) -> None:
+        """The order in which readers find elements sorted by a position field: a change of its own."""
+        oa, ob = [x["id"] for x in old_items], [x["id"] for x in new_items]
+        labels = {x["id"]: label(x) for x in [*old_items, *new_items]}
+        if [i for i in oa if i in ob] != [i for i in ob if i in oa]:
+            self.add(ELEMENT_LEVELS[kind], order_kind, "reordered", ident, title,
+                     *_orders([labels[i] for i in oa], [labels[i] for i in ob]), element=holder or ("@order", ident),
+                     paths=((),))
+        for i in {*oa, *ob}:  # positions only order the elements; the order is compared above
+            self.explain((kind, i), ("position",), ("signature", "position"))
 
     def contract(self) -> None:
         o, n = self.old.contract, self.new.contract
         status = {"signed": "signé", "draft": "projet"}
+        element = ("contrat", "contrat")
         if o["version"] != n["version"]:
-            self.add("editorial", "contrat", "changed", "version", "Version", o["version"], n["version"])
+            self.add("editorial", "contrat", "changed", "version", "Version", o["version"], n["version"],
+                     element=element, paths=(("version",),))
         if o["status"] != n["status"]:
-            self.add("editorial", "contrat", "changed", "status", "Statut", status[o["status"]], status[n["status"]])
-        terms = {"title": "Titre", "subtitle": "Sous-titre", "period": "Période", "signature": "Lieu et date de signature",
-                 "territory": "Territoires de comparaison", "parts": "Parties du contrat"}
+            self.add("editorial", "contrat", "changed", "status", "Statut", status.get(o["status"], o["status"]),
+                     status.get(n["status"], n["status"]), element=element, paths=(("status",),))
+        terms = {"title": "Titre", "subtitle": "Sous-titre", "programme": "Programme", "period": "Période",
+                 "signature": "Lieu et date de signature", "author": "Auteur", "territory": "Territoires de comparaison",
+                 "parts": "Parties du contrat", "fragile_project_notice": "Projet des quartiers fragiles",
+                 "credits": "Crédits", "licence": "Licence"}
         for key, label in terms.items():
-            if o.get(key) != n.get(key):
-                self.add("avenant", "contrat", "changed", key, label, _flat(o.get(key)), _flat(n.get(key)))
-        if o["foreword"] != n["foreword"]:
-            self.add("avenant", "avant-propos", "changed", "avant-propos", n["foreword"]["title"],
-                     blocks_text(o["foreword"]["body"]), blocks_text(n["foreword"]["body"]))
+            if not _same_raw(o.get(key, _ABSENT), n.get(key, _ABSENT)):
+                self.add("avenant", "contrat", "changed", key, label, _flat(o.get(key)), _flat(n.get(key)),
+                         element=element, paths=((key,),))
+        fo, fn = o.get("foreword") or {}, n.get("foreword") or {}
+        text = lambda f: "\n".join(filter(None, [shown_text(f.get("title", "")), blocks_shown_text(f.get("body"))]))  # noqa: E731
+        if text(fo) != text(fn):
+            self.add("avenant", "avant-propos", "changed", "avant-propos", shown_text(fn.get("title", "Avant-propos")),
+                     text(fo), text(fn), paths=(("title",), ("body",)))
+
+    def articles(self) -> None:
+        old = {a["id"]: a for a in self.old.articles}
+        new = {a["id"]: a for a in self.new.articles}
+        for ident in sorted(old.keys() | new.keys()):
+            a, b = old.get(ident), new.get(ident)
+            if a is None:
+                self.add("avenant", "article", "added", ident, _article_title(b), None, _article_text(b))
+            elif b is None:
+                self.add("avenant", "article", "removed", ident, _article_title(a), _article_text(a), None)
+            else:
+                # Part by part, sub-articles by id: a reorder alone is reported as a reorder.
+                pa, pb = _article_parts(a), _article_parts(b)
+                differ = [k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k)]
+                if differ:
+                    self.add("avenant", "article", "changed", ident, _article_title(b), _article_text(a),
+                             _article_text(b), paths=tuple(p for k in differ for p in _ARTICLE_PATHS.get(k, (k,))))
 
     def signatories(self) -> None:
         old = {s["id"]: s for s in self.old.signatories}
         new = {s["id"]: s for s in self.new.signatories}
-        for ident in old.keys() | new.keys():
+        t = shown_text
+        for ident in sorted(old.keys() | new.keys()):
             a, b = old.get(ident), new.get(ident)
             if a is None:
-                self.add("avenant", "signataire", "added", ident, b["organisation"], None, _signers(b))
+                self.add("avenant", "signataire", "added", ident, t(b["organisation"]), None, _signers(b))
             elif b is None:
-                self.add("avenant", "signataire", "removed", ident, a["organisation"], _signers(a), None)
+                self.add("avenant", "signataire", "removed", ident, t(a["organisation"]), _signers(a), None)
             else:
-                if _signers(a) != _signers(b):
-                    self.add("avenant", "signataire", "changed", ident, b["organisation"], _signers(a), _signers(b),
-                             detail="personne qui signe")
+                sa, sb = a["signature"]["signers"], b["signature"]["signers"]
+                if sa != sb and sorted(map(_canon, sa)) == sorted(map(_canon, sb)):
+                    self.add("avenant", "ordre des personnes qui signent", "reordered", ident, t(b["organisation"]),
+                             *_orders(_signers(a, None), _signers(b, None)), element=("signataire", ident),
+                             paths=(("signature", "signers"),))
+                elif _signers(a) != _signers(b):
+                    self.add("avenant", "signataire", "changed", ident, t(b["organisation"]), _signers(a), _signers(b),
+                             detail="personne qui signe", paths=(("signature", "signers"),))
                 if (a["organisation"], a["group"], a.get("commitment")) != (b["organisation"], b["group"], b.get("commitment")):
-                    self.add("avenant", "signataire", "changed", ident, b["organisation"],
-                             f"{a['organisation']} ({a['group']}, engagement {a.get('commitment', '—')})",
-                             f"{b['organisation']} ({b['group']}, engagement {b.get('commitment', '—')})")
+                    self.add("avenant", "signataire", "changed", ident, t(b["organisation"]),
+                             f"{t(a['organisation'])} ({a['group']}, engagement {a.get('commitment', '—')})",
+                             f"{t(b['organisation'])} ({b['group']}, engagement {b.get('commitment', '—')})",
+                             paths=(("organisation",), ("group",), ("commitment",)))
+        position = lambda s: s["signature"]["position"]  # noqa: E731
+        self.order("signataire", "ordre des signatures", "signatures", "Page des signatures",
+                   sorted(self.old.signatories, key=position), sorted(self.new.signatories, key=position),
+                   lambda s: t(s["organisation"]))
 
     def neighbourhoods(self) -> None:
         old = {x["id"]: x for x in self.old.neighbourhoods}
         new = {x["id"]: x for x in self.new.neighbourhoods}
-        for ident in old.keys() | new.keys():
+        t = shown_text
+        for ident in sorted(old.keys() | new.keys()):
             a, b = old.get(ident), new.get(ident)
             if a is None or b is None:
                 present = a or b
                 self.add("avenant", "quartier", "added" if a is None else "removed", ident,
-                         f"{present['name']} ({present['commune']})", None if a is None else present["kind"],
+                         f"{t(present['name'])} ({t(present['commune'])})", None if a is None else present["kind"],
                          present["kind"] if a is None else None)
-                continue
-            if (a["name"], a["kind"], a["commune"], a.get("qpv_code")) != (b["name"], b["kind"], b["commune"], b.get("qpv_code")):
-                self.add("avenant", "quartier", "changed", ident, b["name"],
-                         f"{a['name']}, {a['kind']}, {a['commune']}", f"{b['name']}, {b['kind']}, {b['commune']}")
-            self.portrait(a, b)
-            self.project(a, b)
+            elif _identity(a) != _identity(b):
+                self.add("avenant", "quartier", "changed", ident, t(b["name"]), _identity(a), _identity(b),
+                         paths=(("name",), ("kind",), ("commune",), ("qpv_code",)))
+            self.portrait(a or {}, b or {})
+            self.project(a or {}, b or {})
         self.priorities(old, new)
 
     def portrait(self, a: dict, b: dict) -> None:
+        hood = b or a
+        name = shown_text(hood["name"])
         pa, pb = a.get("portrait") or {}, b.get("portrait") or {}
+        if bool(a.get("portrait")) != bool(b.get("portrait")):
+            self.explain(("portrait", hood["id"]), ())
         ia = {i["id"]: i for i in pa.get("indicators", [])}
         ib = {i["id"]: i for i in pb.get("indicators", [])}
-        for ident in ia.keys() | ib.keys():
+        for ident in sorted(ia.keys() | ib.keys()):
             x, y = ia.get(ident), ib.get(ident)
-            title = f"{b['name']} — {plain_text((y or x)['label'])}"
+            key = f"{hood['id']}/{ident}"
+            title = f"{name} — {shown_text((y or x)['label'])}"
             if x is None:
-                self.add("routine", "indicateur", "added", f"{b['id']}/{ident}", title, None, _observation(y, y["observations"][-1]))
+                self.add("routine", "indicateur", "added", key, title, None, _observation(y, y["observations"][-1]))
                 continue
             if y is None:
-                self.add("copil", "indicateur", "removed", f"{b['id']}/{ident}", title, _observation(x, x["observations"][-1]), None)
+                self.add("copil", "indicateur", "removed", key, title, _observation(x, x["observations"][-1]), None)
                 continue
             old_obs = {(o["period"], o["source"]): o for o in x["observations"]}
             new_obs = {(o["period"], o["source"]): o for o in y["observations"]}
-            for key, obs in new_obs.items():
-                if key not in old_obs:
-                    self.add("routine", "indicateur", "observation", f"{b['id']}/{ident}", title,
-                             _observation(x, x["observations"][-1]), _observation(y, obs))
-                elif old_obs[key] != obs:
-                    self.add("routine", "indicateur", "changed", f"{b['id']}/{ident}", title,
-                             _observation(x, old_obs[key]), _observation(y, obs), detail="valeur corrigée")
-            for key, obs in old_obs.items():
-                if key not in new_obs:
-                    self.add("copil", "indicateur", "removed", f"{b['id']}/{ident}", title, _observation(x, obs), None,
+            explains = {"paths": (("observations",),)}
+            for k, obs in new_obs.items():
+                if k not in old_obs:
+                    self.add("routine", "indicateur", "observation", key, title,
+                             _observation(x, x["observations"][-1]), _observation(y, obs), **explains)
+                elif old_obs[k] != obs:
+                    before, after = _observation(x, old_obs[k]), _observation(y, obs)
+                    others = [f for f in {**old_obs[k], **obs} if f not in ("value", "period", "source", "explicit_sign")]
+                    extra = lambda o: ", ".join(f"{self.path_label((f,))} : {_shown(o.get(f, _ABSENT))}"  # noqa: E731
+                                                for f in others)
+                    if extra(old_obs[k]) != extra(obs):  # comparison values (commune, EPCI...) as well
+                        before, after = f"{before} ; {extra(old_obs[k])}", f"{after} ; {extra(obs)}"
+                    self.add("routine", "indicateur", "changed", key, title, before, after, detail="valeur corrigée",
+                             **explains)
+            for k, obs in old_obs.items():
+                if k not in new_obs:
+                    self.add("copil", "indicateur", "removed", key, title, _observation(x, obs), None, **explains,
                              detail="observation supprimée : une actualisation ajoute des observations sans retirer les précédentes")
-        text_a = "\n".join(f"{s['title']}\n{blocks_text(s['blocks'])}" for s in pa.get("sections", []))
-        text_b = "\n".join(f"{s['title']}\n{blocks_text(s['blocks'])}" for s in pb.get("sections", []))
-        if text_a != text_b:
-            self.add("routine", "portrait", "changed", b["id"], f"{b['name']} — portrait", text_a, text_b)
+        # Rubriques by id: the text of those that changed; a reorder alone is reported as a reorder.
+        sa = {s["id"]: s for s in pa.get("sections", [])}
+        sb = {s["id"]: s for s in pb.get("sections", [])}
+        section = lambda s: f"{shown_text(s['title'])}\n{blocks_shown_text(s['blocks'])}"  # noqa: E731
+        differ = [i for i in sa.keys() | sb.keys() if (i in sa) != (i in sb) or section(sa[i]) != section(sb[i])]
+        if differ:
+            text_a = "\n".join(section(s) for s in pa.get("sections", []))
+            text_b = "\n".join(section(s) for s in pb.get("sections", []))
+            self.add("routine", "portrait", "added" if not pa else "removed" if not pb else "changed", hood["id"],
+                     f"{name} — portrait", text_a or None, text_b or None,
+                     paths=tuple(("sections", ("id", i)) for i in differ) if pa and pb else ((),))
 
     def project(self, a: dict, b: dict) -> None:
+        hood = b or a
+        name = shown_text(hood["name"])
         pa, pb = a.get("project") or {}, b.get("project") or {}
-        head = lambda p: "\n".join(filter(None, [p.get("title", ""), p.get("priorities_heading", ""),  # noqa: E731
-                                                 blocks_text(p.get("introduction"))]))
+        head = lambda p: "\n".join(filter(None, [shown_text(p.get("title", "")),  # noqa: E731
+                                                 shown_text(p.get("priorities_heading", "")),
+                                                 blocks_shown_text(p.get("introduction"))]))
+        if bool(a.get("project")) != bool(b.get("project")):
+            self.explain(("projet de quartier", hood["id"]), ())
         if head(pa) != head(pb):
-            self.add("copil", "projet de quartier", "added" if not pa else "changed", b["id"], f"{b['name']} — projet de quartier",
-                     head(pa) or None, head(pb) or None)
+            self.add("copil", "projet de quartier", "added" if not pa else "removed" if not pb else "changed",
+                     hood["id"], f"{name} — projet de quartier", head(pa) or None, head(pb) or None,
+                     paths=(("title",), ("priorities_heading",), ("introduction",)))
         ta = {t["id"]: t for t in pa.get("themes", [])}
         tb = {t["id"]: t for t in pb.get("themes", [])}
-        self.keyed("thème", "copil", ta, tb, lambda t: f"{b['name']} — {t['title']}",
-                   lambda t: t["title"] + "\n" + blocks_text(t.get("intro")))
+        self.keyed("thème", "copil", ta, tb, lambda t: f"{name} — {shown_text(t['title'])}",
+                   lambda t: shown_text(t["title"]) + "\n" + blocks_shown_text(t.get("intro")),
+                   fields=(("title",), ("intro",)))
 
     def priorities(self, old: dict, new: dict) -> None:
         pa, pb = _priorities(old), _priorities(new)
-        for ident in pa.keys() | pb.keys():
+        for ident in sorted(pa.keys() | pb.keys()):
             x, y = pa.get(ident), pb.get(ident)
             if x is None:
                 self.add("copil", "priorité", "added", ident, f"{y['where']}", None, y["text"])
@@ -273,32 +634,133 @@ class _Comparer:
             else:
                 if (x["neighbourhood"], x["theme"]) != (y["neighbourhood"], y["theme"]):
                     self.add("copil", "priorité", "moved", ident, y["where"], x["where"], y["where"],
-                             detail=f"déplacée de « {x['where']} » vers « {y['where']} »")
+                             detail=f"déplacée de « {x['where']} » vers « {y['where']} »", paths=(_PARENT,))
                 if x["text"] != y["text"]:
-                    self.add("copil", "priorité", "reworded", ident, y["where"], x["text"], y["text"])
+                    self.add("copil", "priorité", "reworded", ident, y["where"], x["text"], y["text"], paths=(("text",),))
                 if (x["objectives"], x["devices"]) != (y["objectives"], y["devices"]):
-                    self.add("copil", "priorité", "changed", ident, y["where"],
-                             _links(x), _links(y), detail="rattachements au socle commun ou aux dispositifs")
+                    self.add("copil", "priorité", "changed", ident, y["where"], _links(x), _links(y),
+                             detail="rattachements au socle commun ou aux dispositifs",
+                             paths=(("objectives",), ("devices",)))
+
+    # --- the second pass: every field of every element ---------------------------------------------
+
+    def catch_all(self) -> None:
+        old, new = _elements(self.old), _elements(self.new)
+        for key in sorted(old.keys() | new.keys()):
+            a, b = old.get(key), new.get(key)
+            done = self.explained.get(key, set())
+            if () in done:
+                continue
+            el = b or a
+            if a is None or b is None:
+                self.add(el.level, el.kind, "added" if a is None else "removed", el.id, el.title,
+                         None if a is None else self.listing(a), self.listing(b) if a is None else None,
+                         element=key)
+                continue
+            if a.parent != b.parent and not _covered(_PARENT, done):
+                self.add(el.level, el.kind, "moved", el.id, b.title, a.where, b.where,
+                         detail=f"déplacé de « {a.where} » vers « {b.where} »", element=key, paths=(_PARENT,))
+            for name in sorted(a.children.keys() & b.children.keys()):
+                ca, cb = a.children[name], b.children[name]
+                if [k for k in ca if k in cb] != [k for k in cb if k in ca] and not _covered((name,), done):
+                    labels = lambda ks, els: [els[k].label for k in ks]  # noqa: E731
+                    self.reorder(b, name, labels(ca, old), labels(cb, new))
+            leaves: dict[str, list] = {}
+            for what, path, x, y in _raw_diff(a.raw, b.raw):
+                if _covered(path, done):
+                    continue
+                if what == "order":
+                    self.reorder(b, path, [_item_label(i) for i in x], [_item_label(i) for i in y])
+                else:
+                    leaves.setdefault(FIELD_LEVELS.get((el.kind, path[0]), el.level), []).append((path, x, y))
+            for level, items in leaves.items():
+                pairs = [(self.path_label(p), *_shown_pair(x, y)) for p, x, y in items]
+                self.add(level, el.kind, "changed", el.id, b.title,
+                         "\n".join(f"{label} : {x}" for label, x, _ in pairs),
+                         "\n".join(f"{label} : {y}" for label, _, y in pairs),
+                         detail="champs : " + ", ".join(dict.fromkeys(self.path_label(p[:1]) for p, _, _ in items)),
+                         element=key, paths=())
+
+    def reorder(self, el: _Element, path, old_labels: list[str], new_labels: list[str]) -> None:
+        path = (path,) if isinstance(path, str) else path
+        name = next((p for p in reversed(path) if isinstance(p, str)), "")
+        noun = ORDER_NOUNS.get((el.kind, name)) or f"éléments de « {self.path_label(path)} »"
+        self.add(el.level, f"ordre des {noun}", "reordered", el.id, el.title, *_orders(old_labels, new_labels),
+                 element=(el.kind, el.id), paths=())
+
+    def listing(self, el: _Element) -> str:
+        lines = [f"{self.path_label(p)} : {_shown(v)}" for _, p, _, v in _raw_diff({}, el.raw)]
+        return "\n".join(lines) or el.title
+
+    def path_label(self, path: tuple) -> str:
+        parts = []
+        for p in path:
+            if isinstance(p, tuple):
+                parts.append(f"« {p[1]} »")
+            elif isinstance(p, int):
+                parts.append(f"n° {p + 1}")
+            else:
+                parts.append(self.titles.get(p, p))
+        return " › ".join(parts)
+
+
+_ARTICLE_PATHS = {"title": (("title",), ("number",)), "chapter": (("chapter",),), "body": (("body",),)}
+
+
+def _same_raw(a, b) -> bool:
+    return not any(True for _ in _raw_diff(a, b))
+
+
+def _identity(n: dict) -> str:
+    return ", ".join(filter(None, [shown_text(n["name"]), n["kind"], shown_text(n["commune"]),
+                                   n.get("qpv_code") and f"code {n['qpv_code']}"]))
+
+
+def _article_title(a: dict) -> str:
+    return f"Article {a['number']} – {shown_text(a['title'])}"
+
+
+def _article_parts(article: dict) -> dict:
+    parts = {"title": _article_title(article)}
+    if article.get("chapter"):
+        parts["chapter"] = shown_text(article["chapter"]["title"]) + "\n" + blocks_shown_text(article["chapter"].get("intro"))
+    parts["body"] = blocks_shown_text(article["body"])
+    for s in article.get("sections", []):
+        parts[("sections", ("id", s["id"]))] = f"{s['number']} - {shown_text(s['title'])}\n{blocks_shown_text(s['body'])}"
+    return parts
 
 
 def _article_text(article: dict) -> str:
-    parts = []
-    if article.get("chapter"):
-        parts += [article["chapter"]["title"], blocks_text(article["chapter"].get("intro"))]
-    parts.append(blocks_text(article["body"]))
-    for s in article.get("sections", []):
-        parts += [f"{s['number']} - {s['title']}", blocks_text(s["body"])]
-    return "\n".join(p for p in parts if p)
+    parts = _article_parts(article)
+    return "\n".join(p for k, p in parts.items() if p and k != "title")
 
 
-def _common_base(corpus: Corpus) -> dict:
+def _device_text(d: dict) -> str:
+    head = shown_text(d["name"]) + (f" ({shown_text(d['acronym'])})" if d.get("acronym") else "")
+    return "\n".join(filter(None, [head, shown_text(d.get("summary", "")),
+                                   d.get("source") and "Source : " + shown_text(d["source"]),
+                                   d.get("articles") and "Articles : " + ", ".join(d["articles"]),
+                                   blocks_shown_text(d.get("body"))]))
+
+
+def _term_text(g: dict) -> str:
+    head = shown_text(g["term"]) + (f" ({shown_text(g['expansion'])})" if g.get("expansion") else "")
+    return "\n".join(filter(None, [head, shown_text(g.get("definition", "")),
+                                   g.get("source") and "Source : " + shown_text(g["source"])]))
+
+
+def _common_base(corpus: Corpus, level: str) -> dict:
     out = {}
+    t = shown_text
     for axis in corpus.objectives.get("axes", []):
-        out[axis["id"]] = (f"Axe {axis['number']}", plain_text(axis["title"]))
+        if level == "axes":
+            out[axis["id"]] = (f"Axe {axis['number']}", t(axis["title"]))
         for ob in axis["objectives"]:
-            out[ob["id"]] = (f"Objectif « {plain_text(ob['title'])} »", plain_text(ob["title"]))
+            if level == "objectives":
+                out[ob["id"]] = (f"Objectif « {t(ob['title'])} »", t(ob["title"]))
             for p in ob["priorities"]:
-                out[p["id"]] = (f"Priorité commune ({plain_text(ob['title'])})", plain_text(p["text"]))
+                if level == "priorities":
+                    out[p["id"]] = (f"Priorité commune ({t(ob['title'])})", t(p["text"]))
     return out
 
 
@@ -307,8 +769,9 @@ def _priorities(neighbourhoods: dict) -> dict:
     for n in neighbourhoods.values():
         for theme in (n.get("project") or {}).get("themes", []):
             for p in theme["priorities"]:
-                out[p["id"]] = {"neighbourhood": n["id"], "theme": theme["id"], "where": f"{n['name']} — {theme['title']}",
-                                "text": plain_text(p["text"]), "objectives": p.get("objectives", []),
+                out[p["id"]] = {"neighbourhood": n["id"], "theme": theme["id"],
+                                "where": f"{shown_text(n['name'])} — {shown_text(theme['title'])}",
+                                "text": shown_text(p["text"]), "objectives": p.get("objectives", []),
                                 "devices": p.get("devices", [])}
     return out
 
@@ -317,12 +780,14 @@ def _links(p: dict) -> str:
     return f"objectifs : {', '.join(p['objectives']) or '—'} ; dispositifs : {', '.join(p['devices']) or '—'}"
 
 
-def _signers(s: dict) -> str:
-    return " ; ".join(" ".join(x["title"] + [x["name"]] + x.get("after", [])) for x in s["signature"]["signers"])
+def _signers(s: dict, sep: str | None = " ; "):
+    names = [shown_text(" ".join(x["title"] + [x["name"]] + x.get("after", []))) for x in s["signature"]["signers"]]
+    return names if sep is None else sep.join(names)
 
 
 def _observation(ind: dict, obs: dict) -> str:
-    return f"{fr_value(obs['value'], ind['unit'], obs.get('explicit_sign', False))} ({source_with_period(obs)})".replace("\u00a0", " ")
+    shown = {**obs, "source": shown_text(obs["source"]), "period": shown_text(obs["period"])}
+    return f"{fr_value(obs['value'], ind['unit'], obs.get('explicit_sign', False))} ({source_with_period(shown)})".replace("\u00a0", " ")
 
 
 def _flat(value) -> str:
@@ -330,7 +795,9 @@ def _flat(value) -> str:
         return ", ".join(f"{k} : {_flat(v)}" for k, v in value.items())
     if isinstance(value, list):
         return " ; ".join(_flat(v) for v in value)
-    return str(value)
+    if isinstance(value, str):
+        return shown_text(value)
+    return "—" if value is None else str(value)
 
 
 def compare(old: Corpus, new: Corpus, old_label: str = "ancienne version", new_label: str = "nouvelle version") -> Diff:
@@ -373,7 +840,7 @@ def change_body(change: Change) -> str:
     move (its detail says where it went)."""
     if change.action == "moved":
         return ""
-    if change.kind == "indicateur" and change.old and change.new:
+    if (change.kind == "indicateur" or change.action == "reordered") and change.old and change.new:
         body = f"{_escape(change.old)} → <ins>{_escape(change.new)}</ins>"
     elif change.old and change.new:
         body = _redline_markdown(change)
