@@ -280,6 +280,7 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
     errors: list[SourceError] = []
     builder = _Builder(name, result, errors, text)
     result.data = builder.build(node)
+    errors += [e for node_id, e in builder.anchored if node_id not in builder.reused]
     spaces = characters.structure_space_errors(text, name, builder.interior_lines)
     lines = {e.line for e in spaces}
     errors += spaces + [e for e in builder.key_spaces if e.line not in lines]
@@ -367,6 +368,8 @@ class _Builder:
         self.alias_marks = None
         self.interior_lines: set[int] = set()  # lines inside a multi-line text (1-based)
         self.key_spaces: list[SourceError] = []  # reported unless the line's indentation already is
+        self.anchored: list[tuple[int, SourceError]] = []  # an anchor no alias uses: it only ate text
+        self.reused: set[int] = set()
 
     def error(self, node, pointer: Pointer, message: str) -> None:
         self.errors.append(SourceError(self.name, node.start_mark.line + 1, node.start_mark.column + 1,
@@ -381,11 +384,19 @@ class _Builder:
         mark = self.text[start]
         end = self.text.find("\n", start)
         typed = self.text[start:end if end >= 0 else len(self.text)].strip()[:60]
-        what = ("une étiquette YAML" if mark == "!" else "une ancre YAML")
-        self.error(node, pointer, f"texte commençant par « {mark} » : YAML lit « {typed.split(' ')[0]} » comme {what} et "
-                                  f"l'enlèverait du texte publié ; mettez tout le texte entre guillemets "
-                                  f"(\"{typed.replace(chr(34), chr(39))}\").")
-        return False
+        word = typed.split(" ")[0]
+        quoted = typed.replace(chr(34), chr(39))
+        if mark == "!":
+            self.error(node, pointer, f"étiquette YAML « {word} » interdite : un texte qui commence par « ! » perd ce "
+                                      "« ! » (YAML le lit comme une étiquette) ; mettez tout le texte entre guillemets "
+                                      f"(\"{quoted}\").")
+            return False
+        # An anchor is reported only if no alias uses it: an alias is the error then.
+        self.anchored.append((id(node), SourceError(
+            self.name, node.start_mark.line + 1, node.start_mark.column + 1, _pointer_text(pointer),
+            f"ancre YAML « {word} » interdite : un texte qui commence par « & » perd ce mot (YAML le lit comme une "
+            f"ancre) ; mettez tout le texte entre guillemets (\"{quoted}\").")))
+        return True
 
     def key_problems(self, key: str, key_node, pointer: str) -> list[SourceError]:
         line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1 + (1 if key_node.style else 0)
@@ -453,6 +464,7 @@ class _Builder:
     def build(self, node, pointer: Pointer = (), depth: int = 0):
         if id(node) in self.seen:
             # The same node reached twice means an alias: refuse it, so nothing expands without bound.
+            self.reused.add(id(node))
             self.alias_error(pointer)
             return None
         self.seen.add(id(node))
