@@ -223,11 +223,14 @@ def suggest(rel: str) -> str | None:
     if top != "contract":
         return None
     if len(folders) == 1:
+        french = {"contrat": "contract", "objectifs": "objectives", "socle-commun": "objectives",
+                  "signataires": "signatories", "centres-sociaux": "social-centres", "glossaire": "glossary"}
+        name = french.get(name[:-4], name[:-4]) + ".yml"
         if f"contract/{name}" in SINGLE_FILES:
             return f"contract/{name}"
-        close = difflib.get_close_matches(f"contract/{name}", list(SINGLE_FILES), n=1, cutoff=0.75)
+        close = difflib.get_close_matches(name, [n.rpartition("/")[2] for n in SINGLE_FILES], n=1, cutoff=0.7)
         if close:
-            return close[0]
+            return f"contract/{close[0]}"
         if re.match(r"^article-[0-9]+\.yml$", name):
             return f"contract/articles/{name}"
         return None
@@ -268,7 +271,9 @@ def file_problems(root: Path) -> list[SourceError]:
             target = suggest(e.rel)
             if target and target != e.rel:
                 if reason.startswith("fichier au mauvais endroit"):
-                    reason = "fichier au mauvais endroit : cdv ne lit pas ce dossier"
+                    folder = e.rel.rpartition("/")[0]
+                    reason = ("fichier au mauvais endroit : " + ("ce nom n'est pas celui d'une source"
+                              if folder == "contract" or folder in COLLECTIONS else "cdv ne lit pas ce dossier"))
                 message = f"fichier ignoré {_quoted(e.rel)} : voulez-vous dire « {target} » ? ({reason.rstrip('.')})"
             else:
                 message = f"fichier ignoré {_quoted(e.rel)} : {reason}"
