@@ -329,8 +329,10 @@ def test_an_id_written_as_a_block_is_refused_by_both_validators(project):
     schema_dir = str(project / "schemas")
     assert not fast_validators(schema_dir)["neighbourhood"].is_valid(planoise.data)
     assert not validators(schema_dir)["neighbourhood"].is_valid(planoise.data)
+    line = (project / "neighbourhoods" / "planoise.yml").read_text(encoding="utf-8").splitlines().index("id: |") + 1
     errors = [e for e in messages(project) if e.file == "neighbourhoods/planoise.yml"]
-    assert errors[0].line == 1 and "saut de ligne dans l'identifiant" in errors[0].message
+    assert any(e.line == line and "saut de ligne dans l'identifiant" in e.message for e in errors)
+    assert all("\n" not in e.message for e in errors if "saut de ligne" in e.message)
 
 
 # --- Observations and periods ---
