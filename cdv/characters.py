@@ -21,13 +21,19 @@ from .errors import SourceError
 
 MAX_REPORTED = 20  # per file: a file full of invisible characters is one problem, not a million lines
 
-# Prefilter (one C-level scan of the whole file); `describe` decides and names each hit.
+# One C-level scan of the whole file: exact in the BMP (a bitmap test per character), every astral
+# character is a candidate, decided by _ASTRAL (few texts hold any).
 _SUSPECT = re.compile(
     "[\u0085\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180b-\u180f"
     "\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufb00-\ufb06\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
-    "\ue000-\uf8ff\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-    "\U000e0000-\U000e0fff\U000f0000-\U0010ffff]"
+    "\ue000-\uf8ff\U00010000-\U0010ffff]"
 )
+_ASTRAL = re.compile("[\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                     "\U000e0000-\U000e0fff\U000f0000-\U0010ffff]")
+
+
+def _refused(ch: str) -> bool:
+    return ord(ch) < 0x10000 or bool(_ASTRAL.match(ch))
 
 _INVISIBLE_NAMES = {
     0x200B: "espace sans chasse", 0x200C: "antiliant sans chasse", 0x200D: "liant sans chasse",
@@ -85,7 +91,7 @@ def describe(ch: str) -> str | None:
         return f"ligature « {ch} » ({_code(ch)})"
     if 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000:
         return f"caractère à usage privé ({_code(ch)})"
-    if _SUSPECT.match(ch):
+    if _SUSPECT.match(ch) and _refused(ch):
         return f"caractère invisible ({_code(ch)})"
     return None
 
@@ -123,7 +129,7 @@ def letter_name(ch: str) -> str:
 def _context(text: str, index: int) -> str:
     """The visible text just before index on its line, to find the place in an editor."""
     start = text.rfind("\n", 0, index) + 1
-    before = _SUSPECT.sub("", text[max(start, index - 25):index]).strip()
+    before = "".join(c for c in text[max(start, index - 25):index] if not (_SUSPECT.match(c) and _refused(c))).strip()
     return f"juste après « {before} »" if before else "en début de ligne"
 
 
@@ -141,6 +147,8 @@ def text_errors(text: str, name: str) -> list[SourceError]:
     errors: list[SourceError] = []
     for match in _SUSPECT.finditer(text):
         ch, at = match.group(), match.start()
+        if not _refused(ch):
+            continue
         where = _context(text, at)
         if at == 0 and ch == "\ufeff":
             message = ("marque d'ordre des octets (BOM, U+FEFF) en début de fichier : enregistrez le fichier "
@@ -275,9 +283,9 @@ def key_space_errors(key: str, line: int, column: int, name: str, pointer: str) 
 
 def value_char_problem(value: str) -> str | None:
     """For a value decoded from escapes ("\\u200b", "\\L", "\\N"): the name of the first refused character."""
-    m = _SUSPECT.search(value)
-    if m:
-        return describe(m.group())
+    for m in _SUSPECT.finditer(value):
+        if _refused(m.group()):
+            return describe(m.group())
     if not unicodedata.is_normalized("NFC", value):
         return "lettre accentuée écrite en deux caractères"
     return None

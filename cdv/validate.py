@@ -309,7 +309,7 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     for source in files:
         found = cached_schema_errors(source, root, schema_dir)
         errors.extend(found)
-        errors.extend(integrity_errors(source, schema_dir, schema_valid=not found))
+        errors.extend(integrity_errors(source, root, schema_dir, schema_valid=not found))
         if found:
             invalid_kinds.add(source.kind)
         else:
@@ -509,9 +509,19 @@ def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError
     return found
 
 
-def integrity_errors(source: SourceFile, schema_dir: Path, schema_valid: bool) -> list[SourceError]:
-    """The checks of this section for one file; the structural ones only on a schema-valid file."""
-    found = _identifier_errors(source, schema_dir)
-    if schema_valid:
-        found += _observation_errors(source) + _empty_text_errors(source)
-    return found
+_INTEGRITY_CACHE: dict[tuple, list[SourceError]] = {}
+
+
+def integrity_errors(source: SourceFile, root: Path, schema_dir: Path, schema_valid: bool) -> list[SourceError]:
+    """The checks of this section for one file; the structural ones only on a schema-valid file.
+    Remembered per file state, as schema errors are: a live preview rechecks only the file just saved."""
+    stat = (root / source.rel).stat()
+    key = (str(root / source.rel), stat.st_mtime_ns, stat.st_size, str(schema_dir), schema_valid)
+    if key not in _INTEGRITY_CACHE:
+        found = _identifier_errors(source, schema_dir)
+        if schema_valid:
+            found += _observation_errors(source) + _empty_text_errors(source)
+        if len(_INTEGRITY_CACHE) > 20000:
+            _INTEGRITY_CACHE.clear()
+        _INTEGRITY_CACHE[key] = found
+    return _INTEGRITY_CACHE[key]

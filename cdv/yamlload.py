@@ -352,8 +352,8 @@ def load_yaml_file(path: Path, name: str | None = None) -> LoadedYaml:
     return load_yaml(read_regular_file(Path(path), name), name)
 
 
-_TRAILING_COMMENT = re.compile(r"[ \t]+#(.?)")
-_COMMENT_LINE = re.compile(r"( *)#([^ #\n])")
+# After a plain text: « #» glued to a word on the same line, or a next line that is such a comment.
+_AFTER_PLAIN = re.compile(r"[ \t]+#(?P<glued>[^ #\n])|[ \t]*\n(?P<indent> *)#(?P<next>[^ #\n])")
 
 
 class _Builder:
@@ -417,18 +417,19 @@ class _Builder:
         A comment is « # » and a space (`name: Les Orchidées   # le nom d'usage`, as `cdv fmt` writes it);
         « # » glued to what follows (#1, #Planoise) after a text is text the editor meant to publish."""
         end = node.end_mark.index
-        m = _TRAILING_COMMENT.match(self.text, end)
-        if m and m.group(1) not in ("", " ", "#"):
-            at = m.start(1) - 1
+        m = _AFTER_PLAIN.match(self.text, end)
+        if m is None:
+            return False
+        if m.group("glued") is not None:
+            at = m.start("glued") - 1
         else:
             # A paragraph continued on the next line with `#…`: that line is a comment, the text ends before.
-            line_end = self.text.find("\n", end)
-            c = _COMMENT_LINE.match(self.text, line_end + 1) if line_end >= 0 and not m else None
+            c = m
             line_start = self.text.rfind("\n", 0, node.start_mark.index) + 1
-            indent = len(self.text[line_start:node.start_mark.index]) - len(self.text[line_start:node.start_mark.index].lstrip(" -"))
-            if not (c and len(c.group(1)) > indent):
+            before = self.text[line_start:node.start_mark.index]
+            if len(c.group("indent")) <= len(before) - len(before.lstrip(" -")):
                 return False
-            at = c.start(2) - 1
+            at = c.start("next") - 1
         line, col = characters.position(self.text, at)
         line_end = self.text.find("\n", at)
         lost = self.text[at:line_end if line_end >= 0 else len(self.text)].strip()
@@ -502,7 +503,7 @@ class _Builder:
             key = key_node.value
             key_pointer = pointer + (key,)
             key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            problems = self.key_problems(key, key_node, _pointer_text(key_pointer))
+            problems = not key.isascii() and self.key_problems(key, key_node, _pointer_text(key_pointer))
             if problems:
                 self.errors.extend(e for e in problems if e not in self.key_spaces)
                 continue
