@@ -35,6 +35,7 @@ _ASTRAL = re.compile("[\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U000
 def _refused(ch: str) -> bool:
     return ord(ch) < 0x10000 or bool(_ASTRAL.match(ch))
 
+
 _INVISIBLE_NAMES = {
     0x200B: "espace sans chasse", 0x200C: "antiliant sans chasse", 0x200D: "liant sans chasse",
     0x2060: "gluon de mots", 0xFEFF: "espace insécable sans chasse (BOM)", 0x00AD: "trait d'union conditionnel",
@@ -54,13 +55,13 @@ _LINE_NAMES = {0x2028: "séparateur de ligne", 0x2029: "séparateur de paragraph
 
 # Spaces other than U+0020: text, but never indentation, nor part of a key or an identifier.
 SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_SPACE = re.compile(f"[{SPACES}]")
+OTHER_SPACE = re.compile(f"[{SPACES}]")
 _SPACE_NAMES = {0x00A0: "espace insécable", 0x202F: "espace fine insécable", 0x2009: "espace fine",
                 0x200A: "espace ultrafine", 0x2007: "espace tabulaire", 0x2008: "espace de ponctuation",
                 0x3000: "espace idéographique", 0x205F: "espace moyenne mathématique"}
 
 # Letters of another script that look like Latin ones. Fullwidth and mathematical letters always do.
-_FOREIGN = re.compile("[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+FOREIGN_LETTER = re.compile("[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
                       "\U0001d400-\U0001d7ff]")
 _LOOKALIKE_OF = dict(zip(
     "аеорсухіјѕһԁԛԝӏАВЕКМНОРСТХІЈЅҮаΑΒΕΖΗΙΚΜΝΟΡΤΥΧαονρυικχτ",
@@ -177,7 +178,7 @@ def lookalike_errors(text: str, name: str, always: bool = False) -> list[SourceE
     """Greek, Cyrillic, fullwidth or mathematical letters inside a word that also has Latin letters or digits
     (« Plаnoise » with a Cyrillic а). With `always`, every such letter (ids and keys are Latin only)."""
     errors = []
-    for match in _FOREIGN.finditer(text):
+    for match in FOREIGN_LETTER.finditer(text):
         ch, at = match.group(), match.start()
         word = _word_around(text, at)
         fullwidth = unicodedata.name(ch, "").startswith(("FULLWIDTH", "MATHEMATICAL"))
@@ -223,17 +224,17 @@ def structure_space_errors(text: str, name: str, interior_lines: set[int] | None
     """Non-ASCII spaces where YAML expects an ordinary space: in the indentation, after « - », around the colon
     that ends a key. `interior_lines`: lines inside a multi-line text, where such a space is text."""
     errors = []
-    if not _SPACE.search(text):
+    if not OTHER_SPACE.search(text):
         return errors
     for number, line in enumerate(text.split("\n"), start=1):
         if up_to_line is not None and number > up_to_line:
             break
-        if interior_lines and number in interior_lines or not _SPACE.search(line):
+        if interior_lines and number in interior_lines or not OTHER_SPACE.search(line):
             continue
         i = 0
-        while i < len(line) and (line[i] == " " or _SPACE.match(line[i]) or line[i] in "-?"
-                                  and (i + 1 == len(line) or line[i + 1] == " " or _SPACE.match(line[i + 1]))):
-            if _SPACE.match(line[i]):
+        while i < len(line) and (line[i] == " " or OTHER_SPACE.match(line[i]) or line[i] in "-?"
+                                  and (i + 1 == len(line) or line[i + 1] == " " or OTHER_SPACE.match(line[i + 1]))):
+            if OTHER_SPACE.match(line[i]):
                 errors.append(SourceError(name, number, i + 1, "", f"{space_name(line[i])} dans l'indentation : "
                                           "YAML ne la compte pas comme une espace ; remplacez-la par une espace "
                                           "ordinaire (effacez-la, puis appuyez sur la barre d'espace)."))
@@ -244,16 +245,16 @@ def structure_space_errors(text: str, name: str, interior_lines: set[int] | None
         colon = _key_colon(line, i)
         if colon is None:
             continue
-        if colon > i and _SPACE.match(line[colon - 1]):
+        if colon > i and OTHER_SPACE.match(line[colon - 1]):
             j = colon - 1
-            while j > i and _SPACE.match(line[j - 1]):
+            while j > i and OTHER_SPACE.match(line[j - 1]):
                 j -= 1
             head = line[i:j].strip()
             errors.append(SourceError(name, number, j + 1, "", f"{space_name(line[j])} avant le deux-points de "
                                       f"« {head} » : YAML lit « {head} » suivi de cette espace comme un nom de champ. "
                                       f"Si c'est un nom de champ, supprimez l'espace (« {head}: ») ; si c'est un texte, "
                                       "mettez-le entre guillemets."))
-        elif colon + 1 < len(line) and _SPACE.match(line[colon + 1]):
+        elif colon + 1 < len(line) and OTHER_SPACE.match(line[colon + 1]):
             errors.append(SourceError(name, number, colon + 2, "", f"{space_name(line[colon + 1])} après le "
                                       f"deux-points du champ « {line[i:colon].strip()} » : YAML attend une espace "
                                       "ordinaire après « : » ; remplacez-la par une espace ordinaire."))
@@ -272,7 +273,7 @@ def _key_colon(line: str, start: int) -> int | None:
 
 def key_space_errors(key: str, line: int, column: int, name: str, pointer: str) -> list[SourceError]:
     """A key holding a non-ASCII space (quoted, or escaped): a field name never does."""
-    m = _SPACE.search(key)
+    m = OTHER_SPACE.search(key)
     if not m:
         return []
     return [SourceError(name, line, column + m.start(), pointer,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path

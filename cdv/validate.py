@@ -473,7 +473,7 @@ def _identifier_fields(schema_dir: str) -> frozenset:
 def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
     """An id holding a character an editor cannot tell apart (Cyrillic а, non-breaking space) or a line
     break (`id: |`): named at its exact column, where the schema would only say « forme attendue »."""
-    from .characters import _FOREIGN, _SPACE, letter_name, space_name
+    from .characters import FOREIGN_LETTER, OTHER_SPACE, letter_name, space_name
 
     fields = _identifier_fields(str(schema_dir))
     found = []
@@ -482,9 +482,9 @@ def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError
         line, col = source.loaded.mark(pointer)
         col += 1 if pointer in source.loaded.quoted else 0
         problems = []
-        for m in _FOREIGN.finditer(value):
+        for m in FOREIGN_LETTER.finditer(value):
             problems.append((m.start(), f"{letter_name(m.group())} dans l'identifiant « {value.strip()} »."))
-        for m in _SPACE.finditer(value):
+        for m in OTHER_SPACE.finditer(value):
             problems.append((m.start(), f"{space_name(m.group())} dans l'identifiant « {value.strip()} » : un "
                                         "identifiant n'a pas d'espace ; reliez les mots par des tirets."))
         if "\n" in value:
