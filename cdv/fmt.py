@@ -126,6 +126,15 @@ def canonical_text(text: str, kind: str, schema_dir: Path, name: str = "source.y
     return result
 
 
+def _rewrite(path: Path, text: str) -> None:
+    """Rewrite a source in place, never through a symbolic link (its target is not ours to change)."""
+    import os
+
+    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+        out.write(text)
+
+
 def format_project(root: Path, check: bool = False, only: set[str] | None = None) -> list[FormatResult]:
     """Put every source in canonical form (or, with check, only say which are not)."""
     root = Path(root)
@@ -139,6 +148,6 @@ def format_project(root: Path, check: bool = False, only: set[str] | None = None
         formatted = canonical_text(text, kind, root / "schemas", rel)
         changed = formatted != text
         if changed and not check:
-            path.write_text(formatted, encoding="utf-8")
+            _rewrite(path, formatted)
         results.append(FormatResult(rel, changed))
     return results

@@ -1,12 +1,26 @@
-"""Find the source files of a project, tell their kind from where they stand, and load them."""
+"""Find the source files of a project, tell their kind from where they stand, and load them.
+
+Sources are regular files inside the repository. A symbolic link (even to a file of the repository: what
+is published must be what is reviewed, in the file the diff shows), a named pipe, a device or an unreadable
+file is an error naming its path, never its content; pipes and devices are never opened. Every other file
+under contract/ or neighbourhoods/ that is not a source (`.yaml`, `.YML`, no extension, `.yml.txt`, a
+trailing space, a misspelt sub-folder), and every YAML file in a misspelt top folder (`quartiers/`,
+`neighbourhood/`, `Contract/`), is an error "fichier ignoré … : voulez-vous dire … ?", never skipped.
+Ignored on purpose, because they are never sources: `.gitkeep`-like markers, operating-system files
+(`.DS_Store`, `Thumbs.db`, `desktop.ini`), and an editor's backup, swap or lock file of a source that
+exists next to it (`planoise.yml~`, `.planoise.yml.swp`, `#planoise.yml#`, `.~lock.planoise.yml#`).
+"""
 from __future__ import annotations
 
+import difflib
+import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourceError
-from .yamlload import LoadedYaml, YamlError, load_yaml_file
+from .yamlload import LoadedYaml, YamlError, load_yaml, read_regular_file
 
 # Single documents, by path relative to the project root.
 SINGLE_FILES = {
@@ -56,9 +70,16 @@ def classify(rel: str) -> tuple[str | None, str | None]:
     if rel in SINGLE_FILES:
         return SINGLE_FILES[rel], None
     folder, _, name = rel.rpartition("/")
-    if folder in COLLECTIONS:
+    if name != name.rstrip():
+        return None, "espace à la fin du nom de fichier : renommez-le sans espace, terminé par « .yml »."
+    if folder in COLLECTIONS or folder == "contract" and name.lower().endswith((".yml", ".yaml")) \
+            and name.lower() in {n.rpartition("/")[2] for n in SINGLE_FILES}:
         if name.lower().endswith(".yaml"):
             return None, "extension « .yaml » : nommez le fichier en « .yml »."
+        if name.endswith((".YML", ".Yml", ".yML")) or re.search(r"\.ya?ml\.[A-Za-z0-9]+$", name, re.I):
+            return None, "extension incorrecte : le nom doit se terminer par « .yml » en minuscules."
+        if "." not in name:
+            return None, "fichier sans extension : ajoutez « .yml » à la fin du nom."
         if not FILE_NAME.match(name):
             return None, ("nom de fichier invalide : minuscules sans accent, chiffres et tirets, "
                           "terminé par « .yml » (ex. « planoise.yml »).")
@@ -67,16 +88,196 @@ def classify(rel: str) -> tuple[str | None, str | None]:
     return None, f"fichier au mauvais endroit : les sources attendues sont {expected}."
 
 
-def discover(root: Path) -> list[str]:
-    """Every YAML file under the source folders, as sorted relative paths."""
-    found = []
+_MARKERS = {".gitkeep", ".keep", ".gitignore", ".gitattributes", ".DS_Store", "Thumbs.db", "desktop.ini",
+            ".directory", "Icon\r"}
+# Editor and office leftovers, with the name of the file they belong to.
+_LEFTOVERS = (re.compile(r"^(?P<of>.+)~$"), re.compile(r"^(?P<of>.+)\.(?:bak|orig|swp|swo)$"),
+              re.compile(r"^\.(?P<of>.+)\.sw[a-p]$"), re.compile(r"^#(?P<of>.+)#$"), re.compile(r"^\.#(?P<of>.+)$"),
+              re.compile(r"^\.~lock\.(?P<of>.+)#$"))
+_TOP_ALIASES = {
+    "contract": {"contract", "contracts", "contrat", "contrats", "contract-cadre", "contratcadre"},
+    "neighbourhoods": {"neighbourhoods", "neighbourhood", "neighborhoods", "neighborhood", "quartiers", "quartier",
+                       "qpv", "quartiersprioritaires"},
+}
+_SUB_ALIASES = {
+    "contract/articles": {"articles", "article", "art"},
+    "contract/commitments": {"commitments", "commitment", "engagements", "engagement", "annexe", "annexes"},
+    "contract/devices": {"devices", "device", "dispositifs", "dispositif"},
+    "neighbourhoods": _TOP_ALIASES["neighbourhoods"],
+}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    rel: str
+    kind: str  # file, link, special, unreadable-dir
+
+
+def _walk(root: Path, rel: str, out: list[_Entry]) -> None:
+    """Entries under root/rel, never following a symbolic link."""
+    try:
+        with os.scandir(root / rel) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError:
+        out.append(_Entry(rel, "unreadable-dir"))
+        return
+    for entry in entries:
+        child = f"{rel}/{entry.name}"
+        try:
+            if entry.is_symlink():
+                out.append(_Entry(child, "link"))
+            elif entry.is_dir(follow_symlinks=False):
+                _walk(root, child, out)
+            elif entry.is_file(follow_symlinks=False):
+                out.append(_Entry(child, "file"))
+            else:
+                out.append(_Entry(child, "special"))
+        except OSError:
+            out.append(_Entry(child, "special"))
+
+
+def _fold(name: str) -> str:
+    """A folder name without case, accents, spaces or separators, to recognise a misspelling."""
+    name = unicodedata.normalize("NFKD", name.casefold())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in name if not unicodedata.combining(c)))
+
+
+def _closest(name: str, aliases: dict[str, set]) -> str | None:
+    folded = _fold(name)
+    for target, names in aliases.items():
+        if folded in names:
+            return target
+    for target in aliases:
+        if difflib.SequenceMatcher(None, folded, _fold(target.rsplit("/", 1)[-1])).ratio() >= 0.8:
+            return target
+    return None
+
+
+def _scan(root: Path) -> tuple[list[_Entry], list[_Entry]]:
+    """(entries under the source folders, YAML-looking files in misspelt top folders)."""
+    entries: list[_Entry] = []
     for top in SOURCE_DIRS:
         base = root / top
-        if base.is_dir():
-            for path in base.rglob("*"):
-                if path.is_file() and path.suffix.lower() in (".yml", ".yaml"):
-                    found.append(path.relative_to(root).as_posix())
-    return sorted(found)
+        if base.is_symlink():
+            entries.append(_Entry(top, "link"))
+        elif base.is_dir():
+            _walk(root, top, entries)
+    strays: list[_Entry] = []
+    try:
+        with os.scandir(root) as it:
+            tops = sorted((e.name for e in it if e.is_dir(follow_symlinks=False)))
+    except OSError:
+        tops = []
+    for name in tops:
+        if name in SOURCE_DIRS or name.startswith(".") or _closest(name, _TOP_ALIASES) is None:
+            continue
+        found: list[_Entry] = []
+        _walk(root, name, found)
+        strays += [e for e in found if ".yml" in e.rel.lower() or ".yaml" in e.rel.lower()]
+    return entries, strays
+
+
+def _is_source_name(rel: str) -> bool:
+    return rel in SINGLE_FILES or (rel.rpartition("/")[0] in COLLECTIONS and bool(FILE_NAME.match(rel.rpartition("/")[2])))
+
+
+def discover(root: Path) -> list[str]:
+    """Every YAML file under the source folders that is a regular file (no link), as sorted relative paths."""
+    entries, _ = _scan(Path(root))
+    return sorted(e.rel for e in entries if e.kind == "file" and e.rel.lower().endswith((".yml", ".yaml")))
+
+
+def _is_leftover(rel: str, names: set[str]) -> bool:
+    folder, _, name = rel.rpartition("/")
+    if name in _MARKERS:
+        return True
+    for pattern in _LEFTOVERS:
+        m = pattern.match(name)
+        if m and f"{folder}/{m.group('of')}" in names:
+            return True
+    return False
+
+
+def _fixed_name(name: str) -> str:
+    """The file name an editor most likely meant: « Planoise.YAML », « planoise.yml.txt », « planoise.yml »."""
+    name = unicodedata.normalize("NFKD", name.strip().lower())
+    name = "".join(c for c in name if not unicodedata.combining(c)).lstrip(".")
+    for junk in (".txt", ".bak", ".orig", "~", ".swp"):
+        if name.endswith(junk) and len(name) > len(junk):
+            name = name[: -len(junk)].strip()
+    stem = re.sub(r"\.(ya?ml)$", "", name)
+    stem = re.sub(r"\.+$", "", stem)
+    stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
+    return f"{stem or 'fichier'}.yml"
+
+
+def suggest(rel: str) -> str | None:
+    """The closest valid place for a file that has none."""
+    parts = rel.split("/")
+    name = _fixed_name(parts[-1])
+    folders = parts[:-1]
+    top = _closest(folders[0], _TOP_ALIASES) if folders else None
+    if top == "neighbourhoods":
+        return f"neighbourhoods/{name}"
+    if top != "contract":
+        return None
+    if len(folders) == 1:
+        french = {"contrat": "contract", "objectifs": "objectives", "socle-commun": "objectives",
+                  "signataires": "signatories", "centres-sociaux": "social-centres", "glossaire": "glossary"}
+        name = french.get(name[:-4], name[:-4]) + ".yml"
+        if f"contract/{name}" in SINGLE_FILES:
+            return f"contract/{name}"
+        close = difflib.get_close_matches(name, [n.rpartition("/")[2] for n in SINGLE_FILES], n=1, cutoff=0.7)
+        if close:
+            return f"contract/{close[0]}"
+        if re.match(r"^article-[0-9]+\.yml$", name):
+            return f"contract/articles/{name}"
+        return None
+    folder = _closest(folders[1], _SUB_ALIASES)
+    return f"{folder}/{name}" if folder else None
+
+
+def _printable(rel: str) -> str:
+    """A path safe to print on one line: control and invisible characters written as \\uXXXX."""
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\u{ord(ch):04x}" for ch in rel)
+
+
+def _quoted(rel: str) -> str:
+    shown = f"« {_printable(rel)} »"
+    return shown + " (avec une espace à la fin du nom)" if rel != rel.rstrip() else shown
+
+
+def file_problems(root: Path) -> list[SourceError]:
+    """Every file under the source folders (or a misspelt one) that would not be read as a source."""
+    root = Path(root)
+    entries, strays = _scan(root)
+    names = {e.rel for e in entries}
+    errors = []
+    for e in entries + strays:
+        if e.kind == "link":
+            errors.append(SourceError(_printable(e.rel), 0, 0, "", "lien symbolique refusé : une source doit être un "
+                                      "fichier ordinaire du dépôt, pas un lien (son contenu n'est pas lu) ; remplacez "
+                                      "le lien par le fichier lui-même."))
+        elif e.kind == "special":
+            errors.append(SourceError(_printable(e.rel), 0, 0, "", "ce n'est pas un fichier ordinaire (tube nommé, "
+                                      "périphérique ou socket) : il n'est pas ouvert ; supprimez-le du dossier."))
+        elif e.kind == "unreadable-dir":
+            errors.append(SourceError(_printable(e.rel), 0, 0, "", "dossier illisible (droits insuffisants) : donnez le "
+                                      "droit de lecture sur ce dossier (chmod a+rx), puis relancez."))
+        elif not (_is_source_name(e.rel) or _is_leftover(e.rel, names)):
+            kind, reason = classify(e.rel)
+            reason = reason if kind is None else "nom de fichier invalide."
+            target = suggest(e.rel)
+            if target and target != e.rel:
+                if reason.startswith("fichier au mauvais endroit"):
+                    folder = e.rel.rpartition("/")[0]
+                    reason = ("fichier au mauvais endroit : " + ("ce nom n'est pas celui d'une source"
+                              if folder == "contract" or folder in COLLECTIONS else "cdv ne lit pas ce dossier"))
+                message = f"fichier ignoré {_quoted(e.rel)} : voulez-vous dire « {target} » ? ({reason.rstrip('.')})"
+            else:
+                message = f"fichier ignoré {_quoted(e.rel)} : {reason}"
+            errors.append(SourceError(_printable(e.rel), 1, 1, "", message))
+    return errors
 
 
 def load_sources(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
@@ -85,21 +286,23 @@ def load_sources(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     errors: list[SourceError] = []
     seen_lower: dict[str, str] = {}
     # Of two names equal but for case, the lowercase (valid) one is read; the other is the error.
+    problems = {e.file: e for e in file_problems(root)}
     for rel in sorted(discover(root), key=lambda r: (r.lower(), r != r.lower(), r)):
         lower = rel.lower()
         if lower in seen_lower:
+            problems.pop(rel, None)
             errors.append(SourceError(rel, 1, 1, "", f"nom de fichier identique à « {seen_lower[lower]} » "
                                       "à la casse près : renommez l'un des deux."))
             continue
         seen_lower[lower] = rel
         kind, reason = classify(rel)
         if kind is None:
-            errors.append(SourceError(rel, 1, 1, "", reason))
-            continue
+            continue  # reported by file_problems, with the place it was meant for
         try:
-            files.append(SourceFile(rel, kind, load_yaml_file(root / rel, rel)))
+            files.append(SourceFile(rel, kind, load_yaml(read_regular_file(root / rel, rel), rel)))
         except YamlError as exc:
             errors.extend(exc.errors)
+    errors.extend(problems.values())
     present = {f.rel for f in files} | {e.file for e in errors}
     for rel, kind in SINGLE_FILES.items():
         if rel not in present and kind in ("contract", "objectives", "signatories"):

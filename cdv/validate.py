@@ -4,7 +4,10 @@ Every error is collected and reported at once, each with its file, line, column 
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import SourceError
@@ -306,6 +309,7 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     for source in files:
         found = cached_schema_errors(source, root, schema_dir)
         errors.extend(found)
+        errors.extend(integrity_errors(source, root, schema_dir, schema_valid=not found))
         if found:
             invalid_kinds.add(source.kind)
         else:
@@ -319,3 +323,205 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             invalid_kinds.add(kind)
     errors.extend(_RefChecker(valid, invalid_kinds, present_ids).run())
     return files, sorted(set(errors), key=lambda e: (e.file, e.line, e.column, e.message))
+
+
+# --- What the schema cannot say: periods, order of observations, empty texts, identifiers. ---
+
+_MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+           "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+_POINT = r"(?:(?P<{m}>" + "|".join(_MONTHS) + r")\s+)?(?<![0-9])(?P<{y}>(?:19|20)[0-9]{{2}})(?![0-9])"
+_RANGE = re.compile(_POINT.format(m="m1", y="y1") + r"(?:\s*(?:[-/–—]|\ba\b|\bau\b)\s*(?:"
+                    + _POINT.format(m="m2", y="y2") + r"|(?P<yy>[0-9]{2})\b))?")
+_YEAR_ANYWHERE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+
+
+def parse_period(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(start, end) as (year, month) of a period as printed: « 2018 », « 2017-2019 », « 2020/2021 »,
+    « 2020-21 », « juin 2023 », « juin 2022 - juin 2023 ». None when it names no single period."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+    if len(_YEAR_ANYWHERE.findall(folded)) > 2:
+        return None
+    matches = list(_RANGE.finditer(folded))
+    if len(matches) != 1:
+        return None
+    m = matches[0]
+
+    def month(name):
+        return _MONTHS.get(name) if name else None
+
+    if (m.group("m1") and month(m.group("m1")) is None) or (m.group("m2") and month(m.group("m2")) is None):
+        return None
+    y1, m1 = int(m.group("y1")), month(m.group("m1"))
+    start = (y1, m1 or 1)
+    if m.group("y2"):
+        y2, m2 = int(m.group("y2")), month(m.group("m2"))
+        return start, (y2, m2 or 12)
+    if m.group("yy"):
+        yy = int(m.group("yy"))
+        if yy == (y1 + 1) % 100 or not 1 <= yy <= 12:
+            return start, (y1 // 100 * 100 + yy, 12)  # « 2020-21 »: a school year; « 2021-19 »: ends before
+        return (y1, yy), (y1, yy)  # « 2023-03 »: a month
+    return start, (y1, m1 or 12)
+
+
+def _swapped(text: str, span) -> str:
+    parts = re.split(r"(\s*(?:[-/–—]|\bà\b|\bau\b)\s*)", text.strip(), maxsplit=1)
+    if len(parts) == 3 and _YEAR_ANYWHERE.search(parts[2]):
+        return parts[2] + parts[1] + parts[0]
+    return f"{span[1][0]}-{span[0][0]}"
+
+
+def _observation_errors(source: SourceFile) -> list[SourceError]:
+    """Observations are kept oldest first and the site shows the last: a period given twice, a newer figure
+    written above an older one, or a period that ends before it starts would publish the wrong figure."""
+    found = []
+    portrait = source.data.get("portrait") if isinstance(source.data, dict) else None
+    for i, ind in enumerate((portrait or {}).get("indicators", [])):
+        seen: dict = {}
+        previous = None
+        for j, obs in enumerate(ind.get("observations", [])):
+            pointer = ("portrait", "indicators", i, "observations", j, "period")
+            text = obs["period"]
+            line, col = source.loaded.mark(pointer)
+            span = parse_period(text)
+            if span and span[1] < span[0]:
+                found.append(SourceError(source.rel, line, col, _pointer_text(pointer),
+                                         f"période « {text} » : sa fin est avant son début ; écrivez le début en "
+                                         f"premier (« {_swapped(text, span)} »)."))
+                span = None
+            key = span or " ".join(unicodedata.normalize("NFC", text).casefold().split())
+            if key in seen:
+                first_line, first_text = seen[key]
+                same = f"« {text} »" + (f" (comme « {first_text} »)" if first_text != text else "")
+                found.append(SourceError(source.rel, line, col, _pointer_text(pointer),
+                                         f"deux observations de l'indicateur « {ind['id']} » pour la même période {same}, "
+                                         f"déjà donnée ligne {first_line} : gardez-en une seule, avec sa valeur et sa source."))
+            else:
+                seen[key] = (line, text)
+            if span and previous and (span[1], span[0]) < (previous[0][1], previous[0][0]):
+                prev_span, prev_text, prev_pointer = previous
+                prev_line, prev_col = source.loaded.mark(prev_pointer)
+                found.append(SourceError(source.rel, prev_line, prev_col, _pointer_text(prev_pointer),
+                                         f"observations dans le désordre : « {prev_text} » est plus récente que « {text} » "
+                                         f"écrite après elle (ligne {line}) ; rangez les observations de la plus ancienne "
+                                         "à la plus récente : la dernière est celle que le site affiche."))
+            if span:
+                previous = (span, text, pointer)
+    return found
+
+
+def _empty_text_errors(source: SourceFile) -> list[SourceError]:
+    """An article with nothing to read, a sub-article or a list of blocks left empty, a text of spaces only."""
+    found = []
+    data = source.data
+
+    def add(pointer, message, key=True):
+        line, col = source.loaded.mark(pointer, key=key)
+        found.append(SourceError(source.rel, line, col, _pointer_text(pointer), message))
+
+    if source.kind == "article" and isinstance(data, dict):
+        if data.get("body") == [] and not data.get("sections"):
+            add(("body",), f"l'article {data.get('number', '')} n'a aucun texte : « body » est vide et il n'a pas de "
+                           "sous-article ; écrivez son texte sous « body: » (par exemple « - p: … »).")
+        for i, section in enumerate(data.get("sections") or []):
+            if isinstance(section, dict) and section.get("body") == []:
+                add(("sections", i, "body"), f"le sous-article {section.get('number', '')} n'a aucun texte : « body » est "
+                                              "vide ; écrivez son texte (par exemple « - p: … ») ou supprimez le sous-article.")
+
+    def walk(node, pointer):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("blocks", "intro", "introduction") and v == []:
+                    add(pointer + (k,), f"« {k} » est vide : écrivez le texte (par exemple « - p: … ») ou supprimez la ligne.")
+                walk(v, pointer + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, pointer + (i,))
+        elif isinstance(node, str) and node and not node.strip():
+            add(pointer, "texte fait seulement d'espaces : écrivez le texte ou supprimez le champ.", key=False)
+
+    walk(data, ())
+    return found
+
+
+@lru_cache(maxsize=8)
+def _identifier_fields(schema_dir: str) -> frozenset:
+    """Names of the fields that hold identifiers or codes (the schemas' id definition or a pattern, alone or in
+    a list)."""
+    from .schemas import load_schemas
+
+    names = set()
+
+    def is_id(schema) -> bool:
+        return isinstance(schema, dict) and (str(schema.get("$ref", "")).endswith("#/$defs/id") or "pattern" in schema)
+
+    def walk(node):
+        if isinstance(node, dict):
+            for name, prop in (node.get("properties") or {}).items():
+                if is_id(prop) or isinstance(prop, dict) and is_id(prop.get("items")):
+                    names.add(name)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(load_schemas(schema_dir))
+    return frozenset(names)
+
+
+def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
+    """An id holding a character an editor cannot tell apart (Cyrillic а, non-breaking space) or a line
+    break (`id: |`): named at its exact column, where the schema would only say « forme attendue »."""
+    from .characters import FOREIGN_LETTER, OTHER_SPACE, letter_name, space_name
+
+    fields = _identifier_fields(str(schema_dir))
+    found = []
+
+    def check(pointer, value):
+        line, col = source.loaded.mark(pointer)
+        col += 1 if pointer in source.loaded.quoted else 0
+        problems = []
+        for m in FOREIGN_LETTER.finditer(value):
+            problems.append((m.start(), f"{letter_name(m.group())} dans l'identifiant « {value.strip()} »."))
+        for m in OTHER_SPACE.finditer(value):
+            problems.append((m.start(), f"{space_name(m.group())} dans l'identifiant « {value.strip()} » : un "
+                                        "identifiant n'a pas d'espace ; reliez les mots par des tirets."))
+        if "\n" in value:
+            first = value.strip().split()[0] if value.strip() else "…"
+            problems.append((None, f"saut de ligne dans l'identifiant ou le code « {value.strip()} » : écrivez-le sur "
+                                   f"la même ligne que son champ, sans « | » ni « > » (« {pointer[-1]}: {first} »)."))
+        for offset, message in problems[:3]:
+            at = (line, col + offset) if offset is not None and "\n" not in value[:offset] else (line, col)
+            found.append(SourceError(source.rel, *at, _pointer_text(pointer), message))
+
+    def walk(node, pointer, is_field):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, pointer + (k,), k in fields)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, pointer + (i,), is_field)
+        elif is_field and isinstance(node, str):
+            check(pointer, node)
+
+    walk(source.data, (), False)
+    return found
+
+
+_INTEGRITY_CACHE: dict[tuple, list[SourceError]] = {}
+
+
+def integrity_errors(source: SourceFile, root: Path, schema_dir: Path, schema_valid: bool) -> list[SourceError]:
+    """The checks of this section for one file; the structural ones only on a schema-valid file.
+    Remembered per file state, as schema errors are: a live preview rechecks only the file just saved."""
+    stat = (root / source.rel).stat()
+    key = (str(root / source.rel), stat.st_mtime_ns, stat.st_size, str(schema_dir), schema_valid)
+    if key not in _INTEGRITY_CACHE:
+        found = _identifier_errors(source, schema_dir)
+        if schema_valid:
+            found += _observation_errors(source) + _empty_text_errors(source)
+        if len(_INTEGRITY_CACHE) > 20000:
+            _INTEGRITY_CACHE.clear()
+        _INTEGRITY_CACHE[key] = found
+    return _INTEGRITY_CACHE[key]

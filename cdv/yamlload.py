@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from . import characters
 from .errors import SourceError
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same result.
@@ -110,6 +112,7 @@ class LoadedYaml:
     key_marks: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     scalar_text: dict[Pointer, str] = field(default_factory=dict)
     plain_dates: set = field(default_factory=set)  # unquoted values that YAML 1.1 readers take for dates
+    quoted: set = field(default_factory=set)  # values written between quotes (a column is then one further)
 
     def mark(self, pointer: Pointer, key: bool = False) -> tuple[int, int]:
         """Line and column of a value (or of its key), falling back to the closest parent."""
@@ -169,6 +172,11 @@ def _decode(raw: bytes, name: str) -> str:
         line = text.count("\n", 0, text.index("\r")) + 1
         fail(line, 1, "fins de ligne Windows (CRLF) : enregistrez le fichier avec des fins de ligne "
                       "Unix (LF).")
+    # Before parsing: YAML readers count U+2028, U+2029 and U+0085 as line breaks, so every place they
+    # would give after one of them is wrong; these are named at the place an editor sees them.
+    invisible = characters.text_errors(text, name)
+    if invisible:
+        raise YamlError(invisible)
     return text
 
 
@@ -253,6 +261,7 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
+        _raise_space_cause(text, name, exc)
         mark = exc.problem_mark or exc.context_mark
         at_tab = mark is not None and text[mark.index:mark.index + 1] == "\t"
         if at_tab:
@@ -269,14 +278,82 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
         raise YamlError([SourceError(name, 1, 1, "", "fichier vide : un document YAML est attendu.")])
     result = LoadedYaml(data=None)
     errors: list[SourceError] = []
-    result.data = _Builder(name, result, errors, text).build(node)
+    builder = _Builder(name, result, errors, text)
+    result.data = builder.build(node)
+    errors += [e for node_id, e in builder.anchored if node_id not in builder.reused]
+    spaces = characters.structure_space_errors(text, name, builder.interior_lines)
+    lines = {e.line for e in spaces}
+    errors += spaces + [e for e in builder.key_spaces if e.line not in lines]
     if errors:
+        errors.sort(key=lambda e: (e.line, e.column))
         raise YamlError(errors)
     return result
 
 
+def _raise_space_cause(text: str, name: str, exc: yaml.MarkedYAMLError) -> None:
+    """A non-breaking space in the indentation or around a key's colon is the real cause of many syntax
+    errors: the parser stops a line or two after it, on something that looks fine."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    found = characters.structure_space_errors(text, name, up_to_line=line)
+    if line is not None:
+        found = [e for e in found if e.line >= line - 3]
+    if found:
+        raise YamlError(found[:1])
+
+
+def read_regular_file(path: Path, name: str) -> bytes:
+    """The bytes of a source, only if it is a regular file: never through a symbolic link, never blocking
+    on a named pipe or a device. Errors name the path, never the content."""
+    import errno
+    import os
+    import stat
+
+    def fail(message: str):
+        raise YamlError([SourceError(name, 0, 0, "", message)])
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(path):
+            fail("lien symbolique refusé : une source doit être un fichier ordinaire du dépôt ; "
+                 "remplacez le lien par le fichier lui-même.")
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            fail("fichier illisible (droits insuffisants) : donnez le droit de lecture sur ce fichier "
+                 "(chmod a+r), puis relancez.")
+        if exc.errno == errno.ENOENT:
+            fail("fichier disparu pendant la lecture : relancez la commande.")
+        fail(f"fichier illisible (erreur système {errno.errorcode.get(exc.errno, exc.errno)}) : vérifiez le disque et "
+             "les droits de ce fichier.")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            fail("ce n'est pas un fichier ordinaire (tube nommé, périphérique ou socket) : une source doit être "
+                 "un fichier texte du dépôt ; supprimez-le.")
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:
+            try:
+                chunk = os.read(fd, 1 << 20)
+            except OSError as exc:
+                fail(f"fichier illisible (erreur système {errno.errorcode.get(exc.errno, exc.errno)}) : vérifiez "
+                     "le disque et les droits de ce fichier.")
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def load_yaml_file(path: Path, name: str | None = None) -> LoadedYaml:
-    return load_yaml(Path(path).read_bytes(), name or str(path))
+    name = name or str(path)
+    return load_yaml(read_regular_file(Path(path), name), name)
+
+
+# After a plain text: « #» glued to a word on the same line, or a next line that is such a comment.
+_AFTER_PLAIN = re.compile(r"[ \t]+#(?P<glued>[^ #\n])|[ \t]*\n(?P<indent> *)#(?P<next>[^ #\n])")
 
 
 class _Builder:
@@ -289,10 +366,81 @@ class _Builder:
         self.errors = errors
         self.seen: set[int] = set()
         self.alias_marks = None
+        self.interior_lines: set[int] = set()  # lines inside a multi-line text (1-based)
+        self.key_spaces: list[SourceError] = []  # reported unless the line's indentation already is
+        self.anchored: list[tuple[int, SourceError]] = []  # an anchor no alias uses: it only ate text
+        self.reused: set[int] = set()
 
     def error(self, node, pointer: Pointer, message: str) -> None:
         self.errors.append(SourceError(self.name, node.start_mark.line + 1, node.start_mark.column + 1,
                                        _pointer_text(pointer), message))
+
+    def properties_ok(self, node, pointer: Pointer) -> bool:
+        """A value written `! Attention` or `&nbsp; texte`: YAML takes « ! » for a tag and « &nom » for an
+        anchor and removes them from the text. Explicit YAML tags (« !! ») are refused apart, below."""
+        start = node.start_mark.index
+        if self.text.startswith("!!", start):
+            return True
+        mark = self.text[start]
+        end = self.text.find("\n", start)
+        typed = self.text[start:end if end >= 0 else len(self.text)].strip()[:60]
+        word = typed.split(" ")[0]
+        quoted = typed.replace(chr(34), chr(39))
+        if mark == "!":
+            self.error(node, pointer, f"étiquette YAML « {word} » interdite : un texte qui commence par « ! » perd ce "
+                                      "« ! » (YAML le lit comme une étiquette) ; mettez tout le texte entre guillemets "
+                                      f"(\"{quoted}\").")
+            return False
+        # An anchor is reported only if no alias uses it: an alias is the error then.
+        self.anchored.append((id(node), SourceError(
+            self.name, node.start_mark.line + 1, node.start_mark.column + 1, _pointer_text(pointer),
+            f"ancre YAML « {word} » interdite : un texte qui commence par « & » perd ce mot (YAML le lit comme une "
+            f"ancre) ; mettez tout le texte entre guillemets (\"{quoted}\").")))
+        return True
+
+    def key_problems(self, key: str, key_node, pointer: str) -> list[SourceError]:
+        line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1 + (1 if key_node.style else 0)
+        spaced = characters.key_space_errors(key, line, col, self.name, pointer)
+        self.key_spaces += spaced
+        found = []
+        for err in characters.lookalike_errors(key, self.name, always=True):
+            found.append(SourceError(self.name, line, col + err.column - 1, pointer,
+                                     "nom de champ : " + err.message))
+        if not found and not spaced and key_node.style == '"':
+            escaped = characters.value_char_problem(key)
+            if escaped:
+                found.append(SourceError(self.name, line, col, pointer, f"{escaped} interdit dans le nom du champ."))
+        return found or spaced
+
+    def comment_eats_text(self, node, pointer: Pointer, value: str) -> bool:
+        """`p: des Essais #1 au programme.` is published as « des Essais »: YAML takes the rest for a comment.
+        A comment is « # » and a space (`name: Les Orchidées   # le nom d'usage`, as `cdv fmt` writes it);
+        « # » glued to what follows (#1, #Planoise) after a text is text the editor meant to publish."""
+        end = node.end_mark.index
+        m = _AFTER_PLAIN.match(self.text, end)
+        if m is None:
+            return False
+        if m.group("glued") is not None:
+            at = m.start("glued") - 1
+        else:
+            # A paragraph continued on the next line with `#…`: that line is a comment, the text ends before.
+            c = m
+            line_start = self.text.rfind("\n", 0, node.start_mark.index) + 1
+            before = self.text[line_start:node.start_mark.index]
+            if len(c.group("indent")) <= len(before) - len(before.lstrip(" -")):
+                return False
+            at = c.start("next") - 1
+        line, col = characters.position(self.text, at)
+        line_end = self.text.find("\n", at)
+        lost = self.text[at:line_end if line_end >= 0 else len(self.text)].strip()
+        full = f"{value} {lost}".replace('"', "'")
+        self.errors.append(SourceError(
+            self.name, line, col, _pointer_text(pointer),
+            f"« {lost[:60]} » ne serait pas publié : après une espace, YAML lit « # » comme le début d'un "
+            "commentaire et l'enlève du texte. Si ce texte fait partie de la valeur, mettez toute la valeur entre "
+            f"guillemets (\"{full[:60]}{'…' if len(full) > 60 else ''}\") ; si c'est un commentaire, mettez une "
+            "espace après « # »."))
+        return True
 
     def alias_error(self, pointer: Pointer) -> None:
         self.errors.append(SourceError(self.name, *self.alias_mark(), _pointer_text(pointer),
@@ -317,6 +465,7 @@ class _Builder:
     def build(self, node, pointer: Pointer = (), depth: int = 0):
         if id(node) in self.seen:
             # The same node reached twice means an alias: refuse it, so nothing expands without bound.
+            self.reused.add(id(node))
             self.alias_error(pointer)
             return None
         self.seen.add(id(node))
@@ -324,6 +473,9 @@ class _Builder:
             self.error(node, pointer, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).")
             return None
         self.result.value_marks[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, ScalarNode) and self.text[node.start_mark.index:node.start_mark.index + 1] in ("!", "&") \
+                and not self.properties_ok(node, pointer):
+            return None
         if isinstance(node, ScalarNode):
             return self.scalar(node, pointer)
         if isinstance(node, SequenceNode):
@@ -350,13 +502,22 @@ class _Builder:
                 continue
             key = key_node.value
             key_pointer = pointer + (key,)
+            key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            problems = not key.isascii() and self.key_problems(key, key_node, _pointer_text(key_pointer))
+            if problems:
+                self.errors.extend(e for e in problems if e not in self.key_spaces)
+                continue
+            # Keys are compared as Unicode NFC, as ids are: two spellings of one name are one key.
+            nfc = unicodedata.normalize("NFC", key)
+            if nfc != key and nfc in out:
+                key, key_pointer = nfc, pointer + (nfc,)
             if key in out:
                 first = self.result.key_marks[key_pointer]
                 self.error(key_node, key_pointer,
                            f"clé « {key} » en double (déjà définie ligne {first[0]}) : "
                            "supprimez l'une des deux, YAML ne garderait que la dernière.")
                 continue
-            self.result.key_marks[key_pointer] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.result.key_marks[key_pointer] = (key_line, key_col)
             out[key] = self.build(value_node, key_pointer, depth + 1)
         return out
 
@@ -373,6 +534,18 @@ class _Builder:
             if control:
                 self.error(node, pointer, f"caractère de contrôle U+{ord(control.group()):04X} interdit "
                                           "(séquence d'échappement) : seul du texte imprimable est accepté.")
+                return None
+            if node.style:
+                self.result.quoted.add(pointer)
+                escaped = node.style == '"' and characters.value_char_problem(text)
+                if escaped:
+                    self.error(node, pointer, f"{escaped} interdit (écrit par une séquence d'échappement « \\ ») : "
+                                              "supprimez cette séquence du texte.")
+                    return None
+            if node.end_mark.line > node.start_mark.line:
+                last = node.end_mark.line + (1 if node.end_mark.column else 0)
+                self.interior_lines.update(range(node.start_mark.line + 2, last + 1))
+            if not node.style and self.comment_eats_text(node, pointer, text):
                 return None
             if not node.style and _YAML11_TIMESTAMP.match(text):
                 self.result.plain_dates.add(pointer)

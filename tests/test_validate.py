@@ -140,3 +140,232 @@ def test_every_indicator_is_shown_once(project):
     edit(project / "neighbourhoods" / "planoise.yml", "        - indicators: [beneficiaires-regime-general]\n", "")
     [err] = messages(project)
     assert "beneficiaires-regime-general" in err.message and "n'est affiché" in err.message
+
+
+# --- Files that are not sources (cdv/sources.py) ---
+
+def cdv_cli(*args, timeout=60):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "cdv.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_a_symbolic_link_is_an_error_naming_the_path_never_the_content(project, tmp_path):
+    outside = tmp_path / "ailleurs.yml"
+    outside.write_text((project / "neighbourhoods" / "planoise.yml").read_text(encoding="utf-8")
+                       .replace("id: planoise", "id: dehors") + "# CONTENU-HORS-DEPOT\n", encoding="utf-8")
+    (project / "neighbourhoods" / "dehors.yml").symlink_to(outside)
+    (project / "neighbourhoods" / "copie.yml").symlink_to("planoise.yml")  # even inside the repository
+    for command in (("validate",), ("build", "--site-dir", str(tmp_path / "site"))):
+        result = cdv_cli(*command[:1], str(project), *command[1:])
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, out
+        assert "neighbourhoods/dehors.yml: lien symbolique refusé" in out
+        assert "neighbourhoods/copie.yml: lien symbolique refusé" in out
+        assert "CONTENU-HORS-DEPOT" not in out and "dehors" not in out.replace("dehors.yml", "")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_linked_source_folder_is_refused_and_not_walked(project, tmp_path):
+    import shutil
+
+    shutil.move(project / "neighbourhoods", tmp_path / "quartiers-ailleurs")
+    (project / "neighbourhoods").symlink_to(tmp_path / "quartiers-ailleurs")
+    shutil.move(project / "contract" / "devices", tmp_path / "dispositifs")
+    (project / "contract" / "devices").symlink_to(tmp_path / "dispositifs")
+    errors = messages(project)
+    by_file = {e.file: e.message for e in errors}
+    assert "lien symbolique" in by_file["neighbourhoods"] and "lien symbolique" in by_file["contract/devices"]
+    assert not any(e.file.startswith("neighbourhoods/") for e in errors)
+
+
+def test_a_named_pipe_in_the_sources_does_not_hang_any_command(project, tmp_path):
+    import os
+
+    os.mkfifo(project / "neighbourhoods" / "tube.yml")
+    (project / "contract" / "glossary.yml").unlink()
+    os.mkfifo(project / "contract" / "glossary.yml")  # the name of a single document, too
+    for command in (("validate", str(project)), ("build", str(project), "--site-dir", str(tmp_path / "site")),
+                    ("fmt", "--check", str(project))):
+        result = cdv_cli(*command, timeout=120)  # a blocking open would never return
+        out = result.stdout + result.stderr
+        assert "Traceback" not in out, out
+        if command[0] != "fmt":
+            assert result.returncode == 1
+            assert "neighbourhoods/tube.yml: ce n'est pas un fichier ordinaire" in out
+            assert "contract/glossary.yml: ce n'est pas un fichier ordinaire" in out
+
+
+def test_an_unreadable_source_is_an_error_naming_the_path(project, monkeypatch):
+    import errno
+    import os
+
+    real_open = os.open
+    target = str(project / "neighbourhoods" / "battant.yml")
+
+    def refusing_open(path, flags, *args, **kwargs):
+        if str(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refusing_open)  # tests run as root too, where chmod 000 reads anyway
+    errors = [e for e in messages(project) if e.file == "neighbourhoods/battant.yml"]
+    assert [e.message for e in errors] == ["fichier illisible (droits insuffisants) : donnez le droit de lecture "
+                                           "sur ce fichier (chmod a+r), puis relancez."]
+
+
+def test_an_unreadable_source_folder_is_an_error(project, monkeypatch):
+    import errno
+    import os
+
+    real = os.scandir
+    target = str(project / "contract" / "commitments")
+
+    def refusing(path="."):
+        if str(path) == target:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    assert any(e.file == "contract/commitments" and "dossier illisible" in e.message for e in messages(project))
+
+
+@pytest.mark.parametrize("rel, meant", [
+    ("neighbourhoods/essai.yaml", "neighbourhoods/essai.yml"),
+    ("neighbourhoods/essai", "neighbourhoods/essai.yml"),
+    ("neighbourhoods/essai.yml.txt", "neighbourhoods/essai.yml"),
+    ("neighbourhoods/essai.YML", "neighbourhoods/essai.yml"),
+    ("neighbourhoods/essai.yml ", "neighbourhoods/essai.yml"),
+    ("neighbourhoods/Essai.yml", "neighbourhoods/essai.yml"),
+    ("neighbourhoods/.essai.yml", "neighbourhoods/essai.yml"),
+    ("neighbourhoods/Les Tilleuls.yml", "neighbourhoods/les-tilleuls.yml"),
+    ("neighbourhood/essai.yml", "neighbourhoods/essai.yml"),
+    ("quartiers/essai.yml", "neighbourhoods/essai.yml"),
+    ("Neighbourhoods/essai.yml", "neighbourhoods/essai.yml"),
+    ("neighborhoods/essai.yml", "neighbourhoods/essai.yml"),
+    ("contracts/contract.yml", "contract/contract.yml"),
+    ("contract/article/article-5.yml", "contract/articles/article-5.yml"),
+    ("contract/engagements/caf.yml", "contract/commitments/caf.yml"),
+    ("contract/dispositifs/fph.yml", "contract/devices/fph.yml"),
+    ("contract/article-5.yml", "contract/articles/article-5.yml"),
+    ("contract/glossaire.yml", "contract/glossary.yml"),
+    ("contract/notes.yml", None),
+    ("contract/objectifs.yml", "contract/objectives.yml"),
+    ("contract/quartiers/essai.yml", "neighbourhoods/essai.yml"),
+])
+def test_a_file_that_would_be_skipped_is_reported_with_the_path_meant(project, rel, meant):
+    path = project / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("id: planoise\n", encoding="utf-8")
+    [err] = [e for e in messages(project) if e.file == rel]
+    assert err.message.startswith(f"fichier ignoré « {rel} »")
+    if meant:
+        assert f"voulez-vous dire « {meant} » ?" in err.message
+    else:
+        assert "voulez-vous dire" not in err.message and "contract/glossary.yml" in err.message
+
+
+def test_editor_and_system_leftovers_of_existing_sources_are_ignored(project):
+    folder = project / "neighbourhoods"
+    for name in (".gitkeep", ".DS_Store", "Thumbs.db", "planoise.yml~", ".planoise.yml.swp", "#planoise.yml#",
+                 ".~lock.planoise.yml#", "planoise.yml.orig"):
+        (folder / name).write_bytes(b"\x00 pas du YAML")
+    (project / "contract" / "articles" / ".gitkeep").write_bytes(b"")
+    assert messages(project) == []
+    # A backup whose source is gone is no leftover: it is what remains of the source.
+    (folder / "planoise.yml").unlink()
+    assert any(e.file == "neighbourhoods/planoise.yml~" and "voulez-vous dire « neighbourhoods/planoise.yml »"
+               in e.message for e in messages(project))
+
+
+def test_fmt_never_rewrites_the_target_of_a_link(project, tmp_path):
+    outside = tmp_path / "hors-depot.yml"
+    messy = (project / "neighbourhoods" / "planoise.yml").read_text(encoding="utf-8").replace(
+        "id: planoise", "id: 'hors-depot'")
+    outside.write_text(messy, encoding="utf-8")
+    (project / "neighbourhoods" / "hors-depot.yml").symlink_to(outside)
+    result = cdv_cli("fmt", str(project))
+    assert "Traceback" not in result.stderr, result.stderr
+    assert outside.read_text(encoding="utf-8") == messy
+    assert (project / "neighbourhoods" / "hors-depot.yml").is_symlink()
+
+
+# --- Identifiers and patterns: both validators alike ---
+
+def test_every_pattern_refuses_a_trailing_newline_in_both_validators():
+    """`$` matches before a final newline in Python's re, not in Rust's regex: jsonschema accepted
+    `id: |` ("planoise\\n") where jsonschema-rs refused it."""
+    import re
+
+    import jsonschema
+    import jsonschema_rs
+
+    examples = ["planoise", "II", "QN25001M", "2024", "7.1", "https://exemple.fr"]
+    patterns = set(re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "schemas").glob("*.schema.json"))))
+    assert len(patterns) >= 5
+    for raw in patterns:
+        pattern = json.loads(f'"{raw}"')
+        schema = {"type": "string", "pattern": pattern}
+        [good] = [e for e in examples if re.search(pattern, e)][:1]
+        for value, valid in ((good, True), (good + "\n", pattern.startswith("^https")), ("\n" + good, False)):
+            slow = jsonschema.Draft202012Validator(schema).is_valid(value)
+            fast = jsonschema_rs.validator_for(schema).is_valid(value)
+            assert slow == fast, (pattern, value)
+            if not pattern.startswith("^https"):
+                assert slow is valid, (pattern, value)
+
+
+def test_an_id_written_as_a_block_is_refused_by_both_validators(project):
+    from cdv.schemas import fast_validators, validators
+    from cdv.sources import load_sources
+
+    edit(project / "neighbourhoods" / "planoise.yml", "id: planoise\n", "id: |\n  planoise\n")
+    files, _ = load_sources(project)
+    [planoise] = [f for f in files if f.rel == "neighbourhoods/planoise.yml"]
+    assert planoise.data["id"] == "planoise\n"
+    schema_dir = str(project / "schemas")
+    assert not fast_validators(schema_dir)["neighbourhood"].is_valid(planoise.data)
+    assert not validators(schema_dir)["neighbourhood"].is_valid(planoise.data)
+    line = (project / "neighbourhoods" / "planoise.yml").read_text(encoding="utf-8").splitlines().index("id: |") + 1
+    errors = [e for e in messages(project) if e.file == "neighbourhoods/planoise.yml"]
+    assert any(e.line == line and "saut de ligne dans l'identifiant" in e.message for e in errors)
+    assert all("\n" not in e.message for e in errors if "saut de ligne" in e.message)
+
+
+# --- Observations and periods ---
+
+@pytest.mark.parametrize("text, span", [
+    ("2018", ((2018, 1), (2018, 12))), ("2017-2019", ((2017, 1), (2019, 12))), ("2020/2021", ((2020, 1), (2021, 12))),
+    ("2020-21", ((2020, 1), (2021, 12))), ("juin 2023", ((2023, 6), (2023, 6))),
+    ("juin 2022 - juin 2023", ((2022, 6), (2023, 6))), ("Décembre 2021", ((2021, 12), (2021, 12))),
+    ("2021-2019", ((2021, 1), (2019, 12))), ("RP 2018", ((2018, 1), (2018, 12))),
+    ("de 2013 à 2018", ((2013, 1), (2018, 12))), ("non daté", None), ("2013, 2018 et 2020", None),
+])
+def test_periods_as_printed_in_the_sources_are_understood(text, span):
+    from cdv.validate import parse_period
+
+    assert parse_period(text) == span
+
+
+def test_every_real_period_is_understood_and_in_order(corpus):
+    from cdv.validate import parse_period
+
+    periods = [o["period"] for n in corpus.neighbourhoods for ind in (n.get("portrait") or {}).get("indicators", [])
+               for o in ind["observations"]]
+    assert len(periods) > 100 and all(parse_period(p) for p in periods)
+
+
+def test_a_newer_observation_written_above_an_older_one_is_an_error(project):
+    text = (project / "neighbourhoods" / "planoise.yml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == "observations:")
+    indent = lines[start + 1][:lines[start + 1].index("-")]
+    period_line = next(i for i in range(start, len(lines)) if "period:" in lines[i])
+    older = f'{indent}- value: 1\n{indent}  period: "1999"\n{indent}  source: Recensement 1999\n'
+    lines.insert(period_line + 2, older.rstrip("\n"))
+    (project / "neighbourhoods" / "planoise.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [err] = messages(project)
+    assert err.line == period_line + 1 and "désordre" in err.message and "1999" in err.message

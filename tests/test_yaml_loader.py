@@ -98,3 +98,166 @@ def test_huge_file_is_refused():
 
     [err] = errors_of(b"a: '" + b"x" * MAX_FILE_BYTES + b"'\n")
     assert "trop volumineux" in err.message
+
+
+# --- Characters an editor cannot see or tell apart (cdv/characters.py) ---
+
+def test_places_are_counted_as_an_editor_counts_lines_not_as_yaml_does():
+    """libyaml counts U+2028, U+2029 and U+0085 as line breaks; an editor (and GitHub) does not."""
+    errs = errors_of("a: x\u2028y\nb: z\u0085w\nc: v\u2029u\nd: t\u200bs\n")
+    assert [(e.line, e.column) for e in errs] == [(1, 5), (2, 5), (3, 5), (4, 5)]
+    assert ["U+2028" in errs[0].message, "U+0085" in errs[1].message, "U+2029" in errs[2].message,
+            "caractère invisible (U+200B)" in errs[3].message] == [True] * 4
+
+
+@pytest.mark.parametrize("char, name", [
+    ("\u200b", "caractère invisible (U+200B)"), ("\u200c", "caractère invisible (U+200C)"),
+    ("\u200d", "caractère invisible (U+200D)"), ("\u2060", "caractère invisible (U+2060)"),
+    ("\ufeff", "caractère invisible (U+FEFF)"), ("\u00ad", "caractère invisible (U+00AD)"),
+    ("\u202a", "(U+202A)"), ("\u202b", "(U+202B)"), ("\u202c", "(U+202C)"), ("\u202d", "(U+202D)"),
+    ("\u202e", "caractère de direction du texte (U+202E)"), ("\u2066", "(U+2066)"), ("\u2067", "(U+2067)"),
+    ("\u2068", "(U+2068)"), ("\u2069", "(U+2069)"), ("\u200e", "(U+200E)"), ("\u200f", "(U+200F)"),
+    ("\u061c", "(U+061C)"), ("\u2028", "séparateur de ligne (U+2028)"), ("\u2029", "séparateur de paragraphe (U+2029)"),
+    ("\u0085", "(U+0085)"), ("\U000e0041", "(U+E0041)"), ("\ufe0f", "(U+FE0F)"), ("\uf0b7", "usage privé (U+F0B7)"),
+])
+def test_invisible_and_direction_characters_are_named_at_their_column(char, name):
+    for where, line, col in ((f"id: x\np: Quartier{char} des Essais\n", 2, 12), (f"# note{char}\na: 1\n", 1, 7),
+                             (f"a: 1\nk{char}ey: 2\n", 2, 2)):
+        [err] = errors_of(where)
+        assert (err.line, err.column) == (line, col) and name in err.message, (where, err)
+
+
+def test_escaped_invisible_characters_are_refused_too():
+    for escape, name in (("\\u200B", "U+200B"), ("\\L", "U+2028"), ("\\P", "U+2029"), ("\\N", "U+0085"),
+                         ("\\u202E", "U+202E"), ("\\U000E0041", "U+E0041")):
+        [err] = errors_of(f'a: 1\np: "Quartier{escape} des Essais"\n')
+        assert err.line == 2 and name in err.message and "échappement" in err.message
+
+
+def test_a_leading_bom_is_refused_with_its_own_message():
+    [err] = errors_of("\ufeffa: 1\n")
+    assert "BOM" in err.message and (err.line, err.column) == (1, 1)
+
+
+def test_at_most_twenty_characters_are_listed_per_file():
+    errs = errors_of("p: " + "x\u200b" * 10000 + "\n")
+    assert len(errs) == 21 and "9980 autre(s)" in errs[-1].message
+
+
+@pytest.mark.parametrize("text", [
+    "p: Bonjour\u00a0! Ça va\u00a0? Oui\u202f; 15\u202f378 habitants, « Planoise\u00a0»\n",
+    'p: "Le socle commun vise à\u00a0: réduire le chômage"\n',
+    "p: |\n  Les objectifs\u00a0: emploi\n  \u00a0suite du texte\n",
+    "p: >\n  Premier\n  \u00a0: suite\n",
+    "p: le mot grec ἀγορά, la lettre π, 5 µg\n",
+    "p: Москва\n",
+])
+def test_typography_and_foreign_words_stay_accepted(text):
+    assert isinstance(load_yaml(text, "f.yml").data["p"], str)
+
+
+@pytest.mark.parametrize("text, line, col, needle", [
+    ("a:\n\u00a0 b: x\n", 2, 1, "espace insécable (U+00A0) dans l'indentation"),
+    ("a:\n  b: 1\n \u00a0c: 2\n", 3, 2, "espace insécable (U+00A0) dans l'indentation"),
+    ("a:\n  - x\n  -\u00a0y\n", 3, 4, "espace insécable (U+00A0) dans l'indentation"),
+    ("a:\n  b\u00a0: x\n", 2, 4, "espace insécable (U+00A0) avant le deux-points"),
+    ("a:\n  b\u202f\u00a0: x\n", 2, 4, "espace fine insécable (U+202F) avant le deux-points"),
+    ("a:\n  b:\u00a0x\n", 2, 5, "espace insécable (U+00A0) après le deux-points"),
+    ('"b\u00a0": x\n', 1, 3, "espace insécable (U+00A0) dans le nom du champ"),
+])
+def test_a_non_breaking_space_that_breaks_the_structure_is_named(text, line, col, needle):
+    errs = errors_of(text)
+    assert (errs[0].line, errs[0].column) == (line, col) and needle in errs[0].message, errs
+
+
+@pytest.mark.parametrize("text, line, col, needle", [
+    ("id: pl\u0430noise\n", 1, 7, "lettre cyrillique а (U+0430) à la place de « a »"),
+    ("c\u043emmune: x\n", 1, 2, "lettre cyrillique о (U+043E)"),
+    ("p: des Ess\u0430is\n", 1, 11, "lettre cyrillique а (U+0430)"),
+    ("p: \u0395ssais\n", 1, 4, "lettre grecque Ε (U+0395)"),
+    ("p: l\u03bfgement\n", 1, 5, "lettre grecque ο (U+03BF)"),
+    ("p: \uff30lanoise\n", 1, 4, "pleine chasse"),
+    ("p: \U0001d41alanoise\n", 1, 4, "lettre mathématique"),
+    ('"\u0430": 1\n', 1, 2, "lettre cyrillique а (U+0430)"),
+])
+def test_look_alike_letters_are_named_at_their_column(text, line, col, needle):
+    errs = errors_of(text)
+    assert (errs[0].line, errs[0].column) == (line, col) and needle in errs[0].message, errs
+
+
+def test_text_must_be_nfc_and_keys_are_compared_after_nfc():
+    [err] = errors_of("p: Re\u0301seau\n")
+    assert (err.line, err.column) == (1, 5) and "retapez « é »" in err.message
+    # Already composed: accepted; an accent that composes with nothing stays (NFC leaves it alone).
+    assert load_yaml("p: Réseau x\u0304\n", "f.yml").data == {"p": "Réseau x\u0304"}
+    # Keys written differently but equal after NFC are one key: a duplicate (the NFD one is refused first).
+    errs = errors_of('"cr\u00e9e": 1\n"cre\u0301e": 2\n')
+    assert errs[0].line == 2
+
+
+# --- Nothing silently changed ---
+
+@pytest.mark.parametrize("text, line, col", [
+    ("p: des Essais #1 au programme.\n", 1, 15),
+    ("p: Essais #2\n", 1, 11),
+    ("kind: qpv #commentaire\n", 1, 11),
+    ("- des Essais #Planoise\n", 1, 14),
+    ("a:\n  - p: des Essais\n      #1 au programme.\n", 3, 7),
+])
+def test_a_hash_glued_to_text_is_not_silently_dropped(text, line, col):
+    errs = errors_of(text)
+    assert (errs[0].line, errs[0].column) == (line, col) and "ne serait pas publié" in errs[0].message
+    assert "guillemets" in errs[0].message
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("name: Les Orchidées     # le nom d'usage\n", {"name": "Les Orchidées"}),
+    ("kind: qpv  # commentaire\n", {"kind": "qpv"}),
+    ("n: [a, b]  # cellule fusionnée\n", {"n": ["a", "b"]}),
+    ("v: 12 #1\n", {"v": 12}),
+    ('p: "des Essais #1 au programme."\n', {"p": "des Essais #1 au programme."}),
+    ("p: des Essais#1\n", {"p": "des Essais#1"}),
+    ("a:\n  # commentaire sur sa ligne\n  p: x\n  #commentaire collé, au niveau des champs\n  q: y\n",
+     {"a": {"p": "x", "q": "y"}}),
+    ("p: |  # un commentaire d'en-tête\n  texte #1\n", {"p": "texte #1\n"}),
+])
+def test_real_comments_stay_allowed(text, expected):
+    assert load_yaml(text, "f.yml").data == expected
+
+
+def test_a_value_starting_with_bang_or_ampersand_is_refused_not_cut():
+    [err] = errors_of("a: 1\np: ! Attention\n")
+    assert (err.line, err.column) == (2, 4) and "guillemets" in err.message and '"! Attention"' in err.message
+    [err] = errors_of("p: !Attention au texte\n")
+    assert "étiquette YAML « !Attention »" in err.message
+    [err] = errors_of("p: &amp texte\n")
+    assert "ancre" in err.message and '"&amp texte"' in err.message
+    assert load_yaml('p: "! Attention"\nq: "&amp"\n', "f.yml").data == {"p": "! Attention", "q": "&amp"}
+    # An anchor used by an alias: the alias is the error, reported once.
+    errs = errors_of("a: &x texte\nb: *x\n")
+    assert [e.line for e in errs] == [2] and "alias" in errs[0].message
+
+
+# --- Files ---
+
+def test_a_named_pipe_is_never_opened_for_reading(tmp_path):
+    import os
+
+    from cdv.yamlload import load_yaml_file
+
+    fifo = tmp_path / "quartier.yml"
+    os.mkfifo(fifo)
+    with pytest.raises(YamlError) as exc:  # O_NONBLOCK: returns at once, without a writer
+        load_yaml_file(fifo, "neighbourhoods/quartier.yml")
+    assert "pas un fichier ordinaire" in exc.value.errors[0].message
+
+
+def test_a_symbolic_link_is_never_followed(tmp_path):
+    from cdv.yamlload import load_yaml_file
+
+    secret = tmp_path / "secret.yml"
+    secret.write_text("a: CONTENU-SECRET\n", encoding="utf-8")
+    (tmp_path / "lien.yml").symlink_to(secret)
+    with pytest.raises(YamlError) as exc:
+        load_yaml_file(tmp_path / "lien.yml", "neighbourhoods/lien.yml")
+    assert "lien symbolique" in str(exc.value) and "SECRET" not in str(exc.value)
