@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import SourceError
+from .yamldiagnose import diagnose
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same result.
     from yaml.cyaml import CParser as _Parser
@@ -255,6 +256,9 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at_tab = mark is not None and text[mark.index:mark.index + 1] == "\t"
+        diagnosis = None if at_tab else diagnose(text, exc)  # the real cause, when a fix proves it
+        if diagnosis:
+            raise YamlError([SourceError(name, diagnosis.line, diagnosis.column, "", diagnosis.message + ".")])
         if at_tab:
             problem, at_context = _YAML_PROBLEMS["found character '\\t' that cannot start any token"], False
         else:

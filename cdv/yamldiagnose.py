@@ -1,0 +1,531 @@
+"""Name the real cause of a YAML syntax error, where it is, and what to type instead.
+
+libyaml says where it gave up, in its own terms ("did not find expected key"), often a few characters or
+a line after the mistake: an apostrophe that closed a quoted text, a field one space off, a missing
+colon on the line above. Here the offending line and its neighbours are read as an editor typed them,
+and each likely cause comes with the text as it would be once fixed. A cause is named only when the
+parser, given that fixed text, gets past the place where it stopped: a wrong explanation is worse than a
+vague one, so when no fix is proven the caller keeps its general message.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+try:
+    from yaml.cyaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    line: int  # 1-based, of the cause
+    column: int
+    message: str  # French, without the final full stop
+
+
+@dataclass(frozen=True)
+class _Failure:
+    line: int  # 0-based: how far the parser got
+    column: int
+    problem: str
+    context: str
+
+
+def _failure(exc) -> _Failure:
+    context = exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    # An unclosed quote or bracket fails at the end of the file: the parser only reached its opening.
+    if exc.context_mark and re.match(r"while (scanning a quoted scalar|parsing a flow)", context):
+        mark = exc.context_mark
+    return _Failure(mark.line if mark else 0, mark.column if mark else 0, exc.problem or "", context)
+
+
+def _parse(text: str) -> _Failure | None:
+    """Where the parser stops on this text, or None when it reads to the end."""
+    try:
+        for _ in yaml.parse(text, Loader=_Loader):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        return _failure(exc)
+    except yaml.YAMLError:
+        return _Failure(0, 0, "", "")
+    return None
+
+
+def _s(n: int) -> str:
+    return "une espace" if n == 1 else f"{n} espaces"
+
+
+def _start(n: int) -> str:
+    return "commencez la ligne sans espace" if n == 0 else f"commencez la ligne par {_s(n)}"
+
+
+def _by(n: int) -> str:
+    return "d'une espace" if n == 1 else f"de {n} espaces"
+
+
+# One line as an editor sees it: indentation, list dashes, a field name and its value.
+_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:-(?: +|$))*)"
+                   r"(?:(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*')[ ]*:(?=[ ]|$)[ ]*)?(?P<value>.*?)[ ]*$")
+
+
+@dataclass
+class _Line:
+    number: int  # 0-based
+    text: str
+    indent: int
+    dash: int | None  # column of the last list dash, if any
+    key: str | None
+    key_col: int
+    value: str
+    value_col: int
+
+    @property
+    def content_col(self) -> int:
+        """Column where the line's own content (after indentation and dashes) starts."""
+        return self.key_col if self.key is not None else self.value_col
+
+
+def _read(lines: list[str], number: int) -> _Line:
+    text = lines[number]
+    m = _LINE.match(text)
+    dashes = m.group("dashes")
+    dash = m.end("indent") + dashes.rstrip().rfind("-") if dashes else None
+    return _Line(number, text, len(m.group("indent")), dash, m.group("key"), m.start("key") if m.group("key") else
+                 m.end("dashes"), m.group("value"), m.start("value"))
+
+
+def _content(lines: list[str], number: int) -> bool:
+    stripped = lines[number].strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _replace_line(lines: list[str], number: int, new: str) -> str:
+    return "\n".join(lines[:number] + [new] + lines[number + 1:])
+
+
+def _quote(value: str) -> str:
+    """The value as it must be typed to be read as text, whatever it contains."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _short(value: str, limit: int = 50) -> str:
+    return value if len(value) <= limit else value[:30].rstrip() + " … " + value[-12:].lstrip()
+
+
+def _with_key(line: _Line, value: str) -> str:
+    return f"{line.key}: {value}" if line.key is not None else f"- {value}"
+
+
+def _strip_comment(value: str) -> str:
+    # Only in plain text: " #" starts a comment.
+    at = value.find(" #")
+    return value[:at].rstrip() if at >= 0 else value
+
+
+class _Diagnoser:
+    def __init__(self, text: str, failure: _Failure):
+        self.text = text
+        self.lines = text.split("\n")
+        self.failure = failure
+
+    # --- proof ---------------------------------------------------------------------------------------
+    def proven(self, fixed: str) -> bool:
+        after = _parse(fixed)
+        return after is None or after.line > self.failure.line
+
+    def previous_content(self, number: int) -> int | None:
+        for n in range(number - 1, -1, -1):
+            if _content(self.lines, n):
+                return n
+        return None
+
+    def line(self, number: int) -> _Line:
+        return _read(self.lines, number)
+
+    # --- candidates ----------------------------------------------------------------------------------
+    def candidates(self):
+        f = self.failure
+        if f.line >= len(self.lines):
+            return
+        p = f.line
+        yield from self.quotes(p)
+        yield from self.escape(p)
+        yield from self.indicator(p)
+        yield from self.flow(p)
+        yield from self.colon_in_text(p)
+        yield from self.block_scalar(p)
+        yield from self.misaligned(p)
+        yield from self.list_level(p)
+        q = self.previous_content(p)
+        if q is not None:
+            yield from self.missing_space(q)
+            yield from self.missing_colon(q)
+            yield from self.colon_in_text(q)
+            yield from self.indicator(q)
+            yield from self.misaligned(q)
+
+    def quotes(self, p: int):
+        """A quoted text closed before its end (apostrophe, inner quote) or never closed."""
+        f = self.failure
+        if f.context.startswith("while scanning a quoted scalar"):
+            line = self.line(p)
+            quote = self.lines[p][f.column] if f.column < len(self.lines[p]) else '"'
+            for end in range(p, min(p + 30, len(self.lines))):
+                fixed = _replace_line(self.lines, end, self.lines[end].rstrip() + quote)
+                if self.proven(fixed):
+                    where = "à la fin de cette ligne" if end == p else f"à la fin du texte (ligne {end + 1})"
+                    yield (p, f.column, f"le guillemet {quote} ouvert ici n'est jamais fermé : ajoutez {quote} "
+                                        f"{where}", None)
+                    return
+            return
+        line = self.line(p)
+        value = line.value
+        if not value or value[0] not in "'\"":
+            return
+        quote = value[0]
+        close = self.closing(value)
+        if close is None or close == len(value) - 1:
+            return
+        rest = value[close + 1:]
+        if rest.lstrip().startswith("#"):
+            return
+        col = line.value_col + close
+        inner = value[1:-1] if value.endswith(quote) and len(value) > 1 else value[1:]
+        before, after = value[close - 1:close], rest[:1]
+        if quote == "'" and before.isalpha() and after.isalpha():
+            word = re.search(r"[\w’']*$", value[1:close]).group() + "'" + re.match(r"[\w’']*", rest).group()
+            several = inner.count("'") > 1
+            fix = "'" + inner.replace("'", "''") + "'"
+            alt = f'"{inner}"' if '"' not in inner and "\\" not in inner else None
+            msg = (f"l'apostrophe de « {word} » ferme le texte commencé par ' (colonne {line.value_col + 1}) : "
+                   f"{'doublez chaque apostrophe' if several else 'doublez-la'} ({word.replace(chr(39), chr(39) * 2)})")
+            msg += f" ou entourez le texte de guillemets doubles ({_short(alt)})" if alt else ""
+            yield (p, col, msg, _replace_line(self.lines, p, line.text[:line.value_col] + fix))
+            if alt:
+                yield (p, col, msg, _replace_line(self.lines, p, line.text[:line.value_col] + alt))
+            return
+        if value.rstrip().endswith(quote):
+            # A quote inside the text closes it: the text was meant to hold a quotation.
+            fix = "'" + inner.replace("'", "''") + "'" if quote == '"' else '"' + inner.replace('"', '\\"') + '"'
+            other = "simples (')" if quote == '"' else 'doubles (")'
+            msg = (f"le guillemet {quote} avant « {_short(rest.split(quote)[0] or rest, 30)} » ferme le texte "
+                   f"commencé par {quote} (colonne {line.value_col + 1}) : pour une citation, utilisez les "
+                   f"guillemets français « … », ou entourez tout le texte de guillemets {other} : "
+                   f"{_with_key(line, _short(fix, 60))}")
+        else:
+            fix = _quote(value)
+            msg = (f"du texte suit le guillemet fermant (« {_short(rest.strip(), 30)} ») : un texte qui commence "
+                   f"par {quote} doit finir par {quote} ; mettez tout le texte entre guillemets : "
+                   f"{_with_key(line, _short(fix, 60))}")
+        yield (p, col, msg, _replace_line(self.lines, p, line.text[:line.value_col] + fix))
+
+    @staticmethod
+    def closing(value: str) -> int | None:
+        quote, i = value[0], 1
+        while i < len(value):
+            c = value[i]
+            if quote == '"' and c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                if quote == "'" and value[i + 1:i + 2] == "'":
+                    i += 2
+                    continue
+                return i
+            i += 1
+        return None
+
+    def escape(self, p: int):
+        f = self.failure
+        if "escape" not in f.problem:
+            return
+        line = self.line(p)
+        at = self.lines[p].rfind("\\", 0, f.column + 1)
+        if at < 0 or not line.value.startswith('"'):
+            return
+        inner = line.value[1:-1] if line.value.endswith('"') else line.value[1:]
+        single = "'" + inner.replace("'", "''") + "'"
+        yield (p, at, "barre oblique inversée « \\ » dans un texte entre guillemets doubles : doublez-la (\\\\) "
+                      f"ou entourez le texte de guillemets simples ({_short(single)})",
+               _replace_line(self.lines, p, line.text[:line.value_col] + single))
+
+    _INDICATORS = {
+        "*": "« * »", "&": "« & »", "@": "« @ »", "`": "« ` »", "%": "« % »", "|": "« | »", ">": "« > »",
+        "!": "« ! »", "[": "un crochet « [ »", "{": "une accolade « { »", "-": "un tiret « - »", "?": "« ? »",
+        ",": "une virgule", ":": "un deux-points",
+    }
+
+    def indicator(self, p: int):
+        """A text starting with a character that YAML reads as syntax."""
+        line = self.line(p)
+        value = line.value
+        if not value or value[0] not in self._INDICATORS:
+            return
+        if value[0] in "-?:" and value[1:2] not in (" ", ""):
+            return
+        if value[0] in "[{" and self.f_is_flow(p):
+            return
+        start = re.match(r"(\*+|`+|-|\[|\{|.)", value).group()
+        what = self._INDICATORS[value[0]] if start == value[0] or value[0] in "[{-" else f"« {start} »"
+        fix = _quote(value)
+        extra = ""
+        if value[0] in "|>":
+            extra = f" (pour un texte sur plusieurs lignes, passez à la ligne après « {value[0]} »)"
+        elif value[0] in "[{":
+            extra = f" (« {value[0]} » ouvre une liste ou un ensemble de champs)"
+        yield (p, line.value_col, f"un texte qui commence par {what} doit être entre guillemets{extra} : écrivez "
+                                  f"{_with_key(line, _short(fix, 60))}",
+               _replace_line(self.lines, p, line.text[:line.value_col] + fix))
+
+    def f_is_flow(self, p: int) -> bool:
+        """True when the error is inside an unclosed [ or { that opened on this line (not text after it)."""
+        return self.failure.context.startswith("while parsing a flow") and self.failure.line == p
+
+    def flow(self, p: int):
+        f = self.failure
+        if not f.context.startswith("while parsing a flow"):
+            return
+        opening = self.lines[p][f.column]
+        closing = "]" if opening == "[" else "}"
+        name = "crochet « [ »" if opening == "[" else "accolade « { »"
+        line_text = self.lines[p]
+        hash_at = line_text.find(" #", f.column)
+        if hash_at >= 0:
+            yield (p, hash_at + 1, f"« # » précédé d'une espace commence un commentaire : la fin de la ligne, "
+                                   f"« {closing} » compris, est ignorée ; mettez ce texte entre guillemets",
+                   None)
+            return
+        # A missing comma between two elements: the parser stops at the second one.
+        after = _parse(self.text)
+        if after is not None and after.problem.startswith("did not find expected ','"):
+            # Where it stopped, not where the bracket opened.
+            try:
+                list(yaml.parse(self.text, Loader=_Loader))
+            except yaml.MarkedYAMLError as exc:
+                m = exc.problem_mark
+                if m.line == p:
+                    fixed = _replace_line(self.lines, p, line_text[:m.column] + ", " + line_text[m.column:])
+                    if self.proven(fixed):
+                        yield (p, m.column, f"virgule manquante avant « {_short(line_text[m.column:].split(',')[0].rstrip(closing + ' '), 30)} » : "
+                                            f"séparez les éléments par des virgules", None)
+                        return
+        for end in range(p, min(p + 30, len(self.lines))):
+            fixed = _replace_line(self.lines, end, self.lines[end].rstrip() + closing)
+            if self.proven(fixed):
+                where = "à la fin de cette ligne" if end == p else f"à la fin de la ligne {end + 1}"
+                done = "ouvert ici et jamais fermé" if opening == "[" else "ouverte ici et jamais fermée"
+                yield (p, f.column, f"{name} {done} : ajoutez « {closing} » {where}", None)
+                return
+
+    def colon_in_text(self, p: int):
+        """Plain text holding ': ', which YAML reads as the start of a field."""
+        line = self.line(p)
+        value = line.value
+        if not value or value[0] in "'\"[{|>" or line.key is None and line.dash is None:
+            return
+        m = re.search(r"(?<=\S) ?:(?= |$)", value)
+        if not m:
+            return
+        colon = line.value_col + m.end() - 1
+        fix = _quote(_strip_comment(value))
+        yield (p, colon, "le texte contient « : » (deux-points suivi d'une espace), que YAML prend pour un nouveau "
+                         f"champ : mettez tout le texte entre guillemets : {_with_key(line, _short(fix, 60))}",
+               _replace_line(self.lines, p, line.text[:line.value_col] + fix))
+
+    def block_scalar(self, p: int):
+        """A line of a | or > text indented less than the text's first line."""
+        line = self.line(p)
+        for b in range(p - 1, max(-1, p - 500), -1):
+            if not _content(self.lines, b):
+                continue
+            head = self.line(b)
+            if re.fullmatch(r"[|>][-+]?[0-9]?", head.value) and (head.key is not None or head.dash is not None):
+                first = next((n for n in range(b + 1, p) if self.lines[n].strip()), None)
+                if first is None:
+                    return
+                want = self.line(first).indent
+                owner = head.key_col if head.key is not None else head.dash
+                if not owner < line.indent < want:
+                    return
+                fixed = _replace_line(self.lines, p, " " * want + self.lines[p].lstrip(" "))
+                if self.proven(fixed):
+                    yield (p, line.indent, f"cette ligne du texte commencé par « {head.value[0]} » (ligne {b + 1}) "
+                                           f"est décalée {_by(want - line.indent)} vers la gauche par rapport "
+                                           f"à sa première ligne (ligne {first + 1}) : commencez chaque ligne du "
+                                           f"texte par {_s(want)}", None)
+                return
+            if head.indent <= line.indent:
+                return
+
+    def levels(self, p: int) -> list[tuple[int, int, str]]:
+        """Columns where a field or a list dash may start on line p, from the lines above: (column, line, what)."""
+        stack: list[tuple[int, int, str]] = []
+        opens = True
+        for n in range(p):
+            if not _content(self.lines, n):
+                continue
+            ln = self.line(n)
+            was_opening, opens = opens, ln.value == "" or bool(re.fullmatch(r"[|>][-+]?[0-9]?", ln.value))
+            col = ln.dash if ln.dash is not None else ln.content_col
+            while stack and stack[-1][0] > ln.indent:
+                stack.pop()
+            if stack and stack[-1][0] == ln.indent:
+                stack.pop()
+            if ln.dash is not None:
+                stack.append((ln.indent, n, "-"))
+                if ln.key is not None:
+                    stack.append((ln.key_col, n, ln.key))
+            elif ln.key is not None:
+                stack.append((ln.key_col, n, ln.key))
+            elif stack and col > stack[-1][0] and not was_opening:
+                continue  # continuation of a text
+            else:
+                stack.append((ln.indent, n, ""))
+        return stack
+
+    def misaligned(self, p: int):
+        """A field or list item whose indentation matches no level of the lines above."""
+        line = self.line(p)
+        if line.key is None and line.dash is None:
+            return
+        prev = self.previous_content(p)
+        if prev is None:
+            return
+        above = self.line(prev)
+        opens = above.value == "" or re.fullmatch(r"[|>][-+]?", above.value)
+        levels = self.levels(p)
+        if any(col == line.indent for col, _, _ in levels):
+            return
+        if opens and line.indent > (above.key_col if above.key is not None else above.indent):
+            return  # first line of a new level
+        for col, n, key in sorted(levels, key=lambda lv: (abs(lv[0] - line.indent), -lv[0])):
+            if line.dash is not None and key != "-" and not any(k == "-" and c == col for c, _, k in levels):
+                # A list item aligns on another item, or on the fields of the field that holds the list.
+                if key == "":
+                    continue
+            delta = line.indent - col
+            fixed = self.shift(p, -delta)
+            if not self.proven(fixed):
+                continue
+            side = "droite" if delta > 0 else "gauche"
+            ref = self.line(n)
+            if line.dash is not None and key == "-":
+                what = f"cet élément de liste est décalé {_by(abs(delta))} vers la {side} par rapport à celui " \
+                       f"de la ligne {n + 1}"
+            else:
+                name = ref.key if key not in ("-", "") else ref.value[:20]
+                subject = f"le champ « {line.key} » est décalé" if line.key is not None and line.dash is None \
+                    else "cet élément de liste est décalé"
+                what = f"{subject} {_by(abs(delta))} vers la {side} par rapport à « {name} » (ligne {n + 1})"
+            yield (p, line.indent, f"{what} : {_start(col)}, comme la ligne {n + 1}", None)
+            return
+
+    def shift(self, p: int, delta: int) -> str:
+        """The text with line p and the lines below that belong to it moved by delta columns."""
+        lines = list(self.lines)
+        indent = self.line(p).indent
+        lines[p] = " " * (indent + delta) + lines[p].lstrip(" ")
+        for n in range(p + 1, len(lines)):
+            if not lines[n].strip():
+                continue
+            ind = len(lines[n]) - len(lines[n].lstrip(" "))
+            if ind <= indent:
+                break
+            lines[n] = " " * max(0, ind + delta) + lines[n].lstrip(" ")
+        return "\n".join(lines)
+
+    def list_level(self, p: int):
+        """A field at the column of a list's dashes: the dash was forgotten, or the field belongs to the item."""
+        line = self.line(p)
+        prev = self.previous_content(p)
+        if line.dash == line.indent and prev is not None and self.failure.column == line.indent:
+            above = self.line(prev)
+            if above.dash is None and above.key is not None and above.key_col == line.indent and above.value:
+                yield (p, line.indent, f"élément de liste « - » au même niveau que le champ « {above.key} » "
+                                       f"(ligne {prev + 1}), qui a déjà une valeur : une liste se place sous un "
+                                       "champ qui finit par « : », ses tirets décalés de 2 espaces", None)
+                return
+        if line.key is None or line.dash is not None:
+            return
+        item = None
+        for n in range(p - 1, -1, -1):
+            if not _content(self.lines, n):
+                continue
+            ln = self.line(n)
+            if ln.indent < line.indent:
+                break
+            if ln.dash is not None and ln.indent == line.indent:
+                item = ln
+                break
+        if item is None:
+            return
+        options = []
+        with_dash = _replace_line(self.lines, p, self.lines[p][:line.indent] + "- " + self.lines[p][line.indent:])
+        if self.proven(with_dash):
+            options.append("ajoutez « - » devant pour commencer un nouvel élément de la liste")
+        inner = (item.key_col if item.key is not None else item.value_col) - line.indent
+        if inner > 0 and self.proven(self.shift(p, inner)):
+            options.append(f"décalez-le de {_s(inner)} vers la droite pour le rattacher à l'élément de la ligne "
+                           f"{item.number + 1}")
+        if options:
+            yield (p, line.indent, f"le champ « {line.key} » est au niveau des tirets « - » de la liste (ligne "
+                                   f"{item.number + 1}) : " + ", ou ".join(options), None)
+
+    def missing_space(self, q: int):
+        text = self.lines[q]
+        m = re.match(r"^( *(?:- +)*)([A-Za-z_][\w-]*):(?=[^\s:/])", text)
+        if m:
+            fixed = _replace_line(self.lines, q, text[:m.end()] + " " + text[m.end():])
+            if self.proven(fixed):
+                yield (q, m.end() - 1, f"espace manquante après « : » dans « {_short(text[m.start(2):].strip(), 30)} » : "
+                                       f"écrivez « {m.group(2)}: {_short(text[m.end():].strip(), 30)} »", None)
+                return
+        m = re.match(r"^( *)-(?=[^\s-])", text)
+        if m:
+            fixed = _replace_line(self.lines, q, text[:m.end()] + " " + text[m.end():])
+            if self.proven(fixed):
+                yield (q, m.end() - 1, "espace manquante après le tiret « - » d'un élément de liste : écrivez "
+                                       f"« - {_short(text[m.end():].strip(), 30)} »", None)
+
+    def missing_colon(self, q: int):
+        text = self.lines[q]
+        m = re.match(r"^( *(?:- +)*)([A-Za-z_][\w-]*)(?= +[^\s:#])", text)
+        if not m or ":" in text[m.end():m.end() + 2]:
+            return
+        fixed = _replace_line(self.lines, q, text[:m.end()] + ":" + text[m.end():])
+        if self.proven(fixed):
+            yield (q, m.end(), f"deux-points manquant après le nom du champ « {m.group(2)} » : écrivez "
+                               f"« {m.group(2)}: {_short(text[m.end():].strip(), 30)} »", None)
+
+
+def diagnose(text: str, exc: yaml.MarkedYAMLError) -> Diagnosis | None:
+    """The proven cause of a syntax error (1-based line and column), or None."""
+    try:
+        failure = _failure(exc)
+        if "undefined alias" in (exc.problem or "") and exc.problem_mark:
+            failure = _Failure(exc.problem_mark.line, exc.problem_mark.column, exc.problem, "")
+            line = _read(text.split("\n"), failure.line)
+            if line.value.startswith("*"):
+                return _alias_as_text(line)
+            return None
+        diagnoser = _Diagnoser(text, failure)
+        for number, col, message, fixed in diagnoser.candidates():
+            if fixed is None or diagnoser.proven(fixed):
+                return Diagnosis(number + 1, col + 1, message)
+    except (IndexError, ValueError, AttributeError, RecursionError):  # pragma: no cover - a diagnosis is best effort
+        return None
+    return None
+
+
+def _alias_as_text(line: _Line) -> Diagnosis:
+    start = re.match(r"\*+", line.value).group()
+    return Diagnosis(line.number + 1, line.value_col + 1,
+                     f"un texte qui commence par « {start} » doit être entre guillemets (YAML y lirait un "
+                     f"alias) : écrivez {_with_key(line, _short(_quote(line.value), 60))}")
