@@ -46,7 +46,7 @@ _TYPES = {
     "string": ("un texte", False),
     "integer": ("un nombre entier", False),
     "number": ("un nombre", False),
-    "boolean": ("true (vrai) ou false (faux)", False),
+    "boolean": ("true (oui) ou false (non)", False),
     "object": ("un ensemble de champs (nom: valeur, un par ligne)", False),
     "array": ("une liste (éléments précédés de « - »)", True),
     "null": ("une valeur vide", True),
@@ -147,6 +147,10 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         hint = ""
         if raw_text is not None and isinstance(error.instance, (int, float, bool)) and "string" in str(expected):
             hint = f" YAML a lu « {raw_text} » comme {got} : mettez-le entre guillemets (\"{raw_text}\")."
+        elif isinstance(error.instance, dict) and "array" in str(expected) and \
+                any(isinstance(k, str) and k.startswith("-") for k in error.instance):
+            dashed = next(k for k in error.instance if isinstance(k, str) and k.startswith("-"))
+            hint = f" Il manque une espace après le tiret : écrivez « - {dashed[1:]}: … » au lieu de « {dashed}: »."
         elif isinstance(error.instance, str) and "array" in str(expected):
             if error.instance.startswith("-"):
                 hint = " Il manque une espace après le tiret : écrivez « - élément », un élément par ligne."
@@ -154,8 +158,8 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
                 hint = " Écrivez chaque élément sur sa ligne, précédé de « - » (ou entre crochets : [a, b])."
         elif isinstance(error.instance, str) and "object" in str(expected) and "p" in schema.get("properties", {}):
             hint = " Pour un paragraphe, écrivez « p: » devant le texte (- p: …)."
-        elif isinstance(error.instance, str) and "boolean" in str(expected):
-            hint = " Écrivez true (oui) ou false (non), sans guillemets."
+        elif error.instance in ("true", "false") and "boolean" in str(expected):
+            hint = " Écrivez-le sans guillemets."
         return f"{title}{_expected_type(expected)}, pas {got}.{hint}"
     if v == "enum":
         allowed = ", ".join(f"« {a} »" for a in error.validator_value)

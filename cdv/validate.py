@@ -310,8 +310,8 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             invalid_kinds.add(source.kind)
         else:
             valid.append(source)
-    # A missing required file is reported once, not again as every id it would have defined.
-    invalid_kinds |= {SINGLE_FILES[e.file] for e in errors if e.file in SINGLE_FILES and e.line == 0}
+    # A missing or unreadable required file is reported once, not again as every id it would have defined.
+    invalid_kinds |= {SINGLE_FILES[e.file] for e in errors if e.file in SINGLE_FILES}
     loaded = {f.rel for f in valid}
     present_ids: dict[str, set] = defaultdict(set)
     for rel in discover(root):

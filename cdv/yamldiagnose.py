@@ -47,8 +47,12 @@ def _failure(exc) -> _Failure:
 def _parse(text: str) -> _Failure | None:
     """Where the parser stops on this text, or None when it reads to the end."""
     try:
-        for _ in yaml.parse(text, Loader=_Loader):
-            pass
+        documents = 0
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:  # the loader wants a single document
+                    return _Failure(event.start_mark.line, event.start_mark.column, "document", "")
     except yaml.MarkedYAMLError as exc:
         return _failure(exc)
     except yaml.YAMLError:
@@ -156,6 +160,7 @@ class _Diagnoser:
             return
         p = f.line
         yield from self.quotes(p)
+        yield from self.open_quote(p)
         yield from self.escape(p)
         yield from self.indicator(p)
         yield from self.flow(p)
@@ -165,6 +170,7 @@ class _Diagnoser:
         yield from self.list_level(p)
         q = self.previous_content(p)
         if q is not None:
+            yield from self.block_scalar(q)
             yield from self.missing_space(q)
             yield from self.missing_colon(q)
             yield from self.colon_in_text(q)
@@ -200,7 +206,7 @@ class _Diagnoser:
         inner = value[1:-1] if value.endswith(quote) and len(value) > 1 else value[1:]
         before, after = value[close - 1:close], rest[:1]
         if quote == "'" and before.isalpha() and after.isalpha():
-            word = re.search(r"[\w’']*$", value[1:close]).group() + "'" + re.match(r"[\w’']*", rest).group()
+            word = re.search(r"[\w’']*$", value[1:close]).group() + "'" + re.match(r"[\w’']*", rest).group().rstrip("'")
             several = inner.count("'") > 1
             fix = "'" + inner.replace("'", "''") + "'"
             alt = f'"{inner}"' if '"' not in inner and "\\" not in inner else None
@@ -225,6 +231,19 @@ class _Diagnoser:
                    f"par {quote} doit finir par {quote} ; mettez tout le texte entre guillemets : "
                    f"{_with_key(line, _short(fix, 60))}")
         yield (p, col, msg, _replace_line(self.lines, p, line.text[:line.value_col] + fix))
+
+    def open_quote(self, p: int):
+        """A quote opened on a line above and not closed there: the text ran on until the next quote."""
+        for n in range(p, max(-1, p - 200), -1):
+            if not _content(self.lines, n):
+                continue
+            line = self.line(n)
+            if line.value[:1] in ("'", '"') and self.closing(line.value) is None:
+                quote = line.value[0]
+                if self.proven(_replace_line(self.lines, n, self.lines[n].rstrip() + quote)):
+                    yield (n, line.value_col, f"le guillemet {quote} ouvert ici n'est jamais fermé : ajoutez {quote} "
+                                              "à la fin de cette ligne", None)
+                return
 
     @staticmethod
     def closing(value: str) -> int | None:
@@ -352,7 +371,9 @@ class _Diagnoser:
                     return
                 want = self.line(first).indent
                 owner = head.key_col if head.key is not None else head.dash
-                if not owner < line.indent < want:
+                # A line at the owner's column is text too when it cannot be a field (no « : »).
+                text_line = line.key is None and line.dash is None and line.indent == owner
+                if not (owner < line.indent < want or text_line):
                     return
                 fixed = _replace_line(self.lines, p, " " * want + self.lines[p].lstrip(" "))
                 if self.proven(fixed):
@@ -507,6 +528,8 @@ class _Diagnoser:
 
 def diagnose(text: str, exc: yaml.MarkedYAMLError) -> Diagnosis | None:
     """The proven cause of a syntax error (1-based line and column), or None."""
+    if "single document" in f"{exc.context} {exc.problem}":
+        return None  # the parser read both documents: nothing to diagnose
     try:
         failure = _failure(exc)
         if "undefined alias" in (exc.problem or "") and exc.problem_mark:
