@@ -111,10 +111,13 @@ def _looks_like_text(key) -> bool:
 
 
 def _suggest(word, choices) -> str:
+    """« Voulez-vous dire … ? » for a near miss: a typo, a capital, an accent, a French name."""
     if not isinstance(word, str):
         return ""
-    close = difflib.get_close_matches(word, [c for c in choices if isinstance(c, str)], n=1, cutoff=0.6)
-    return f" Voulez-vous dire « {close[0]} » ?" if close else ""
+    choices = [c for c in choices if isinstance(c, str)]
+    by_lower = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(word.lower().replace(" ", "_"), list(by_lower), n=1, cutoff=0.6)
+    return f" Voulez-vous dire « {by_lower[close[0]]} » ?" if close else ""
 
 
 def french_message(error: ValidationError, raw_text: str | None = None) -> str:
@@ -151,11 +154,19 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
                 any(isinstance(k, str) and k.startswith("-") for k in error.instance):
             dashed = next(k for k in error.instance if isinstance(k, str) and k.startswith("-"))
             hint = f" Il manque une espace après le tiret : écrivez « - {dashed[1:]}: … » au lieu de « {dashed}: »."
+        elif isinstance(error.instance, dict) and "array" in str(expected):
+            first = next(iter(error.instance), "…")
+            hint = f" Chaque élément d'une liste commence par « - » : écrivez « - {first}: … »."
         elif isinstance(error.instance, str) and "array" in str(expected):
             if error.instance.startswith("-"):
                 hint = " Il manque une espace après le tiret : écrivez « - élément », un élément par ligne."
             else:
                 hint = " Écrivez chaque élément sur sa ligne, précédé de « - » (ou entre crochets : [a, b])."
+        elif isinstance(error.instance, str) and "object" in str(expected) and \
+                re.match(r"[a-z_]+:[^\s/]", error.instance) and \
+                error.instance.split(":")[0] in schema.get("properties", {}):
+            key, _, rest = error.instance.partition(":")
+            hint = f" Il manque une espace après « {key}: » : écrivez « {key}: {rest[:40]}{'…' if len(rest) > 40 else ''} »."
         elif isinstance(error.instance, str) and "object" in str(expected) and "p" in schema.get("properties", {}):
             hint = " Pour un paragraphe, écrivez « p: » devant le texte (- p: …)."
         elif error.instance in ("true", "false") and "boolean" in str(expected):

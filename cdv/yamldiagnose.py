@@ -9,8 +9,11 @@ vague one, so when no fix is proven the caller keeps its general message.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
@@ -74,7 +77,7 @@ def _by(n: int) -> str:
 
 # One line as an editor sees it: indentation, list dashes, a field name and its value.
 _LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:-(?: +|$))*)"
-                   r"(?:(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*')[ ]*:(?=[ ]|$)[ ]*)?(?P<value>.*?)[ ]*$")
+                   r"(?:(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*')[ ]*:(?=[ ]|$)[ ]*)?(?P<value>.*)$")
 
 
 @dataclass
@@ -100,7 +103,7 @@ def _read(lines: list[str], number: int) -> _Line:
     dashes = m.group("dashes")
     dash = m.end("indent") + dashes.rstrip().rfind("-") if dashes else None
     return _Line(number, text, len(m.group("indent")), dash, m.group("key"), m.start("key") if m.group("key") else
-                 m.end("dashes"), m.group("value"), m.start("value"))
+                 m.end("dashes"), m.group("value").rstrip(" "), m.start("value"))
 
 
 def _content(lines: list[str], number: int) -> bool:
@@ -133,11 +136,39 @@ def _strip_comment(value: str) -> str:
     return value[:at].rstrip() if at >= 0 else value
 
 
+_SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
+_KEY_LINE = re.compile(r"^ *(?:- +)*([A-Za-z_][\w-]*) *:(?: |$)", re.M)
+
+
+@lru_cache(maxsize=1)
+def _schema_keys() -> frozenset:
+    """Every field name the schemas next to the toolkit accept: tells « title Objet » (a field whose colon
+    was forgotten) from « fixe les priorités » (text that went on to a new line)."""
+    names: set = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            names.update(k for k in node.get("properties", {}) if isinstance(node.get("properties"), dict))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in sorted(_SCHEMAS.glob("*.schema.json")):
+        try:
+            walk(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    return frozenset(names)
+
+
 class _Diagnoser:
     def __init__(self, text: str, failure: _Failure):
         self.text = text
         self.lines = text.split("\n")
         self.failure = failure
+        self.keys = _schema_keys() | set(_KEY_LINE.findall(text))
 
     # --- proof ---------------------------------------------------------------------------------------
     def proven(self, fixed: str) -> bool:
@@ -168,11 +199,14 @@ class _Diagnoser:
         yield from self.block_scalar(p)
         yield from self.misaligned(p)
         yield from self.list_level(p)
+        yield from self.missing_colon(p)
+        yield from self.continuation(p)
         q = self.previous_content(p)
         if q is not None:
             yield from self.block_scalar(q)
             yield from self.missing_space(q)
             yield from self.missing_colon(q)
+            yield from self.continuation(q)
             yield from self.colon_in_text(q)
             yield from self.indicator(q)
             yield from self.misaligned(q)
@@ -246,6 +280,23 @@ class _Diagnoser:
                 return
 
     @staticmethod
+    def matching(value: str) -> int | None:
+        """Index of the bracket that closes the one value starts with, ignoring quoted texts."""
+        depth, quote = 0, None
+        for i, c in enumerate(value):
+            if quote:
+                quote = None if c == quote else quote
+            elif c in "'\"" and (i == 0 or value[i - 1] in "[{, "):
+                quote = c
+            elif c in "[{":
+                depth += 1
+            elif c in "]}":
+                depth -= 1
+                if depth == 0:
+                    return i
+        return None
+
+    @staticmethod
     def closing(value: str) -> int | None:
         quote, i = value[0], 1
         while i < len(value):
@@ -291,6 +342,13 @@ class _Diagnoser:
             return
         if value[0] in "[{" and self.f_is_flow(p):
             return
+        if value[0] in "[{":
+            end = self.matching(value)
+            if end is not None and value[end + 1:].lstrip()[:1] in ("]", "}"):
+                extra = line.value_col + end + 1 + len(value[end + 1:]) - len(value[end + 1:].lstrip())
+                fixed = _replace_line(self.lines, p, line.text[:extra] + line.text[extra + 1:])
+                yield (p, extra, f"« {self.lines[p][extra]} » en trop : retirez-le", fixed)
+                return
         start = re.match(r"(\*+|`+|-|\[|\{|.)", value).group()
         what = self._INDICATORS[value[0]] if start == value[0] or value[0] in "[{-" else f"« {start} »"
         fix = _quote(value)
@@ -349,7 +407,7 @@ class _Diagnoser:
         value = line.value
         if not value or value[0] in "'\"[{|>" or line.key is None and line.dash is None:
             return
-        m = re.search(r"(?<=\S) ?:(?= |$)", value)
+        m = re.search(r"(?<=[^\s\u00a0\u202f])[ \u00a0\u202f]?:(?= |$)", value)
         if not m:
             return
         colon = line.value_col + m.end() - 1
@@ -518,7 +576,7 @@ class _Diagnoser:
     def missing_colon(self, q: int):
         text = self.lines[q]
         m = re.match(r"^( *(?:- +)*)([A-Za-z_][\w-]*)(?= +[^\s:#])", text)
-        if not m or ":" in text[m.end():m.end() + 2]:
+        if not m or ":" in text[m.end():m.end() + 2] or m.group(2) not in self.keys:
             return
         fixed = _replace_line(self.lines, q, text[:m.end()] + ":" + text[m.end():])
         if self.proven(fixed):
@@ -526,10 +584,34 @@ class _Diagnoser:
                                f"« {m.group(2)}: {_short(text[m.end():].strip(), 30)} »", None)
 
 
+    def continuation(self, p: int):
+        """A text that went on to a new line starting too far left: YAML reads that line as a field."""
+        line = self.line(p)
+        q = self.previous_content(p)
+        if line.key is not None or line.dash is not None or q is None:
+            return
+        above = self.line(q)
+        if not above.value or above.value[0] in "'\"[{|>" or (above.key is None and above.dash is None):
+            return
+        joined = "\n".join(self.lines[:q] + [self.lines[q].rstrip() + " " + self.lines[p].strip()] +
+                           self.lines[p + 1:])
+        if self.proven(joined) or self.proven(_replace_line(self.lines, p, " " * above.value_col + self.lines[p].lstrip())):
+            yield (p, line.indent, f"cette ligne continue le texte de la ligne {q + 1} mais commence trop à gauche : "
+                                   f"mettez-la à la suite de la ligne {q + 1}, "
+                                   f"ou commencez-la par {_s(above.value_col)}", None)
+
+
 def diagnose(text: str, exc: yaml.MarkedYAMLError) -> Diagnosis | None:
     """The proven cause of a syntax error (1-based line and column), or None."""
     if "single document" in f"{exc.context} {exc.problem}":
         return None  # the parser read both documents: nothing to diagnose
+    mark = exc.problem_mark or exc.context_mark
+    lines = text.split("\n")
+    if mark is None or mark.line >= len(lines):
+        return None
+    near = "\n".join(lines[max(0, mark.line - 2):mark.line + 1])
+    if _ODD_INDENT.search(near):
+        return None  # an invisible or unusual space in the indentation is named by the character checks
     try:
         failure = _failure(exc)
         if "undefined alias" in (exc.problem or "") and exc.problem_mark:
@@ -542,9 +624,12 @@ def diagnose(text: str, exc: yaml.MarkedYAMLError) -> Diagnosis | None:
         for number, col, message, fixed in diagnoser.candidates():
             if fixed is None or diagnoser.proven(fixed):
                 return Diagnosis(number + 1, col + 1, message)
-    except (IndexError, ValueError, AttributeError, RecursionError):  # pragma: no cover - a diagnosis is best effort
+    except Exception:  # noqa: BLE001 - a diagnosis is best effort: the caller's general message stands
         return None
     return None
+
+
+_ODD_INDENT = re.compile("^[ \t]*[\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]", re.M)
 
 
 def _alias_as_text(line: _Line) -> Diagnosis:
