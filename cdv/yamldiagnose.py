@@ -123,7 +123,13 @@ def _quote(value: str) -> str:
 
 
 def _short(value: str, limit: int = 50) -> str:
-    return value if len(value) <= limit else value[:30].rstrip() + " … " + value[-12:].lstrip()
+    """A long text shown by its first and last words."""
+    if len(value) <= limit:
+        return value
+    head, tail = value[:32], value[-18:]
+    head = head[:head.rfind(" ")] if " " in head.strip() else head
+    tail = tail[tail.find(" ") + 1:] if " " in tail.strip() else tail
+    return f"{head.rstrip()} … {tail.lstrip()}"
 
 
 def _with_key(line: _Line, value: str) -> str:
@@ -506,6 +512,29 @@ class _Diagnoser:
             yield (p, line.indent, f"{what} : {_start(col)}, comme la ligne {n + 1}", None)
             return
 
+    def siblings(self, p: int, dash: bool) -> int:
+        """How many lines of the block around line p, at its indentation, are list items (or fields)."""
+        indent, count = self.line(p).indent, 0
+        for step in (-1, 1):
+            n = p if step == 1 else p - 1
+            while 0 <= n < len(self.lines):
+                if _content(self.lines, n):
+                    ln = self.line(n)
+                    if ln.indent < indent:
+                        break
+                    if ln.indent == indent and (ln.dash is not None) == dash:
+                        count += 1
+                n += step
+        return count
+
+    def shift_below(self, text: str, start: int, indent: int, stop: int) -> str:
+        """After a dash is added on line start, its other fields (lines start+1 to stop-1 at indent) move by 2."""
+        lines = text.split("\n")
+        for n in range(start + 1, stop):
+            if lines[n].strip():
+                lines[n] = "  " + lines[n]
+        return "\n".join(lines)
+
     def shift(self, p: int, delta: int) -> str:
         """The text with line p and the lines below that belong to it moved by delta columns."""
         lines = list(self.lines)
@@ -526,6 +555,26 @@ class _Diagnoser:
         prev = self.previous_content(p)
         if line.dash == line.indent and prev is not None and self.failure.column == line.indent:
             above = self.line(prev)
+            if above.dash is None and above.key is not None and above.key_col == line.indent:
+                start = prev
+                while start > 0 and _content(self.lines, start - 1) and self.line(start - 1).indent > line.indent:
+                    start -= 1  # the field may have fields below it: the dash goes before the first
+                for first in range(prev, -1, -1):
+                    ln = self.line(first)
+                    if _content(self.lines, first) and ln.indent < line.indent:
+                        break
+                    if _content(self.lines, first) and ln.indent == line.indent and ln.dash is None:
+                        start = first
+                    elif _content(self.lines, first) and ln.indent == line.indent:
+                        break
+                fixed = _replace_line(self.lines, start, self.lines[start][:line.indent] + "- " +
+                                      self.lines[start][line.indent:])
+                if self.siblings(p, dash=True) >= self.siblings(p, dash=False) and \
+                        self.proven(self.shift_below(fixed, start, line.indent, p)):
+                    yield (start, line.indent, f"il manque le tiret « - » devant « {self.line(start).key} » : les autres "
+                                               f"éléments de cette liste (ligne {p + 1}) commencent par « - » ; écrivez "
+                                               f"« - {self.line(start).key}: … »", None)
+                    return
             if above.dash is None and above.key is not None and above.key_col == line.indent and above.value:
                 yield (p, line.indent, f"élément de liste « - » au même niveau que le champ « {above.key} » "
                                        f"(ligne {prev + 1}), qui a déjà une valeur : une liste se place sous un "
