@@ -133,3 +133,44 @@ def test_a_missing_file_is_reported_from_inside_the_project(tmp_path):
     result = cdv("build", str(project / "neighbourhoods"))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "contract/contract.yml: fichier obligatoire absent" in result.stderr
+
+
+# The mistakes behind the messages quoted in CONTRIBUTING.md (« Lire un message d'erreur »), made on a
+# copy of the real sources: the guide shows what editors will really read.
+GUIDE_MISTAKES = [
+    ("contract/articles/article-12.yml", "  - p: Les associations jouent un rôle majeur",
+     "  - p: 'Les associations jouent l'un des rôles majeurs"),
+    ("contract/articles/article-12.yml", "title: Les associations", "title: Article 12 : les associations"),
+    ("contract/articles/article-12.yml", "      - de nombreux savoir-faire thématiques ou généralistes,",
+     "      - Savoir-faire : thématiques ou généralistes,"),
+    ("neighbourhoods/planoise.yml", "          text: Mener à bien le projet de **renouvellement urbain**",
+     "          text: **Mener à bien** le projet de **renouvellement urbain**"),
+    ("neighbourhoods/planoise.yml", "      label: habitants\n", "       label: habitants\n"),
+    ("neighbourhoods/planoise.yml", "    - id: evolution-population", "   - id: evolution-population"),
+    ("neighbourhoods/planoise.yml", "      label: habitants\n", "      label:habitants\n"),
+    ("contract/articles/article-12.yml", "title: Les associations", 'title: "Les associations'),
+    ("contract/articles/article-12.yml", "  - p: Les associations jouent", "  p: Les associations jouent"),
+    ("neighbourhoods/planoise.yml", "          devices: [npru]", "          devices: [anru]"),
+    ("neighbourhoods/planoise.yml", "          text: Mener à bien", "          texte: Mener à bien"),
+]
+
+
+def test_the_guide_quotes_real_messages(tmp_path):
+    from conftest import ROOT, copy_project
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = guide.split("### Lire un message d'erreur", 1)[1].split("\n### ", 1)[0]
+    quoted = [line.strip() for line in section.splitlines() if REPORTED.match(line.strip()) and line.startswith("    ")]
+    assert len(quoted) >= 10
+    produced = set()
+    for i, (rel, old, new) in enumerate(GUIDE_MISTAKES):
+        project = copy_project(tmp_path / str(i))
+        path = project / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        result = cdv("validate", str(project))
+        assert result.returncode == 1, result.stdout + result.stderr
+        produced |= {line.strip() for line in result.stdout.splitlines()}
+    missing = [line for line in quoted if line not in produced and not line.startswith("contract/contract.yml")]
+    assert not missing, "CONTRIBUTING.md quotes messages cdv no longer gives:\n" + "\n".join(missing)
