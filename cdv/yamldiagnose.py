@@ -686,3 +686,49 @@ def _alias_as_text(line: _Line) -> Diagnosis:
     return Diagnosis(line.number + 1, line.value_col + 1,
                      f"un texte qui commence par « {start} » doit être entre guillemets (YAML y lirait un "
                      f"alias) : écrivez {_with_key(line, _short(_quote(line.value), 60))}")
+
+
+# --- texts YAML reads without error but not as typed ---------------------------------------------------
+
+_ANCHOR_HINT = re.compile(r"(?:^|[ \[{,])&[^ \n]", re.M)
+
+
+def anchor_errors(text: str) -> list[tuple[int, int, str]]:
+    """A text starting with « &mot » loses that word: YAML takes it for an anchor. Aliases are refused, so
+    an anchor never serves: each is a typing mistake (line, column, message)."""
+    if not _ANCHOR_HINT.search(text):
+        return []
+    found, aliased = [], set()
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                aliased.add(event.anchor)
+            elif getattr(event, "anchor", None):
+                mark = event.start_mark
+                found.append((event.anchor, mark.line + 1, mark.column + 1,
+                              f"un texte qui commence par « &{event.anchor} » doit être entre guillemets : YAML "
+                              f"prend « &{event.anchor} » pour une ancre et l'enlève du texte ; écrivez "
+                              f"\"&{event.anchor} …\""))
+    except yaml.YAMLError:  # pragma: no cover - the text was just parsed without error
+        pass
+    # With aliases, the alias errors say it all: anchors and aliases are not for the contract's text.
+    return [] if aliased else [error[1:] for error in found]
+
+
+def continued_list_item(text: str, node) -> tuple[int, int, str] | None:
+    """A plain text over several lines whose next line starts with « - »: a list item indented one space too
+    far, or a list typed under a text, that YAML silently joins to the text above."""
+    body = text[node.start_mark.index:node.end_mark.index].split("\n")
+    if re.match(r"-[^\s-]", body[0]):
+        return (node.start_mark.line + 1, node.start_mark.column + 1,
+                f"espace manquante après le tiret « - » : écrivez « - {_short(body[0][1:], 30)} », un élément par ligne")
+    for offset, line in enumerate(body[1:], start=1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("- ") or stripped == "-":
+            n = node.start_mark.line + offset
+            col = len(line) - len(stripped)
+            return (n + 1, col + 1, f"cette ligne commence par « - » mais YAML la lit comme la suite du texte de la "
+                                    f"ligne {node.start_mark.line + 1}, car elle est plus décalée : pour un nouvel "
+                                    "élément de liste, alignez son tiret sur celui de l'élément précédent ; si c'est "
+                                    "la suite du texte, mettez tout le texte entre guillemets")
+    return None

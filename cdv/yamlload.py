@@ -17,7 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import SourceError
-from .yamldiagnose import diagnose
+from .yamldiagnose import anchor_errors, continued_list_item, diagnose
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same result.
     from yaml.cyaml import CParser as _Parser
@@ -274,6 +274,7 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
     result = LoadedYaml(data=None)
     errors: list[SourceError] = []
     result.data = _Builder(name, result, errors, text).build(node)
+    errors += [SourceError(name, line, col, "", message + ".") for line, col, message in anchor_errors(text)]
     if errors:
         raise YamlError(errors)
     return result
@@ -366,6 +367,10 @@ class _Builder:
 
     def scalar(self, node: ScalarNode, pointer: Pointer):
         tag, text = node.tag, node.value
+        joined = None if node.style or node.end_mark.line == node.start_mark.line else continued_list_item(self.text, node)
+        if joined:  # a list item one space too far, silently joined to the text above
+            self.errors.append(SourceError(self.name, joined[0], joined[1], _pointer_text(pointer), joined[2] + "."))
+            return None
         self.result.scalar_text[pointer] = text
         implicit = _STR if node.style else _RESOLVER.resolve(ScalarNode, text, (True, False))
         if tag in (_STR, _INT, _FLOAT, _BOOL, _NULL) and tag != implicit:
