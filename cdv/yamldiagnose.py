@@ -36,6 +36,7 @@ class _Failure:
     column: int
     problem: str
     context: str
+    stop: tuple[int, int] = (0, 0)  # where the parser gave up (0-based), when that is not (line, column)
 
 
 def _failure(exc) -> _Failure:
@@ -44,7 +45,8 @@ def _failure(exc) -> _Failure:
     # An unclosed quote or bracket fails at the end of the file: the parser only reached its opening.
     if exc.context_mark and re.match(r"while (scanning a quoted scalar|parsing a flow)", context):
         mark = exc.context_mark
-    return _Failure(mark.line if mark else 0, mark.column if mark else 0, exc.problem or "", context)
+    stop = (exc.problem_mark.line, exc.problem_mark.column) if exc.problem_mark else (0, 0)
+    return _Failure(mark.line if mark else 0, mark.column if mark else 0, exc.problem or "", context, stop)
 
 
 def _parse(text: str) -> _Failure | None:
@@ -346,7 +348,7 @@ class _Diagnoser:
             return
         if value[0] in "-?:" and value[1:2] not in (" ", ""):
             return
-        if value[0] in "[{" and self.f_is_flow(p):
+        if value[0] in "[{" and self.in_open_flow(p):
             return
         if value[0] in "[{":
             end = self.matching(value)
@@ -367,7 +369,7 @@ class _Diagnoser:
                                   f"{_with_key(line, _short(fix, 60))}",
                _replace_line(self.lines, p, line.text[:line.value_col] + fix))
 
-    def f_is_flow(self, p: int) -> bool:
+    def in_open_flow(self, p: int) -> bool:
         """True when the error is inside an unclosed [ or { that opened on this line (not text after it)."""
         return self.failure.context.startswith("while parsing a flow") and self.failure.line == p
 
@@ -379,26 +381,20 @@ class _Diagnoser:
         closing = "]" if opening == "[" else "}"
         name = "crochet « [ »" if opening == "[" else "accolade « { »"
         line_text = self.lines[p]
-        hash_at = line_text.find(" #", f.column)
-        if hash_at >= 0:
+        hash_at, close_at = line_text.find(" #", f.column), line_text.find(closing, f.column)
+        if hash_at >= 0 and not 0 <= close_at < hash_at:
             yield (p, hash_at + 1, f"« # » précédé d'une espace commence un commentaire : la fin de la ligne, "
                                    f"« {closing} » compris, est ignorée ; mettez ce texte entre guillemets",
                    None)
             return
         # A missing comma between two elements: the parser stops at the second one.
-        after = _parse(self.text)
-        if after is not None and after.problem.startswith("did not find expected ','"):
-            # Where it stopped, not where the bracket opened.
-            try:
-                list(yaml.parse(self.text, Loader=_Loader))
-            except yaml.MarkedYAMLError as exc:
-                m = exc.problem_mark
-                if m.line == p:
-                    fixed = _replace_line(self.lines, p, line_text[:m.column] + ", " + line_text[m.column:])
-                    if self.proven(fixed):
-                        yield (p, m.column, f"virgule manquante avant « {_short(line_text[m.column:].split(',')[0].rstrip(closing + ' '), 30)} » : "
-                                            f"séparez les éléments par des virgules", None)
-                        return
+        line, col = f.stop
+        if f.problem.startswith("did not find expected ','") and line == p:
+            fixed = _replace_line(self.lines, p, line_text[:col] + ", " + line_text[col:])
+            if self.proven(fixed):
+                element = _short(line_text[col:].split(",")[0].rstrip(closing + " "), 30)
+                yield (p, col, f"virgule manquante avant « {element} » : séparez les éléments par des virgules", None)
+                return
         for end in range(p, min(p + 30, len(self.lines))):
             fixed = _replace_line(self.lines, end, self.lines[end].rstrip() + closing)
             if self.proven(fixed):
