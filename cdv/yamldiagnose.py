@@ -180,8 +180,9 @@ class _Diagnoser:
 
     # --- proof ---------------------------------------------------------------------------------------
     def proven(self, fixed: str) -> bool:
+        """The parser, given the fixed text, reads past the place where it gave up."""
         after = _parse(fixed)
-        return after is None or after.line > self.failure.line
+        return after is None or after.line > max(self.failure.line, self.failure.stop[0])
 
     def previous_content(self, number: int) -> int | None:
         for n in range(number - 1, -1, -1):
@@ -596,7 +597,7 @@ class _Diagnoser:
             options.append("ajoutez « - » devant pour commencer un nouvel élément de la liste")
         inner = (item.key_col if item.key is not None else item.value_col) - line.indent
         if inner > 0 and self.proven(self.shift(p, inner)):
-            options.append(f"décalez-le de {_s(inner)} vers la droite pour le rattacher à l'élément de la ligne "
+            options.append(f"décalez-le {_by(inner)} vers la droite pour le rattacher à l'élément de la ligne "
                            f"{item.number + 1}")
         if options:
             yield (p, line.indent, f"le champ « {line.key} » est au niveau des tirets « - » de la liste (ligne "

@@ -348,7 +348,8 @@ class _Builder:
         out: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
-                self.error(key_node, pointer, "une clé doit être un simple texte.")
+                self.error(key_node, pointer, "une clé doit être un simple texte (un texte qui commence par "
+                                             "« [ » ou « { » doit être entre guillemets).")
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<" and not key_node.style:
                 self.error(key_node, pointer, "clé de fusion YAML « << » interdite : écrivez chaque champ.")

@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import yaml
 
 from test_invalid_inputs import ENGLISH, MINIMAL, cdv, make_project
@@ -174,3 +176,25 @@ def test_the_guide_quotes_real_messages(tmp_path):
         produced |= {line.strip() for line in result.stdout.splitlines()}
     missing = [line for line in quoted if line not in produced and not line.startswith("contract/contract.yml")]
     assert not missing, "CONTRIBUTING.md quotes messages cdv no longer gives:\n" + "\n".join(missing)
+
+
+_PIECES = ["title", "p", "- ", "  ", " ", ": ", ":", "'", '"', "l'emploi", "Axe 1", "**", "*", "[", "]", "{", "}",
+           ",", "#", " #", "|", ">", "&", "@", "`", "%", "?", "\n", "\n  ", "\n    ", "\n - ", "texte", "\\"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=40))
+def test_any_broken_text_gets_a_located_french_message(pieces):
+    """Whatever an editor types, the loader answers with located French errors, never anything else."""
+    from cdv.yamlload import YamlError, load_yaml
+
+    text = "".join(pieces) + "\n"
+    try:
+        load_yaml(text, "source.yml")
+    except YamlError as exc:
+        lines = text.count("\n") + 1
+        for error in exc.errors:
+            assert 1 <= error.line <= lines and error.column >= 1, (text, error)
+            assert not ENGLISH.search(error.message), (text, error.message)
+            assert not FORBIDDEN.search(error.message.replace(text, "")) or \
+                all(w.lower() in text.lower() for w in FORBIDDEN.findall(error.message)), (text, error.message)
