@@ -399,5 +399,5 @@ class _Builder:
                 return None
             return number
         self.error(node, pointer, f"étiquette YAML « {tag} » interdite : seuls du texte, des nombres, "
-                                  "true/false, des listes et des dictionnaires sont acceptés.")
+                                  "true/false, des listes et des champs sont acceptés.")
         return None
