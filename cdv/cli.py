@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .errors import CdvError, InvalidSources, UsageError
-from .sources import find_project_root
+from .sources import find_project_root, is_project
 
 
 class _Parser(argparse.ArgumentParser):
@@ -21,7 +21,7 @@ def _root_and_filter(path_arg: str | None) -> tuple[Path, set[str] | None]:
     if not path.exists():
         raise UsageError(f"chemin introuvable : {path}")
     root = find_project_root(path if path.is_dir() else path.parent)
-    if not (root / "contract" / "contract.yml").is_file():
+    if not is_project(root):
         raise UsageError(f"aucun projet trouvé (contract/contract.yml) dans {path.resolve()} ni au-dessus.")
     if path.is_file():
         return root, {path.resolve().relative_to(root).as_posix()}

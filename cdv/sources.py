@@ -56,11 +56,26 @@ class SourceFile:
         return Path(self.rel).stem
 
 
+_CDV_PLUGIN = re.compile(r"^\s*-\s*cdv\s*(:.*)?$", re.M)
+
+
+def is_project(folder: Path) -> bool:
+    """Whether a folder holds a contract's sources, complete or not: contract/contract.yml, a contract/ or
+    neighbourhoods/ folder, or an mkdocs.yml that uses the cdv plugin. Inside such a folder a deleted
+    contract/contract.yml is a missing required file (exit 1), not "no project here" (exit 2)."""
+    if (folder / "contract" / "contract.yml").is_file() or any((folder / d).is_dir() for d in SOURCE_DIRS):
+        return True
+    try:
+        return bool(_CDV_PLUGIN.search((folder / "mkdocs.yml").read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def find_project_root(start: Path) -> Path:
-    """The folder holding contract/contract.yml, from `start` or one of its parents."""
+    """The nearest folder, `start` or one of its parents, that holds a contract's sources (see is_project)."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / "contract" / "contract.yml").is_file():
+        if is_project(folder):
             return folder
     return start
 
@@ -306,5 +321,6 @@ def load_sources(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     present = {f.rel for f in files} | {e.file for e in errors}
     for rel, kind in SINGLE_FILES.items():
         if rel not in present and kind in ("contract", "objectives", "signatories"):
-            errors.append(SourceError(rel, 0, 0, "", "fichier obligatoire absent."))
+            errors.append(SourceError(rel, 0, 0, "", f"fichier obligatoire absent : le projet doit contenir {rel} ; "
+                                      "s'il a été supprimé par erreur, restaurez-le depuis l'historique (git)."))
     return files, errors

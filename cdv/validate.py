@@ -11,10 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import SourceError
-from .messages import french_message
+from .messages import agree, french_message
 from .schemas import fast_validators, validators
 from .yamlload import _pointer_text
-from .sources import COLLECTIONS, SourceFile, classify, discover, load_sources
+from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_sources
 
 
 _SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}
@@ -106,7 +106,7 @@ class _RefChecker:
     def unknown(self, source, pointer, what: str, value, valid) -> None:
         valid = sorted(set(valid))
         listed = ", ".join(valid) if valid else "(aucun)"
-        self.error(source, pointer, f"{what} « {value} » inconnu ; identifiants valides : {listed}.")
+        self.error(source, pointer, f"{what} « {value} » {agree(what, 'inconnu')} ; identifiants valides : {listed}.")
 
     def unique(self, entries, what: str) -> set:
         """entries: (source, pointer, id). Reports every duplicate with the place of the first."""
@@ -314,6 +314,8 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             invalid_kinds.add(source.kind)
         else:
             valid.append(source)
+    # A missing or unreadable required file is reported once, not again as every id it would have defined.
+    invalid_kinds |= {SINGLE_FILES[e.file] for e in errors if e.file in SINGLE_FILES}
     loaded = {f.rel for f in valid}
     present_ids: dict[str, set] = defaultdict(set)
     for rel in discover(root):

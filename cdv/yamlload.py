@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from . import characters
 from .errors import SourceError
+from .yamldiagnose import continued_list_item, diagnose
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same result.
     from yaml.cyaml import CParser as _Parser
@@ -264,6 +265,9 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
         _raise_space_cause(text, name, exc)
         mark = exc.problem_mark or exc.context_mark
         at_tab = mark is not None and text[mark.index:mark.index + 1] == "\t"
+        diagnosis = None if at_tab else diagnose(text, exc)  # the real cause, when a fix proves it
+        if diagnosis:
+            raise YamlError([SourceError(name, diagnosis.line, diagnosis.column, "", diagnosis.message + ".")])
         if at_tab:
             problem, at_context = _YAML_PROBLEMS["found character '\\t' that cannot start any token"], False
         else:
@@ -394,8 +398,8 @@ class _Builder:
         # An anchor is reported only if no alias uses it: an alias is the error then.
         self.anchored.append((id(node), SourceError(
             self.name, node.start_mark.line + 1, node.start_mark.column + 1, _pointer_text(pointer),
-            f"ancre YAML « {word} » interdite : un texte qui commence par « & » perd ce mot (YAML le lit comme une "
-            f"ancre) ; mettez tout le texte entre guillemets (\"{quoted}\").")))
+            f"ancre YAML « {word} » interdite : un texte qui commence par « & » doit être entre guillemets, sinon "
+            f"YAML lit « {word} » comme une ancre et l'enlève du texte ; écrivez \"{quoted}\".")))
         return True
 
     def key_problems(self, key: str, key_node, pointer: str) -> list[SourceError]:
@@ -495,7 +499,8 @@ class _Builder:
         out: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
-                self.error(key_node, pointer, "une clé doit être un simple texte.")
+                self.error(key_node, pointer, "une clé doit être un simple texte (un texte qui commence par "
+                                             "« [ » ou « { » doit être entre guillemets).")
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<" and not key_node.style:
                 self.error(key_node, pointer, "clé de fusion YAML « << » interdite : écrivez chaque champ.")
@@ -523,6 +528,10 @@ class _Builder:
 
     def scalar(self, node: ScalarNode, pointer: Pointer):
         tag, text = node.tag, node.value
+        joined = None if node.style or node.end_mark.line == node.start_mark.line else continued_list_item(self.text, node)
+        if joined:  # a list item one space too far, silently joined to the text above
+            self.errors.append(SourceError(self.name, joined[0], joined[1], _pointer_text(pointer), joined[2] + "."))
+            return None
         self.result.scalar_text[pointer] = text
         implicit = _STR if node.style else _RESOLVER.resolve(ScalarNode, text, (True, False))
         if tag in (_STR, _INT, _FLOAT, _BOOL, _NULL) and tag != implicit:
@@ -562,5 +571,5 @@ class _Builder:
                 return None
             return number
         self.error(node, pointer, f"étiquette YAML « {tag} » interdite : seuls du texte, des nombres, "
-                                  "true/false, des listes et des dictionnaires sont acceptés.")
+                                  "true/false, des listes et des champs sont acceptés.")
         return None
