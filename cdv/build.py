@@ -83,6 +83,10 @@ def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, 
                     build(config)
             except (MkDocsException, SystemExit) as exc:
                 raise BuildFailed(f"la construction du site a échoué : {exc}") from None
+            except OSError as exc:
+                if not exc.filename:  # a write that failed half-way (full disk) names no file: name the site
+                    exc.filename = str(target)
+                raise
             ordinary_permissions(staging)
             previous = target.with_name(f".{target.name}{STAGING_INFIX}previous")
             if target.exists():

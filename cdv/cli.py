@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import CdvError, InvalidSources, UsageError
@@ -79,11 +80,24 @@ def cmd_pdf(args) -> int:
         if not sep or not old:
             raise UsageError("--amendment attend ANCIENNE..NOUVELLE (ex. v2024..HEAD, ou v2024.. pour le dossier courant)")
         output = _pdf_output(args.output, root, "avenant.pdf")
-        print(f"Avenant écrit dans {write_amendment_pdf(root, old, new or str(root), output)}")
+        with _writing(output):
+            print(f"Avenant écrit dans {write_amendment_pdf(root, old, new or str(root), output)}")
         return 0
     output = _pdf_output(args.output, root, "contrat.pdf")
-    print(f"PDF écrit dans {write_pdf(root, output)}")
+    with _writing(output):
+        print(f"PDF écrit dans {write_pdf(root, output)}")
     return 0
+
+
+@contextmanager
+def _writing(path: Path):
+    """An OS error that names no file (a write failing half-way on a full disk) is said of `path`."""
+    try:
+        yield
+    except OSError as exc:
+        if not exc.filename:
+            exc.filename = str(path)
+        raise
 
 
 def _pdf_output(given: str | None, root: Path, default: str) -> Path:
@@ -118,7 +132,8 @@ def cmd_fmt(args) -> int:
     from .fmt import format_project
 
     root, only = _root_and_filter(args.path)
-    results = format_project(root, check=args.check, only=only)
+    with _writing(root):
+        results = format_project(root, check=args.check, only=only)
     changed = [r.rel for r in results if r.changed]
     if args.check:
         for rel in changed:

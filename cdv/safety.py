@@ -298,6 +298,7 @@ def ordinary_permissions(folder: Path) -> None:
 
 # --- temporary folders that never outlive their use ---------------------------------------------
 
+TEMP_PREFIX = "cdv-"
 _SWEPT: set[str] = set()
 
 
@@ -306,7 +307,7 @@ def _remove_if_abandoned(folder: Path) -> None:
     try:
         fd = os.open(owner, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:
-        return  # not ours, or being created: left alone
+        return  # not ours (no owner file), or being created: left alone
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -316,15 +317,16 @@ def _remove_if_abandoned(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def sweep_temporary(prefix: str) -> None:
-    """Remove the folders `prefix`* that a killed cdv left in the temporary folder (unlocked owner file)."""
+def sweep_temporary() -> None:
+    """Remove the cdv-* folders that a killed cdv left in the temporary folder: only those holding an
+    owner file that no process holds locked (once per process and temporary folder)."""
     base = Path(tempfile.gettempdir())
-    key = f"{base}/{prefix}"
-    if key in _SWEPT:
+    if str(base) in _SWEPT:
         return
-    _SWEPT.add(key)
+    _SWEPT.add(str(base))
     try:
-        candidates = [p for p in base.iterdir() if p.name.startswith(prefix) and p.is_dir() and not p.is_symlink()]
+        candidates = [p for p in base.iterdir()
+                      if p.name.startswith(TEMP_PREFIX) and p.is_dir() and not p.is_symlink()]
     except OSError:
         return
     for folder in candidates:
@@ -336,7 +338,8 @@ class TemporaryFolder:
     locked while in use so that a later cdv removes it if this process is killed."""
 
     def __init__(self, prefix: str):
-        sweep_temporary(prefix)
+        assert prefix.startswith(TEMP_PREFIX)
+        sweep_temporary()
         self.name = tempfile.mkdtemp(prefix=prefix)
         partial = os.path.join(self.name, f"{OWNER}.new")
         self._fd = os.open(partial, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
