@@ -462,3 +462,27 @@ def test_an_unexpected_error_is_an_internal_error_line(repo):
     result = subprocess.run([sys.executable, "-c", code, "build"], cwd=repo, env=env_with(), capture_output=True,
                             text=True)
     assert_one_french_line(result, 1, "erreur interne", "KeyError", "cdv --debug build")
+
+
+def test_an_empty_folder_or_a_marked_one_may_receive_the_site(repo, tmp_path):
+    """Decision: a fresh empty folder (made by hand for the site) is accepted, like a folder cdv marked;
+    a folder holding anything else is refused (above). Checked on the library's own rule."""
+    from cdv.safety import UnsafeTarget, check_site_dir
+
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    marked = tmp_path / "marque"
+    marked.mkdir()
+    (marked / MARKER).write_text("", encoding="utf-8")
+    (marked / "index.html").write_text("ancien", encoding="utf-8")
+    assert check_site_dir(empty, repo) == empty.resolve()
+    assert check_site_dir(marked, repo) == marked.resolve()
+    (empty / "un-fichier").write_text("", encoding="utf-8")
+    with pytest.raises(UnsafeTarget):
+        check_site_dir(empty, repo)
+    (repo / "docs" / MARKER).write_text("", encoding="utf-8")  # a marker never opens what people wrote
+    try:
+        with pytest.raises(UnsafeTarget):
+            check_site_dir(repo / "docs", repo)
+    finally:
+        (repo / "docs" / MARKER).unlink()
