@@ -7,6 +7,7 @@ is removed by the next build; the site gets ordinary permissions (0755/0644 unde
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from contextlib import contextmanager
@@ -50,6 +51,31 @@ def _reproducible_dates(root: Path):
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
+class _Problems(logging.Handler):
+    """MkDocs' warnings and errors, kept for the one French line of BuildFailed (rather than printed apart,
+    in English, by Python's last-resort handler)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record) -> None:
+        message = record.getMessage().strip()
+        if message and message not in self.messages:
+            self.messages.append(message)
+
+
+@contextmanager
+def _collected_problems():
+    logger = logging.getLogger("mkdocs")
+    handler = _Problems()
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
 def _theme_folders(config) -> tuple[Path, ...]:
     """The folders of the project MkDocs reads: a site must not touch them, whatever their names."""
     folders = [Path(config.docs_dir)]
@@ -79,8 +105,12 @@ def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, 
             try:
                 config = _mkdocs_config(root, staging, with_pdf, versioned)
                 check_site_dir(shown, root, extra=_theme_folders(config))
-                with _reproducible_dates(root):
-                    build(config)
+                with _reproducible_dates(root), _collected_problems() as problems:
+                    try:
+                        build(config)
+                    except (MkDocsException, SystemExit) as exc:
+                        raise BuildFailed("la construction du site a échoué : "
+                                          + (" ; ".join(problems) or str(exc))) from None
             except (MkDocsException, SystemExit) as exc:
                 raise BuildFailed(f"la construction du site a échoué : {exc}") from None
             except OSError as exc:

@@ -486,3 +486,13 @@ def test_an_empty_folder_or_a_marked_one_may_receive_the_site(repo, tmp_path):
             check_site_dir(repo / "docs", repo)
     finally:
         (repo / "docs" / MARKER).unlink()
+
+
+def test_a_mkdocs_error_is_one_french_line_naming_the_problem(fresh_repo, tmp_path):
+    with (fresh_repo / "docs" / "index.md").open("a", encoding="utf-8") as page:
+        page.write("\n[lien cassé](nulle-part.md)\n")
+    site = tmp_path / "site"
+    result = cdv("build", "--site-dir", str(site), cwd=fresh_repo, env=env_with(tmp_path / "tmp"))
+    assert_one_french_line(result, 1, "la construction du site a échoué : ", "nulle-part.md")
+    assert not site.exists() and staging_folders(tmp_path) == []
+    assert cdv_temporaries(tmp_path / "tmp") == []
