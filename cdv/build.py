@@ -1,17 +1,22 @@
 """Build the site: validate first, build into a fresh folder, then swap it in.
 
 A failed validation or build never leaves a half-written site: the previous site/ stays as it was.
+The site folder is replaced only if cdv made it (see cdv.safety): never the project, its sources, docs/,
+.git or a folder of someone else's; one build at a time per site folder; a killed build's staging folder
+is removed by the next build; the site gets ordinary permissions (0755/0644 under the usual umask).
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from .corpus import load_corpus, load_corpus_cached
 from .errors import CdvError
+from .safety import (STAGING_INFIX, build_lock, check_site_dir, new_staging, ordinary_permissions,
+                     remove_stale_staging)
 
 
 class BuildFailed(CdvError):
@@ -34,9 +39,9 @@ def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool, versioned: bool =
 def _reproducible_dates(root: Path):
     """MkDocs dates the sitemap with the build's day; SOURCE_DATE_EPOCH (else the commit's date) makes
     two builds of one commit identical whatever the day."""
-    from .provenance import provenance
+    from .provenance import provenance, source_date_epoch
 
-    if "SOURCE_DATE_EPOCH" in os.environ:
+    if source_date_epoch() is not None:  # a French error if it is not a number
         yield
         return
     os.environ["SOURCE_DATE_EPOCH"] = str(int(provenance(root).generated.timestamp()))
@@ -46,32 +51,87 @@ def _reproducible_dates(root: Path):
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
+class _Problems(logging.Handler):
+    """MkDocs' warnings and errors, kept for the one French line of BuildFailed (rather than printed apart,
+    in English, by Python's last-resort handler)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record) -> None:
+        message = record.getMessage().strip()
+        if message and message not in self.messages:
+            self.messages.append(message)
+
+
+@contextmanager
+def _collected_problems():
+    logger = logging.getLogger("mkdocs")
+    handler = _Problems()
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def _theme_folders(config) -> tuple[Path, ...]:
+    """The folders of the project MkDocs reads: a site must not touch them, whatever their names."""
+    folders = [Path(config.docs_dir)]
+    custom = getattr(config.theme, "custom_dir", None)
+    if custom:
+        folders.append(Path(custom))
+    return tuple(folders)
+
+
 def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, versioned: bool = False) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    from .provenance import source_date_epoch
+
     root = Path(root).resolve()
+    source_date_epoch()  # refused before anything is read or written
     load_corpus_cached(root)  # raises InvalidSources before anything is written; the plugin reuses it
-    target = (site_dir or root / "site").resolve()
+    shown = Path(site_dir) if site_dir is not None else root / "site"
+    target = check_site_dir(shown, root)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
+    with build_lock(target):
+        remove_stale_staging(target)
+        check_site_dir(shown, root)  # again, now that no other build can change it
+        staging = new_staging(target)
         try:
-            with _reproducible_dates(root):
-                build(_mkdocs_config(root, staging, with_pdf, versioned))
-        except (MkDocsException, SystemExit) as exc:
-            raise BuildFailed(f"la construction du site a échoué : {exc}") from None
-        previous = target.with_name(f".{target.name}-previous")
-        if target.exists():
+            try:
+                config = _mkdocs_config(root, staging, with_pdf, versioned)
+                check_site_dir(shown, root, extra=_theme_folders(config))
+                with _reproducible_dates(root), _collected_problems() as problems:
+                    try:
+                        build(config)
+                    except (MkDocsException, SystemExit) as exc:
+                        raise BuildFailed("la construction du site a échoué : "
+                                          + (" ; ".join(problems) or str(exc))) from None
+            except (MkDocsException, SystemExit) as exc:
+                raise BuildFailed(f"la construction du site a échoué : {exc}") from None
+            except OSError as exc:
+                if not exc.filename:  # a write that failed half-way (full disk) names no file: name the site
+                    exc.filename = str(target)
+                raise
+            ordinary_permissions(staging)
+            previous = target.with_name(f".{target.name}{STAGING_INFIX}previous")
+            if target.exists():
+                target.rename(previous)
+            try:
+                staging.rename(target)
+            except BaseException:
+                if previous.exists() and not target.exists():
+                    previous.rename(target)
+                raise
             if previous.exists():
                 shutil.rmtree(previous)
-            target.rename(previous)
-        staging.rename(target)
-        if previous.exists():
-            shutil.rmtree(previous)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)
     return target
 
 

@@ -1,9 +1,16 @@
-"""The `cdv` command: a thin layer over the library. Exit 0 = ok, 1 = invalid sources, 2 = usage error."""
+"""The `cdv` command: a thin layer over the library.
+
+Exit 0 = ok; 1 = invalid sources, a refused or failed operation (one French line saying what and where);
+2 = usage error; 130 = interrupted (Ctrl-C). No traceback reaches a user: one handler, in `main`, turns
+every error into its French line; `cdv --debug …` shows the traceback for developers.
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import CdvError, InvalidSources, UsageError
@@ -72,12 +79,34 @@ def cmd_pdf(args) -> int:
         old, sep, new = args.amendment.partition("..")
         if not sep or not old:
             raise UsageError("--amendment attend ANCIENNE..NOUVELLE (ex. v2024..HEAD, ou v2024.. pour le dossier courant)")
-        output = Path(args.output) if args.output else root / "site" / "avenant.pdf"
-        print(f"Avenant écrit dans {write_amendment_pdf(root, old, new or str(root), output)}")
+        output = _pdf_output(args.output, root, "avenant.pdf")
+        with _writing(output):
+            print(f"Avenant écrit dans {write_amendment_pdf(root, old, new or str(root), output)}")
         return 0
-    output = Path(args.output) if args.output else root / "site" / "contrat.pdf"
-    print(f"PDF écrit dans {write_pdf(root, output)}")
+    output = _pdf_output(args.output, root, "contrat.pdf")
+    with _writing(output):
+        print(f"PDF écrit dans {write_pdf(root, output)}")
     return 0
+
+
+@contextmanager
+def _writing(path: Path):
+    """An OS error that names no file (a write failing half-way on a full disk) is said of `path`."""
+    try:
+        yield
+    except OSError as exc:
+        if not exc.filename:
+            exc.filename = str(path)
+        raise
+
+
+def _pdf_output(given: str | None, root: Path, default: str) -> Path:
+    """The PDF's path, checked (a .pdf outside the sources, replacing only a PDF), its folder made."""
+    from .safety import check_pdf_output, make_output_folder
+
+    output = check_pdf_output(Path(given) if given else root / "site" / default, root)
+    make_output_folder(output.parent)
+    return output
 
 
 def cmd_diff(args) -> int:
@@ -103,7 +132,8 @@ def cmd_fmt(args) -> int:
     from .fmt import format_project
 
     root, only = _root_and_filter(args.path)
-    results = format_project(root, check=args.check, only=only)
+    with _writing(root):
+        results = format_project(root, check=args.check, only=only)
     changed = [r.rel for r in results if r.changed]
     if args.check:
         for rel in changed:
@@ -147,8 +177,10 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _main(argv: list[str] | None) -> int:
     parser = _Parser(prog="cdv", description="Le contrat de ville comme code : valider, construire, publier.")
+    parser.add_argument("--debug", action="store_true",
+                        help="en cas d'erreur, afficher aussi la trace Python (pour les développeurs)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="valider les sources YAML (toutes les erreurs à la fois)")
@@ -207,19 +239,70 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_serve)
 
     args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False) or os.environ.get("CDV_DEBUG") == "1"
     try:
         return args.func(args)
     except InvalidSources as exc:
         for e in exc.errors:
             print(e.format_text(), file=sys.stderr)
-        print(f"{len(exc.errors)} erreur(s) : rien n'a été construit, le site existant est inchangé.", file=sys.stderr)
-        return 1
+        print(f"{len(exc.errors)} erreur(s) : {_NOTHING_DONE.get(args.command, _NOTHING_DONE['build'])}",
+              file=sys.stderr)
+        return _debug(debug, 1)
     except UsageError as exc:
         print(f"cdv : {exc}", file=sys.stderr)
-        return 2
+        return _debug(debug, 2)
     except CdvError as exc:
         print(f"cdv : {exc}", file=sys.stderr)
+        return _debug(debug, 1)
+    except KeyboardInterrupt:
+        print("\ncdv : interrompu (Ctrl-C) ; rien n'a été remplacé.", file=sys.stderr)
+        return _debug(debug, 130)
+    except BrokenPipeError:
+        # `cdv diff | head`: the reader left; say nothing more on a closed pipe.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
         return 1
+    except OSError as exc:
+        from .safety import os_error_line
+
+        print(f"cdv : {os_error_line(exc)}", file=sys.stderr)
+        return _debug(debug, 1)
+    except UnicodeDecodeError as exc:
+        print(f"cdv : fichier illisible (pas en UTF-8) : {exc.reason} à l'octet {exc.start}.", file=sys.stderr)
+        return _debug(debug, 1)
+    except Exception as exc:  # noqa: BLE001 - the last resort: never a traceback for a user
+        print(f"cdv : erreur interne ({type(exc).__name__} : {exc}). Relancez avec « cdv --debug "
+              f"{args.command} … » pour voir le détail, et signalez-la.", file=sys.stderr)
+        return _debug(debug, 1)
+
+
+_NOTHING_DONE = {
+    "build": "rien n'a été construit, le site existant est inchangé.",
+    "pdf": "aucun PDF n'a été écrit.",
+    "fmt": "aucun fichier n'a été réécrit ; corrigez d'abord ces erreurs (cdv validate).",
+    "publish": "rien n'a été publié.",
+    "diff": "aucune comparaison faite.",
+}
+
+
+def _debug(debug: bool, status: int) -> int:
+    """With --debug, the traceback of the error being handled (for developers), then the same status."""
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; Ctrl-C while the command starts or ends also ends in one line, status 130."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("\ncdv : interrompu (Ctrl-C).", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -113,19 +113,30 @@ def load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
 
 
 def _load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
+    from .safety import TemporaryFolder
+
     path = Path(spec)
     if path.is_dir() and (path / "contract" / "contract.yml").is_file():
         corpus = load_corpus(path)
         return corpus, f"{corpus.contract['version']} ({spec})"
-    archive = subprocess.run(["git", "archive", "--format=tar", spec, "contract", "neighbourhoods", "schemas"],
-                             cwd=repo, capture_output=True)
+    if spec.startswith("-"):  # never an option of git (`--output=…` would write a file)
+        raise UsageError(f"« {spec} » n'est ni un dossier de projet ni une révision git.")
+    try:
+        archive = subprocess.run(["git", "archive", "--format=tar", spec, "contract", "neighbourhoods", "schemas"],
+                                 cwd=repo, capture_output=True)
+    except FileNotFoundError:
+        raise UsageError(f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
+                         "révision : installez git, ou donnez le dossier d'une version.") from None
     if archive.returncode != 0:
         raise UsageError(f"« {spec} » n'est ni un dossier de projet ni une révision git : "
                          f"{archive.stderr.decode(errors='replace').strip()}")
-    target = Path(tempfile.mkdtemp(prefix="cdv-version-"))
-    with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-        tar.extractall(target, filter="data")
-    corpus = load_corpus(target)
+    # The copy is removed as soon as it is read (the corpus keeps its data, not the files); a killed
+    # process's copy is removed by the next cdv (see cdv.safety.TemporaryFolder).
+    with TemporaryFolder("cdv-version-") as folder:
+        target = Path(folder)
+        with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
+            tar.extractall(target, filter="data")
+        corpus = load_corpus(target)
     return corpus, f"{corpus.contract['version']} ({spec})"
 
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from .errors import CdvError
+from .errors import CdvError, InvalidSources, SourceError
 from .schemas import SCHEMA_FILES
 from .sources import classify, discover
-from .yamlload import load_yaml
+from .yamlload import YamlError, load_yaml
 
 FLOW_MAX = 90
 # Plain scalars that other YAML readers (YAML 1.1, spreadsheets) could misread are quoted too.
@@ -126,28 +128,60 @@ def canonical_text(text: str, kind: str, schema_dir: Path, name: str = "source.y
     return result
 
 
-def _rewrite(path: Path, text: str) -> None:
-    """Rewrite a source in place, never through a symbolic link (its target is not ours to change)."""
-    import os
-
-    fd = os.open(path, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-        out.write(text)
-
-
 def format_project(root: Path, check: bool = False, only: set[str] | None = None) -> list[FormatResult]:
-    """Put every source in canonical form (or, with check, only say which are not)."""
+    """Put every source in canonical form (or, with check, only say which are not).
+
+    A file the strict loader refuses is reported as `cdv validate` reports it (file, line, column, French
+    cause) and nothing is rewritten, not even the valid files: InvalidSources carries every such error."""
     root = Path(root)
     results = []
+    errors: list[SourceError] = []
+    pending: list[tuple[Path, str]] = []
     for rel in discover(root):
         kind, _ = classify(rel)
         if kind is None or (only is not None and rel not in only):
             continue
         path = root / rel
-        text = path.read_text(encoding="utf-8")
-        formatted = canonical_text(text, kind, root / "schemas", rel)
+        raw = path.read_bytes()
+        try:
+            load_yaml(raw, rel)
+            text = raw.decode("utf-8")
+            formatted = canonical_text(text, kind, root / "schemas", rel)
+        except YamlError as exc:
+            errors.extend(exc.errors)
+            continue
+        except RuamelError as exc:  # read by the strict loader, not by ruamel: say where, never a traceback
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            errors.append(SourceError(rel, line, column, "", "YAML que la mise en forme ne sait pas relire à cet "
+                                      "endroit : fichier laissé tel quel ; simplifiez l'écriture de cette valeur."))
+            continue
         changed = formatted != text
         if changed and not check:
-            _rewrite(path, formatted)
+            pending.append((path, formatted))
         results.append(FormatResult(rel, changed))
+    if errors:
+        raise InvalidSources(sorted(errors))
+    for path, formatted in pending:
+        _replace(path, formatted)
     return results
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write a source whole or not at all (a crash or a full disk never leaves half a file), in place of
+    the file itself: never through a symlink, keeping the file's permissions."""
+    if path.is_symlink() or not path.is_file():
+        raise FormatError(f"{path} n'est pas un fichier ordinaire (lien symbolique ?) : fichier laissé tel quel.")
+    mode = path.stat().st_mode & 0o7777
+    partial = path.with_name(f".{path.name}.cdv-fmt")
+    partial.unlink(missing_ok=True)  # left by a killed `cdv fmt`
+    try:
+        with open(partial, "x", encoding="utf-8", newline="") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(partial, mode)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

@@ -95,11 +95,11 @@ class ContractPlugin(BasePlugin):
         for path, content in self._open_data().items():
             files.append(File.generated(config, path, content=content))
         if self.pdf_target:
-            import tempfile
-
             from .pdf import write_pdf
+            from .safety import TemporaryFolder
 
-            self._pdf_dir = tempfile.TemporaryDirectory(prefix="cdv-pdf-")
+            # Removed after the build, at exit if the build fails, or by the next cdv if this one is killed.
+            self._pdf_dir = TemporaryFolder("cdv-pdf-")
             pdf = write_pdf(self.corpus.root, Path(self._pdf_dir.name) / "contrat.pdf", corpus=self.corpus)
             files.append(File.generated(config, self.pdf_target, abs_src_path=str(pdf)))
         return files

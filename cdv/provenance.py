@@ -3,12 +3,28 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .errors import CdvError
 from .sources import discover
+
+_MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a date can hold
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH as a number of seconds, None when unset; a French error when it is not a number
+    (MkDocs and the PDF would otherwise fail with a traceback)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > _MAX_EPOCH:
+        raise CdvError(f"la variable d'environnement SOURCE_DATE_EPOCH vaut « {value} » : ce doit être un nombre "
+                       "entier de secondes depuis le 1er janvier 1970 (ex. 1719792000), ou retirez-la.")
+    return int(value)
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,8 @@ def provenance(root: Path) -> Provenance:
     root = Path(root)
     commit = _git(root, "rev-parse", "HEAD")
     dirty = bool(commit and _git(root, "status", "--porcelain", "--", "contract", "neighbourhoods", "schemas"))
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or (_git(root, "log", "-1", "--format=%ct") if commit else "")
-    generated = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    epoch = source_date_epoch()
+    if epoch is None and commit:
+        epoch = int(_git(root, "log", "-1", "--format=%ct") or 0) or None
+    generated = datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None else datetime.now(timezone.utc)
     return Provenance(commit, dirty, sources_sha256(root), generated)

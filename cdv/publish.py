@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from .build import build_site
 from .corpus import load_corpus
-from .errors import UsageError
+from .errors import CdvError, UsageError
+from .provenance import git_output
+from .safety import TemporaryFolder
 
 IN_FORCE = "en-vigueur"
 
@@ -31,9 +32,27 @@ def version_title(contract: dict) -> str:
     return f"{contract['version']} ({'signée' if contract['status'] == 'signed' else 'projet'})"
 
 
+def _check_branch(root: Path, branch: str) -> None:
+    """mike commits the site onto `branch`: never the branch checked out, nor one holding the sources."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", branch) or ".." in branch or branch.endswith((".lock", "/")):
+        raise UsageError(f"branche « {branch} » invalide : un nom de branche git simple, ex. gh-pages.")
+    if git_output(root, "rev-parse", "--git-dir") is None:
+        raise CdvError(f"{root} n'est pas dans un dépôt git (ou git est introuvable) : cdv publish écrit sur une "
+                       "branche git ; lancez « git init » ou publiez depuis le dépôt du contrat.")
+    current = (git_output(root, "symbolic-ref", "--quiet", "--short", "HEAD") or "").strip()
+    if branch == current:
+        raise UsageError(f"branche « {branch} » refusée : c'est la branche en cours, qui porte les sources. "
+                         "Publiez sur une branche à part (par défaut gh-pages).")
+    if git_output(root, "cat-file", "-e", f"refs/heads/{branch}:contract/contract.yml") is not None:
+        raise UsageError(f"branche « {branch} » refusée : elle contient les sources du contrat "
+                         "(contract/contract.yml) ; la publication les mélangerait au site. Publiez sur une "
+                         "branche à part (par défaut gh-pages).")
+
+
 def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-pages") -> str:
     from mike import commands
     from mike.commands import AliasType
+    from mike.git_utils import GitError
 
     root = Path(root).resolve()
     if not re.fullmatch(r"[0-9]{4}", version):
@@ -43,12 +62,18 @@ def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-page
         raise UsageError(f"les sources sont la version {corpus.contract['version']}, pas {version} : "
                          "changez « version » dans contract/contract.yml ou publiez la bonne version.")
     title = version_title(corpus.contract)
-    with tempfile.TemporaryDirectory(prefix="cdv-publish-") as tmp, _cwd(root):
-        site_dir = Path(tmp) / "site"
-        cfg = {"site_dir": str(site_dir), "use_directory_urls": True}
-        with commands.deploy(cfg, version, title, aliases, update_aliases=True, alias_type=AliasType.redirect,
-                             branch=branch, message=f"Publication de la version {title}"):
-            build_site(root, site_dir, versioned=True)
-        if IN_FORCE in aliases:
-            commands.set_default(IN_FORCE, branch=branch, message=f"Version en vigueur : {title}", allow_empty=True)
+    _check_branch(root, branch)
+    try:
+        with TemporaryFolder("cdv-publish-") as tmp, _cwd(root):
+            site_dir = Path(tmp) / "site"
+            cfg = {"site_dir": str(site_dir), "use_directory_urls": True}
+            with commands.deploy(cfg, version, title, aliases, update_aliases=True, alias_type=AliasType.redirect,
+                                 branch=branch, message=f"Publication de la version {title}"):
+                build_site(root, site_dir, versioned=True)
+            if IN_FORCE in aliases:
+                commands.set_default(IN_FORCE, branch=branch, message=f"Version en vigueur : {title}",
+                                     allow_empty=True)
+    except GitError as exc:
+        raise CdvError(f"la publication sur la branche « {branch} » a échoué (git) : {exc}") from None
     return title
+

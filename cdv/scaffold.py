@@ -146,9 +146,23 @@ def new_neighbourhood(root: Path, slug: str, name: str, kind: str, commune: str 
     problems = [french_message(e) for e in validator.iter_errors(load_yaml(text, rel).data)]
     if problems:  # e.g. a slug too long for the ids derived from it
         raise UsageError(f"{rel} ne serait pas valide : " + " ; ".join(problems))
+    _check_neighbourhood_folder(root, folder)
     folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    try:  # "x": never replaces a file, nor writes through a symlink left at that name
+        with open(target, "x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        raise UsageError(f"neighbourhoods/{slug}.yml existe déjà (ou un lien à ce nom) : choisissez un autre "
+                         "identifiant, ou modifiez ce fichier.") from None
     return target
+
+
+def _check_neighbourhood_folder(root: Path, folder: Path) -> None:
+    """neighbourhoods/ must be the project's own folder: a symlink could send the new file anywhere."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise UsageError(f"{folder} n'est pas un dossier du projet (lien symbolique ou fichier) : rien n'a été écrit.")
+    if folder.exists() and folder.resolve().parent != Path(root).resolve():
+        raise UsageError(f"{folder} mène hors du projet : rien n'a été écrit.")
 
 
 # --- a new contract -----------------------------------------------------------------------------------
@@ -390,6 +404,9 @@ def new_contract(target: Path, title: str = "Contrat de ville de Exempleville", 
     commune = _check_text(commune, "commune")
     epci = _check_text(epci, "intercommunalité")
     target = Path(target)
+    from .safety import check_new_folder
+
+    check_new_folder(target)  # never inside a project's sources, docs/, schemas/ or .git
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} existe et n'est pas un dossier vide : choisissez un nouveau dossier.")
     toolkit = toolkit_root()

@@ -92,12 +92,13 @@ def test_contributor_text_is_printed_as_typed_never_evaluated(project, tmp_path)
 def test_an_undefined_macro_variable_fails_the_build(project, tmp_path):
     site = tmp_path / "site"
     site.mkdir()
+    (site / ".cdv-site").write_text("", encoding="utf-8")  # a site cdv made (cdv.safety.MARKER)
     (site / "marque.txt").write_text("ancien", encoding="utf-8")
     with (project / "docs" / "index.md").open("a", encoding="utf-8") as page:
         page.write("\n{{ variable_inexistante }}\n")
     with pytest.raises(BuildFailed):
         build_site(project, site)
-    assert [p.name for p in site.iterdir()] == ["marque.txt"]
+    assert sorted(p.name for p in site.iterdir()) == [".cdv-site", "marque.txt"]
 
 
 def test_a_macro_error_fails_the_build(project, tmp_path):
