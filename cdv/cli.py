@@ -13,14 +13,28 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import argparse_fr
 from .errors import CdvError, InvalidSources, UsageError
 from .sources import find_project_root, is_project
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # argparse exits 2 on usage errors; keep the message French-first.
+    def error(self, message):  # argparse exits 2 on usage errors; its words are French (cdv.argparse_fr).
         self.print_usage(sys.stderr)
-        self.exit(2, f"cdv : erreur d'utilisation : {message}\n")
+        self.exit(2, f"cdv : erreur d'utilisation : {message}{_closest_choice(message)}\n")
+
+
+def _closest_choice(message: str) -> str:
+    """« biuld » → « vouliez-vous dire « build » ? », for a mistyped command or option value."""
+    import difflib
+    import re
+
+    typed = re.search(r"choix invalide : '([^']*)' \(choix possibles : ([^)]*)\)", message)
+    if not typed:
+        return ""
+    choices = re.findall(r"'([^']*)'", typed.group(2))
+    close = difflib.get_close_matches(typed.group(1).lower(), choices, n=1, cutoff=0.6)
+    return f" ; vouliez-vous dire « {close[0]} » ?" if close else ""
 
 
 def _root_and_filter(path_arg: str | None) -> tuple[Path, set[str] | None]:
@@ -178,64 +192,65 @@ def cmd_serve(args) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    argparse_fr.install()
     parser = _Parser(prog="cdv", description="Le contrat de ville comme code : valider, construire, publier.")
     parser.add_argument("--debug", action="store_true",
                         help="en cas d'erreur, afficher aussi la trace Python (pour les développeurs)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="valider les sources YAML (toutes les erreurs à la fois)")
-    p.add_argument("path", nargs="?", help="dossier du projet ou fichier à valider (défaut : dossier courant)")
+    p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet ou fichier à valider (défaut : dossier courant)")
     p.add_argument("--format", choices=["text", "github", "json"], default="text",
                    help="text (lisible), github (annotations GitHub Actions) ou json")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="valider puis construire le site dans site/")
-    p.add_argument("path", nargs="?")
-    p.add_argument("--site-dir", help="dossier de sortie (défaut : site/ du projet)")
+    p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
+    p.add_argument("--site-dir", metavar="DOSSIER", help="dossier de sortie (défaut : site/ du projet)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("pdf", help="valider puis produire le contrat imprimable (PDF A4)")
-    p.add_argument("path", nargs="?")
-    p.add_argument("--output", help="fichier PDF à écrire (défaut : site/contrat.pdf, ou site/avenant.pdf)")
+    p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
+    p.add_argument("--output", metavar="FICHIER", help="fichier PDF à écrire (défaut : site/contrat.pdf, ou site/avenant.pdf)")
     p.add_argument("--amendment", metavar="ANCIENNE..NOUVELLE",
                    help="produire l'avenant qui passe d'une version à l'autre (révisions git ou dossiers)")
     p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("diff", help="ce qui change entre deux versions, en termes du contrat")
-    p.add_argument("old", help="ancienne version : révision git (ex. v2024, main) ou dossier de projet")
-    p.add_argument("new", nargs="?", default=".", help="nouvelle version (défaut : le dossier courant)")
+    p.add_argument("old", metavar="ANCIENNE", help="ancienne version : révision git (ex. v2024, main) ou dossier de projet")
+    p.add_argument("new", nargs="?", default=".", metavar="NOUVELLE", help="nouvelle version (défaut : le dossier courant)")
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
     p.add_argument("--fail-above", choices=["avenant", "copil", "routine", "editorial"],
                    help="échoue (statut 1) si un changement relève d'un niveau plus élevé que celui-ci")
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("fmt", help="mettre les YAML en forme canonique (ordre des clés, guillemets, commentaires gardés)")
-    p.add_argument("path", nargs="?")
+    p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
     p.add_argument("--check", action="store_true", help="ne rien écrire ; échoue si un fichier n'est pas canonique")
     p.set_defaults(func=cmd_fmt)
 
     p = sub.add_parser("publish", help="publier une version du site et de son PDF sur la branche gh-pages (mike)")
-    p.add_argument("version", help="l'année de la version (ex. 2024)")
-    p.add_argument("--alias", action="append", help="alias de la version, ex. en-vigueur (répétable)")
-    p.add_argument("--branch", default="gh-pages")
-    p.add_argument("--path", default=None, help="dossier du projet (défaut : dossier courant)")
+    p.add_argument("version", metavar="VERSION", help="l'année de la version (ex. 2024)")
+    p.add_argument("--alias", action="append", metavar="ALIAS", help="alias de la version, ex. en-vigueur (répétable)")
+    p.add_argument("--branch", default="gh-pages", metavar="BRANCHE", help="branche de publication (défaut : gh-pages)")
+    p.add_argument("--path", default=None, metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("new", help="créer un quartier ou un contrat minimal, valides dès leur création")
-    new = p.add_subparsers(dest="what", required=True, parser_class=_Parser)
-    q = new.add_parser("neighbourhood", help="ajouter neighbourhoods/SLUG.yml")
-    q.add_argument("slug", help="identifiant du quartier, ex. les-orchidees")
-    q.add_argument("--name", help="nom du quartier, ex. « Les Orchidées »")
+    new = p.add_subparsers(dest="what", metavar="QUOI", required=True, parser_class=_Parser)
+    q = new.add_parser("neighbourhood", help="ajouter neighbourhoods/IDENTIFIANT.yml")
+    q.add_argument("slug", metavar="IDENTIFIANT", help="identifiant du quartier, ex. les-orchidees")
+    q.add_argument("--name", metavar="NOM", help="nom du quartier, ex. « Les Orchidées »")
     q.add_argument("--kind", choices=["qpv", "fragile"], default="fragile")
-    q.add_argument("--commune", help="commune (défaut : la commune du contrat)")
-    q.add_argument("--path", default=None, help="dossier du projet (défaut : dossier courant)")
+    q.add_argument("--commune", metavar="COMMUNE", help="commune (défaut : la commune du contrat)")
+    q.add_argument("--path", default=None, metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
     k = new.add_parser("contract", help="écrire un contrat minimal valide pour un autre territoire")
-    k.add_argument("directory")
+    k.add_argument("directory", metavar="DOSSIER", help="dossier à créer pour le nouveau contrat")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
-    p.add_argument("path", nargs="?")
-    p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="ADRESSE", help="adresse locale de l'aperçu (défaut : 127.0.0.1:8000)")
     p.set_defaults(func=cmd_serve)
 
     args = parser.parse_args(argv)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 
@@ -74,3 +76,43 @@ def test_build_refuses_invalid_sources_and_keeps_the_previous_site(project, tmp_
     assert "le site existant est inchangé" in result.stderr
     assert (site / "index.html").read_text(encoding="utf-8") == "ancien site"
     assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+
+
+# argparse's own English, as Python writes it: none of it may reach an editor.
+ARGPARSE_ENGLISH = ("usage:", "error:", "invalid choice", "choose from", "required", "unrecognized",
+                    "expected one argument", "expected at", "ambiguous option", "show this help", "positional arguments",
+                    "optional arguments", "not allowed with")
+
+
+@pytest.mark.parametrize("args, says", [
+    ((), "argument(s) obligatoire(s) manquant(s) : COMMANDE"),
+    (("biuld",), "choix invalide : 'biuld' (choix possibles : 'validate', 'build'"),
+    (("biuld",), "vouliez-vous dire « build » ?"),
+    (("validate", "--format", "xml"), "choix invalide : 'xml'"),
+    (("build", "--site-dir"), "une valeur est attendue après cette option"),
+    (("validate", "--nope"), "argument(s) non reconnu(s) : --nope"),
+    (("new",), "argument(s) obligatoire(s) manquant(s) : QUOI"),
+    (("new", "neighbourhood"), "argument(s) obligatoire(s) manquant(s) : IDENTIFIANT"),
+    (("new", "neighbourhood", "x", "--kind", "prioritaire"), "choix invalide : 'prioritaire'"),
+    (("diff",), "argument(s) obligatoire(s) manquant(s) : ANCIENNE"),
+    (("diff", "HEAD", "--fail-above", "tout"), "choix invalide : 'tout'"),
+    (("publish",), "argument(s) obligatoire(s) manquant(s) : VERSION"),
+])
+def test_usage_errors_are_french_end_to_end(args, says):
+    result = cdv(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("utilisation : cdv")
+    assert "\ncdv : erreur d'utilisation : " in result.stderr and says in result.stderr
+    assert not [w for w in ARGPARSE_ENGLISH if w in result.stderr], result.stderr
+
+
+@pytest.mark.parametrize("command", [(), ("validate",), ("build",), ("pdf",), ("diff",), ("fmt",), ("publish",),
+                                     ("new",), ("new", "neighbourhood"), ("new", "contract"), ("serve",)])
+def test_every_help_is_french(command):
+    result = cdv(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("utilisation : cdv")
+    assert "afficher cette aide et quitter" in result.stdout
+    assert not [w for w in ARGPARSE_ENGLISH if w in result.stdout], result.stdout
+    # Every argument and option a user can type is named in French or explained.
+    assert not any(name in result.stdout for name in ("SITE_DIR", "OUTPUT", " PATH", "NAME", "DIRECTORY", "SLUG", "OLD"))
