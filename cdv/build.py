@@ -7,7 +7,6 @@ is removed by the next build; the site gets ordinary permissions (0755/0644 unde
 """
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from .corpus import load_corpus, load_corpus_cached
 from .errors import CdvError
+from .mkdocs_warnings import collected_warnings, source_error
 from .safety import (STAGING_INFIX, build_lock, check_site_dir, new_staging, ordinary_permissions,
                      remove_stale_staging)
 
@@ -51,29 +51,12 @@ def _reproducible_dates(root: Path):
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-class _Problems(logging.Handler):
-    """MkDocs' warnings and errors, kept for the one French line of BuildFailed (rather than printed apart,
-    in English, by Python's last-resort handler)."""
-
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record) -> None:
-        message = record.getMessage().strip()
-        if message and message not in self.messages:
-            self.messages.append(message)
-
-
-@contextmanager
-def _collected_problems():
-    logger = logging.getLogger("mkdocs")
-    handler = _Problems()
-    logger.addHandler(handler)
-    try:
-        yield handler.messages
-    finally:
-        logger.removeHandler(handler)
+def _located(problems: list[str], root: Path, config) -> list[str]:
+    """MkDocs's warnings in French, on the YAML source or the page of docs/ that holds the link."""
+    plugin = config.plugins.get("cdv")
+    sources = {page.path: page.source for page in getattr(plugin, "pages", [])}
+    docs = Path(config.docs_dir).resolve().relative_to(root).as_posix()
+    return [source_error(message, root, docs, sources.get).format_text().rstrip(".") for message in problems]
 
 
 def _theme_folders(config) -> tuple[Path, ...]:
@@ -105,12 +88,12 @@ def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, 
             try:
                 config = _mkdocs_config(root, staging, with_pdf, versioned)
                 check_site_dir(shown, root, extra=_theme_folders(config))
-                with _reproducible_dates(root), _collected_problems() as problems:
+                with _reproducible_dates(root), collected_warnings() as problems:
                     try:
                         build(config)
                     except (MkDocsException, SystemExit) as exc:
                         raise BuildFailed("la construction du site a échoué : "
-                                          + (" ; ".join(problems) or str(exc))) from None
+                                          + (" ; ".join(_located(problems, root, config)) or str(exc))) from None
             except (MkDocsException, SystemExit) as exc:
                 raise BuildFailed(f"la construction du site a échoué : {exc}") from None
             except OSError as exc:

@@ -83,7 +83,9 @@ class _Collector(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage().strip()
+        if message and message not in self.messages:
+            self.messages.append(message)
 
 
 @contextmanager
