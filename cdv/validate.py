@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .errors import SourceError
+from .links import link_errors
 from .messages import french_message
 from .schemas import fast_validators, validators
 from .yamlload import _pointer_text
@@ -310,6 +311,7 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             invalid_kinds.add(source.kind)
         else:
             valid.append(source)
+    errors.extend(link_errors(files, root))  # links and remote resources in the text (cdv.links)
     loaded = {f.rel for f in valid}
     present_ids: dict[str, set] = defaultdict(set)
     for rel in discover(root):
