@@ -22,7 +22,7 @@ from .yamlload import _pointer_text
 
 ALLOWED = "seuls les liens https://… et mailto:… sont acceptés, sous la forme [texte](https://adresse)"
 _AUTOLINK = re.compile(r"<\s*([a-z][a-z0-9+.\-]*:[^\s<>]*)>", re.I)
-_REFERENCE = re.compile(r"\[[^\[\]]*\]:\s*<?([^\s>]*)")
+_REFERENCE = re.compile(r"(?<!\*)\[[^\[\]]*\]:\s*<?([^\s>]*)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
 
 
