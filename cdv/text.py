@@ -1,7 +1,8 @@
 """French formatting and safe rendering of contributor text.
 
-Contributor text is data: HTML in it is escaped, template syntax is printed as typed, and only the
-inline markdown the contract uses (bold, italics, https links) is rendered.
+Contributor text is data: every value reaches HTML through one function, `to_html` (see "the escaping
+boundary" below). HTML and template syntax in it are printed as typed, and only the inline markdown the
+contract uses (bold, italics, https and mailto links) is rendered.
 """
 from __future__ import annotations
 

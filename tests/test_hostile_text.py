@@ -271,10 +271,12 @@ def test_hostile_pages_run_nothing_and_request_no_other_host(hostile_site):
                 response = page.goto(f"http://{origin}/{path}", wait_until="load")
                 assert response.ok, path
                 # Hover and click what a reader would: the navigation, headings, the payload's text.
-                for selector in (".md-nav__link", "h1", "h2", ".cdv-priority", "del", "ins"):
-                    for element in page.locator(selector).all()[:3]:
+                # Material turns some title attributes and truncated entries into tooltips: hover those too.
+                for selector in (".md-nav__link", ".md-ellipsis", "abbr", "[title]", "h1", "h2", ".cdv-priority",
+                                 "del", "ins"):
+                    for element in page.locator(selector).all()[:4]:
                         if element.is_visible():
-                            element.hover()
+                            element.hover(force=True, timeout=5000)
                 page.wait_for_timeout(200)
             page.goto(f"http://{origin}/", wait_until="load")
             for words in ("alert", "cdvx", "script", "img", corpus.neighbourhoods[0]["name"].split()[0]):
