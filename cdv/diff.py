@@ -817,6 +817,9 @@ def compare(old: Corpus, new: Corpus, old_label: str = "ancienne version", new_l
 
 # --- output --------------------------------------------------------------------------------------
 
+from .text import to_html  # noqa: E402  (the output section's one escaping boundary)
+
+
 def _redline_markdown(change: Change) -> str:
     """The changed passages only, each as a word-level redline; unchanged paragraphs are left out."""
     old_lines, new_lines = (change.old or "").split("\n"), (change.new or "").split("\n")
@@ -830,20 +833,21 @@ def _redline_markdown(change: Change) -> str:
 def _redline_text(old: str, new: str) -> str:
     parts = []
     for op, text in redline(old, new):
-        if op == "=":
-            parts.append(text)
-        elif text.strip():
+        if op != "=" and text.strip():
             tag = "del" if op == "-" else "ins"
             parts.append(f"<{tag}>{_escape(text)}</{tag}>")
-        else:
-            parts.append(text)
+        else:  # the unchanged words around a change are contributor text too
+            parts.append(_escape(text, line_start=not parts))
     return "".join(parts)
 
 
-def _escape(text: str) -> str:
-    """Contributor text in a changelog: HTML and template/attribute braces stay inert."""
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("{", "&#123;").replace("}", "&#125;"))
+def _escape(text: str, line_start: bool = False) -> str:
+    """Contributor text in a changelog, shown exactly as typed (links and emphasis included: a changed link
+    target must be read, not followed), through the one escaping boundary. Word by word, so that spaces
+    (non-breaking ones too) and line breaks stay where they were (change_body turns line breaks into <br>)."""
+    pieces = re.findall(r"\s+|\S+", str(text))
+    return "".join(piece if piece.isspace() else str(to_html(piece, markup=False, line_start=line_start and i == 0))
+                   for i, piece in enumerate(pieces))
 
 
 def change_body(change: Change) -> str:
@@ -852,7 +856,7 @@ def change_body(change: Change) -> str:
     if change.action == "moved":
         return ""
     if (change.kind == "indicateur" or change.action == "reordered") and change.old and change.new:
-        body = f"{_escape(change.old)} → <ins>{_escape(change.new)}</ins>"
+        body = f"{_escape(change.old, line_start=True)} → <ins>{_escape(change.new)}</ins>"
     elif change.old and change.new:
         body = _redline_markdown(change)
     elif change.new:
@@ -863,7 +867,7 @@ def change_body(change: Change) -> str:
 
 
 def to_markdown(diff: Diff, heading: str = "##") -> str:
-    lines = [f"{heading} Ce qui change entre {diff.old_label} et {diff.new_label}", ""]
+    lines = [f"{heading} Ce qui change entre {_escape(diff.old_label)} et {_escape(diff.new_label)}", ""]
     if not diff.changes:
         lines.append("Aucune modification des termes du contrat, des projets de quartier ni des portraits.")
         return "\n".join(lines) + "\n"

@@ -1,13 +1,18 @@
-"""An RSS 2.0 feed of the contract's versions and amendments, from git history."""
+"""An RSS 2.0 feed of the contract's versions and amendments, from git history.
+
+Feed readers read <title> and <description> as HTML once the XML is decoded: each text is first made
+HTML by the one escaping boundary (cdv.text.title_html), then escaped again for XML, so that a title such
+as "<img src=x onerror=…>" is shown, never run."""
 from __future__ import annotations
 
 from email.utils import format_datetime
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from .corpus import Corpus
-from .text import fr_date
+from .text import fr_date, title_html
 from .versions import history
 
 
@@ -16,6 +21,10 @@ def _when(state) -> datetime:
     if state.status == "signed" and state.signature_date:
         return datetime.fromisoformat(state.signature_date + "T12:00:00+00:00")
     return datetime.fromisoformat(state.date)
+
+
+def _text(value) -> str:
+    return escape(str(title_html(value)))
 
 
 def write_feed(root: Path, target: Path, site_url: str, corpus: Corpus) -> Path:
@@ -35,15 +44,15 @@ def write_feed(root: Path, target: Path, site_url: str, corpus: Corpus) -> Path:
         items.append((title, state))
     link = site_url.rstrip("/") + "/" if site_url else ""
     entries = "".join(
-        f"<item><title>{escape(title)}</title><link>{escape(link + state.version + '/')}</link>"
+        f"<item><title>{_text(title)}</title><link>{escape(link + quote(state.version) + '/')}</link>"
         f"<guid isPermaLink=\"false\">{escape(state.commit)}</guid>"
         f"<pubDate>{format_datetime(_when(state))}</pubDate></item>"
         for title, state in reversed(items))
     xml = (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-        f"<title>{escape(contract['title'])} : versions et avenants</title>"
+        f"<title>{_text(contract['title'] + ' : versions et avenants')}</title>"
         f"<link>{escape(link)}</link><language>fr</language>"
-        f"<description>{escape(contract['subtitle'])}</description>{entries}</channel></rss>\n"
+        f"<description>{_text(contract['subtitle'])}</description>{entries}</channel></rss>\n"
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(xml, encoding="utf-8")

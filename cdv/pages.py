@@ -2,6 +2,7 @@
 commitment and device, plus index pages. Pure functions: MkDocs only receives the results."""
 from __future__ import annotations
 
+import json
 import math
 import posixpath
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, data_years, population, 
     uses_insee_small_areas
 from .render import BlockRenderer
 from .templatecache import bytecode_cache
-from .text import fr_date, fr_number, fr_value, md, plain_text, plural
+from .text import external_link, fr_date, fr_number, fr_value, md, plain_text, plural, title_html
 
 PATHS = {
     "contract": "contrat/index.md",
@@ -58,8 +59,8 @@ def _environment() -> Environment:
         autoescape=False,
         bytecode_cache=bytecode_cache(),
     )
-    env.filters.update(fr_number=fr_number, fr_date=fr_date, plain=plain_text, fr_value=fr_value)
-    env.globals.update(plural=plural, KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,
+    env.filters.update(fr_number=fr_number, fr_date=fr_date, plain=title_html, fr_value=fr_value)
+    env.globals.update(plural=plural, external_link=external_link, KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,
                        population=population, priority_count=priority_count, priorities=priorities,
                        data_years=data_years, uses_insee_small_areas=uses_insee_small_areas)
     return env
@@ -81,12 +82,7 @@ class _PageBuilder:
 
         text = _environment().get_template(template).render(
             c=self.corpus, contract=self.corpus.contract, link=link, blocks=blocks, title=title, **context)
-        # Generated pages are never rendered by mkdocs-macros: their text is data, not template.
-        front = f"---\nrender_macros: false\ntitle: \"{plain_text(title).replace(chr(34), '')}\"\n"
-        if boost:  # Material ranks this page first when its name is searched (a neighbourhood, say)
-            front += f"search:\n  boost: {boost}\n"
-        front += "---\n\n"
-        return Page(path, plain_text(title), front + text, source)
+        return Page(path, plain_text(title), front_matter(title, boost) + text, source)
 
     def data_page(self) -> Page:
         from .opendata import CSV_COLUMNS, data_dictionary
@@ -141,29 +137,48 @@ def changes_page(corpus: Corpus, diff, in_force_label: str | None) -> Page:
     text = _environment().get_template("changes.md.j2").render(
         contract=corpus.contract, in_force=in_force_label, diff=diff,
         body=Markup(to_markdown(diff, heading="##").split("\n", 1)[1]) if diff is not None else "")
-    return Page(page_path("changes"), "Ce qui change", "---\nrender_macros: false\ntitle: Ce qui change\n---\n\n" + text,
-                None)
+    return Page(page_path("changes"), "Ce qui change", front_matter("Ce qui change") + text, None)
+
+
+def front_matter(title, boost: float | None = None) -> str:
+    """A generated page's front matter. Material writes `title` unescaped into <title> and the header, so
+    it is the title's escaped HTML; json.dumps makes it one double-quoted YAML scalar whatever it holds
+    (quotes, backslashes, colons, "---"). Generated pages are never rendered by mkdocs-macros: their text
+    is data, not template."""
+    quoted = json.dumps(str(title_html(title)), ensure_ascii=False)
+    for char in "\u2028\u2029\x85":  # line breaks to YAML, not to JSON
+        quoted = quoted.replace(char, f"\\u{ord(char):04x}")
+    front = f"---\nrender_macros: false\ntitle: {quoted}\n"
+    if boost:  # Material ranks this page first when its name is searched (a neighbourhood, say)
+        front += f"search:\n  boost: {boost}\n"
+    return front + "---\n\n"
+
+
+def _nav(title) -> Markup:
+    """A navigation title: Material inserts it unescaped (`{{ nav_item.title }}`), so it is escaped HTML.
+    As Markup, Jinja's `| e` in Material's attributes (aria-label) leaves it escaped once, not twice."""
+    return title_html(title)
 
 
 def navigation(corpus: Corpus) -> dict[str, list]:
     """Navigation sections for the `cdv:` markers of mkdocs.yml, in reading order."""
     c = corpus
-    articles = [{f"Article {a['number']} – {plain_text(a.get('short_title') or a['title'])}": page_path("article", a["id"])}
+    articles = [{_nav(f"Article {a['number']} – {a.get('short_title') or a['title']}"): page_path("article", a["id"])}
                 for a in c.articles]
-    by_kind = [{KIND_TITLES[kind]: bounded_nav_list([{plain_text(n["name"]): page_path("neighbourhood", n["id"])}
+    by_kind = [{KIND_TITLES[kind]: bounded_nav_list([{_nav(n["name"]): page_path("neighbourhood", n["id"])}
                                                      for n in c.neighbourhoods_of_kind(kind)])}
                for kind in KIND_TITLES if c.neighbourhoods_of_kind(kind)]
     return {
-        "cdv:contract": [page_path("contract"), {plain_text(c.contract["foreword"]["title"]): page_path("foreword")}, *articles],
+        "cdv:contract": [page_path("contract"), {_nav(c.contract["foreword"]["title"]): page_path("foreword")}, *articles],
         "cdv:neighbourhoods": [page_path("neighbourhoods"), *by_kind],
         "cdv:common-base": page_path("common-base"),
         "cdv:signatories": [page_path("signatories"),
-                            *({plain_text(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments)],
+                            *({_nav(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments)],
         "cdv:changes": page_path("changes"),
         "cdv:glossary": page_path("glossary"),
         "cdv:data": page_path("data"),
         "cdv:devices": [page_path("devices"),
-                        *({plain_text(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices)],
+                        *({_nav(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices)],
     }
 
 
@@ -181,7 +196,8 @@ def bounded_nav_list(entries: list[dict]) -> list[dict]:
     count = math.ceil(len(entries) / NAV_LIST_LIMIT)
     size = math.ceil(len(entries) / count)
     ranges = [entries[i:i + size] for i in range(0, len(entries), size)]
-    return bounded_nav_list([{f"{_leaf_title(r[0], 0)} – {_leaf_title(r[-1], -1)}": r} for r in ranges])
+    return bounded_nav_list([{Markup("{} – {}").format(_leaf_title(r[0], 0), _leaf_title(r[-1], -1)): r}
+                             for r in ranges])
 
 
 def _leaf_title(entry: dict, end: int) -> str:

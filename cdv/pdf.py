@@ -95,6 +95,34 @@ def write_pdf(root: Path, output: Path, corpus: Corpus | None = None) -> Path:
     return _write(render_print_html(corpus, origin), root, Path(output), origin.sources_sha256 + origin.commit)
 
 
+def local_fetcher(root: Path):
+    """WeasyPrint's URL fetcher for the print documents: it serves the project's own files and the
+    shipped fonts, and refuses everything else (https, http, ftp, data:, files elsewhere) without opening
+    it, so that making the PDF never makes the build machine call another site. WeasyPrint logs each
+    refusal as a warning and renders without the resource."""
+    from urllib.request import url2pathname
+
+    from weasyprint.urls import URLFetcher
+
+    allowed = [Path(root).resolve(), *{Path(url2pathname(uri.removeprefix("file:"))).resolve().parent
+                                       for uri in _fonts().values()}]
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.lower().startswith("file:"):
+                raise ValueError(f"ressource extérieure refusée : {url[:200]}")
+            rest = url[len("file:"):].split("?")[0].split("#")[0]
+            rest = rest[2:] if rest.startswith("///") else rest
+            if not rest.startswith("/") or rest.startswith("//"):  # relative, or on another machine
+                raise ValueError(f"adresse de fichier refusée : {url[:200]}")
+            path = Path(url2pathname(rest)).resolve()
+            if not any(path.is_relative_to(folder) for folder in allowed):
+                raise ValueError(f"fichier hors du projet refusé : {path}")
+            return super().fetch(path.as_uri(), headers)
+
+    return LocalFetcher(allowed_protocols=("file",), allow_redirects=False)
+
+
 def _write(html: str, root: Path, output: Path, identity: str) -> Path:
     """Render a print document as a tagged PDF; the output file is replaced only when complete, and its
     identifier derives from `identity` so that the same sources give the same bytes."""
@@ -103,7 +131,8 @@ def _write(html: str, root: Path, output: Path, identity: str) -> Path:
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
     identifier = hashlib.sha256(identity.encode()).hexdigest()[:32].encode()
-    HTML(string=html, base_url=str(root)).write_pdf(partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+    HTML(string=html, base_url=str(root), url_fetcher=local_fetcher(root)).write_pdf(
+        partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
     partial.replace(output)
     return output
 

@@ -1,10 +1,12 @@
-"""Render content blocks of the sources as markdown (with small HTML parts) for the site."""
+"""Render content blocks of the sources as markdown (with small HTML parts) for the site.
+
+Every value of the sources goes through cdv.text.to_html (md, inline_html and title_html are its forms)."""
 from __future__ import annotations
 
 from markupsafe import Markup
 
 from .corpus import Corpus, latest
-from .text import NBSP, fr_number, fr_value, inline_html, md, plural
+from .text import NBSP, fr_number, fr_value, inline_html, md, plural, title_html
 
 SCHOOL_LABELS = {
     "maternelle": ("école maternelle publique", "écoles maternelles publiques", "Maternelle"),
@@ -76,7 +78,7 @@ class BlockRenderer:
 
         def row(cells):
             cells = list(cells) + [""] * (width - len(cells))
-            return "| " + " | ".join(str(md(c)).replace("|", "\\|") if c else " " for c in cells) + " |"
+            return "| " + " | ".join(md(c) if c else " " for c in cells) + " |"  # md() writes "|" as &#124;
 
         out = [row(t["headers"]), "|" + "---|" * width] + [row(r) for r in t["rows"]]
         caption = f"*{md(t['caption'])}*\n\n" if t.get("caption") else ""
@@ -106,7 +108,7 @@ class BlockRenderer:
             h = centres["headers"]
             return f"| {md(h[0])} | {md(h[1])} |\n|---|---|\n" + "\n".join(rows) + "\n"
         if what == "common_base":
-            return f"Voir [{md(self.corpus.objectives['title'])}]({self.links('page', 'common-base')}).\n"
+            return f"Voir [{title_html(self.corpus.objectives['title'])}]({self.links('page', 'common-base')}).\n"
         if what == "neighbourhoods":
             lines = []
             for kind, title in (("qpv", "Quartiers prioritaires"), ("fragile", "Quartiers fragiles")):
@@ -116,7 +118,8 @@ class BlockRenderer:
         raise ValueError(what)
 
     def _link(self, kind, ident, text) -> str:
-        return f"[{md(text)}]({self.links(kind, ident)})" if self.links else str(md(text))
+        # A link's label is its words only: a link inside a link is neither valid HTML nor wanted.
+        return f"[{title_html(text)}]({self.links(kind, ident)})" if self.links else str(md(text))
 
     # --- portrait blocks -----------------------------------------------------------------------
     def indicator_card(self, ind: dict) -> str:

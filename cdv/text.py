@@ -1,13 +1,15 @@
 """French formatting and safe rendering of contributor text.
 
-Contributor text is data: HTML in it is escaped, template syntax is printed as typed, and only the
-inline markdown the contract uses (bold, italics, https links) is rendered.
+Contributor text is data: every value reaches HTML through one function, `to_html` (see "the escaping
+boundary" below). HTML and template syntax in it are printed as typed, and only the inline markdown the
+contract uses (bold, italics, https and mailto links) is rendered.
 """
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -15,11 +17,6 @@ NBSP = "\u00a0"
 MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre"]
 UNIT_SUFFIX = {"nombre": "", "pourcent": f"{NBSP}%", "euros": f"{NBSP}€"}
-
-_SAFE_LINK = re.compile(r"^(https?://|mailto:|#|\.{0,2}/)", re.I)
-_LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\s]*)\)")
-_BLOCK_START = re.compile(r"^(\s*)([#>+=|]|[-*](?=\s)|\d+[.)](?=\s))")
-
 
 def fr_number(value) -> str:
     """15378 -> '15 378', 10.8 -> '10,8' (non-breaking spaces, decimals as written in the source)."""
@@ -56,59 +53,144 @@ def sort_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _neutralise_links(text: str) -> str:
-    def repl(match: re.Match) -> str:
-        label, target = match.group(1), match.group(2)
-        if _SAFE_LINK.match(target):
-            return match.group(0)
-        return f"{label} ({target})"  # shown as typed, never a live link
-    return _LINK.sub(repl, text)
+
+# --- the escaping boundary --------------------------------------------------------------------------
+#
+# Every value of the sources reaches HTML (generated markdown pages, navigation, page titles, search,
+# "Ce qui change", the print HTML) through `to_html` and nothing else. Its output is HTML that is also
+# inert as Markdown: each character Markdown or an extension could read as structure (emphasis, links,
+# references, abbreviations, attribute lists, headings, tables, code, escapes, template braces) is written
+# as a character reference, which Python-Markdown passes through and a browser shows as typed. The only
+# markup that comes out is the explicit allowlist: **bold**, *italics* and [links](https://…) to https:
+# and mailto: addresses, built here as <strong>, <em> and <a href> rather than left to Markdown.
+
+ALLOWED_SCHEMES = ("https", "mailto")
+# Characters that mean something to Markdown or its extensions anywhere in a line.
+_MD_INERT = {"\\": "&#92;", "`": "&#96;", "*": "&#42;", "_": "&#95;", "{": "&#123;", "}": "&#125;", "[": "&#91;",
+             "]": "&#93;", "#": "&#35;", "|": "&#124;", "~": "&#126;", "$": "&#36;", "^": "&#94;"}
+_MD_INERT_RE = re.compile("[" + re.escape("".join(_MD_INERT)) + "]")
+# What only means something at the start of a line: list markers, rules, setext underlines, ordered lists.
+_LINE_START = re.compile(r"^(?:[-+=:]|\d+(?=[.)]))")
+_LINK_TARGET_CHARS = r"[^\s()<>\"'`\\\[\]{}|^]"
+# [label](target): no bracket in the label, no space, quote, bracket or backslash in the target.
+_INLINE = re.compile(
+    r"(?P<link>\[(?P<label>[^\[\]]*[^\[\]\s][^\[\]]*)\]\((?P<href>" + _LINK_TARGET_CHARS + r"+)\))"
+    r"|(?P<strong>\*\*(?P<sbody>[^\s*](?:.*?[^\s])?)\*\*)"
+    r"|(?P<em>(?<![*\w])\*(?P<ebody>[^\s*](?:.*?[^\s*])?)\*(?![*\w]))", re.S)
 
 
-def escape_markdown_text(text: str) -> str:
-    """Escape contributor text for a markdown page: HTML, template and attribute syntax stay inert,
-    line-start markdown (headings, quotes, list markers) is escaped, inline emphasis and https links stay."""
-    text = " ".join(str(text).split())  # one logical line: a value never opens a new markdown block
-    text = html.escape(text, quote=False)
-    text = text.replace("{", "&#123;").replace("}", "&#125;")  # no attr_list, no {{ }} left to evaluate
-    text = _neutralise_links(text)
-    match = _BLOCK_START.match(text)
+def allowed_link(target: str) -> bool:
+    """An https address with a host, or a mailto address; nothing else (no http, no scheme-relative
+    //host, no javascript:, data:, relative paths or anchors) is a link contributor text may make."""
+    if not target or any(c.isspace() or not c.isprintable() or c in "\\\"'<>`" for c in target):
+        return False
+    match = re.match(r"(?i)(https)://([^/?#@]+@)?([^/?#:@]+)(:\d{1,5})?([/?#]|$)", target)
     if match:
-        text = text[: match.start(2)] + "\\" + text[match.start(2):]
-    return text
+        return bool(re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]", match.group(3))) and not match.group(2)
+    return bool(re.fullmatch(r"(?i)mailto:[^@\s/]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(\?[^\s]*)?", target))
 
 
-def md(text) -> Markup:
-    """Contributor text ready to be placed in generated markdown."""
-    if isinstance(text, Markup):
-        return text
-    return Markup(escape_markdown_text(text))
+def _is_image(text: str, match: re.Match) -> bool:
+    """![alt](src) is an image in Markdown: never a link nor an image here, shown as typed."""
+    return match.start() > 0 and text[match.start() - 1] == "!"
 
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
+def _inert(text: str, line_start: bool) -> str:
+    """Text shown exactly as typed, in HTML and in Markdown alike."""
+    out = html.escape(text, quote=False).replace('"', "&quot;")
+    out = _MD_INERT_RE.sub(lambda m: _MD_INERT[m.group()], out)
+    if line_start:
+        match = _LINE_START.match(out)
+        if match:
+            end = match.end()
+            if match.group()[0].isdigit():  # "1986. " must not open an ordered list: write the dot as a reference
+                return out[:end] + f"&#{ord(out[end])};" + out[end + 1:]
+            return f"&#{ord(out[0])};" + out[1:]
+    return out
 
 
-def inline_html(text) -> Markup:
-    """Contributor text as HTML, for places where markdown is not parsed (cards, figures)."""
-    if isinstance(text, Markup):
-        return text
-    out = html.escape(" ".join(str(text).split()), quote=True)
+def _href(target: str) -> str:
+    """An allowed address as an attribute value: percent-encoded where Markdown or HTML could read it."""
+    return html.escape(quote(target, safe="/:?#@!$&()*+,;=%~-._"), quote=True)
 
-    def link(match: re.Match) -> str:
-        label, target = match.group(1), html.unescape(match.group(2))
-        if re.match(r"^https?://", target, re.I):
-            return f'<a href="{html.escape(target, quote=True)}">{label}</a>'
-        return match.group(0)
 
-    out = _LINK.sub(link, out)
-    out = _BOLD.sub(r"<strong>\1</strong>", out)
-    out = _ITALIC.sub(r"<em>\1</em>", out)
-    return Markup(out)
+def _markup(text: str, line_start: bool, links: bool = True) -> str:
+    out, pos = [], 0
+    while pos < len(text):
+        match = _INLINE.search(text, pos)
+        if match is None:
+            break
+        if match.group("link") and (not links or not allowed_link(match.group("href")) or _is_image(text, match)):
+            # Not an allowed link: its "[" is text, and what follows is read again (it may hold emphasis).
+            out.append(_inert(text[pos:match.start() + 1], line_start and not out))
+            pos = match.start() + 1
+            continue
+        if match.start() > pos:
+            out.append(_inert(text[pos:match.start()], line_start and not out))
+        if match.group("link"):
+            label = _markup(match.group("label"), False, links=False)
+            out.append(f'<a href="{_href(match.group("href"))}">{label}</a>')
+        elif match.group("strong"):
+            out.append(f"<strong>{_markup(match.group('sbody'), False, links)}</strong>")
+        else:
+            out.append(f"<em>{_markup(match.group('ebody'), False, links)}</em>")
+        pos = match.end()
+    if pos < len(text):
+        out.append(_inert(text[pos:], line_start and not out))
+    return "".join(out)
+
+
+def to_html(value, markup: bool = True, line_start: bool = True) -> Markup:
+    """THE escaping boundary: contributor text as HTML that Markdown leaves alone.
+
+    markup=True renders the allowlisted inline markdown (bold, italics, https/mailto links); markup=False
+    shows the text exactly as typed (titles, "Ce qui change"). Either way the text is one line: a value
+    never opens a new Markdown block; line_start=False only for a piece known to stand inside a line.
+    Markup passes through: it was made here (or by our templates)."""
+    if isinstance(value, Markup):
+        return value
+    text = " ".join(str(value).split())
+    return Markup(_markup(text, line_start) if markup else _inert(text, line_start))
+
+
+def title_html(value) -> Markup:
+    """A title for the navigation, the front matter, <title>, the header and the search: its words
+    without inline markup, as escaped HTML (Material inserts these titles into pages unescaped)."""
+    return to_html(plain_text(value), markup=False)
+
+
+def external_link(label, target: str) -> Markup:
+    """A link our templates make to an address of the sources (a licence, say): live only if allowed."""
+    if allowed_link(str(target)):
+        return Markup(f'<a href="{_href(str(target))}">{to_html(label)}</a>')
+    return Markup(f"{to_html(label)} ({to_html(target, markup=False)})")
+
+
+# Kept names: both are the boundary itself.
+md = to_html
+inline_html = to_html
+
+
+def escape_markdown_text(text) -> str:
+    return str(to_html(text))
 
 
 def plain_text(text) -> str:
-    """Contributor text with its inline markdown removed, for titles and metadata."""
-    text = _LINK.sub(r"\1", " ".join(str(text).split()))
-    text = text.replace("**", "").replace("__", "")
-    return _ITALIC.sub(r"\1", text)
+    """Contributor text with its inline markdown removed (link labels kept): words to compare, sort or
+    measure, never HTML. Its HTML form is title_html."""
+    text = " ".join(str(text).split())
+    out, pos = [], 0
+    while pos < len(text):
+        match = _INLINE.search(text, pos)
+        if match is None:
+            break
+        if match.group("link") and (not allowed_link(match.group("href")) or _is_image(text, match)):
+            out.append(text[pos:match.start() + 1])
+            pos = match.start() + 1
+            continue
+        out.append(text[pos:match.start()])
+        body = match.group("label") or match.group("sbody") or match.group("ebody")
+        out.append(plain_text(body))
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)

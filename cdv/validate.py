@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import SourceError
+from .links import link_errors
 from .messages import agree, french_message
 from .schemas import fast_validators, validators
 from .yamlload import _pointer_text
@@ -316,6 +317,7 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             valid.append(source)
     # A missing or unreadable required file is reported once, not again as every id it would have defined.
     invalid_kinds |= {SINGLE_FILES[e.file] for e in errors if e.file in SINGLE_FILES}
+    errors.extend(link_errors(files, root))  # links and remote resources in the text (cdv.links)
     loaded = {f.rel for f in valid}
     present_ids: dict[str, set] = defaultdict(set)
     for rel in discover(root):

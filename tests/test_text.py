@@ -1,5 +1,5 @@
 """French formatting and the escaping of contributor text."""
-from cdv.text import NBSP, escape_markdown_text, fr_date, fr_number, fr_value, inline_html, sort_key
+from cdv.text import NBSP, fr_date, fr_number, fr_value, sort_key, to_html
 
 
 def test_french_numbers():
@@ -18,24 +18,26 @@ def test_french_dates():
 
 
 def test_contributor_html_and_templates_are_inert():
-    out = escape_markdown_text('<script>alert(1)</script> <img src=x onerror="x"> {{ 7*7 }} {% if %}')
+    out = str(to_html('<script>alert(1)</script> <img src=x onerror="x"> {{ 7*7 }} {% if %}'))
     assert "<script>" not in out and "<img" not in out and "{{" not in out and "{%" not in out
     assert "&lt;script&gt;" in out
 
 
-def test_inline_markdown_kept_but_unsafe_links_neutralised():
-    out = escape_markdown_text("**gras** *ital* [site](https://ex.fr) [x](javascript:alert(1))")
-    assert "**gras**" in out and "[site](https://ex.fr)" in out
-    assert "](javascript:" not in out
-    html = inline_html("**gras** <b>x</b> [a](https://ex.fr) [b](javascript:x)")
-    assert "<strong>gras</strong>" in html and "&lt;b&gt;" in html and 'href="https://ex.fr"' in html
-    assert "javascript:x" in html and 'href="javascript' not in html
+def test_allowlisted_markdown_is_rendered_and_unsafe_links_are_text():
+    out = str(to_html("**gras** *ital* [site](https://ex.fr) [x](javascript:alert(1)) <b>x</b>"))
+    assert "<strong>gras</strong>" in out and "<em>ital</em>" in out and '<a href="https://ex.fr">site</a>' in out
+    assert "&lt;b&gt;" in out and 'href="javascript' not in out and "javascript:alert(1)" in out
+    for target in ("http://ex.fr", "//ex.fr", " javascript:x", "data:text/html,x", "jav&#x61;script:x", "#x", "x.md",
+                   "https://ex.fr/\\evil", "https:ex.fr", "mailto:"):
+        assert "<a" not in str(to_html(f"[a]({target})")), target
+    assert 'href="mailto:a@ex.fr"' in str(to_html("[écrire](mailto:a@ex.fr)"))
 
 
-def test_line_start_markdown_is_escaped():
-    assert escape_markdown_text("# pas un titre").startswith("\\#")
-    assert escape_markdown_text("- pas une liste").startswith("\\-")
-    assert escape_markdown_text("1. pas une liste").startswith("1\\.") or escape_markdown_text("1. pas une liste").startswith("\\1")
+def test_line_start_markdown_is_written_as_references():
+    assert str(to_html("# pas un titre")).startswith("&#35;")
+    assert str(to_html("- pas une liste")).startswith("&#45;")
+    assert str(to_html("1. pas une liste")).startswith("1&#46;")
+    assert str(to_html("---")) == "&#45;--"
 
 
 def test_sort_key_ignores_accents_and_case():

@@ -1,0 +1,149 @@
+"""Links and remote resources in contributor text: what `cdv validate` refuses.
+
+Contributor text may link only to https: and mailto: addresses, with the inline form [texte](adresse)
+that cdv.text renders. Anything Markdown, a browser or a feed reader could turn into another link or a
+remote resource (javascript:, http:, //host, data:, a space before the scheme, entities in the scheme, a
+label that closes the link, nested brackets, reference definitions, autolinks, images) is an error naming
+the file, line, column and field, never silently stripped. Rendering makes all of it inert as well
+(cdv.text.to_html): the check says what the editor must fix.
+
+HTML in the text is not refused: it is shown exactly as typed, like any other character (an editor may
+quote "<b>" or write "a < b"), and never becomes an element: see cdv.text.to_html.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from .errors import SourceError
+from .text import _INLINE, allowed_link
+from .yamlload import _pointer_text
+
+ALLOWED = "seuls les liens https://… et mailto:… sont acceptés, sous la forme [texte](https://adresse)"
+_AUTOLINK = re.compile(r"<\s*([a-z][a-z0-9+.\-]*:[^\s<>]*)>", re.I)
+_REFERENCE = re.compile(r"(?<!\*)\[[^\[\]]*\]:\s*<?([^\s>]*)")
+_IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
+
+
+def _clean(target: str) -> str:
+    """The address a browser would follow: entities decoded, spaces and controls dropped."""
+    decoded = html.unescape(html.unescape(target))
+    return "".join(c for c in decoded if c.isprintable() and not c.isspace())
+
+
+def _why(target: str) -> str:
+    clean = _clean(target).lower()
+    shown = target.strip()[:80]
+    if not clean:
+        return "lien sans adresse : " + ALLOWED
+    if clean.startswith("http:"):
+        return f"lien non chiffré « {shown} » : écrivez https:// au lieu de http://"
+    if clean.startswith("//"):
+        return f"lien « {shown} » sans protocole : écrivez l'adresse complète, https://…"
+    scheme = re.match(r"([a-z][a-z0-9+.\-]*):", clean)
+    if scheme and scheme.group(1) not in ("https", "mailto"):
+        return f"lien « {shown} » refusé (protocole « {scheme.group(1)}: ») : " + ALLOWED
+    if target != target.strip() or target != _clean(target):
+        return f"adresse de lien « {shown} » avec des espaces ou des entités HTML : " + ALLOWED
+    return f"adresse de lien « {shown} » refusée : " + ALLOWED
+
+
+def inline_problems(text: str) -> list[tuple[int, str]]:
+    """(offset, French message) for every link or remote resource of `text` that is not allowed."""
+    problems: list[tuple[int, str]] = []
+    made = set()  # offsets of "](" that belong to a link cdv.text renders
+    pos = 0
+    while (match := _INLINE.search(text, pos)) is not None:
+        if match.group("link") and allowed_link(match.group("href")) and not text[:match.start()].endswith("!"):
+            made.add(match.start("label") + len(match.group("label")))
+            pos = match.end()
+        else:
+            pos = match.start() + 1
+    images = []
+    for match in _IMAGE.finditer(text):
+        images.append(range(match.start(), match.end()))
+        problems.append((match.start(), "image dans le texte : les images ne sont pas acceptées (le site ne charge "
+                                        "aucune ressource extérieure) ; " + ALLOWED))
+    for match in re.finditer(r"\]\s*\(", text):
+        if match.start() in made or any(match.start() in image for image in images):
+            continue
+        target = re.match(r"\s*<?([^\s>]*)", text[match.end():]).group(1)
+        while target.endswith(")") and target.count(")") > target.count("("):
+            target = target[:-1]
+        spaced = text[match.end():match.end() + 1].isspace() or match.group() != "]("
+        if target and allowed_link(target) and not spaced:
+            message = (f"lien mal formé vers « {target[:80]} » : écrivez [texte](adresse), sans crochet dans le "
+                       "texte du lien ni espace, guillemet ou crochet dans l'adresse")
+        elif spaced and target and allowed_link(target):
+            message = f"lien mal formé : pas d'espace entre « ] », « ( » et l'adresse « {target[:80]} »"
+        else:
+            message = _why(target)
+        problems.append((match.start(), message))
+    for match in _REFERENCE.finditer(text):
+        if not allowed_link(_clean(match.group(1))) or match.group(1) != _clean(match.group(1)):
+            problems.append((match.start(), "définition de lien de référence : " + _why(match.group(1))))
+    for match in _AUTOLINK.finditer(text):
+        if not allowed_link(match.group(1)):
+            problems.append((match.start(), "lien automatique <…> : " + _why(match.group(1))))
+    seen, out = set(), []
+    for offset, message in sorted(problems):
+        if offset not in seen:
+            seen.add(offset)
+            out.append((offset, message))
+    return out
+
+
+def _strings(node, pointer=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, pointer + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _strings(value, pointer + (i,))
+    elif isinstance(node, str):
+        yield pointer, node
+
+
+def _field(pointer: tuple) -> str:
+    names = [str(p) for p in pointer if not isinstance(p, int)]
+    return names[-1] if names else "document"
+
+
+def link_errors(files, root: Path) -> list[SourceError]:
+    """Every refused link or resource in every string of every loaded source file."""
+    errors = []
+    for source in files:
+        text = None
+        for pointer, value in _strings(source.data):
+            problems = inline_problems(value)
+            if not problems:
+                continue
+            if text is None:
+                try:
+                    text = (Path(root) / source.rel).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    text = ""
+            start = source.loaded.mark(pointer)
+            for offset, message in problems:
+                line, column = _locate(text, start, value, offset)
+                errors.append(SourceError(source.rel, line, column, _pointer_text(pointer),
+                                          f"champ « {_field(pointer)} » : {message}."))
+    return errors
+
+
+def _locate(text: str, start: tuple[int, int], value: str, offset: int) -> tuple[int, int]:
+    """Line and column of value[offset] in the file: the value starts at `start`; its characters are found
+    in the file from there (a folded or escaped scalar may differ: then the value's own start is given)."""
+    lines = text.split("\n")
+    if not text or start[0] - 1 >= len(lines):
+        return start
+    index = sum(len(line) + 1 for line in lines[:start[0] - 1]) + start[1] - 1
+    needle = re.match(r"\S{1,24}", value[offset:])
+    if needle is None:
+        return start
+    found = text.find(needle.group(), index, index + 4 * len(value) + 200)
+    if found < 0:
+        return start
+    line = text.count("\n", 0, found) + 1
+    return line, found - (text.rfind("\n", 0, found) + 1) + 1
