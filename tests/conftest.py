@@ -11,6 +11,25 @@ TOOLKIT_FILES = ("schemas", "docs", "overrides", "mkdocs.yml", "macros.py")
 PROJECT_FILES = ("contract", "neighbourhoods", *TOOLKIT_FILES)
 
 
+def load_manifest(path: Path) -> dict:
+    """A corpus manifest (cases.yml): a case listed twice is an error, never a case silently dropped (a
+    plain YAML loader keeps the last of two equal keys)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        keys = [loader.construct_object(k) for k, _ in node.value]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise ValueError(f"{path.name}: cases listed twice: {', '.join(twice)}")
+        return loader.construct_mapping(node)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
+
+
 def copy_files(names, dest: Path) -> Path:
     """Copy these files and folders of the repository into dest."""
     for name in names:

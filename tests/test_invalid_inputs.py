@@ -15,14 +15,13 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import ROOT, TOOLKIT_FILES, copy_files
+from conftest import ROOT, TOOLKIT_FILES, copy_files, load_manifest
 
 HERE = Path(__file__).resolve().parent / "invalid"
 MINIMAL = HERE / "minimal"
 CASES = HERE / "cases"
-MANIFEST = yaml.safe_load((HERE / "cases.yml").read_text(encoding="utf-8"))
+MANIFEST = load_manifest(HERE / "cases.yml")
 
 ERROR_LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
 # What libyaml, PyYAML or Python say when their message leaks through untranslated.

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-import yaml
 
+from conftest import load_manifest
 from test_invalid_inputs import ENGLISH, MINIMAL, cdv, make_project
 
 HERE = Path(__file__).resolve().parent / "typos"
 CASES = HERE / "cases"
 VALID = HERE / "valid"
-MANIFEST = yaml.safe_load((HERE / "cases.yml").read_text(encoding="utf-8"))
+MANIFEST = load_manifest(HERE / "cases.yml")
 
 # file:line:column: message, or file: message when the file itself is missing.
 REPORTED = re.compile(r"^(?P<file>[^:\n]+\.yml)(?::(?P<line>\d+):(?P<column>\d+))?: (?P<message>.*)$")
