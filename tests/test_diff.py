@@ -1,6 +1,7 @@
 """`cdv diff`: a scripted 2027 update reads as contract terms, grouped by the approval it needs."""
 from __future__ import annotations
 
+import html
 import json
 import random
 import shutil
@@ -321,7 +322,7 @@ def test_the_order_of_signatories_is_a_change(base, project):
     assert change.new.split("\n") == ["1. État - Ministère de la Justice : Tribunal judiciaire de Besançon",
                                        "2. État - Préfecture du Doubs"]
     assert ("1. État - Préfecture du Doubs<br>2. État - Ministère de la Justice : Tribunal judiciaire de Besançon → <ins>"
-            in to_markdown(compare(base, load_corpus(project))))
+            in html.unescape(to_markdown(compare(base, load_corpus(project)))))  # "1." at a line start is escaped
 
 
 def test_the_order_of_signature_blocks_is_a_change(base, project):
