@@ -83,14 +83,17 @@ def _field_title(error: ValidationError) -> str:
     return f"« {title} » : " if title else ""
 
 
-def _text_read_as_field(instance, known: set) -> str | None:
-    """A list item or a value typed as text with « : » inside, that YAML read as a field: what to type."""
+def _text_read_as_field(instance, known: set, typed: str | None = None) -> str | None:
+    """A list item or a value typed as text with « : » inside, that YAML read as a field: what to type.
+    `typed` is the line as the editor wrote it from the key on, when known: quoted back unchanged."""
     if not isinstance(instance, dict) or len(instance) != 1:
         return None
     [(key, value)] = instance.items()
     if key in known or not isinstance(key, str) or not isinstance(value, (str, int, float, type(None))):
         return None
     text = f"{key}:" if value is None else f"{key}: {value}"
+    if typed and typed.startswith(key) and ":" in typed and "#" not in typed:
+        text = typed  # "Savoir-faire : thématiques" keeps its space before « : »
     short = text if len(text) <= 60 else text[:45] + "…"
     typed = f"\"{short}\"" if '"' not in text else f"'{short}'"
     return (f"le texte « {short} » contient « : » (deux-points suivi d'une espace) : YAML l'a lu comme un "
@@ -134,7 +137,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         props = schema.get("properties", {})
         unknown = sorted(set(error.instance) - set(props))
         if len(error.instance) == 1 and unknown and _looks_like_text(unknown[0]):
-            read_as_field = _text_read_as_field(error.instance, set(props))
+            read_as_field = _text_read_as_field(error.instance, set(props), raw_text)
             if read_as_field:
                 return f"{title}{read_as_field}."
         allowed = ", ".join(props)
@@ -143,7 +146,8 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         return f"{title}{word} {names} ; champs acceptés : {allowed}.{_suggest(unknown[0], props) if unknown else ''}"
     if v == "type":
         expected = error.validator_value
-        read_as_field = _text_read_as_field(error.instance, _properties(schema)) if "string" in str(expected) else None
+        read_as_field = (_text_read_as_field(error.instance, _properties(schema), raw_text) if "string" in str(expected)
+                         else None)
         if read_as_field:
             return f"{title}{read_as_field}."
         got = describe_value(error.instance)
@@ -197,7 +201,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         word = "au moins" if v == "minimum" else "au plus"
         return f"{title}la valeur doit être {word} {error.validator_value}, pas {error.instance}."
     if v in ("oneOf", "anyOf"):
-        read_as_field = _text_read_as_field(error.instance, _properties(schema))
+        read_as_field = _text_read_as_field(error.instance, _properties(schema), raw_text)
         if read_as_field and _looks_like_text(next(iter(error.instance))):
             return f"{title}{read_as_field}."
         if isinstance(error.instance, dict) and schema.get(v) and all("required" in s for s in schema[v]):

@@ -30,7 +30,7 @@ def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path) -> li
     if key not in _SCHEMA_CACHE:
         if len(_SCHEMA_CACHE) > 20000:
             _SCHEMA_CACHE.clear()
-        _SCHEMA_CACHE[key] = schema_errors(source, schema_dir)
+        _SCHEMA_CACHE[key] = schema_errors(source, schema_dir, root)
     return _SCHEMA_CACHE[key]
 
 
@@ -56,7 +56,19 @@ def _blocks_with_several_main_keys(source: SourceFile, schema_dir: Path) -> list
     return found
 
 
-def schema_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
+def _typed_from(root: Path | None, source: SourceFile, line: int, col: int) -> str | None:
+    """The rest of a line as the editor typed it, from (line, col): a text YAML split at « : » is quoted back
+    in the message exactly as typed (its spaces before « : » included), never rebuilt from the parts."""
+    if root is None or line < 1:
+        return None
+    try:
+        lines = (root / source.rel).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return lines[line - 1][col - 1:].rstrip() if line <= len(lines) else None
+
+
+def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None) -> list[SourceError]:
     fast = fast_validators(str(schema_dir)).get(source.kind)
     if fast is None:
         return [SourceError(source.rel, 1, 1, "", f"aucun schéma pour ce fichier dans {schema_dir.name}/.")]
@@ -71,6 +83,9 @@ def schema_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
         else:
             line, col = source.loaded.mark(pointer)
         raw = source.loaded.scalar_text.get(pointer)
+        if raw is None and isinstance(error.instance, dict) and len(error.instance) == 1:
+            key_line, key_col = source.loaded.mark(pointer + (next(iter(error.instance)),), key=True)
+            raw = _typed_from(root, source, key_line, key_col)
         found.append(SourceError(source.rel, line, col, _pointer_text(pointer), french_message(error, raw)))
     found += _blocks_with_several_main_keys(source, schema_dir)
     for pointer in sorted(source.loaded.plain_dates, key=str):
