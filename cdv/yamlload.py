@@ -356,8 +356,8 @@ def load_yaml_file(path: Path, name: str | None = None) -> LoadedYaml:
     return load_yaml(read_regular_file(Path(path), name), name)
 
 
-# After a plain text: « #» glued to a word on the same line, or a next line that is such a comment.
-_AFTER_PLAIN = re.compile(r"[ \t]+#(?P<glued>[^ #\n])|[ \t]*\n(?P<indent> *)#(?P<next>[^ #\n])")
+# After a plain text: a comment on the same line, or a next line, more indented, that is « #» glued to a word.
+_AFTER_PLAIN = re.compile(r"[ \t]+(?P<same>#)|[ \t]*\n(?P<indent> *)#(?P<next>[^ #\n])")
 
 
 class _Builder:
@@ -417,33 +417,34 @@ class _Builder:
         return found or spaced
 
     def comment_eats_text(self, node, pointer: Pointer, value: str) -> bool:
-        """`p: des Essais #1 au programme.` is published as « des Essais »: YAML takes the rest for a comment.
-        A comment is « # » and a space (`name: Les Orchidées   # le nom d'usage`, as `cdv fmt` writes it);
-        « # » glued to what follows (#1, #Planoise) after a text is text the editor meant to publish."""
+        """`p: des Essais # suite` is published as « des Essais »: YAML takes the rest for a comment, and
+        whether the editor meant a comment or text cannot be told. So a comment never follows a plain text
+        on its line: it goes on its own line, or the text between quotes. Numbers and true/false followed
+        by a comment lose nothing and stay allowed (this runs for texts only)."""
         end = node.end_mark.index
         m = _AFTER_PLAIN.match(self.text, end)
         if m is None:
             return False
-        if m.group("glued") is not None:
-            at = m.start("glued") - 1
+        if m.group("same") is not None:
+            at = m.start("same")
         else:
             # A paragraph continued on the next line with `#…`: that line is a comment, the text ends before.
-            c = m
             line_start = self.text.rfind("\n", 0, node.start_mark.index) + 1
             before = self.text[line_start:node.start_mark.index]
-            if len(c.group("indent")) <= len(before) - len(before.lstrip(" -")):
+            if len(m.group("indent")) <= len(before) - len(before.lstrip(" -")):
                 return False
-            at = c.start("next") - 1
+            at = m.start("next") - 1
         line, col = characters.position(self.text, at)
         line_end = self.text.find("\n", at)
         lost = self.text[at:line_end if line_end >= 0 else len(self.text)].strip()
-        full = f"{value} {lost}".replace('"', "'")
+        full = " ".join(f"{value} {lost}".replace('"', "'").split())
+        shown = lost if len(lost) <= 60 else lost[:59] + "…"
         self.errors.append(SourceError(
             self.name, line, col, _pointer_text(pointer),
-            f"« {lost[:60]} » ne serait pas publié : après une espace, YAML lit « # » comme le début d'un "
-            "commentaire et l'enlève du texte. Si ce texte fait partie de la valeur, mettez toute la valeur entre "
-            f"guillemets (\"{full[:60]}{'…' if len(full) > 60 else ''}\") ; si c'est un commentaire, mettez une "
-            "espace après « # »."))
+            f"le texte s'arrête avant « # » : YAML lit « {shown} » comme un commentaire, qui ne serait pas publié. "
+            "Si ce texte fait partie de la valeur, mettez toute la valeur entre guillemets "
+            f"(\"{full[:60]}{'…' if len(full) > 60 else ''}\") ; si c'est un commentaire, mettez-le sur sa propre "
+            "ligne, au-dessus."))
         return True
 
     def alias_error(self, pointer: Pointer) -> None:

@@ -203,23 +203,49 @@ def test_text_must_be_nfc_and_keys_are_compared_after_nfc():
     ("kind: qpv #commentaire\n", 1, 11),
     ("- des Essais #Planoise\n", 1, 14),
     ("a:\n  - p: des Essais\n      #1 au programme.\n", 3, 7),
+    # A comment after a plain text on its line: the editor may have meant text, nothing tells.
+    ("p: des Essais # suite du texte\n", 1, 15),
+    ("p: des Essais  #suite\n", 1, 16),
+    ("p: des Essais\t# suite\n", 1, 15),
+    ("name: Les Orchidées     # le nom d'usage\n", 1, 25),
+    ("kind: qpv  # commentaire\n", 1, 12),
+    ("- des Essais #\n", 1, 14),
+    ("a:\n  p: un texte sur\n    deux lignes # et la suite\n", 3, 17),
+    ("n: [a, b # c\n  ]\n", 1, 10),
 ])
-def test_a_hash_glued_to_text_is_not_silently_dropped(text, line, col):
+def test_a_comment_after_plain_text_is_not_silently_dropped(text, line, col):
     errs = errors_of(text)
-    assert (errs[0].line, errs[0].column) == (line, col) and "ne serait pas publié" in errs[0].message
-    assert "guillemets" in errs[0].message
+    assert (errs[0].line, errs[0].column) == (line, col), errs
+    assert "le texte s'arrête avant « # »" in errs[0].message and "entre guillemets" in errs[0].message
+    assert "\n" not in errs[0].message
+
+
+def test_the_fix_offered_keeps_the_whole_text():
+    [err] = errors_of("a:\n  p: un texte sur\n    deux lignes # et la suite\n")
+    assert '"un texte sur deux lignes # et la suite"' in err.message
+    assert load_yaml('a:\n  p: "un texte sur deux lignes # et la suite"\n', "f.yml").data == {
+        "a": {"p": "un texte sur deux lignes # et la suite"}}
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("name: Les Orchidées     # le nom d'usage\n", {"name": "Les Orchidées"}),
-    ("kind: qpv  # commentaire\n", {"kind": "qpv"}),
+    ("# le nom d'usage\nname: Les Orchidées\n", {"name": "Les Orchidées"}),
     ("n: [a, b]  # cellule fusionnée\n", {"n": ["a", "b"]}),
+    # Numbers, true/false and empty values lose nothing to a comment: a text would be a type error anyway.
     ("v: 12 #1\n", {"v": 12}),
+    ("value: 12 # estimation\n", {"value": 12}),
+    ("value: 12.5  # estimation\n", {"value": 12.5}),
+    ("ok: true  # vérifié\n", {"ok": True}),
+    ("vide:  # à remplir\n", {"vide": None}),
     ('p: "des Essais #1 au programme."\n', {"p": "des Essais #1 au programme."}),
+    ("p: 'des Essais'  # un commentaire après un texte entre guillemets\n", {"p": "des Essais"}),
+    ('p: "des Essais" # commentaire\n', {"p": "des Essais"}),
     ("p: des Essais#1\n", {"p": "des Essais#1"}),
+    ("portrait:  # le portrait\n  title: x\n", {"portrait": {"title": "x"}}),
+    ("liste:  # les éléments\n  - x\n", {"liste": ["x"]}),
     ("a:\n  # commentaire sur sa ligne\n  p: x\n  #commentaire collé, au niveau des champs\n  q: y\n",
      {"a": {"p": "x", "q": "y"}}),
     ("p: |  # un commentaire d'en-tête\n  texte #1\n", {"p": "texte #1\n"}),
+    ("p: >-\n  texte # suite\n", {"p": "texte # suite"}),
 ])
 def test_real_comments_stay_allowed(text, expected):
     assert load_yaml(text, "f.yml").data == expected
