@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from typing import TYPE_CHECKING
+from .errors import shown
 
 if TYPE_CHECKING:  # only invalid files reach this module: jsonschema is imported when one is met
     from jsonschema.exceptions import ValidationError
@@ -61,12 +62,11 @@ def describe_value(value) -> str:
     if isinstance(value, (int, float)):
         return f"le nombre {value}"
     if isinstance(value, str):
-        short = value if len(value) <= 60 else value[:57] + "…"
-        return f"le texte « {short} »"
+        return f"le texte « {shown(value)} »"
     if isinstance(value, list):
         return "une liste"
     if isinstance(value, dict):
-        names = ", ".join(f"« {k} »" for k in list(value)[:3]) + (", …" if len(value) > 3 else "")
+        names = ", ".join(f"« {shown(k, 40)} »" for k in list(value)[:3]) + (", …" if len(value) > 3 else "")
         return f"des champs ({names})" if len(value) > 1 else f"un champ ({names})"
     return repr(value)
 
@@ -91,7 +91,7 @@ def _text_read_as_field(instance, known: set) -> str | None:
     if key in known or not isinstance(key, str) or not isinstance(value, (str, int, float, type(None))):
         return None
     text = f"{key}:" if value is None else f"{key}: {value}"
-    short = text if len(text) <= 60 else text[:45] + "…"
+    short = shown(text, 60)
     typed = f"\"{short}\"" if '"' not in text else f"'{short}'"
     return (f"le texte « {short} » contient « : » (deux-points suivi d'une espace) : YAML l'a lu comme un "
             f"champ « {key} ». Mettez tout le texte entre guillemets : {typed}")
@@ -138,7 +138,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
             if read_as_field:
                 return f"{title}{read_as_field}."
         allowed = ", ".join(props)
-        names = ", ".join(f"« {u} »" for u in unknown)
+        names = ", ".join(f"« {shown(u, 40)} »" for u in unknown)
         word = "champs inconnus" if len(unknown) > 1 else "champ inconnu"
         return f"{title}{word} {names} ; champs acceptés : {allowed}.{_suggest(unknown[0], props) if unknown else ''}"
     if v == "type":
@@ -174,8 +174,8 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         return f"{title}{_expected_type(expected)}, pas {got}.{hint}"
     if v == "enum":
         allowed = ", ".join(f"« {a} »" for a in error.validator_value)
-        shown = f"« {error.instance} »" if isinstance(error.instance, str) else describe_value(error.instance)
-        return (f"{title}{shown} n'est pas une valeur acceptée ; valeurs possibles : {allowed}."
+        typed = f"« {shown(error.instance)} »" if isinstance(error.instance, str) else describe_value(error.instance)
+        return (f"{title}{typed} n'est pas une valeur acceptée ; valeurs possibles : {allowed}."
                 f"{_suggest(error.instance, error.validator_value)}")
     if v == "pattern":
         desc = schema.get("description", "")
@@ -207,7 +207,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
             if present:
                 return (f"{title}un bloc ne peut contenir qu'un seul de ces champs : {keys_text} "
                         f"(ici : {', '.join(present)}) ; faites-en plusieurs blocs.")
-            found = ", ".join(f"« {k} »" for k in error.instance)
+            found = ", ".join(f"« {shown(k, 40)} »" for k in error.instance)
             return f"{title}un bloc doit contenir l'un de ces champs : {keys_text} (ici : {found}).{_suggest(next(iter(error.instance), None), keys)}"
         forms = [_TYPES[b["type"]][0] for b in schema.get(v, []) if isinstance(b, dict) and b.get("type") in _TYPES]
         expected = f" ; attendu : {' ou '.join(forms)}" if forms else ""
