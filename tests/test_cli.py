@@ -74,3 +74,16 @@ def test_build_refuses_invalid_sources_and_keeps_the_previous_site(project, tmp_
     assert "le site existant est inchangé" in result.stderr
     assert (site / "index.html").read_text(encoding="utf-8") == "ancien site"
     assert sorted(p.name for p in site.iterdir()) == ["index.html"]
+
+
+def test_validate_one_file_still_says_a_required_file_is_missing(project):
+    """Asked about one file, cdv validate still reports what makes the whole project unbuildable (a
+    required file missing), but not the errors of the other files."""
+    break_planoise(project)
+    (project / "contract" / "objectives.yml").unlink()
+    result = cdv("validate", str(project / "neighbourhoods" / "battant.yml"))
+    assert result.returncode == 1, result.stdout
+    assert "contract/objectives.yml: fichier obligatoire absent" in result.stdout
+    assert "planoise" not in result.stdout
+    data = json.loads(cdv("validate", "--format", "json", str(project / "neighbourhoods" / "battant.yml")).stdout)
+    assert [e["file"] for e in data["errors"]] == ["contract/objectives.yml"]
