@@ -152,6 +152,8 @@ def _decode(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         fail(1, 1, "le fichier commence par une marque d'ordre des octets (BOM) : "
                    "enregistrez-le en UTF-8 sans BOM.")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 1 and b"\0" in raw[:2] and raw.count(b"\0") * 3 >= len(raw)):
+        fail(1, 1, "fichier enregistré en UTF-16 (« Unicode » dans le Bloc-notes ou Word) : enregistrez-le en UTF-8.")
     if b"\0" in raw:
         at = raw.index(b"\0")
         line = raw.count(b"\n", 0, at) + 1
@@ -279,7 +281,11 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
     except yaml.YAMLError as exc:
         raise YamlError([SourceError(name, 1, 1, "", _translate_yaml_problem(str(exc))[0] + ".")])
     if node is None:
-        raise YamlError([SourceError(name, 1, 1, "", "fichier vide : un document YAML est attendu.")])
+        only_comments = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+        raise YamlError([SourceError(name, 1, 1, "", "fichier vide : il ne contient que des commentaires "
+                                     "(lignes commençant par « # »), que YAML ne lit pas ; écrivez les champs du "
+                                     "document sous les commentaires." if only_comments else
+                                     "fichier vide : un document YAML est attendu.")])
     result = LoadedYaml(data=None)
     errors: list[SourceError] = []
     builder = _Builder(name, result, errors, text)
@@ -360,6 +366,10 @@ def load_yaml_file(path: Path, name: str | None = None) -> LoadedYaml:
 _AFTER_PLAIN = re.compile(r"[ \t]+(?P<same>#)|[ \t]*\n(?P<indent> *)#(?P<next>[^ #\n])")
 
 
+_TYPOGRAPHIC_QUOTES = "\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a"
+_BULLETS = "\u2022\u25cf\u25aa\u25e6\u2023\u2043\u2013\u2014\u00b7\uf0b7"
+
+
 class _Builder:
     """Turns the node graph into plain Python data, refusing what a contract source must not contain."""
 
@@ -404,6 +414,9 @@ class _Builder:
 
     def key_problems(self, key: str, key_node, pointer: str) -> list[SourceError]:
         line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1 + (1 if key_node.style else 0)
+        pasted = self.pasted_key(key, line, col, pointer)
+        if pasted:
+            return [pasted]
         spaced = characters.key_space_errors(key, line, col, self.name, pointer)
         self.key_spaces += spaced
         found = []
@@ -415,6 +428,21 @@ class _Builder:
             if escaped:
                 found.append(SourceError(self.name, line, col, pointer, f"{escaped} interdit dans le nom du champ."))
         return found or spaced
+
+    def pasted_key(self, key: str, line: int, col: int, pointer: str) -> SourceError | None:
+        """Marks a word processor adds and YAML keeps in a field's name: typographic quotes, a bullet."""
+        bare = key.strip(_TYPOGRAPHIC_QUOTES + " \u00a0")
+        if bare != key.strip() and key.strip()[:1] in _TYPOGRAPHIC_QUOTES and bare:
+            return SourceError(self.name, line, col, pointer,
+                               f"guillemets typographiques « {key.strip()[0]} » autour du nom du champ « {bare} » (collé "
+                               f"depuis un traitement de texte ?) : un nom de champ s'écrit sans guillemets ({bare}: …).")
+        if key[:1] in _BULLETS:
+            rest = key[1:].strip()
+            return SourceError(self.name, line, col, pointer,
+                               f"puce « {key[0]} » (collée depuis un traitement de texte ?) : un élément de liste "
+                               f"commence par un tiret et une espace ; remplacez « {key[0]} » par « - »"
+                               + (f" (- {rest}: …)." if rest else "."))
+        return None
 
     def comment_eats_text(self, node, pointer: Pointer, value: str) -> bool:
         """`p: des Essais # suite` is published as « des Essais »: YAML takes the rest for a comment, and

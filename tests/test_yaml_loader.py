@@ -287,3 +287,30 @@ def test_a_symbolic_link_is_never_followed(tmp_path):
     with pytest.raises(YamlError) as exc:
         load_yaml_file(tmp_path / "lien.yml", "neighbourhoods/lien.yml")
     assert "lien symbolique" in str(exc.value) and "SECRET" not in str(exc.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_file_saved_as_utf16_is_named_so(encoding):
+    [err] = errors_of("id: article-1\ntitle: Objet du présent contrat\n".encode(encoding))
+    assert (err.line, err.column) == (1, 1) and "UTF-16" in err.message and "UTF-8" in err.message
+
+
+def test_a_file_of_comments_only_says_so():
+    [err] = errors_of("# Quartier à créer\n# (rien d'autre)\n")
+    assert "fichier vide" in err.message and "que des commentaires" in err.message
+    [err] = errors_of("")
+    assert "fichier vide" in err.message and "commentaires" not in err.message
+
+
+@pytest.mark.parametrize("text, col, needle", [
+    ("\u201ctitle\u201d: Objet\n", 1, "un nom de champ s'écrit sans guillemets (title: …)"),
+    ("\u00ab\u00a0title\u00a0\u00bb: Objet\n", 1, "(title: …)"),
+    ("body:\n  \u2022 p: texte\n", 3, "remplacez « • » par « - » (- p: …)"),
+    ("body:\n  \u25cf p: texte\n", 3, "remplacez « ● » par « - »"),
+])
+def test_marks_pasted_from_a_word_processor_around_a_field_name(text, col, needle):
+    [err] = errors_of(text)
+    assert err.column == col and needle in err.message, err
+    # In a text, typographic quotes and bullets are the editor's own typography: kept as typed.
+    assert load_yaml("p: \u201cle quartier\u201d \u2022 \u00ab ici \u00bb\n", "f.yml").data == {
+        "p": "\u201cle quartier\u201d \u2022 \u00ab ici \u00bb"}
