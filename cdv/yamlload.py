@@ -265,6 +265,7 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         _raise_space_cause(text, name, exc)
+        _raise_comment_cut(text, name, exc)
         mark = exc.problem_mark or exc.context_mark
         at_tab = mark is not None and text[mark.index:mark.index + 1] == "\t"
         diagnosis = None if at_tab else diagnose(text, exc)  # the real cause, when a fix proves it
@@ -298,6 +299,38 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
         errors.sort(key=lambda e: (e.line, e.column))
         raise YamlError(errors)
     return result
+
+
+# A line that is a field or a list item, not the continuation of a text.
+_STARTS_ITEM = re.compile(r"^\s*(?:-(?:\s|$)|[^\s#'\"][^:#]*:(?:\s|$)|#|$)")
+_TEXT_THEN_COMMENT = re.compile(r"^(?P<head>\s*(?:-\s+)*(?:[\w.-]+:\s+)?)(?P<text>[^\s#'\"|>&!*\[{][^#]*?)[ \t]+#")
+
+
+def _comment_message(lost: str, full: str | None) -> str:
+    shown = lost if len(lost) <= 60 else lost[:59] + "…"
+    quoted = f" (\"{full[:60]}{'…' if len(full) > 60 else ''}\")" if full else ""
+    return (f"le texte s'arrête avant « # » : YAML lit « {shown} » comme un commentaire, qui ne serait pas publié. "
+            f"Si ce texte fait partie de la valeur, mettez toute la valeur entre guillemets{quoted} ; si c'est un "
+            "commentaire, mettez-le sur sa propre ligne, au-dessus.")
+
+
+def _raise_comment_cut(text: str, name: str, exc: yaml.MarkedYAMLError) -> None:
+    """`p: un texte\n  sur # deux\n  lignes`: the comment ends the text, so its next line is a syntax error
+    one line below the cause."""
+    mark = exc.problem_mark
+    if mark is None or mark.line == 0:
+        return
+    lines = text.split("\n")
+    if mark.line >= len(lines) or _STARTS_ITEM.match(lines[mark.line]):
+        return
+    before = mark.line - 1
+    while before > 0 and not lines[before].strip():
+        before -= 1
+    m = _TEXT_THEN_COMMENT.match(lines[before])
+    if m is None:
+        return
+    at = m.end() - 1
+    raise YamlError([SourceError(name, before + 1, at + 1, "", _comment_message(lines[before][at:].strip(), None))])
 
 
 def _raise_space_cause(text: str, name: str, exc: yaml.MarkedYAMLError) -> None:
@@ -466,13 +499,7 @@ class _Builder:
         line_end = self.text.find("\n", at)
         lost = self.text[at:line_end if line_end >= 0 else len(self.text)].strip()
         full = " ".join(f"{value} {lost}".replace('"', "'").split())
-        shown = lost if len(lost) <= 60 else lost[:59] + "…"
-        self.errors.append(SourceError(
-            self.name, line, col, _pointer_text(pointer),
-            f"le texte s'arrête avant « # » : YAML lit « {shown} » comme un commentaire, qui ne serait pas publié. "
-            "Si ce texte fait partie de la valeur, mettez toute la valeur entre guillemets "
-            f"(\"{full[:60]}{'…' if len(full) > 60 else ''}\") ; si c'est un commentaire, mettez-le sur sa propre "
-            "ligne, au-dessus."))
+        self.errors.append(SourceError(self.name, line, col, _pointer_text(pointer), _comment_message(lost, full)))
         return True
 
     def alias_error(self, pointer: Pointer) -> None:

@@ -314,3 +314,14 @@ def test_marks_pasted_from_a_word_processor_around_a_field_name(text, col, needl
     # In a text, typographic quotes and bullets are the editor's own typography: kept as typed.
     assert load_yaml("p: \u201cle quartier\u201d \u2022 \u00ab ici \u00bb\n", "f.yml").data == {
         "p": "\u201cle quartier\u201d \u2022 \u00ab ici \u00bb"}
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ("id: a\np: un texte\n  sur # deux\n  lignes\nq: x\n", 3, 7),
+    ("id: a\nbody:\n  - p: un texte\n      sur # deux\n      lignes\n", 4, 11),
+    ("id: a\nbody:\n  - p: un texte # deux\n\n      lignes\n", 3, 17),
+])
+def test_a_comment_inside_a_text_on_several_lines_is_named_not_the_indentation(text, line, col):
+    """The comment ends the text, so the parser fails on the next line: the cause is the « # » above."""
+    [err] = errors_of(text)
+    assert (err.line, err.column) == (line, col) and "le texte s'arrête avant « # »" in err.message, err
