@@ -55,7 +55,9 @@ def cmd_validate(args) -> int:
     root, only = _root_and_filter(args.path)
     files, errors = validate_project(root)
     if only is not None:
-        errors = [e for e in errors if e.file in only]
+        # One file asked for: its errors, and what makes the whole project invalid whatever the file says
+        # (a required file missing), or the editor would read « valide » and the build would fail.
+        errors = [e for e in errors if e.file in only or not os.path.lexists(root / e.file)]
     if args.format == "json":
         print(json.dumps({"valid": not errors, "files": len(files), "errors": [e.as_dict() for e in errors]},
                          ensure_ascii=False, indent=2))

@@ -161,10 +161,18 @@ _CACHE: dict[Path, tuple[tuple, Corpus]] = {}
 
 
 def _fingerprint(root: Path) -> tuple:
-    from .sources import discover
+    # Every entry of the source folders, not only the sources read: a link, a misnamed file or a file in a
+    # misspelt folder added while `cdv serve` runs must reach the preview as an error, not hit the cache.
+    from .sources import tree_state
 
-    paths = discover(root) + [p.relative_to(root).as_posix() for p in sorted((root / "schemas").glob("*.json"))]
-    return tuple((p, (root / p).stat().st_mtime_ns, (root / p).stat().st_size) for p in paths)
+    schemas = []
+    for p in sorted((root / "schemas").glob("*.json")):
+        try:
+            info = p.stat()
+            schemas.append((p.name, info.st_mtime_ns, info.st_size))
+        except OSError:
+            schemas.append((p.name,))
+    return tree_state(root), tuple(schemas)
 
 
 def load_corpus_cached(root: Path) -> Corpus:

@@ -1,7 +1,33 @@
 """Errors that carry what an editor needs to fix the sources: file, line, column, path, reason."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
+
+# Shown instead of a character that would break a message's one line or hide in it.
+_VISIBLE = {"\n": "⏎", "\r": "␍", "\t": "⇥"}
+
+
+def visible(text: str) -> str:
+    """The text on one line, every invisible character made visible: a line break as « ⏎ », a tab as
+    « ⇥ », any other control, format, separator or unassigned character as its code <U+XXXX>."""
+    if text.isprintable() and "\u00a0" not in text:
+        return text
+    out = []
+    for ch in text:
+        if ch in _VISIBLE:
+            out.append(_VISIBLE[ch])
+        elif ch != " " and (not ch.isprintable() or unicodedata.category(ch) in ("Zs", "Zl", "Zp", "Cf")):
+            out.append(f"<U+{ord(ch):04X}>")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A value quoted in a message: on one line, invisible characters visible, shortened to `limit`."""
+    text = visible(str(value))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @dataclass(frozen=True, order=True)
@@ -14,11 +40,17 @@ class SourceError:
     pointer: str = ""  # path inside the document, e.g. /project/themes/0/priorities/2/id
     message: str = ""  # French sentence: what is wrong and what was expected
 
+    def __post_init__(self):
+        # A message is one line whatever value it quotes: a raw line break would make the rest of it
+        # look like another error (or like nothing), an invisible character would hide in it.
+        object.__setattr__(self, "message", visible(self.message))
+
     def location(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        file = visible(self.file)
+        return f"{file}:{self.line}:{self.column}" if self.line else file
 
     def format_text(self) -> str:
-        where = f" (à l'emplacement {self.pointer})" if self.pointer else ""
+        where = f" (à l'emplacement {visible(self.pointer)})" if self.pointer else ""
         return f"{self.location()}: {self.message}{where}"
 
     def format_github(self) -> str:

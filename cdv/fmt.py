@@ -48,6 +48,13 @@ def _needs_quotes(text: str, in_flow: bool = False) -> bool:
             or (in_flow and bool(_FLOW_UNSAFE.search(text))))
 
 
+def _eol_comment(container, key, slot: int) -> bool:
+    """Whether ruamel keeps a comment on the same line after this key's (or item's) value."""
+    entry = container.ca.items.get(key)
+    token = entry[slot] if entry and len(entry) > slot else None
+    return token is not None and token.value.startswith("#")
+
+
 class _SchemaWalker:
     def __init__(self, schema_dir: Path):
         self.schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema_dir.glob("*.schema.json")}
@@ -71,7 +78,7 @@ class _SchemaWalker:
                 return branch, branch_file
         return schema, file
 
-    def apply(self, node, schema: dict | None, file: str, in_flow: bool = False):
+    def apply(self, node, schema: dict | None, file: str, in_flow: bool = False, commented: bool = False):
         if isinstance(node, CommentedMap):
             schema, file = self.object_branch(schema, file)
             props = schema.get("properties", {})
@@ -79,7 +86,7 @@ class _SchemaWalker:
             for key in sorted(node, key=lambda k: (order.index(k) if k in order else len(order), str(k))):
                 node.move_to_end(key)
             for key in list(node):
-                node[key] = self.apply(node[key], props.get(key), file)
+                node[key] = self.apply(node[key], props.get(key), file, commented=_eol_comment(node, key, 2))
             return node
         if isinstance(node, CommentedSeq):
             schema, file = self.resolve(schema, file)
@@ -87,11 +94,13 @@ class _SchemaWalker:
             flow = self.flow(node)
             node.fa.set_flow_style() if flow else node.fa.set_block_style()
             for i, item in enumerate(node):
-                node[i] = self.apply(item, items, file, in_flow=flow)
+                node[i] = self.apply(item, items, file, in_flow=flow, commented=_eol_comment(node, i, 0))
             return node
         if isinstance(node, str):
             text = str(node)
-            return DoubleQuotedScalarString(text) if _needs_quotes(text, in_flow) else text
+            # A plain text followed by a comment on its line is refused (YAML may have cut the text there):
+            # a text that carries a comment stays between quotes.
+            return DoubleQuotedScalarString(text) if commented or _needs_quotes(text, in_flow) else text
         return node
 
     @staticmethod

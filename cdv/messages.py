@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from typing import TYPE_CHECKING
+from .errors import shown
 
 if TYPE_CHECKING:  # only invalid files reach this module: jsonschema is imported when one is met
     from jsonschema.exceptions import ValidationError
@@ -61,12 +62,11 @@ def describe_value(value) -> str:
     if isinstance(value, (int, float)):
         return f"le nombre {value}"
     if isinstance(value, str):
-        short = value if len(value) <= 60 else value[:57] + "…"
-        return f"le texte « {short} »"
+        return f"le texte « {shown(value)} »"
     if isinstance(value, list):
         return "une liste"
     if isinstance(value, dict):
-        names = ", ".join(f"« {k} »" for k in list(value)[:3]) + (", …" if len(value) > 3 else "")
+        names = ", ".join(f"« {shown(k, 40)} »" for k in list(value)[:3]) + (", …" if len(value) > 3 else "")
         return f"des champs ({names})" if len(value) > 1 else f"un champ ({names})"
     return repr(value)
 
@@ -94,10 +94,10 @@ def _text_read_as_field(instance, known: set, typed: str | None = None) -> str |
     text = f"{key}:" if value is None else f"{key}: {value}"
     if typed and typed.startswith(key) and ":" in typed and "#" not in typed:
         text = typed  # "Savoir-faire : thématiques" keeps its space before « : »
-    short = text if len(text) <= 60 else text[:45] + "…"
-    typed = f"\"{short}\"" if '"' not in text else f"'{short}'"
+    short = shown(text, 60)
+    quoted = f"\"{short}\"" if '"' not in text else f"'{short}'"
     return (f"le texte « {short} » contient « : » (deux-points suivi d'une espace) : YAML l'a lu comme un "
-            f"champ « {key} ». Mettez tout le texte entre guillemets : {typed}")
+            f"champ « {key} ». Mettez tout le texte entre guillemets : {quoted}")
 
 
 def _properties(schema: dict) -> set:
@@ -141,7 +141,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
             if read_as_field:
                 return f"{title}{read_as_field}."
         allowed = ", ".join(props)
-        names = ", ".join(f"« {u} »" for u in unknown)
+        names = ", ".join(f"« {shown(u, 40)} »" for u in unknown)
         word = "champs inconnus" if len(unknown) > 1 else "champ inconnu"
         return f"{title}{word} {names} ; champs acceptés : {allowed}.{_suggest(unknown[0], props) if unknown else ''}"
     if v == "type":
@@ -178,8 +178,8 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         return f"{title}{_expected_type(expected)}, pas {got}.{hint}"
     if v == "enum":
         allowed = ", ".join(f"« {a} »" for a in error.validator_value)
-        shown = f"« {error.instance} »" if isinstance(error.instance, str) else describe_value(error.instance)
-        return (f"{title}{shown} n'est pas une valeur acceptée ; valeurs possibles : {allowed}."
+        typed = f"« {shown(error.instance)} »" if isinstance(error.instance, str) else describe_value(error.instance)
+        return (f"{title}{typed} n'est pas une valeur acceptée ; valeurs possibles : {allowed}."
                 f"{_suggest(error.instance, error.validator_value)}")
     if v == "pattern":
         desc = schema.get("description", "")
@@ -211,7 +211,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
             if present:
                 return (f"{title}un bloc ne peut contenir qu'un seul de ces champs : {keys_text} "
                         f"(ici : {', '.join(present)}) ; faites-en plusieurs blocs.")
-            found = ", ".join(f"« {k} »" for k in error.instance)
+            found = ", ".join(f"« {shown(k, 40)} »" for k in error.instance)
             return f"{title}un bloc doit contenir l'un de ces champs : {keys_text} (ici : {found}).{_suggest(next(iter(error.instance), None), keys)}"
         forms = [_TYPES[b["type"]][0] for b in schema.get(v, []) if isinstance(b, dict) and b.get("type") in _TYPES]
         expected = f" ; attendu : {' ou '.join(forms)}" if forms else ""

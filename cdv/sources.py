@@ -202,6 +202,22 @@ def discover(root: Path) -> list[str]:
     return sorted(e.rel for e in entries if e.kind == "file" and e.rel.lower().endswith((".yml", ".yaml")))
 
 
+def tree_state(root: Path) -> tuple:
+    """What the sources' folders hold, cheaply: every entry `file_problems` and `discover` look at (regular
+    files, links, pipes, files in misspelt folders) with its kind, time and size, never following a link.
+    Two equal states mean the same sources and the same file problems."""
+    root = Path(root)
+    entries, strays = _scan(root)
+    state = []
+    for e in entries + strays:
+        try:
+            info = os.lstat(root / e.rel)
+            state.append((e.rel, e.kind, info.st_mode, info.st_mtime_ns, info.st_size, info.st_ino))
+        except OSError:
+            state.append((e.rel, e.kind))
+    return tuple(state)
+
+
 def _is_leftover(rel: str, names: set[str]) -> bool:
     folder, _, name = rel.rpartition("/")
     if name in _MARKERS:

@@ -152,6 +152,8 @@ def _decode(raw: bytes, name: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         fail(1, 1, "le fichier commence par une marque d'ordre des octets (BOM) : "
                    "enregistrez-le en UTF-8 sans BOM.")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 1 and b"\0" in raw[:2] and raw.count(b"\0") * 3 >= len(raw)):
+        fail(1, 1, "fichier enregistré en UTF-16 (« Unicode » dans le Bloc-notes ou Word) : enregistrez-le en UTF-8.")
     if b"\0" in raw:
         at = raw.index(b"\0")
         line = raw.count(b"\n", 0, at) + 1
@@ -263,6 +265,7 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         _raise_space_cause(text, name, exc)
+        _raise_comment_cut(text, name, exc)
         mark = exc.problem_mark or exc.context_mark
         at_tab = mark is not None and text[mark.index:mark.index + 1] == "\t"
         diagnosis = None if at_tab else diagnose(text, exc)  # the real cause, when a fix proves it
@@ -279,7 +282,11 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
     except yaml.YAMLError as exc:
         raise YamlError([SourceError(name, 1, 1, "", _translate_yaml_problem(str(exc))[0] + ".")])
     if node is None:
-        raise YamlError([SourceError(name, 1, 1, "", "fichier vide : un document YAML est attendu.")])
+        only_comments = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+        raise YamlError([SourceError(name, 1, 1, "", "fichier vide : il ne contient que des commentaires "
+                                     "(lignes commençant par « # »), que YAML ne lit pas ; écrivez les champs du "
+                                     "document sous les commentaires." if only_comments else
+                                     "fichier vide : un document YAML est attendu.")])
     result = LoadedYaml(data=None)
     errors: list[SourceError] = []
     builder = _Builder(name, result, errors, text)
@@ -292,6 +299,38 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
         errors.sort(key=lambda e: (e.line, e.column))
         raise YamlError(errors)
     return result
+
+
+# A line that is a field or a list item, not the continuation of a text.
+_STARTS_ITEM = re.compile(r"^\s*(?:-(?:\s|$)|[^\s#'\"][^:#]*:(?:\s|$)|#|$)")
+_TEXT_THEN_COMMENT = re.compile(r"^(?P<head>\s*(?:-\s+)*(?:[\w.-]+:\s+)?)(?P<text>[^\s#'\"|>&!*\[{][^#]*?)[ \t]+#")
+
+
+def _comment_message(lost: str, full: str | None) -> str:
+    shown = lost if len(lost) <= 60 else lost[:59] + "…"
+    quoted = f" (\"{full[:60]}{'…' if len(full) > 60 else ''}\")" if full else ""
+    return (f"le texte s'arrête avant « # » : YAML lit « {shown} » comme un commentaire, qui ne serait pas publié. "
+            f"Si ce texte fait partie de la valeur, mettez toute la valeur entre guillemets{quoted} ; si c'est un "
+            "commentaire, mettez-le sur sa propre ligne, au-dessus.")
+
+
+def _raise_comment_cut(text: str, name: str, exc: yaml.MarkedYAMLError) -> None:
+    """`p: un texte\n  sur # deux\n  lignes`: the comment ends the text, so its next line is a syntax error
+    one line below the cause."""
+    mark = exc.problem_mark
+    if mark is None or mark.line == 0:
+        return
+    lines = text.split("\n")
+    if mark.line >= len(lines) or _STARTS_ITEM.match(lines[mark.line]):
+        return
+    before = mark.line - 1
+    while before > 0 and not lines[before].strip():
+        before -= 1
+    m = _TEXT_THEN_COMMENT.match(lines[before])
+    if m is None:
+        return
+    at = m.end() - 1
+    raise YamlError([SourceError(name, before + 1, at + 1, "", _comment_message(lines[before][at:].strip(), None))])
 
 
 def _raise_space_cause(text: str, name: str, exc: yaml.MarkedYAMLError) -> None:
@@ -356,8 +395,12 @@ def load_yaml_file(path: Path, name: str | None = None) -> LoadedYaml:
     return load_yaml(read_regular_file(Path(path), name), name)
 
 
-# After a plain text: « #» glued to a word on the same line, or a next line that is such a comment.
-_AFTER_PLAIN = re.compile(r"[ \t]+#(?P<glued>[^ #\n])|[ \t]*\n(?P<indent> *)#(?P<next>[^ #\n])")
+# After a plain text: a comment on the same line, or a next line, more indented, that is « #» glued to a word.
+_AFTER_PLAIN = re.compile(r"[ \t]+(?P<same>#)|[ \t]*\n(?P<indent> *)#(?P<next>[^ #\n])")
+
+
+_TYPOGRAPHIC_QUOTES = "\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019\u201a"
+_BULLETS = "\u2022\u25cf\u25aa\u25e6\u2023\u2043\u2013\u2014\u00b7\uf0b7"
 
 
 class _Builder:
@@ -404,6 +447,9 @@ class _Builder:
 
     def key_problems(self, key: str, key_node, pointer: str) -> list[SourceError]:
         line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1 + (1 if key_node.style else 0)
+        pasted = self.pasted_key(key, line, col, pointer)
+        if pasted:
+            return [pasted]
         spaced = characters.key_space_errors(key, line, col, self.name, pointer)
         self.key_spaces += spaced
         found = []
@@ -416,34 +462,44 @@ class _Builder:
                 found.append(SourceError(self.name, line, col, pointer, f"{escaped} interdit dans le nom du champ."))
         return found or spaced
 
+    def pasted_key(self, key: str, line: int, col: int, pointer: str) -> SourceError | None:
+        """Marks a word processor adds and YAML keeps in a field's name: typographic quotes, a bullet."""
+        bare = key.strip(_TYPOGRAPHIC_QUOTES + " \u00a0")
+        if bare != key.strip() and key.strip()[:1] in _TYPOGRAPHIC_QUOTES and bare:
+            return SourceError(self.name, line, col, pointer,
+                               f"guillemets typographiques « {key.strip()[0]} » autour du nom du champ « {bare} » (collé "
+                               f"depuis un traitement de texte ?) : un nom de champ s'écrit sans guillemets ({bare}: …).")
+        if key[:1] in _BULLETS:
+            rest = key[1:].strip()
+            return SourceError(self.name, line, col, pointer,
+                               f"puce « {key[0]} » (collée depuis un traitement de texte ?) : un élément de liste "
+                               f"commence par un tiret et une espace ; remplacez « {key[0]} » par « - »"
+                               + (f" (- {rest}: …)." if rest else "."))
+        return None
+
     def comment_eats_text(self, node, pointer: Pointer, value: str) -> bool:
-        """`p: des Essais #1 au programme.` is published as « des Essais »: YAML takes the rest for a comment.
-        A comment is « # » and a space (`name: Les Orchidées   # le nom d'usage`, as `cdv fmt` writes it);
-        « # » glued to what follows (#1, #Planoise) after a text is text the editor meant to publish."""
+        """`p: des Essais # suite` is published as « des Essais »: YAML takes the rest for a comment, and
+        whether the editor meant a comment or text cannot be told. So a comment never follows a plain text
+        on its line: it goes on its own line, or the text between quotes. Numbers and true/false followed
+        by a comment lose nothing and stay allowed (this runs for texts only)."""
         end = node.end_mark.index
         m = _AFTER_PLAIN.match(self.text, end)
         if m is None:
             return False
-        if m.group("glued") is not None:
-            at = m.start("glued") - 1
+        if m.group("same") is not None:
+            at = m.start("same")
         else:
             # A paragraph continued on the next line with `#…`: that line is a comment, the text ends before.
-            c = m
             line_start = self.text.rfind("\n", 0, node.start_mark.index) + 1
             before = self.text[line_start:node.start_mark.index]
-            if len(c.group("indent")) <= len(before) - len(before.lstrip(" -")):
+            if len(m.group("indent")) <= len(before) - len(before.lstrip(" -")):
                 return False
-            at = c.start("next") - 1
+            at = m.start("next") - 1
         line, col = characters.position(self.text, at)
         line_end = self.text.find("\n", at)
         lost = self.text[at:line_end if line_end >= 0 else len(self.text)].strip()
-        full = f"{value} {lost}".replace('"', "'")
-        self.errors.append(SourceError(
-            self.name, line, col, _pointer_text(pointer),
-            f"« {lost[:60]} » ne serait pas publié : après une espace, YAML lit « # » comme le début d'un "
-            "commentaire et l'enlève du texte. Si ce texte fait partie de la valeur, mettez toute la valeur entre "
-            f"guillemets (\"{full[:60]}{'…' if len(full) > 60 else ''}\") ; si c'est un commentaire, mettez une "
-            "espace après « # »."))
+        full = " ".join(f"{value} {lost}".replace('"', "'").split())
+        self.errors.append(SourceError(self.name, line, col, _pointer_text(pointer), _comment_message(lost, full)))
         return True
 
     def alias_error(self, pointer: Pointer) -> None:

@@ -116,3 +116,16 @@ def test_every_help_is_french(command):
     assert not [w for w in ARGPARSE_ENGLISH if w in result.stdout], result.stdout
     # Every argument and option a user can type is named in French or explained.
     assert not any(name in result.stdout for name in ("SITE_DIR", "OUTPUT", " PATH", "NAME", "DIRECTORY", "SLUG", "OLD"))
+
+
+def test_validate_one_file_still_says_a_required_file_is_missing(project):
+    """Asked about one file, cdv validate still reports what makes the whole project unbuildable (a
+    required file missing), but not the errors of the other files."""
+    break_planoise(project)
+    (project / "contract" / "objectives.yml").unlink()
+    result = cdv("validate", str(project / "neighbourhoods" / "battant.yml"))
+    assert result.returncode == 1, result.stdout
+    assert "contract/objectives.yml: fichier obligatoire absent" in result.stdout
+    assert "planoise" not in result.stdout
+    data = json.loads(cdv("validate", "--format", "json", str(project / "neighbourhoods" / "battant.yml")).stdout)
+    assert [e["file"] for e in data["errors"]] == ["contract/objectives.yml"]

@@ -32,7 +32,7 @@ def test_keys_follow_the_schema_and_quotes_are_canonical_while_comments_stay():
         "# Quartier de test : ce commentaire reste.\n"
         "id: les-orchidees\n"
         "kind: fragile\n"
-        "name: Les Orchidées   # le nom d'usage\n"
+        "name: \"Les Orchidées\"   # le nom d'usage\n"
         "commune: Besançon\n"
         "qpv_code: QN02599X\n"
     )
@@ -65,3 +65,14 @@ def test_fmt_command_rewrites_and_check_fails_on_a_messy_file(project):
     assert fixed.returncode == 0 and "reformaté : neighbourhoods/amitie.yml" in fixed.stdout
     assert amitie.read_text(encoding="utf-8") == "id: amitie\nkind: fragile\nname: Cité de l'Amitié\ncommune: Besançon\n"
     assert subprocess.run(cdv + ["--check", str(project)], capture_output=True, text=True).returncode == 0
+
+
+def test_a_text_carrying_a_comment_on_its_line_stays_quoted_so_the_output_is_valid():
+    source = ("id: 'les-orchidees'  # l'identifiant\nkind: fragile\nname: 'Les Orchidées'  # le nom d'usage\n"
+              "commune: \"Besançon\"\n")
+    out = canonical_text(source, "neighbourhood", ROOT / "schemas")
+    assert 'id: "les-orchidees"  # l\'identifiant' in out and 'name: "Les Orchidées"  # le nom d\'usage' in out
+    assert "commune: Besançon\n" in out  # no comment: plain as usual
+    assert load_yaml(out, "x.yml").data == {"id": "les-orchidees", "kind": "fragile", "name": "Les Orchidées",
+                                            "commune": "Besançon"}
+    assert canonical_text(out, "neighbourhood", ROOT / "schemas") == out

@@ -162,8 +162,25 @@ def test_invalid_input_is_refused_and_site_kept(name, valid_site, tmp_path):
     assert json_result.returncode == 1, json_result.stdout[-3000:] + json_result.stderr[-3000:]
     data = json.loads(json_result.stdout)
     assert data["valid"] is False
+    assert_one_line_per_error(result.stderr, data["errors"])
     assert any(e["file"] == target and e["line"] == line and expect in e["message"] for e in data["errors"]), \
         json.dumps(data, ensure_ascii=False, indent=1)[:3000]
+
+
+SUMMARY = re.compile(r"^\d+ erreurs?(\(s\))? ")
+INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u00a0\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def assert_one_line_per_error(output: str, errors: list[dict]) -> None:
+    """Each error is exactly one printed line, `file:line:col: message`, whatever value it quotes: no line
+    break, tab or invisible character reaches a message (a broken line would read as another error)."""
+    lines = [line for line in output.splitlines() if line.strip() and not SUMMARY.match(line)]
+    assert len(lines) == len(errors), output[-3000:]
+    for line, e in zip(lines, errors):
+        assert not INVISIBLE.search(e["message"]) and not INVISIBLE.search(line), line
+        where = f"{e['file']}:{e['line']}:{e['column']}" if e["line"] else e["file"]
+        assert line.startswith(f"{where}: {e['message']}"), (line, e)
+        assert ERROR_LINE.match(line) or not e["line"], line
 
 
 def test_fast_validator_refuses_what_jsonschema_refuses(tmp_path):

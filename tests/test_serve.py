@@ -45,3 +45,39 @@ def test_editing_a_yaml_file_updates_the_served_page(project):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+import pytest
+
+
+@pytest.mark.parametrize("added, expect", [
+    ("neighbourhoods/lien.yml", "lien symbolique"),
+    ("neighbourhoods/autre-quartier.yaml", "voulez-vous dire « neighbourhoods/autre-quartier.yml »"),
+    ("neighbourhoods/Autre Quartier.yml", "fichier ignoré"),
+    ("quartiers/autre.yml", "fichier ignoré"),
+    ("neighbourhood/autre.yml", "fichier ignoré"),
+])
+def test_the_preview_cache_sees_a_file_that_is_not_a_source(added, expect, tmp_path):
+    """`cdv serve` reuses the corpus while nothing changed: a file added that is not read as a source
+    (a link, a misnamed file, a file in a misspelt folder) changes the state, and is reported."""
+    from test_invalid_inputs import make_project
+
+    from cdv.corpus import load_corpus_cached
+    from cdv.errors import InvalidSources
+
+    project = make_project(tmp_path)
+    corpus = load_corpus_cached(project)
+    assert load_corpus_cached(project) is corpus  # nothing changed: the cache answers
+    path = project / added
+    path.parent.mkdir(exist_ok=True)
+    if "lien" in added:
+        outside = tmp_path / "ailleurs.yml"
+        outside.write_text("id: secret\n", encoding="utf-8")
+        path.symlink_to(outside)
+    else:
+        path.write_bytes((project / "neighbourhoods" / "quartier.yml").read_bytes())
+    with pytest.raises(InvalidSources) as exc:
+        load_corpus_cached(project)
+    assert any(expect in e.message for e in exc.value.errors), exc.value
+    path.unlink()
+    assert load_corpus_cached(project).neighbourhoods == corpus.neighbourhoods

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import load_manifest
-from test_invalid_inputs import ENGLISH, MINIMAL, cdv, make_project
+from test_invalid_inputs import ENGLISH, INVISIBLE, MINIMAL, cdv, make_project
 
 HERE = Path(__file__).resolve().parent / "typos"
 CASES = HERE / "cases"
@@ -89,6 +89,10 @@ def test_typo_names_its_cause(name, tmp_path):
     own_words = set(re.findall(r"\w+", source.read_text(encoding="utf-8").lower())) if source.exists() else set()
     for e in errors:
         assert_editor_words(e["message"], own_words)
+    # Every line printed is one whole error or the count: no message broken by a quoted line break.
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert len(errors) == len(lines) - 1 and re.match(r"\d+ erreurs? dans ", lines[-1]), output
+    assert not any(INVISIBLE.search(line) for line in lines), output
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in VALID.iterdir()))

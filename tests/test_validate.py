@@ -369,3 +369,17 @@ def test_a_newer_observation_written_above_an_older_one_is_an_error(project):
     (project / "neighbourhoods" / "planoise.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     [err] = messages(project)
     assert err.line == period_line + 1 and "désordre" in err.message and "1999" in err.message
+
+
+def test_a_message_is_one_line_whatever_value_it_quotes():
+    from cdv.errors import SourceError, shown
+    from cdv.messages import describe_value
+
+    assert describe_value("planoise\n") == "le texte « planoise⏎ »"
+    assert shown("a\tb\u2028c\u00a0d\u200be") == "a⇥b<U+2028>c<U+00A0>d<U+200B>e"
+    assert shown("x" * 100) == "x" * 59 + "…"
+    err = SourceError("neighbourhoods/a\nb.yml", 3, 4, "/id\n", "le texte « a\nb » n'a pas la forme attendue")
+    assert err.message == "le texte « a⏎b » n'a pas la forme attendue"
+    assert err.format_text() == ("neighbourhoods/a⏎b.yml:3:4: le texte « a⏎b » n'a pas la forme attendue "
+                                 "(à l'emplacement /id⏎)")
+    assert "\n" not in err.format_github()

@@ -203,23 +203,49 @@ def test_text_must_be_nfc_and_keys_are_compared_after_nfc():
     ("kind: qpv #commentaire\n", 1, 11),
     ("- des Essais #Planoise\n", 1, 14),
     ("a:\n  - p: des Essais\n      #1 au programme.\n", 3, 7),
+    # A comment after a plain text on its line: the editor may have meant text, nothing tells.
+    ("p: des Essais # suite du texte\n", 1, 15),
+    ("p: des Essais  #suite\n", 1, 16),
+    ("p: des Essais\t# suite\n", 1, 15),
+    ("name: Les Orchidées     # le nom d'usage\n", 1, 25),
+    ("kind: qpv  # commentaire\n", 1, 12),
+    ("- des Essais #\n", 1, 14),
+    ("a:\n  p: un texte sur\n    deux lignes # et la suite\n", 3, 17),
+    ("n: [a, b # c\n  ]\n", 1, 10),
 ])
-def test_a_hash_glued_to_text_is_not_silently_dropped(text, line, col):
+def test_a_comment_after_plain_text_is_not_silently_dropped(text, line, col):
     errs = errors_of(text)
-    assert (errs[0].line, errs[0].column) == (line, col) and "ne serait pas publié" in errs[0].message
-    assert "guillemets" in errs[0].message
+    assert (errs[0].line, errs[0].column) == (line, col), errs
+    assert "le texte s'arrête avant « # »" in errs[0].message and "entre guillemets" in errs[0].message
+    assert "\n" not in errs[0].message
+
+
+def test_the_fix_offered_keeps_the_whole_text():
+    [err] = errors_of("a:\n  p: un texte sur\n    deux lignes # et la suite\n")
+    assert '"un texte sur deux lignes # et la suite"' in err.message
+    assert load_yaml('a:\n  p: "un texte sur deux lignes # et la suite"\n', "f.yml").data == {
+        "a": {"p": "un texte sur deux lignes # et la suite"}}
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("name: Les Orchidées     # le nom d'usage\n", {"name": "Les Orchidées"}),
-    ("kind: qpv  # commentaire\n", {"kind": "qpv"}),
+    ("# le nom d'usage\nname: Les Orchidées\n", {"name": "Les Orchidées"}),
     ("n: [a, b]  # cellule fusionnée\n", {"n": ["a", "b"]}),
+    # Numbers, true/false and empty values lose nothing to a comment: a text would be a type error anyway.
     ("v: 12 #1\n", {"v": 12}),
+    ("value: 12 # estimation\n", {"value": 12}),
+    ("value: 12.5  # estimation\n", {"value": 12.5}),
+    ("ok: true  # vérifié\n", {"ok": True}),
+    ("vide:  # à remplir\n", {"vide": None}),
     ('p: "des Essais #1 au programme."\n', {"p": "des Essais #1 au programme."}),
+    ("p: 'des Essais'  # un commentaire après un texte entre guillemets\n", {"p": "des Essais"}),
+    ('p: "des Essais" # commentaire\n', {"p": "des Essais"}),
     ("p: des Essais#1\n", {"p": "des Essais#1"}),
+    ("portrait:  # le portrait\n  title: x\n", {"portrait": {"title": "x"}}),
+    ("liste:  # les éléments\n  - x\n", {"liste": ["x"]}),
     ("a:\n  # commentaire sur sa ligne\n  p: x\n  #commentaire collé, au niveau des champs\n  q: y\n",
      {"a": {"p": "x", "q": "y"}}),
     ("p: |  # un commentaire d'en-tête\n  texte #1\n", {"p": "texte #1\n"}),
+    ("p: >-\n  texte # suite\n", {"p": "texte # suite"}),
 ])
 def test_real_comments_stay_allowed(text, expected):
     assert load_yaml(text, "f.yml").data == expected
@@ -261,3 +287,41 @@ def test_a_symbolic_link_is_never_followed(tmp_path):
     with pytest.raises(YamlError) as exc:
         load_yaml_file(tmp_path / "lien.yml", "neighbourhoods/lien.yml")
     assert "lien symbolique" in str(exc.value) and "SECRET" not in str(exc.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_file_saved_as_utf16_is_named_so(encoding):
+    [err] = errors_of("id: article-1\ntitle: Objet du présent contrat\n".encode(encoding))
+    assert (err.line, err.column) == (1, 1) and "UTF-16" in err.message and "UTF-8" in err.message
+
+
+def test_a_file_of_comments_only_says_so():
+    [err] = errors_of("# Quartier à créer\n# (rien d'autre)\n")
+    assert "fichier vide" in err.message and "que des commentaires" in err.message
+    [err] = errors_of("")
+    assert "fichier vide" in err.message and "commentaires" not in err.message
+
+
+@pytest.mark.parametrize("text, col, needle", [
+    ("\u201ctitle\u201d: Objet\n", 1, "un nom de champ s'écrit sans guillemets (title: …)"),
+    ("\u00ab\u00a0title\u00a0\u00bb: Objet\n", 1, "(title: …)"),
+    ("body:\n  \u2022 p: texte\n", 3, "remplacez « • » par « - » (- p: …)"),
+    ("body:\n  \u25cf p: texte\n", 3, "remplacez « ● » par « - »"),
+])
+def test_marks_pasted_from_a_word_processor_around_a_field_name(text, col, needle):
+    [err] = errors_of(text)
+    assert err.column == col and needle in err.message, err
+    # In a text, typographic quotes and bullets are the editor's own typography: kept as typed.
+    assert load_yaml("p: \u201cle quartier\u201d \u2022 \u00ab ici \u00bb\n", "f.yml").data == {
+        "p": "\u201cle quartier\u201d \u2022 \u00ab ici \u00bb"}
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ("id: a\np: un texte\n  sur # deux\n  lignes\nq: x\n", 3, 7),
+    ("id: a\nbody:\n  - p: un texte\n      sur # deux\n      lignes\n", 4, 11),
+    ("id: a\nbody:\n  - p: un texte # deux\n\n      lignes\n", 3, 17),
+])
+def test_a_comment_inside_a_text_on_several_lines_is_named_not_the_indentation(text, line, col):
+    """The comment ends the text, so the parser fails on the next line: the cause is the « # » above."""
+    [err] = errors_of(text)
+    assert (err.line, err.column) == (line, col) and "le texte s'arrête avant « # »" in err.message, err
