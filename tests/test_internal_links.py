@@ -90,7 +90,7 @@ def test_links_to_pages_resolve_in_the_built_site(project, tmp_path):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         for href in _parse(page).links:
-            if href.startswith(("http", "mailto:", "#")) or "assets/" in href:
+            if href.startswith(("http", "mailto:", "#")) or "assets/" in href or href.endswith((".pdf", ".xml")):
                 continue
             target, anchor = _target_file(site, page, href)
             assert target.is_file(), f"{page}: {href} -> {target}"
