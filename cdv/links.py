@@ -221,15 +221,16 @@ def _ids(converter, markdown_text: str) -> set[str]:
     return {html.unescape(a or b) for a, b in _ID.findall(converter.convert(body))}
 
 
-def site_anchors(corpus, root: Path) -> dict[str, set[str] | None]:
+def site_anchors(corpus, root: Path, wanted=None) -> dict[str, set[str] | None]:
     """Every page of the site that will be built (path inside docs/) and the ids it will hold; None where
-    its content is not known before the build ("Ce qui change": it depends on the version in force)."""
+    its content is not known before the build ("Ce qui change": it depends on the version in force).
+    With `wanted` (paths), only those pages are converted to find their ids: the others are listed."""
     from .pages import build_pages, page_path
 
     converter, config = _mkdocs_markdown(root)
     anchors: dict[str, set[str] | None] = {}
     for page in build_pages(corpus):
-        anchors[page.path] = _ids(converter, page.markdown)
+        anchors[page.path] = _ids(converter, page.markdown) if wanted is None or page.path in wanted else set()
     anchors[page_path("changes")] = None
     docs = Path(root) / str(config.get("docs_dir") or "docs")
     for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
@@ -240,7 +241,7 @@ def site_anchors(corpus, root: Path) -> dict[str, set[str] | None]:
             continue
         # A page rendered by mkdocs-macros: a heading made by a template cannot be known here.
         text = "\n".join(line for line in text.split("\n") if "{{" not in line and "{%" not in line)
-        anchors.setdefault(rel, _ids(converter, text))
+        anchors.setdefault(rel, _ids(converter, text) if wanted is None or rel in wanted else set())
     return anchors
 
 
@@ -262,7 +263,8 @@ def page_link_errors(files, root: Path, corpus_of) -> list[SourceError]:
                 found.append((source, pointer, value, links))
     if not found:
         return []
-    anchors = site_anchors(corpus_of(files), root)
+    wanted = {path for *_, links in found for _, _, path, anchor in links if anchor is not None}
+    anchors = site_anchors(corpus_of(files), root, wanted)
     errors, texts = [], {}
     for source, pointer, value, links in found:
         for offset, target, path, anchor in links:
