@@ -1,7 +1,8 @@
 """Links and remote resources in contributor text: what `cdv validate` refuses.
 
-Contributor text may link only to https: and mailto: addresses, with the inline form [texte](adresse)
-that cdv.text renders. Anything Markdown, a browser or a feed reader could turn into another link or a
+Contributor text may link only to https: and mailto: addresses and to the site's own pages
+([texte](contrat/article-13.md#ancre), checked against the pages and anchors the build makes: see the end
+of this module), with the inline form [texte](adresse) that cdv.text renders. Anything Markdown, a browser or a feed reader could turn into another link or a
 remote resource (javascript:, http:, //host, data:, a space before the scheme, entities in the scheme, a
 label that closes the link, nested brackets, reference definitions, autolinks, images) is an error naming
 the file, line, column and field, never silently stripped. Rendering makes all of it inert as well

@@ -2,7 +2,7 @@
 
 Contributor text is data: every value reaches HTML through one function, `to_html` (see "the escaping
 boundary" below). HTML and template syntax in it are printed as typed, and only the inline markdown the
-contract uses (bold, italics, https and mailto links) is rendered.
+contract uses (bold, italics, https and mailto links, links to the site's own pages) is rendered.
 """
 from __future__ import annotations
 
@@ -64,7 +64,9 @@ def sort_key(text: str) -> str:
 # references, abbreviations, attribute lists, headings, tables, code, escapes, template braces) is written
 # as a character reference, which Python-Markdown passes through and a browser shows as typed. The only
 # markup that comes out is the explicit allowlist: **bold**, *italics* and [links](https://…) to https:
-# and mailto: addresses, built here as <strong>, <em> and <a href> rather than left to Markdown.
+# and mailto: addresses or to the site's pages ([texte](contrat/article-13.md#ancre), made an href by the
+# page_links resolver of the document being rendered, else the label as text), built here as <strong>,
+# <em> and <a href> rather than left to Markdown.
 
 ALLOWED_SCHEMES = ("https", "mailto")
 # Characters that mean something to Markdown or its extensions anywhere in a line.
