@@ -132,6 +132,11 @@ def load_corpus(root: Path) -> Corpus:
     files, errors = validate_project(root)
     if errors:
         raise InvalidSources(errors)
+    return corpus_from_files(root, files)
+
+
+def corpus_from_files(root: Path, files) -> Corpus:
+    """The Corpus of validated source files."""
     by_kind: dict[str, list] = {}
     for f in files:
         by_kind.setdefault(f.kind, []).append(f)

@@ -1,7 +1,8 @@
 """Links and remote resources in contributor text: what `cdv validate` refuses.
 
-Contributor text may link only to https: and mailto: addresses, with the inline form [texte](adresse)
-that cdv.text renders. Anything Markdown, a browser or a feed reader could turn into another link or a
+Contributor text may link only to https: and mailto: addresses and to the site's own pages
+([texte](contrat/article-13.md#ancre), checked against the pages and anchors the build makes: see the end
+of this module), with the inline form [texte](adresse) that cdv.text renders. Anything Markdown, a browser or a feed reader could turn into another link or a
 remote resource (javascript:, http:, //host, data:, a space before the scheme, entities in the scheme, a
 label that closes the link, nested brackets, reference definitions, autolinks, images) is an error naming
 the file, line, column and field, never silently stripped. Rendering makes all of it inert as well
@@ -17,10 +18,13 @@ import re
 from pathlib import Path
 
 from .errors import SourceError
-from .text import _INLINE, allowed_link
+from .text import _INLINE, allowed_link, page_link
 from .yamlload import _pointer_text
 
-ALLOWED = "seuls les liens https://… et mailto:… sont acceptés, sous la forme [texte](https://adresse)"
+ALLOWED = ("seuls les liens https://…, mailto:… et vers une page du site sont acceptés, sous la forme "
+           "[texte](https://adresse) ou [texte](contrat/article-1.md)")
+PAGE_FORM = ("pour une page du site, écrivez son chemin depuis la racine du site, terminé par .md, "
+             "par exemple [l'article 1](contrat/article-1.md) ou [le glossaire](glossaire.md#qpv)")
 _AUTOLINK = re.compile(r"<\s*([a-z][a-z0-9+.\-]*:[^\s<>]*)>", re.I)
 _REFERENCE = re.compile(r"(?<!\*)\[[^\[\]]*\]:\s*<?([^\s>]*)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
@@ -46,6 +50,19 @@ def _why(target: str) -> str:
         return f"lien « {shown} » refusé (protocole « {scheme.group(1)}: ») : " + ALLOWED
     if target != target.strip() or target != _clean(target):
         return f"adresse de lien « {shown} » avec des espaces ou des entités HTML : " + ALLOWED
+    if clean.startswith("/"):
+        return f"adresse de lien « {shown} » refusée (chemin absolu, commençant par « / ») : " + PAGE_FORM
+    if clean.startswith("#"):
+        return (f"adresse de lien « {shown} » refusée (ancre seule : le texte peut paraître sur plusieurs pages "
+                "et dans le PDF) : " + PAGE_FORM)
+    if "../" in clean or clean.startswith("./") or "/./" in clean:
+        return f"adresse de lien « {shown} » refusée (chemin avec « ./ » ou « ../ ») : " + PAGE_FORM
+    path = re.sub(r"[).,;:!?]+$", "", clean.split("#")[0].split("?")[0])  # the sentence's own ")." is not the path
+    if re.search(r"\.ya?ml$", path):
+        return (f"adresse de lien « {shown} » refusée : c'est un fichier source, pas une page du site ; "
+                + PAGE_FORM)
+    if re.fullmatch(r"[\w.-]+(/[\w.-]+)*/?", path) and not path.endswith(".md"):
+        return f"adresse de lien « {shown} » refusée (il manque « .md » au chemin de la page) : " + PAGE_FORM
     return f"adresse de lien « {shown} » refusée : " + ALLOWED
 
 
@@ -55,7 +72,8 @@ def inline_problems(text: str) -> list[tuple[int, str]]:
     made = set()  # offsets of "](" that belong to a link cdv.text renders
     pos = 0
     while (match := _INLINE.search(text, pos)) is not None:
-        if match.group("link") and allowed_link(match.group("href")) and not text[:match.start()].endswith("!"):
+        if (match.group("link") and (allowed_link(match.group("href")) or page_link(match.group("href")))
+                and not text[:match.start()].endswith("!")):
             made.add(match.start("label") + len(match.group("label")))
             pos = match.end()
         else:
@@ -72,10 +90,10 @@ def inline_problems(text: str) -> list[tuple[int, str]]:
         while target.endswith(")") and target.count(")") > target.count("("):
             target = target[:-1]
         spaced = text[match.end():match.end() + 1].isspace() or match.group() != "]("
-        if target and allowed_link(target) and not spaced:
+        if target and (allowed_link(target) or page_link(target)) and not spaced:
             message = (f"lien mal formé vers « {target[:80]} » : écrivez [texte](adresse), sans crochet dans le "
                        "texte du lien ni espace, guillemet ou crochet dans l'adresse")
-        elif spaced and target and allowed_link(target):
+        elif spaced and target and (allowed_link(target) or page_link(target)):
             message = f"lien mal formé : pas d'espace entre « ] », « ( » et l'adresse « {target[:80]} »"
         else:
             message = _why(target)
@@ -147,3 +165,126 @@ def _locate(text: str, start: tuple[int, int], value: str, offset: int) -> tuple
         return start
     line = text.count("\n", 0, found) + 1
     return line, found - (text.rfind("\n", 0, found) + 1) + 1
+
+
+# --- links to the site's own pages ------------------------------------------------------------------
+#
+# [texte](contrat/article-13.md#anchor) links a page of the site. `cdv validate` checks that the page will
+# exist (a page generated from the corpus, or a markdown file of docs/) and that the anchor will be an id
+# of that page, computed from what the page will really contain: the generated markdown run through the
+# markdown extensions of mkdocs.yml (ids the templates write, heading slugs made by `toc`).
+
+def _page_links(text: str) -> list[tuple[int, str, str, str | None]]:
+    """(offset, target, path, anchor) of each link to a page of the site that cdv.text renders."""
+    found, pos = [], 0
+    while (match := _INLINE.search(text, pos)) is not None:
+        internal = page_link(match.group("href")) if match.group("link") else None
+        if internal and not text[:match.start()].endswith("!"):
+            found.append((match.start("href"), match.group("href"), *internal))
+            pos = match.end()
+        else:
+            pos = match.start() + 1
+    return found
+
+
+def _mkdocs_markdown(root: Path):
+    """A Markdown converter with the extensions MkDocs uses for this site (mkdocs.yml and MkDocs's own)."""
+    import markdown
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !!python/name:… and the like
+    try:
+        config = yaml.load((Path(root) / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        config = {}
+    names, configs = ["toc", "tables", "fenced_code"], {}
+    for entry in config.get("markdown_extensions") or []:
+        name, options = (entry, None) if isinstance(entry, str) else next(iter(entry.items()))
+        if name not in names:
+            names.append(name)
+        if isinstance(options, dict):
+            configs[name] = options
+    try:
+        return markdown.Markdown(extensions=names, extension_configs=configs), config
+    except Exception:  # an extension this checker cannot load: MkDocs's default slugs still hold
+        return markdown.Markdown(extensions=["toc", "tables", "md_in_html", "attr_list"]), config
+
+
+_ID = re.compile(r"""\sid=(?:"([^"]*)"|'([^']*)')""")
+
+
+def _ids(converter, markdown_text: str) -> set[str]:
+    converter.reset()
+    body = re.sub(r"\A---\n.*?\n---\n", "", markdown_text, flags=re.S)
+    return {html.unescape(a or b) for a, b in _ID.findall(converter.convert(body))}
+
+
+def site_anchors(corpus, root: Path, wanted=None) -> dict[str, set[str] | None]:
+    """Every page of the site that will be built (path inside docs/) and the ids it will hold; None where
+    its content is not known before the build ("Ce qui change": it depends on the version in force).
+    With `wanted` (paths), only those pages are converted to find their ids: the others are listed."""
+    from .pages import build_pages, page_path
+
+    converter, config = _mkdocs_markdown(root)
+    anchors: dict[str, set[str] | None] = {}
+    for page in build_pages(corpus):
+        anchors[page.path] = _ids(converter, page.markdown) if wanted is None or page.path in wanted else set()
+    anchors[page_path("changes")] = None
+    docs = Path(root) / str(config.get("docs_dir") or "docs")
+    for path in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        rel = path.relative_to(docs).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        # A page rendered by mkdocs-macros: a heading made by a template cannot be known here.
+        text = "\n".join(line for line in text.split("\n") if "{{" not in line and "{%" not in line)
+        anchors.setdefault(rel, _ids(converter, text) if wanted is None or rel in wanted else set())
+    return anchors
+
+
+def _closest(word: str, choices, count: int = 5) -> list[str]:
+    import difflib
+
+    choices = sorted(choices)
+    return difflib.get_close_matches(word, choices, n=count, cutoff=0.4) or choices[:count]
+
+
+def page_link_errors(files, root: Path, corpus_of) -> list[SourceError]:
+    """Every link to a page of the site whose page or anchor will not exist. `corpus_of(files)` gives the
+    corpus; pages are generated only when some text links to a page."""
+    found = []
+    for source in files:
+        for pointer, value in _strings(source.data):
+            links = _page_links(value)
+            if links:
+                found.append((source, pointer, value, links))
+    if not found:
+        return []
+    wanted = {path for *_, links in found for _, _, path, anchor in links if anchor is not None}
+    anchors = site_anchors(corpus_of(files), root, wanted)
+    errors, texts = [], {}
+    for source, pointer, value, links in found:
+        for offset, target, path, anchor in links:
+            if path not in anchors:
+                message = (f"le lien « {target} » vise une page qui n'existe pas : pages proches : "
+                           + ", ".join(_closest(path, anchors)))
+            elif anchor is not None and anchor not in (anchors[path] or set()):
+                ids = anchors[path] or set()
+                listed = ", ".join("#" + a for a in _closest(anchor, ids)) if ids else "aucune"
+                message = (f"l'ancre « #{anchor} » n'existe pas sur la page « {path} » ; ancres de cette page : "
+                           f"{listed} (les plus proches)")
+            else:
+                continue
+            if source.rel not in texts:
+                try:
+                    texts[source.rel] = (Path(root) / source.rel).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    texts[source.rel] = ""
+            line, column = _locate(texts[source.rel], source.loaded.mark(pointer), value, offset)
+            errors.append(SourceError(source.rel, line, column, _pointer_text(pointer),
+                                      f"champ « {_field(pointer)} » : {message}."))
+    return errors

@@ -42,7 +42,8 @@ class ContractPlugin(BasePlugin):
             raise PluginError(str(exc)) from None
         # The PDF takes seconds: the live preview and test builds may skip it; the site links it only if built.
         self.pdf_target = config.extra.get("pdf") if self.config["pdf"] and not self.serving else None
-        self.pages = build_pages(self.corpus, self.changes, pdf=self.pdf_target)
+        self.pages = build_pages(self.corpus, self.changes, pdf=self.pdf_target,
+                                 directory_urls=config.use_directory_urls)
         if "abbr" in config.markdown_extensions:
             # Every acronym of the glossary is explained on hover, on every page. Given as the extension's
             # glossary, not as "*[QPV]: …" lines appended to each page, which Markdown re-parses page by page.

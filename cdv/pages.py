@@ -15,7 +15,7 @@ from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, data_years, population, 
     uses_insee_small_areas
 from .render import BlockRenderer
 from .templatecache import bytecode_cache
-from .text import external_link, fr_date, fr_number, fr_value, md, plain_text, plural, title_html
+from .text import external_link, fr_date, fr_number, fr_value, md, page_links, plain_text, plural, title_html
 
 PATHS = {
     "contract": "contrat/index.md",
@@ -47,6 +47,25 @@ def page_path(kind: str, ident: str = "") -> str:
     return PATHS[kind].format(id=ident)
 
 
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives the page `path` (a .md file of docs/), from the site root."""
+    stem = path[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5] if directory_urls else stem + ".html"
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def relative_page_href(target: str, anchor: str | None, here: str, directory_urls: bool = True) -> str:
+    """A link written in contributor text to the page `target` (path of docs/), as an href that works
+    from the page `here`. Written as HTML, MkDocs does not rewrite it: the final URL is made here."""
+    url, base = page_url(target, directory_urls), page_url(here, directory_urls)
+    base_dir = base.rstrip("/") if directory_urls else posixpath.dirname(base)
+    rel = posixpath.relpath(url.rstrip("/") or ".", base_dir or ".")
+    if url.endswith("/") or not url:
+        rel = rel + "/"
+    return rel + (f"#{anchor}" if anchor else "")
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
@@ -67,9 +86,10 @@ def _environment() -> Environment:
 
 
 class _PageBuilder:
-    def __init__(self, corpus: Corpus, pdf: str | None = None):
+    def __init__(self, corpus: Corpus, pdf: str | None = None, directory_urls: bool = True):
         self.corpus = corpus
         self.pdf = pdf  # the PDF's path in the site, when this build writes it
+        self.directory_urls = directory_urls
 
     def render(self, template: str, path: str, title: str, source: str | None, boost: float | None = None,
                **context) -> Page:
@@ -80,8 +100,11 @@ class _PageBuilder:
         def blocks(items, level: int = 3, indicators=None, place=None) -> Markup:
             return BlockRenderer(self.corpus, indicators, level, link, place=place).render(items or [])
 
-        text = _environment().get_template(template).render(
-            c=self.corpus, contract=self.corpus.contract, link=link, blocks=blocks, title=title, **context)
+        # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
+        # that each page and anchor exists).
+        with page_links(lambda target, anchor: relative_page_href(target, anchor, path, self.directory_urls)):
+            text = _environment().get_template(template).render(
+                c=self.corpus, contract=self.corpus.contract, link=link, blocks=blocks, title=title, **context)
         return Page(path, plain_text(title), front_matter(title, boost) + text, source)
 
     def data_page(self) -> Page:
@@ -125,8 +148,9 @@ class _PageBuilder:
         return pages
 
 
-def build_pages(corpus: Corpus, changes: Page | None = None, pdf: str | None = None) -> list[Page]:
-    pages = _PageBuilder(corpus, pdf).all()
+def build_pages(corpus: Corpus, changes: Page | None = None, pdf: str | None = None,
+                directory_urls: bool = True) -> list[Page]:
+    pages = _PageBuilder(corpus, pdf, directory_urls).all()
     return pages + [changes] if changes else pages
 
 

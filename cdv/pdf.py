@@ -17,7 +17,7 @@ from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, load_corpus, population,
 from .provenance import Provenance, provenance
 from .render import BlockRenderer
 from .templatecache import bytecode_cache
-from .text import fr_date, fr_number, plain_text
+from .text import fr_date, fr_number, page_links, plain_text
 
 STATUS_LABELS = {"signed": "Version signée", "draft": "Projet"}
 _MARKDOWN_EXTENSIONS = ["tables", "md_in_html", "attr_list"]
@@ -82,9 +82,47 @@ def render_print_html(corpus: Corpus, origin: Provenance) -> str:
         return Markup(html.removeprefix("<p>").removesuffix("</p>"))
 
     template = _environment().get_template("contract.html.j2")
-    return template.render(c=corpus, contract=corpus.contract, origin=origin, blocks=blocks, inline=inline,
-                           fonts=_fonts(), indicators_of=lambda n: {i["id"]: i for i in
-                                                                    (n.get("portrait") or {}).get("indicators", [])})
+
+    def render() -> str:
+        return template.render(c=corpus, contract=corpus.contract, origin=origin, blocks=blocks, inline=inline,
+                               fonts=_fonts(), indicators_of=lambda n: {i["id"]: i for i in
+                                                                        (n.get("portrait") or {}).get("indicators", [])})
+
+    # Links of the text to pages of the site: in the PDF, a link to the part that holds that page, or the
+    # label as text where the PDF holds none (never a dead link, never the site's address). A first pass
+    # tells which ids the document has; a second is needed only if the text links to a page.
+    seen = []
+    with page_links(lambda path, anchor: seen.append(path)):
+        document = render()
+    if not seen:
+        return document
+    ids = set(re.findall(r'\sid="([^"]+)"', document))
+    with page_links(lambda path, anchor: _pdf_href(corpus, ids, path, anchor)):
+        return render()
+
+
+def _pdf_href(corpus: Corpus, ids: set[str], path: str, anchor: str | None) -> str | None:
+    """The print document's anchor for the site's page `path` (and the anchor on it, if the PDF has it)."""
+    from .pages import page_path
+
+    fixed = {page_path("foreword"): ("avant-propos", ""), page_path("neighbourhoods"): ("deuxieme-partie", ""),
+             page_path("common-base"): ("socle-commun", ""), page_path("signatories"): ("signataires", ""),
+             page_path("devices"): ("annexe-dispositifs", ""), page_path("glossary"): ("glossaire", "")}
+    for a in corpus.articles:
+        fixed[page_path("article", a["id"])] = (a["id"], "")
+    for n in corpus.neighbourhoods:
+        fixed[page_path("neighbourhood", n["id"])] = (f"quartier-{n['id']}", f"{n['id']}-")
+    for cm in corpus.commitments:
+        fixed[page_path("commitment", cm["id"])] = (f"engagement-{cm['id']}", "")
+    for d in corpus.devices:
+        fixed[page_path("device", d["id"])] = (f"dispositif-{d['id']}", f"dispositif-{d['id']}-")
+    if path not in fixed:
+        return None
+    page, prefix = fixed[path]
+    for candidate in ([prefix + anchor] if anchor else []) + [page]:
+        if candidate in ids:
+            return "#" + candidate
+    return None
 
 
 def write_pdf(root: Path, output: Path, corpus: Corpus | None = None) -> Path:

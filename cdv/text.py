@@ -2,13 +2,15 @@
 
 Contributor text is data: every value reaches HTML through one function, `to_html` (see "the escaping
 boundary" below). HTML and template syntax in it are printed as typed, and only the inline markdown the
-contract uses (bold, italics, https and mailto links) is rendered.
+contract uses (bold, italics, https and mailto links, links to the site's own pages) is rendered.
 """
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -62,7 +64,9 @@ def sort_key(text: str) -> str:
 # references, abbreviations, attribute lists, headings, tables, code, escapes, template braces) is written
 # as a character reference, which Python-Markdown passes through and a browser shows as typed. The only
 # markup that comes out is the explicit allowlist: **bold**, *italics* and [links](https://…) to https:
-# and mailto: addresses, built here as <strong>, <em> and <a href> rather than left to Markdown.
+# and mailto: addresses or to the site's pages ([texte](contrat/article-13.md#ancre), made an href by the
+# page_links resolver of the document being rendered, else the label as text), built here as <strong>,
+# <em> and <a href> rather than left to Markdown.
 
 ALLOWED_SCHEMES = ("https", "mailto")
 # Characters that mean something to Markdown or its extensions anywhere in a line.
@@ -88,6 +92,35 @@ def allowed_link(target: str) -> bool:
     if match:
         return bool(re.fullmatch(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]", match.group(3))) and not match.group(2)
     return bool(re.fullmatch(r"(?i)mailto:[^@\s/]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(\?[^\s]*)?", target))
+
+
+# A page of the site, as MkDocs writes links between pages: its path from the site root as a .md file, with
+# an optional anchor (contrat/article-13.md, quartiers/planoise.md#indicateur-population). Every segment
+# starts with a letter, digit or "_": no "..", no "/" at the start, no scheme, nothing to escape.
+_PAGE_LINK = re.compile(r"(?P<path>(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\.md)"
+                        r"(?:#(?P<anchor>[A-Za-z0-9_][A-Za-z0-9_.:-]*))?")
+# How the text being rendered reaches the pages of the site: callable(path, anchor) -> href, or None where
+# the text is shown out of any page (feed, "Ce qui change", titles): a link to a page is then its label.
+_PAGE_LINKS: ContextVar = ContextVar("cdv_page_links", default=None)
+
+
+def page_link(target: str) -> tuple[str, str | None] | None:
+    """(page path, anchor or None) if `target` is a link to a page of the site, else None."""
+    match = _PAGE_LINK.fullmatch(target or "")
+    if match is None or ".." in match.group("path").split("/"):
+        return None
+    return match.group("path"), match.group("anchor")
+
+
+@contextmanager
+def page_links(resolver):
+    """Render, inside this block, links to the site's pages with `resolver(path, anchor) -> href | None`
+    (None: the label as text). The site gives the page being built, the PDF its own anchors."""
+    token = _PAGE_LINKS.set(resolver)
+    try:
+        yield
+    finally:
+        _PAGE_LINKS.reset(token)
 
 
 def _is_image(text: str, match: re.Match) -> bool:
@@ -120,7 +153,8 @@ def _markup(text: str, line_start: bool, links: bool = True) -> str:
         match = _INLINE.search(text, pos)
         if match is None:
             break
-        if match.group("link") and (not links or not allowed_link(match.group("href")) or _is_image(text, match)):
+        if match.group("link") and (not links or not (allowed_link(match.group("href")) or page_link(match.group("href")))
+                                    or _is_image(text, match)):
             # Not an allowed link: its "[" is text, and what follows is read again (it may hold emphasis).
             out.append(_inert(text[pos:match.start() + 1], line_start and not out))
             pos = match.start() + 1
@@ -129,7 +163,15 @@ def _markup(text: str, line_start: bool, links: bool = True) -> str:
             out.append(_inert(text[pos:match.start()], line_start and not out))
         if match.group("link"):
             label = _markup(match.group("label"), False, links=False)
-            out.append(f'<a href="{_href(match.group("href"))}">{label}</a>')
+            href = match.group("href")
+            internal = page_link(href)
+            if internal:
+                resolver = _PAGE_LINKS.get()
+                href = resolver(*internal) if resolver else None
+            if href:
+                out.append(f'<a href="{_href(href)}">{label}</a>')
+            else:  # a page this document does not hold: its words, never a dead link
+                out.append(_markup(match.group("label"), line_start and not out, links=False))
         elif match.group("strong"):
             out.append(f"<strong>{_markup(match.group('sbody'), False, links)}</strong>")
         else:
@@ -184,7 +226,8 @@ def plain_text(text) -> str:
         match = _INLINE.search(text, pos)
         if match is None:
             break
-        if match.group("link") and (not allowed_link(match.group("href")) or _is_image(text, match)):
+        if match.group("link") and (not (allowed_link(match.group("href")) or page_link(match.group("href")))
+                                    or _is_image(text, match)):
             out.append(text[pos:match.start() + 1])
             pos = match.start() + 1
             continue

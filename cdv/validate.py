@@ -312,6 +312,13 @@ def _walk_blocks_with_pointer(node, pointer=()):
             yield from _walk_blocks_with_pointer(item, pointer + (i,))
 
 
+def _page_link_errors(files, root: Path) -> list[SourceError]:
+    from .corpus import corpus_from_files
+    from .links import page_link_errors
+
+    return page_link_errors(files, root, lambda found: corpus_from_files(root, found))
+
+
 def _walk_blocks(node):
     return (block for _, block in _walk_blocks_with_pointer(node))
 
@@ -341,6 +348,7 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             present_ids[kind].add(Path(rel).stem)
             invalid_kinds.add(kind)
     errors.extend(_RefChecker(valid, invalid_kinds, present_ids).run())
+    errors.extend(_page_link_errors(files, root) if not errors else [])  # pages and anchors the text links
     return files, sorted(set(errors), key=lambda e: (e.file, e.line, e.column, e.message))
 
 
