@@ -73,14 +73,20 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def _inside_project_folders(real: Path, roots: tuple[Path, ...]) -> str | None:
-    """Why `real` lies in what people wrote (a project's sources, docs, theme, schemas, git), or None."""
-    if ".git" in real.parts:
-        return "c'est un dépôt git (.git) ou un dossier qui s'y trouve"
+def _projects(real: Path, roots: tuple[Path, ...]) -> set[Path]:
+    """The projects `real` must be kept out of: the ones named, and the one `real` itself lies in."""
     projects = {_real(r) for r in roots}
     found = _project_of(real)
     if found is not None:
         projects.add(found)
+    return projects
+
+
+def _inside_project_folders(real: Path, roots: tuple[Path, ...]) -> str | None:
+    """Why `real` lies in what people wrote (a project's sources, docs, theme, schemas, git), or None."""
+    if ".git" in real.parts:
+        return "c'est un dépôt git (.git) ou un dossier qui s'y trouve"
+    projects = _projects(real, roots)
     for project in sorted(projects):
         for name in PROTECTED:
             if _within(real, project / name):
@@ -96,10 +102,7 @@ def protected_reason(path: Path, roots: tuple[Path, ...] = (), extra: tuple[Path
     home = _home()
     if home is not None and (real == home or real in home.parents):
         return "c'est votre dossier personnel, ou un dossier qui le contient"
-    projects = {_real(r) for r in roots}
-    found = _project_of(real)
-    if found is not None:
-        projects.add(found)
+    projects = _projects(real, roots)
     for project in sorted(projects):
         if real == project:
             return "c'est le dossier du projet"
