@@ -12,6 +12,7 @@ import copy
 import functools
 import http.server
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -23,7 +24,7 @@ from urllib.parse import urlsplit
 import markdown
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from cdv.build import build_site
@@ -132,7 +133,10 @@ def print_is_inert(printed: str) -> bool:
     string (cdv.pdf._css_string), so it may hold no import, no address, no end of the element."""
     style, body = printed.split("</style>", 1)
     style = style.split("<style>", 1)[1]
-    assert "evil.example" not in style and "@import" not in style and "<" not in style
+    # Outside its quoted strings (running headers quote the contract's title), the style is all ours.
+    outside_strings = re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', style)
+    assert "evil.example" not in outside_strings and "@import" not in outside_strings
+    assert "<" not in style
     assert live_markup(body) == []
     return True
 
@@ -207,7 +211,10 @@ def test_the_clean_site_has_no_live_markup(clean_site):
 
 
 @pytest.mark.slow
-@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
+# Each example is a whole site build: the examples are drawn the same way on every run (CI included) and a
+# failure is reported as found, without the shrinking that would rebuild the site hundreds of times.
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True, derandomize=True,
+          phases=[Phase.explicit, Phase.generate])
 @given(st.permutations(PAYLOADS), st.sampled_from([1, 2, 3, 4, 6, 8]))  # steps prime to 35 payloads
 def test_every_string_field_is_inert_in_the_built_site(tmp_path_factory, order, step):
     """Every payload lands in many fields; which payload goes where changes from one example to the next."""
@@ -337,7 +344,7 @@ def test_refused_payloads_are_refused_by_validation():
 EXTENSIONS = ["abbr", "attr_list", "md_in_html", "tables", "toc"]
 
 
-@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
+@settings(max_examples=2, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True, derandomize=True)
 @given(st.randoms(use_true_random=False))
 def test_refused_payloads_forced_past_validation_are_inert(corpus, rnd):
     """Validation stops these; if one ever got through, the pages, the navigation and the PDF keep it
