@@ -25,6 +25,15 @@ TOOLKIT = ("contract", "schemas", "docs", "overrides", "mkdocs.yml", "macros.py"
 SIZES = (12, 120, 1362)
 
 
+def _plain(nav):
+    """Navigation titles are escaped Markup (cdv.text.title_html): plain strings for yaml.safe_dump."""
+    if isinstance(nav, list):
+        return [_plain(item) for item in nav]
+    if isinstance(nav, dict):
+        return {str(key): _plain(value) for key, value in nav.items()}
+    return str(nav) if isinstance(nav, str) else nav
+
+
 # --- one measurement, in its own process (so that its peak memory is its own) ----------------------
 
 def measure(kind: str, root: Path) -> dict:
@@ -125,7 +134,7 @@ def baseline_project(root: Path, dest: Path) -> Path:
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     config["theme"].pop("custom_dir", None)
     config["plugins"] = [p for p in config["plugins"] if isinstance(p, dict) and "search" in p]
-    config["nav"] = expand_nav(config["nav"], navigation(corpus))
+    config["nav"] = _plain(expand_nav(config["nav"], navigation(corpus)))
     config["markdown_extensions"] = [{"abbr": {"glossary": abbreviations(corpus)}} if e == "abbr" else e
                                      for e in config["markdown_extensions"]]
     config.pop("watch", None)
