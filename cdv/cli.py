@@ -322,5 +322,28 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The program's entry point (`cdv`, `python -m cdv`): exit with `main`'s status.
+
+    After a Ctrl-C, CPython may still die *by* SIGINT (status -2 to the caller, not 130) although the
+    interrupt was handled: an interrupt that crossed an `exec`/`eval` of a string (a dataclass, a
+    namedtuple being made) leaves its "unhandled" flag set, and `python -m` checks it at exit
+    (bpo-41602, gh-128130). So an interrupted run flushes, runs the exit handlers and leaves with 130
+    itself.
+    """
+    status = main()
+    if status == 130:
+        import atexit
+
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        atexit._run_exitfuncs()
+        os._exit(130)
+    sys.exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -496,3 +496,20 @@ def test_a_mkdocs_error_is_one_french_line_naming_the_problem(fresh_repo, tmp_pa
     assert_one_french_line(result, 1, "la construction du site a échoué : ", "nulle-part.md")
     assert not site.exists() and staging_folders(tmp_path) == []
     assert cdv_temporaries(tmp_path / "tmp") == []
+
+
+def test_an_interrupt_that_crossed_generated_code_still_exits_130(tmp_path):
+    """CPython flags an interrupt raised through `exec` of a string as unhandled, and `python -m` then
+    dies by SIGINT (-2) even though cdv handled it; `run` must still end with 130, in one line."""
+    (tmp_path / "interrupted_cdv.py").write_text(
+        "from cdv import cli\n"
+        "def interrupted(argv=None):\n"
+        "    exec('raise KeyboardInterrupt')\n"
+        "cli._main = interrupted\n"
+        "cli.run()\n", encoding="utf-8")
+    env = env_with(tmp_path / "tmp")
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(ROOT)])
+    result = subprocess.run([sys.executable, "-m", "interrupted_cdv"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip() == "cdv : interrompu (Ctrl-C)."

@@ -1,0 +1,4 @@
+"""`python -m cdv`: the same program as `cdv`."""
+from .cli import run
+
+run()
