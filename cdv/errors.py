@@ -96,3 +96,7 @@ class InvalidSources(CdvError):
 
 class UsageError(CdvError):
     """The command was called wrongly (exit status 2)."""
+
+
+class GitError(CdvError):
+    """A git command failed or a revision does not exist (exit status 1)."""

@@ -1,0 +1,873 @@
+"""Compare two versions of the contract element by element, by stable id, and say what approval each
+change needs under the contract's own governance (article 13): a routine update of a portrait (article
+9.1), the comité de pilotage (projets de quartier), or an amendment signed by the signatories.
+
+Language-neutral on purpose: a change is typed (Level, Kind, Action), names its element with a Phrase (a
+Term that cdv.diffrender words, and the contributor text it quotes), and carries the values compared:
+contributor text as readers are given it (cdv.flatten.shown_text), or a typed value (an observation, a
+list of fields, an order...). No French, no HTML, no markdown here: cdv.diffrender says it all, and
+sorts changes as readers find them.
+
+Two passes. The first compares what readers read, element by element, and says it in contract terms
+(a priority reworded, an observation added...). The second makes the comparison complete by construction:
+every source is cut into elements by stable id, and every field of every element, known today or added to
+a schema later, is compared raw; a difference the first pass did not explain is reported at its element's
+level. So nothing a reader sees can change without a line in the changelog."""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field, fields
+from enum import Enum, StrEnum, auto
+from pathlib import Path
+from typing import Any, Union
+
+from .corpus import Corpus
+from .flatten import blocks_shown_text, shown_text
+from .render import source_with_period
+
+
+class Level(StrEnum):
+    """The approval a change needs, heaviest first. The values are the identifiers `cdv diff
+    --fail-above` takes and its JSON report gives."""
+
+    AMENDMENT = "avenant"  # signed by the signatories (contract, signatories, commitments)
+    COMMITTEE = "copil"  # validated by the comité de pilotage (projects, devices, glossary)
+    ROUTINE = "routine"  # a routine update of a portrait's figures
+    EDITORIAL = "editorial"  # about the version itself (number, status)
+
+
+LEVEL_ORDER = list(Level)
+
+
+class Action(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    MOVED = "moved"  # to another parent (a priority to another theme or neighbourhood)
+    REWORDED = "reworded"  # a priority's text
+    OBSERVATION = "observation"  # a new observation of an indicator
+    REORDERED = "reordered"  # the same items in another order
+
+
+class Kind(StrEnum):
+    """What changed: an element of the contract, as the comparison cuts it."""
+
+    CONTRACT = "contract"
+    FOREWORD = "foreword"
+    ARTICLE = "article"
+    COMMITMENT = "commitment"
+    SIGNATORY_LIST = "signatory-list"
+    SIGNATORY_GROUP = "signatory-group"
+    SIGNATORY = "signatory"
+    COMMON_BASE = "common-base"
+    COMMON_OBJECTIVE = "common-objective"  # an axis, an objective or a common priority
+    SOCIAL_CENTRES = "social-centres"
+    SOCIAL_CENTRE = "social-centre"
+    NEIGHBOURHOOD = "neighbourhood"
+    DEVICE = "device"
+    GLOSSARY_TERM = "glossary-term"
+    PROJECT = "project"
+    THEME = "theme"
+    PRIORITY = "priority"
+    PORTRAIT = "portrait"
+    INDICATOR = "indicator"
+    SOURCE = "source"  # a kind of source added to the corpus later, compared whole
+
+
+# Approval needed by a change of an element of each kind (README, "cdv diff").
+ELEMENT_LEVELS = {
+    **{k: Level.AMENDMENT for k in (Kind.CONTRACT, Kind.FOREWORD, Kind.ARTICLE, Kind.COMMITMENT,
+                                    Kind.SIGNATORY_LIST, Kind.SIGNATORY_GROUP, Kind.SIGNATORY, Kind.COMMON_BASE,
+                                    Kind.COMMON_OBJECTIVE, Kind.SOCIAL_CENTRES, Kind.SOCIAL_CENTRE,
+                                    Kind.NEIGHBOURHOOD)},
+    # The glossary is not signed, but it is what residents read as the meaning of the contract's words (on
+    # every page), some definitions quoting the contract itself: the comité de pilotage validates it, as it
+    # does the descriptions of the devices. Never editorial, never a "routine" portrait update.
+    Kind.DEVICE: Level.COMMITTEE, Kind.GLOSSARY_TERM: Level.COMMITTEE,
+    Kind.PROJECT: Level.COMMITTEE, Kind.THEME: Level.COMMITTEE, Kind.PRIORITY: Level.COMMITTEE,
+    Kind.PORTRAIT: Level.ROUTINE, Kind.INDICATOR: Level.ROUTINE,
+}
+# Fields of an element whose change needs another level than the element's.
+FIELD_LEVELS = {(Kind.CONTRACT, "version"): Level.EDITORIAL, (Kind.CONTRACT, "status"): Level.EDITORIAL}
+# The contract's own fields compared in the first pass (each worded by cdv.diffrender).
+CONTRACT_TERMS = ("title", "subtitle", "programme", "period", "signature", "author", "territory", "parts",
+                  "fragile_project_notice", "credits", "licence")
+
+
+class Term(Enum):
+    """The words of a title, a detail or a value's prefix: cdv.diffrender.WORDS says each."""
+
+    CONTRACT = auto()  # the contract, when it has no title
+    CONTRACT_FIELD = auto()  # (field name)
+    VERSION = auto()
+    STATUS = auto()
+    FOREWORD = auto()  # the foreword, when it has no title
+    ARTICLE = auto()  # (number, title)
+    COMMITMENT = auto()  # (title)
+    COMMITMENTS_PAGE = auto()
+    SIGNATORIES = auto()
+    SIGNATURES_PAGE = auto()
+    COMMON_BASE = auto()  # the common base, when it has no title
+    AXIS = auto()  # (number, title)
+    AXIS_NUMBER = auto()  # (number)
+    OBJECTIVE = auto()  # (title)
+    COMMON_PRIORITY = auto()  # (objective's title)
+    SOCIAL_CENTRES = auto()
+    GLOSSARY_TERM = auto()  # (term)
+    NEIGHBOURHOOD_IN = auto()  # (name, commune)
+    PORTRAIT = auto()  # (neighbourhood)
+    PROJECT = auto()  # (neighbourhood)
+    WITHIN = auto()  # (neighbourhood, what in it: a theme, an indicator)
+    SOURCE = auto()  # (corpus field)
+    # details
+    MOVED = auto()  # (from, to)
+    MOVED_PRIORITY = auto()  # (from, to)
+    LINKS = auto()
+    SIGNER = auto()
+    CORRECTED = auto()
+    OBSERVATION_REMOVED = auto()
+    QUOTED_DEFINITION = auto()  # (old source, new source): said only of a definition quoting the contract
+    FIELDS = auto()  # (paths)
+    # prefixes of a line of a value
+    SOURCE_LINE = auto()
+    ARTICLES_LINE = auto()
+
+
+@dataclass(frozen=True)
+class Words:
+    """Words the renderer says (`term`) around contributor values (`args`: text, numbers, Phrases)."""
+
+    term: Term
+    args: tuple = ()
+
+
+Phrase = Union[str, Words]  # a str is contributor text as readers are given it
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()  # a field a version does not have
+PARENT = ("@parent",)  # pseudo-path: the element that holds this one
+
+
+def _canon(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def neutral(value):
+    """A raw value as readers are given it, without words: equal when they would read the same."""
+    if value is ABSENT:
+        return ABSENT
+    if isinstance(value, str):
+        return ("s", shown_text(value))
+    if isinstance(value, bool):
+        return ("b", value)
+    if isinstance(value, list):
+        return ("l", tuple(neutral(v) for v in value))
+    if isinstance(value, dict):
+        return ("d", tuple((k, neutral(v)) for k, v in value.items()))
+    return ("o", str(value))
+
+
+# --- the values a change carries (contributor text is a plain str) -------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Raw:
+    """A raw value of the sources (a field, an item of a list), compared as readers would read it."""
+
+    value: Any
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Raw) and neutral(self.value) == neutral(other.value)
+
+    def __hash__(self) -> int:
+        return hash(_canon(self.value))
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A text of several lines, some introduced by words (`Source : …`): ((prefix or None, text), …)."""
+
+    parts: tuple[tuple[Term | None, str], ...]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A figure of a portrait: its value, unit and source, and the other fields of the observation when
+    they changed (comparison values: commune, EPCI...)."""
+
+    value: Any
+    unit: str
+    explicit_sign: bool  # a "+" is shown (only before a positive value)
+    source: str  # its source with its period, as readers are given it
+    extras: tuple[tuple[str, Raw], ...] | None = None
+
+
+@dataclass(frozen=True)
+class Order:
+    """The window of an ordered list that differs: ((position from 1, label), …)."""
+
+    items: tuple[tuple[int, Any], ...]
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Raw fields of an element: ((path, raw value), …); a path is a tuple of names, positions (int) and
+    ("id", …) for an item of a list of identified items."""
+
+    items: tuple[tuple[tuple, Any], ...]
+
+
+@dataclass(frozen=True)
+class Flat:
+    """A field of the contract, compared as shown."""
+
+    value: Any
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Flat) and neutral(self.value) == neutral(other.value)
+
+    def __hash__(self) -> int:
+        return hash(_canon(self.value))
+
+
+@dataclass(frozen=True)
+class Status:
+    value: str  # signed | draft | any later status
+
+
+@dataclass(frozen=True)
+class Links:
+    """What a priority is attached to: objectives of the common base, devices (ids)."""
+
+    objectives: tuple[str, ...]
+    devices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A signatory's organisation, group and commitment (id, or ABSENT)."""
+
+    organisation: str
+    group: str
+    commitment: Any
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a neighbourhood is: name, kind (an id), commune, QPV code (or None)."""
+
+    name: str
+    kind: str
+    commune: str
+    qpv_code: Any
+
+
+@dataclass(frozen=True)
+class Change:
+    level: Level
+    kind: Kind
+    action: Action
+    id: str
+    subject: Phrase  # the element changed
+    old: Any = None  # None: the element is added
+    new: Any = None  # None: the element is removed
+    detail: Phrase | None = None
+    order_of: tuple | None = None  # a reorder: the path of the list, in the element
+
+
+@dataclass
+class Comparison:
+    changes: list[Change]
+    schema_dir: str  # the schemas of the newer version: the titles of its fields
+
+
+# --- the elements of a version ------------------------------------------------------------------
+
+@dataclass
+class _Element:
+    kind: Kind
+    id: str
+    title: Phrase  # as a change's title
+    label: Phrase  # as an item of an ordered list
+    raw: dict  # every field, but the sub-elements (compared as elements of their own)
+    parent: tuple | None = None
+    where: Phrase = ""
+    children: dict = field(default_factory=dict)  # field -> ordered ids of the sub-elements
+
+    @property
+    def level(self) -> Level:
+        return ELEMENT_LEVELS.get(self.kind, Level.AMENDMENT)
+
+
+class _Elements(dict):
+    """Every element of a version by (kind, id)."""
+
+    def put(self, kind, ident, title, label, data, subs=(), parent=None, field_name=None) -> tuple:
+        raw = {k: v for k, v in data.items() if k not in subs} if isinstance(data, dict) else {"valeur": data}
+        key = (kind, ident)
+        if key in self:  # ids are unique where the validator says so; elsewhere keep both apart
+            key = (kind, f"{parent[1] if parent else ''}/{ident}")
+        where = self[parent].title if parent else ""
+        self[key] = _Element(kind, key[1], title, label, raw, parent, where)
+        if parent and field_name:
+            self[parent].children.setdefault(field_name, []).append(key)
+        return key
+
+
+def _titled(data: dict, key: str, default: Term) -> Phrase:
+    return shown_text(data[key]) if key in data else Words(default)
+
+
+def _elements(corpus: Corpus) -> _Elements:
+    out = _Elements()
+    t = shown_text
+    handled = {"root", "source_of", "single_sources"}
+    K = Kind
+
+    c = corpus.contract
+    contract = _titled(c, "title", Term.CONTRACT)
+    top = out.put(K.CONTRACT, "contrat", contract, contract, c, subs=("foreword",))
+    if "foreword" in c:
+        foreword = _titled(c["foreword"], "title", Term.FOREWORD)
+        out.put(K.FOREWORD, "avant-propos", foreword, foreword, c["foreword"], parent=top)
+    for a in corpus.articles:
+        out.put(K.ARTICLE, a["id"], _article_title(a), _article_title(a), a)
+    for x in corpus.commitments:
+        out.put(K.COMMITMENT, x["id"], Words(Term.COMMITMENT, (t(x["title"]),)), t(x["title"]), x)
+    signatories = Words(Term.SIGNATORIES)
+    holder = out.put(K.SIGNATORY_LIST, "signataires", signatories, signatories, {})
+    for g in corpus.signatory_groups:
+        out.put(K.SIGNATORY_GROUP, g["id"], t(g["title"]), t(g["title"]), g, parent=holder, field_name="groups")
+    for s in corpus.signatories:
+        out.put(K.SIGNATORY, s["id"], t(s["organisation"]), t(s["organisation"]), s, parent=holder,
+                field_name="signatories")
+    o = corpus.objectives
+    if o:
+        title = _titled(o, "title", Term.COMMON_BASE)
+        base = out.put(K.COMMON_BASE, "socle-commun", title, title, o, subs=("axes",))
+        for axis in o.get("axes", []):
+            ak = out.put(K.COMMON_OBJECTIVE, axis["id"], Words(Term.AXIS, (axis["number"], t(axis["title"]))),
+                         t(axis["title"]), axis, subs=("objectives",), parent=base, field_name="axes")
+            for ob in axis["objectives"]:
+                ok = out.put(K.COMMON_OBJECTIVE, ob["id"], Words(Term.OBJECTIVE, (t(ob["title"]),)), t(ob["title"]),
+                             ob, subs=("priorities",), parent=ak, field_name="objectives")
+                for p in ob["priorities"]:
+                    out.put(K.COMMON_OBJECTIVE, p["id"], Words(Term.COMMON_PRIORITY, (t(ob["title"]),)),
+                            t(p["text"]), p, parent=ok, field_name="priorities")
+    for d in corpus.devices:
+        out.put(K.DEVICE, d["id"], t(d["name"]), t(d["name"]), d)
+    sc = corpus.social_centres
+    if sc:
+        title = Words(Term.SOCIAL_CENTRES)
+        centres = out.put(K.SOCIAL_CENTRES, "centres-sociaux", title, title, sc, subs=("centres",))
+        for x in sc.get("centres", []):
+            out.put(K.SOCIAL_CENTRE, x["id"], t(x["name"]), t(x["name"]), x, parent=centres, field_name="centres")
+    for term in corpus.glossary:
+        out.put(K.GLOSSARY_TERM, term["id"], Words(Term.GLOSSARY_TERM, (t(term["term"]),)), t(term["term"]), term)
+    for n in corpus.neighbourhoods:
+        name = t(n["name"])
+        nk = out.put(K.NEIGHBOURHOOD, n["id"], name, name, n, subs=("portrait", "project"))
+        if n.get("portrait") is not None:
+            title = Words(Term.PORTRAIT, (name,))
+            pk = out.put(K.PORTRAIT, n["id"], title, title, n["portrait"], subs=("indicators",), parent=nk)
+            for ind in n["portrait"].get("indicators", []):
+                out.put(K.INDICATOR, f"{n['id']}/{ind['id']}", Words(Term.WITHIN, (name, t(ind["label"]))),
+                        t(ind["label"]), ind, parent=pk, field_name="indicators")
+        if n.get("project") is not None:
+            title = Words(Term.PROJECT, (name,))
+            jk = out.put(K.PROJECT, n["id"], title, title, n["project"], subs=("themes",), parent=nk)
+            for theme in n["project"].get("themes", []):
+                tk = out.put(K.THEME, theme["id"], Words(Term.WITHIN, (name, t(theme["title"]))), t(theme["title"]),
+                             theme, subs=("priorities",), parent=jk, field_name="themes")
+                for p in theme["priorities"]:
+                    out.put(K.PRIORITY, p["id"], Words(Term.WITHIN, (name, t(theme["title"]))), t(p["text"]), p,
+                            parent=tk, field_name="priorities")
+    handled |= {"contract", "articles", "commitments", "signatory_groups", "signatories", "objectives", "devices",
+                "social_centres", "glossary", "neighbourhoods"}
+    # A kind of source added to the corpus later is compared whole until it gets its own elements.
+    for f in fields(corpus):
+        if f.name not in handled:
+            out.put(K.SOURCE, f.name, Words(Term.SOURCE, (f.name,)), f.name, getattr(corpus, f.name))
+    return out
+
+
+# --- raw values ----------------------------------------------------------------------------------
+
+def _list_ids(items: list) -> list | None:
+    """The ids of a list whose items all have one, distinct; None for any other list."""
+    ids = [x.get("id") if isinstance(x, dict) else None for x in items]
+    if all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids):
+        return ids
+    return None
+
+
+def _same(a, b) -> bool:
+    # 1 and 1.0 read the same; True and 1 do not.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def raw_diff(a, b, path=()):
+    """Every difference between two raw values: ('value', path, old, new) for a field or an item, ('order',
+    path, old, new) for a list whose items are the same but in another order. Lists whose items have ids are
+    matched by id; other lists item by item, aligned as a text diff aligns lines."""
+    if type(a) is type(b) and type(a) in (dict, list) and a == b:
+        return  # the usual case, at C speed (a schema never lets a number stand where a boolean is)
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in [*a, *(k for k in b if k not in a)]:
+            yield from raw_diff(a.get(k, ABSENT), b.get(k, ABSENT), (*path, k))
+    elif isinstance(a, list) and isinstance(b, list):
+        ia, ib = _list_ids(a), _list_ids(b)
+        if ia is not None and ib is not None:
+            da, db = dict(zip(ia, a)), dict(zip(ib, b))
+            for k in [*ia, *(k for k in ib if k not in da)]:
+                yield from raw_diff(da.get(k, ABSENT), db.get(k, ABSENT), (*path, ("id", k)))
+            if [k for k in ia if k in db] != [k for k in ib if k in da]:
+                yield ("order", path, a, b)
+            return
+        ca, cb = [_canon(x) for x in a], [_canon(x) for x in b]
+        if ca != cb and sorted(ca) == sorted(cb):
+            yield ("order", path, a, b)
+            return
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ca, cb, autojunk=False).get_opcodes():
+            if op == "equal":
+                continue
+            if op == "replace" and i2 - i1 == j2 - j1:
+                for i, j in zip(range(i1, i2), range(j1, j2)):
+                    yield from raw_diff(a[i], b[j], (*path, j))
+                continue
+            for i in range(i1, i2):
+                yield ("value", (*path, i), a[i], ABSENT)
+            for j in range(j1, j2):
+                yield ("value", (*path, j), ABSENT, b[j])
+    elif not _same(a, b):
+        yield ("value", path, a, b)
+
+
+def _same_raw(a, b) -> bool:
+    return not any(True for _ in raw_diff(a, b))
+
+
+def _covered(path: tuple, explained: set) -> bool:
+    return any(path[:len(p)] == p for p in explained)
+
+
+def _orders(old: list, new: list) -> tuple[Order, Order]:
+    """Old and new order, numbered, from the first place that differs to the last."""
+    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    last = max(len(old), len(new))
+    while last > first + 1 and last <= min(len(old), len(new)) and old[last - 1] == new[last - 1]:
+        last -= 1
+    window = lambda labels: Order(tuple((i, labels[i - 1]) for i in range(first + 1, min(last, len(labels)) + 1)))  # noqa: E731
+    return window(old), window(new)
+
+
+_LABEL_KEYS = ("title", "name", "organisation", "text", "term", "label", "p", "heading", "period")
+
+
+def _item_label(item):
+    if isinstance(item, dict):
+        for key in _LABEL_KEYS:
+            if isinstance(item.get(key), str):
+                return shown_text(item[key])
+    return Raw(item)
+
+
+# --- what readers read of each element -----------------------------------------------------------
+
+_ARTICLE_PATHS = {"title": (("title",), ("number",)), "chapter": (("chapter",),), "body": (("body",),)}
+
+
+def _article_title(a: dict) -> Words:
+    return Words(Term.ARTICLE, (a["number"], shown_text(a["title"])))
+
+
+def _article_parts(article: dict) -> dict:
+    parts: dict = {"title": _article_title(article)}
+    if article.get("chapter"):
+        parts["chapter"] = shown_text(article["chapter"]["title"]) + "\n" + blocks_shown_text(article["chapter"].get("intro"))
+    parts["body"] = blocks_shown_text(article["body"])
+    for s in article.get("sections", []):
+        parts[("sections", ("id", s["id"]))] = f"{s['number']} - {shown_text(s['title'])}\n{blocks_shown_text(s['body'])}"
+    return parts
+
+
+def _article_text(article: dict) -> str:
+    parts = _article_parts(article)
+    return "\n".join(p for k, p in parts.items() if p and k != "title")
+
+
+def _lines(*parts: tuple[Term | None, str]) -> Lines:
+    return Lines(tuple(p for p in parts if p[1]))
+
+
+def _device_text(d: dict) -> Lines:
+    head = shown_text(d["name"]) + (f" ({shown_text(d['acronym'])})" if d.get("acronym") else "")
+    return _lines((None, head), (None, shown_text(d.get("summary", ""))),
+                  (Term.SOURCE_LINE, shown_text(d["source"]) if d.get("source") else ""),
+                  (Term.ARTICLES_LINE, ", ".join(d["articles"]) if d.get("articles") else ""),
+                  (None, blocks_shown_text(d.get("body"))))
+
+
+def _term_text(g: dict) -> Lines:
+    head = shown_text(g["term"]) + (f" ({shown_text(g['expansion'])})" if g.get("expansion") else "")
+    return _lines((None, head), (None, shown_text(g.get("definition", ""))),
+                  (Term.SOURCE_LINE, shown_text(g["source"]) if g.get("source") else ""))
+
+
+def _common_base(corpus: Corpus, level: str) -> dict:
+    out = {}
+    t = shown_text
+    for axis in corpus.objectives.get("axes", []):
+        if level == "axes":
+            out[axis["id"]] = (Words(Term.AXIS_NUMBER, (axis["number"],)), t(axis["title"]))
+        for ob in axis["objectives"]:
+            if level == "objectives":
+                out[ob["id"]] = (Words(Term.OBJECTIVE, (t(ob["title"]),)), t(ob["title"]))
+            for p in ob["priorities"]:
+                if level == "priorities":
+                    out[p["id"]] = (Words(Term.COMMON_PRIORITY, (t(ob["title"]),)), t(p["text"]))
+    return out
+
+
+def _priorities(neighbourhoods: dict) -> dict:
+    out = {}
+    for n in neighbourhoods.values():
+        for theme in (n.get("project") or {}).get("themes", []):
+            for p in theme["priorities"]:
+                out[p["id"]] = {"neighbourhood": n["id"], "theme": theme["id"],
+                                "where": Words(Term.WITHIN, (shown_text(n["name"]), shown_text(theme["title"]))),
+                                "text": shown_text(p["text"]), "objectives": p.get("objectives", []),
+                                "devices": p.get("devices", [])}
+    return out
+
+
+def _links(p: dict) -> Links:
+    return Links(tuple(p["objectives"]), tuple(p["devices"]))
+
+
+def _signers(s: dict, sep: str | None = " ; "):
+    names = [shown_text(" ".join(x["title"] + [x["name"]] + x.get("after", []))) for x in s["signature"]["signers"]]
+    return names if sep is None else sep.join(names)
+
+
+def _membership(s: dict) -> Membership:
+    return Membership(shown_text(s["organisation"]), s["group"], s.get("commitment", ABSENT))
+
+
+def _identity(n: dict) -> Identity:
+    return Identity(shown_text(n["name"]), n["kind"], shown_text(n["commune"]), n.get("qpv_code") or None)
+
+
+def _observation(ind: dict, obs: dict, extras: tuple | None = None) -> Observation:
+    shown = {**obs, "source": shown_text(obs["source"]), "period": shown_text(obs["period"])}
+    return Observation(obs["value"], ind["unit"], bool(obs.get("explicit_sign", False)) and obs["value"] > 0,
+                       source_with_period(shown), extras)
+
+
+# --- the comparison ------------------------------------------------------------------------------
+
+class _Comparer:
+    def __init__(self, old: Corpus, new: Corpus):
+        self.old, self.new = old, new
+        self.changes: list[Change] = []
+        self.explained: dict[tuple, set] = {}  # element -> paths of the fields the first pass reported
+
+    def add(self, level, kind, action, ident, subject, old=None, new=None, detail=None, *, element=None,
+            paths=((),), order_of=None) -> None:
+        if old is not None and old == new and action != Action.MOVED:
+            return  # what it would show is the same on both sides: the second pass reports it field by field
+        self.changes.append(Change(level, kind, action, ident, subject, old, new, detail, order_of))
+        self.explain(element or (kind, ident), *paths)
+
+    def explain(self, element: tuple, *paths: tuple) -> None:
+        self.explained.setdefault(element, set()).update(paths)
+
+    def keyed(self, kind, level, old_items: dict, new_items: dict, title, text, fields=((),)) -> None:
+        """Elements by id: added, removed, or changed text (`fields`: what the text shows of them)."""
+        for ident in sorted(old_items.keys() | new_items.keys()):
+            o, n = old_items.get(ident), new_items.get(ident)
+            if o is None:
+                self.add(level, kind, Action.ADDED, ident, title(n), None, text(n))
+            elif n is None:
+                self.add(level, kind, Action.REMOVED, ident, title(o), text(o), None)
+            elif text(o) != text(n):
+                self.add(level, kind, Action.CHANGED, ident, title(n), text(o), text(n), paths=fields)
+
+    def run(self) -> list[Change]:
+        o, n = self.old, self.new
+        t = shown_text
+        K, L = Kind, Level
+        self.contract()
+        self.articles()
+        self.keyed(K.COMMITMENT, L.AMENDMENT, {c["id"]: c for c in o.commitments}, {c["id"]: c for c in n.commitments},
+                   lambda c: Words(Term.COMMITMENT, (t(c["title"]),)),
+                   lambda c: t(c["title"]) + "\n" + blocks_shown_text(c["body"]), fields=(("title",), ("body",)))
+        self.order(K.COMMITMENT, "engagements", Words(Term.COMMITMENTS_PAGE), o.commitments, n.commitments,
+                   lambda c: t(c["title"]))
+        self.signatories()
+        for kind_items, fields_ in (("axes", ("title",)), ("objectives", ("title",)), ("priorities", ("text",))):
+            self.keyed(K.COMMON_OBJECTIVE, L.AMENDMENT, _common_base(o, kind_items), _common_base(n, kind_items),
+                       lambda item: item[0], lambda item: item[1], fields=(fields_,))
+        self.keyed(K.SOCIAL_CENTRE, L.AMENDMENT, {c["id"]: c for c in o.social_centres.get("centres", [])},
+                   {c["id"]: c for c in n.social_centres.get("centres", [])}, lambda c: t(c["name"]),
+                   lambda c: f"{t(c['name'])} ({c['kind']}) : {', '.join(c['neighbourhoods'])}",
+                   fields=(("name",), ("kind",), ("neighbourhoods",)))
+        self.keyed(K.DEVICE, L.COMMITTEE, {d["id"]: d for d in o.devices}, {d["id"]: d for d in n.devices},
+                   lambda d: t(d["name"]), _device_text,
+                   fields=(("name",), ("acronym",), ("summary",), ("source",), ("articles",), ("body",)))
+        self.keyed(K.GLOSSARY_TERM, L.COMMITTEE, {g["id"]: g for g in o.glossary}, {g["id"]: g for g in n.glossary},
+                   lambda g: Words(Term.GLOSSARY_TERM, (t(g["term"]),)), _term_text,
+                   fields=(("term",), ("expansion",), ("definition",), ("source",)))
+        # Whether a definition quotes the contract is said by its source's words: the renderer reads them.
+        old_sources = {g["id"]: g.get("source", "") for g in o.glossary}
+        new_sources = {g["id"]: g.get("source", "") for g in n.glossary}
+        for i, c in enumerate(self.changes):
+            if c.kind == K.GLOSSARY_TERM:
+                sources = (old_sources.get(c.id, ""), new_sources.get(c.id, ""))
+                self.changes[i] = Change(c.level, c.kind, c.action, c.id, c.subject, c.old, c.new,
+                                         Words(Term.QUOTED_DEFINITION, sources), c.order_of)
+        self.neighbourhoods()
+        self.catch_all()
+        return self.changes
+
+    def order(self, kind, ident, title, old_items, new_items, label) -> None:
+        """The order in which readers find elements sorted by a position field: a change of its own."""
+        oa, ob = [x["id"] for x in old_items], [x["id"] for x in new_items]
+        labels = {x["id"]: label(x) for x in [*old_items, *new_items]}
+        if [i for i in oa if i in ob] != [i for i in ob if i in oa]:
+            self.add(ELEMENT_LEVELS[kind], kind, Action.REORDERED, ident, title,
+                     *_orders([labels[i] for i in oa], [labels[i] for i in ob]), element=("@order", ident),
+                     paths=((),), order_of=("position",))
+        for i in {*oa, *ob}:  # positions only order the elements; the order is compared above
+            self.explain((kind, i), ("position",), ("signature", "position"))
+
+    def contract(self) -> None:
+        o, n = self.old.contract, self.new.contract
+        element = (Kind.CONTRACT, "contrat")
+        if o["version"] != n["version"]:
+            self.add(Level.EDITORIAL, Kind.CONTRACT, Action.CHANGED, "version", Words(Term.VERSION), o["version"],
+                     n["version"], element=element, paths=(("version",),))
+        if o["status"] != n["status"]:
+            self.add(Level.EDITORIAL, Kind.CONTRACT, Action.CHANGED, "status", Words(Term.STATUS),
+                     Status(o["status"]), Status(n["status"]), element=element, paths=(("status",),))
+        for key in CONTRACT_TERMS:
+            if not _same_raw(o.get(key, ABSENT), n.get(key, ABSENT)):
+                self.add(Level.AMENDMENT, Kind.CONTRACT, Action.CHANGED, key, Words(Term.CONTRACT_FIELD, (key,)),
+                         Flat(o.get(key)), Flat(n.get(key)), element=element, paths=((key,),))
+        fo, fn = o.get("foreword") or {}, n.get("foreword") or {}
+        text = lambda f: "\n".join(filter(None, [shown_text(f.get("title", "")), blocks_shown_text(f.get("body"))]))  # noqa: E731
+        if text(fo) != text(fn):
+            self.add(Level.AMENDMENT, Kind.FOREWORD, Action.CHANGED, "avant-propos", _titled(fn, "title", Term.FOREWORD),
+                     text(fo), text(fn), paths=(("title",), ("body",)))
+
+    def articles(self) -> None:
+        old = {a["id"]: a for a in self.old.articles}
+        new = {a["id"]: a for a in self.new.articles}
+        for ident in sorted(old.keys() | new.keys()):
+            a, b = old.get(ident), new.get(ident)
+            if a is None:
+                self.add(Level.AMENDMENT, Kind.ARTICLE, Action.ADDED, ident, _article_title(b), None, _article_text(b))
+            elif b is None:
+                self.add(Level.AMENDMENT, Kind.ARTICLE, Action.REMOVED, ident, _article_title(a), _article_text(a), None)
+            else:
+                # Part by part, sub-articles by id: a reorder alone is reported as a reorder.
+                pa, pb = _article_parts(a), _article_parts(b)
+                differ = [k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k)]
+                if differ:
+                    self.add(Level.AMENDMENT, Kind.ARTICLE, Action.CHANGED, ident, _article_title(b), _article_text(a),
+                             _article_text(b), paths=tuple(p for k in differ for p in _ARTICLE_PATHS.get(k, (k,))))
+
+    def signatories(self) -> None:
+        old = {s["id"]: s for s in self.old.signatories}
+        new = {s["id"]: s for s in self.new.signatories}
+        t = shown_text
+        K, L, A = Kind, Level, Action
+        for ident in sorted(old.keys() | new.keys()):
+            a, b = old.get(ident), new.get(ident)
+            if a is None:
+                self.add(L.AMENDMENT, K.SIGNATORY, A.ADDED, ident, t(b["organisation"]), None, _signers(b))
+            elif b is None:
+                self.add(L.AMENDMENT, K.SIGNATORY, A.REMOVED, ident, t(a["organisation"]), _signers(a), None)
+            else:
+                sa, sb = a["signature"]["signers"], b["signature"]["signers"]
+                if sa != sb and sorted(map(_canon, sa)) == sorted(map(_canon, sb)):
+                    self.add(L.AMENDMENT, K.SIGNATORY, A.REORDERED, ident, t(b["organisation"]),
+                             *_orders(_signers(a, None), _signers(b, None)), element=(K.SIGNATORY, ident),
+                             paths=(("signature", "signers"),), order_of=("signature", "signers"))
+                elif _signers(a) != _signers(b):
+                    self.add(L.AMENDMENT, K.SIGNATORY, A.CHANGED, ident, t(b["organisation"]), _signers(a),
+                             _signers(b), detail=Words(Term.SIGNER), paths=(("signature", "signers"),))
+                if (a["organisation"], a["group"], a.get("commitment")) != (b["organisation"], b["group"], b.get("commitment")):
+                    self.add(L.AMENDMENT, K.SIGNATORY, A.CHANGED, ident, t(b["organisation"]), _membership(a),
+                             _membership(b), paths=(("organisation",), ("group",), ("commitment",)))
+        position = lambda s: s["signature"]["position"]  # noqa: E731
+        self.order(K.SIGNATORY, "signatures", Words(Term.SIGNATURES_PAGE),
+                   sorted(self.old.signatories, key=position), sorted(self.new.signatories, key=position),
+                   lambda s: t(s["organisation"]))
+
+    def neighbourhoods(self) -> None:
+        old = {x["id"]: x for x in self.old.neighbourhoods}
+        new = {x["id"]: x for x in self.new.neighbourhoods}
+        t = shown_text
+        for ident in sorted(old.keys() | new.keys()):
+            a, b = old.get(ident), new.get(ident)
+            if a is None or b is None:
+                present = a or b
+                self.add(Level.AMENDMENT, Kind.NEIGHBOURHOOD, Action.ADDED if a is None else Action.REMOVED, ident,
+                         Words(Term.NEIGHBOURHOOD_IN, (t(present["name"]), t(present["commune"]))),
+                         None if a is None else present["kind"], present["kind"] if a is None else None)
+            elif _identity(a) != _identity(b):
+                self.add(Level.AMENDMENT, Kind.NEIGHBOURHOOD, Action.CHANGED, ident, t(b["name"]), _identity(a),
+                         _identity(b), paths=(("name",), ("kind",), ("commune",), ("qpv_code",)))
+            self.portrait(a or {}, b or {})
+            self.project(a or {}, b or {})
+        self.priorities(old, new)
+
+    def portrait(self, a: dict, b: dict) -> None:
+        hood = b or a
+        name = shown_text(hood["name"])
+        K, L, A = Kind, Level, Action
+        pa, pb = a.get("portrait") or {}, b.get("portrait") or {}
+        if bool(a.get("portrait")) != bool(b.get("portrait")):
+            self.explain((K.PORTRAIT, hood["id"]), ())
+        ia = {i["id"]: i for i in pa.get("indicators", [])}
+        ib = {i["id"]: i for i in pb.get("indicators", [])}
+        for ident in sorted(ia.keys() | ib.keys()):
+            x, y = ia.get(ident), ib.get(ident)
+            key = f"{hood['id']}/{ident}"
+            title = Words(Term.WITHIN, (name, shown_text((y or x)["label"])))
+            if x is None:
+                self.add(L.ROUTINE, K.INDICATOR, A.ADDED, key, title, None, _observation(y, y["observations"][-1]))
+                continue
+            if y is None:
+                self.add(L.COMMITTEE, K.INDICATOR, A.REMOVED, key, title, _observation(x, x["observations"][-1]), None)
+                continue
+            old_obs = {(o["period"], o["source"]): o for o in x["observations"]}
+            new_obs = {(o["period"], o["source"]): o for o in y["observations"]}
+            explains = {"paths": (("observations",),)}
+            for k, obs in new_obs.items():
+                if k not in old_obs:
+                    self.add(L.ROUTINE, K.INDICATOR, A.OBSERVATION, key, title,
+                             _observation(x, x["observations"][-1]), _observation(y, obs), **explains)
+                elif old_obs[k] != obs:
+                    others = [f for f in {**old_obs[k], **obs} if f not in ("value", "period", "source", "explicit_sign")]
+                    extra = lambda o: tuple((f, Raw(o.get(f, ABSENT))) for f in others)  # noqa: E731
+                    # Comparison values (commune, EPCI...) as well, when they changed.
+                    changed = extra(old_obs[k]) != extra(obs)
+                    before = _observation(x, old_obs[k], extra(old_obs[k]) if changed else None)
+                    after = _observation(y, obs, extra(obs) if changed else None)
+                    self.add(L.ROUTINE, K.INDICATOR, A.CHANGED, key, title, before, after,
+                             detail=Words(Term.CORRECTED), **explains)
+            for k, obs in old_obs.items():
+                if k not in new_obs:
+                    self.add(L.COMMITTEE, K.INDICATOR, A.REMOVED, key, title, _observation(x, obs), None, **explains,
+                             detail=Words(Term.OBSERVATION_REMOVED))
+        # Rubriques by id: the text of those that changed; a reorder alone is reported as a reorder.
+        sa = {s["id"]: s for s in pa.get("sections", [])}
+        sb = {s["id"]: s for s in pb.get("sections", [])}
+        section = lambda s: f"{shown_text(s['title'])}\n{blocks_shown_text(s['blocks'])}"  # noqa: E731
+        differ = [i for i in sa.keys() | sb.keys() if (i in sa) != (i in sb) or section(sa[i]) != section(sb[i])]
+        if differ:
+            text_a = "\n".join(section(s) for s in pa.get("sections", []))
+            text_b = "\n".join(section(s) for s in pb.get("sections", []))
+            self.add(L.ROUTINE, K.PORTRAIT, A.ADDED if not pa else A.REMOVED if not pb else A.CHANGED, hood["id"],
+                     Words(Term.PORTRAIT, (name,)), text_a or None, text_b or None,
+                     paths=tuple(("sections", ("id", i)) for i in differ) if pa and pb else ((),))
+
+    def project(self, a: dict, b: dict) -> None:
+        hood = b or a
+        name = shown_text(hood["name"])
+        pa, pb = a.get("project") or {}, b.get("project") or {}
+        head = lambda p: "\n".join(filter(None, [shown_text(p.get("title", "")),  # noqa: E731
+                                                 shown_text(p.get("priorities_heading", "")),
+                                                 blocks_shown_text(p.get("introduction"))]))
+        if bool(a.get("project")) != bool(b.get("project")):
+            self.explain((Kind.PROJECT, hood["id"]), ())
+        if head(pa) != head(pb):
+            self.add(Level.COMMITTEE, Kind.PROJECT,
+                     Action.ADDED if not pa else Action.REMOVED if not pb else Action.CHANGED,
+                     hood["id"], Words(Term.PROJECT, (name,)), head(pa) or None, head(pb) or None,
+                     paths=(("title",), ("priorities_heading",), ("introduction",)))
+        ta = {t["id"]: t for t in pa.get("themes", [])}
+        tb = {t["id"]: t for t in pb.get("themes", [])}
+        self.keyed(Kind.THEME, Level.COMMITTEE, ta, tb, lambda t: Words(Term.WITHIN, (name, shown_text(t["title"]))),
+                   lambda t: shown_text(t["title"]) + "\n" + blocks_shown_text(t.get("intro")),
+                   fields=(("title",), ("intro",)))
+
+    def priorities(self, old: dict, new: dict) -> None:
+        pa, pb = _priorities(old), _priorities(new)
+        K, L, A = Kind, Level, Action
+        for ident in sorted(pa.keys() | pb.keys()):
+            x, y = pa.get(ident), pb.get(ident)
+            if x is None:
+                self.add(L.COMMITTEE, K.PRIORITY, A.ADDED, ident, y["where"], None, y["text"])
+            elif y is None:
+                self.add(L.COMMITTEE, K.PRIORITY, A.REMOVED, ident, x["where"], x["text"], None)
+            else:
+                if (x["neighbourhood"], x["theme"]) != (y["neighbourhood"], y["theme"]):
+                    self.add(L.COMMITTEE, K.PRIORITY, A.MOVED, ident, y["where"], x["where"], y["where"],
+                             detail=Words(Term.MOVED_PRIORITY, (x["where"], y["where"])), paths=(PARENT,))
+                if x["text"] != y["text"]:
+                    self.add(L.COMMITTEE, K.PRIORITY, A.REWORDED, ident, y["where"], x["text"], y["text"],
+                             paths=(("text",),))
+                if (x["objectives"], x["devices"]) != (y["objectives"], y["devices"]):
+                    self.add(L.COMMITTEE, K.PRIORITY, A.CHANGED, ident, y["where"], _links(x), _links(y),
+                             detail=Words(Term.LINKS), paths=(("objectives",), ("devices",)))
+
+    # --- the second pass: every field of every element ---------------------------------------------
+
+    def catch_all(self) -> None:
+        old, new = _elements(self.old), _elements(self.new)
+        for key in sorted(old.keys() | new.keys()):
+            a, b = old.get(key), new.get(key)
+            done = self.explained.get(key, set())
+            if () in done:
+                continue
+            el = b or a
+            if a is None or b is None:
+                self.add(el.level, el.kind, Action.ADDED if a is None else Action.REMOVED, el.id, el.title,
+                         None if a is None else self.listing(a), self.listing(b) if a is None else None,
+                         element=key)
+                continue
+            if a.parent != b.parent and not _covered(PARENT, done):
+                self.add(el.level, el.kind, Action.MOVED, el.id, b.title, a.where, b.where,
+                         detail=Words(Term.MOVED, (a.where, b.where)), element=key, paths=(PARENT,))
+            for name in sorted(a.children.keys() & b.children.keys()):
+                ca, cb = a.children[name], b.children[name]
+                if [k for k in ca if k in cb] != [k for k in cb if k in ca] and not _covered((name,), done):
+                    labels = lambda ks, els: [els[k].label for k in ks]  # noqa: E731
+                    self.reorder(b, (name,), labels(ca, old), labels(cb, new))
+            leaves: dict[Level, list] = {}
+            for what, path, x, y in raw_diff(a.raw, b.raw):
+                if _covered(path, done):
+                    continue
+                if what == "order":
+                    self.reorder(b, path, [_item_label(i) for i in x], [_item_label(i) for i in y])
+                else:
+                    leaves.setdefault(FIELD_LEVELS.get((el.kind, path[0]), el.level), []).append((path, x, y))
+            for level, items in leaves.items():
+                self.add(level, el.kind, Action.CHANGED, el.id, b.title,
+                         Fields(tuple((p, x) for p, x, _ in items)), Fields(tuple((p, y) for p, _, y in items)),
+                         detail=Words(Term.FIELDS, (tuple(p for p, _, _ in items),)), element=key, paths=())
+
+    def reorder(self, el: _Element, path: tuple, old_labels: list, new_labels: list) -> None:
+        self.add(el.level, el.kind, Action.REORDERED, el.id, el.title, *_orders(old_labels, new_labels),
+                 element=(el.kind, el.id), paths=(), order_of=path)
+
+    def listing(self, el: _Element):
+        items = tuple((p, v) for _, p, _, v in raw_diff({}, el.raw))
+        return Fields(items) if items else el.title
+
+
+def compare(old: Corpus, new: Corpus) -> Comparison:
+    """Every change from `old` to `new`, in the order found (cdv.diffrender sorts them for readers)."""
+    return Comparison(_Comparer(old, new).run(), str(Path(new.root) / "schemas"))

@@ -1,0 +1,388 @@
+"""What a comparison (cdv.compare) says to readers: the French words of every change, in one table each
+(levels, kinds, actions, titles and details), the order readers find changes in, and the outputs made of
+them: `cdv diff`'s markdown and JSON, the "Ce qui change" page (HTML-in-markdown through cdv.text.to_html,
+the one escaping boundary) and what the avenant PDF prints (`change_body`, `action_label`)."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+
+from . import compare as cmp
+from .compare import ABSENT, Action, Kind, Level, Term, Words
+from .flatten import shown_text
+from .schemas import load_schemas
+from .text import fr_value, to_html
+
+LEVELS = {
+    Level.AMENDMENT.value: "Avenant signé par les signataires (contrat cadre, signataires et engagements)",
+    Level.COMMITTEE.value: "Validation par le comité de pilotage (projets de quartier, article 13)",
+    Level.ROUTINE.value: "Mise à jour courante d'un portrait de quartier (article 9.1)",
+    Level.EDITORIAL.value: "Information sur la version (sans effet sur les engagements)",
+}
+LEVEL_ORDER = [level.value for level in Level]
+
+KINDS = {
+    Kind.CONTRACT: "contrat", Kind.FOREWORD: "avant-propos", Kind.ARTICLE: "article", Kind.COMMITMENT: "engagement",
+    Kind.SIGNATORY_LIST: "liste des signataires", Kind.SIGNATORY_GROUP: "groupe de signataires",
+    Kind.SIGNATORY: "signataire", Kind.COMMON_BASE: "socle commun", Kind.COMMON_OBJECTIVE: "objectif du socle commun",
+    Kind.SOCIAL_CENTRES: "centres sociaux", Kind.SOCIAL_CENTRE: "centre social", Kind.NEIGHBOURHOOD: "quartier",
+    Kind.DEVICE: "dispositif", Kind.GLOSSARY_TERM: "terme du glossaire", Kind.PROJECT: "projet de quartier",
+    Kind.THEME: "thème", Kind.PRIORITY: "priorité", Kind.PORTRAIT: "portrait", Kind.INDICATOR: "indicateur",
+    Kind.SOURCE: "source",
+}
+# What the items of an ordered list are called, for "Ordre des … modifié" (by element kind and the list's
+# field; "position" is the order of the elements sorted by their position field).
+ORDER_NOUNS = {
+    (Kind.ARTICLE, "sections"): "sous-articles", (Kind.PORTRAIT, "sections"): "rubriques du portrait",
+    (Kind.PORTRAIT, "indicators"): "indicateurs", (Kind.PROJECT, "themes"): "thèmes",
+    (Kind.THEME, "priorities"): "priorités", (Kind.SIGNATORY_LIST, "signatories"): "signataires",
+    (Kind.SIGNATORY_LIST, "groups"): "groupes de signataires", (Kind.SOCIAL_CENTRES, "centres"): "centres sociaux",
+    (Kind.COMMON_BASE, "axes"): "axes du socle commun", (Kind.COMMON_OBJECTIVE, "objectives"): "objectifs",
+    (Kind.COMMON_OBJECTIVE, "priorities"): "priorités communes", (Kind.CONTRACT, "parts"): "parties du contrat",
+    (Kind.SIGNATORY, "signers"): "personnes qui signent", (Kind.INDICATOR, "observations"): "observations",
+    (Kind.SOCIAL_CENTRE, "neighbourhoods"): "quartiers du centre social",
+    (Kind.COMMITMENT, "position"): "engagements", (Kind.SIGNATORY, "position"): "signatures",
+}
+ACTIONS = {Action.ADDED: "ajouté", Action.REMOVED: "supprimé", Action.CHANGED: "modifié", Action.MOVED: "déplacé",
+           Action.REWORDED: "reformulé", Action.OBSERVATION: "nouvelle observation", Action.REORDERED: "modifié"}
+FEMININE_KINDS = {"priorité"}
+STATUSES = {"signed": "signé", "draft": "projet"}
+CONTRACT_FIELDS = {
+    "title": "Titre", "subtitle": "Sous-titre", "programme": "Programme", "period": "Période",
+    "signature": "Lieu et date de signature", "author": "Auteur", "territory": "Territoires de comparaison",
+    "parts": "Parties du contrat", "fragile_project_notice": "Projet des quartiers fragiles",
+    "credits": "Crédits", "licence": "Licence",
+}
+# A definition whose source starts so quotes the contract itself (its change is said to).
+QUOTING_SOURCE = "Contrat"
+
+WORDS: dict[Term, Callable[..., str]] = {
+    Term.CONTRACT: lambda: "Contrat",
+    Term.CONTRACT_FIELD: lambda key: CONTRACT_FIELDS.get(key, key),
+    Term.VERSION: lambda: "Version",
+    Term.STATUS: lambda: "Statut",
+    Term.FOREWORD: lambda: "Avant-propos",
+    Term.ARTICLE: lambda number, title: f"Article {number} – {title}",
+    Term.COMMITMENT: lambda title: f"Engagement « {title} »",
+    Term.COMMITMENTS_PAGE: lambda: "Engagements des partenaires (annexe 1)",
+    Term.SIGNATORIES: lambda: "Signataires",
+    Term.SIGNATURES_PAGE: lambda: "Page des signatures",
+    Term.COMMON_BASE: lambda: "Le socle commun",
+    Term.AXIS: lambda number, title: f"Axe {number} – {title}",
+    Term.AXIS_NUMBER: lambda number: f"Axe {number}",
+    Term.OBJECTIVE: lambda title: f"Objectif « {title} »",
+    Term.COMMON_PRIORITY: lambda objective: f"Priorité commune ({objective})",
+    Term.SOCIAL_CENTRES: lambda: "Centres sociaux et espaces de vie sociale",
+    Term.GLOSSARY_TERM: lambda term: f"Glossaire — {term}",
+    Term.NEIGHBOURHOOD_IN: lambda name, commune: f"{name} ({commune})",
+    Term.PORTRAIT: lambda name: f"{name} — portrait",
+    Term.PROJECT: lambda name: f"{name} — projet de quartier",
+    Term.WITHIN: lambda name, what: f"{name} — {what}",
+    Term.SOURCE: lambda name: f"Source « {name} »",
+    Term.MOVED: lambda old, new: f"déplacé de « {old} » vers « {new} »",
+    Term.MOVED_PRIORITY: lambda old, new: f"déplacée de « {old} » vers « {new} »",
+    Term.LINKS: lambda: "rattachements au socle commun ou aux dispositifs",
+    Term.SIGNER: lambda: "personne qui signe",
+    Term.CORRECTED: lambda: "valeur corrigée",
+    Term.OBSERVATION_REMOVED: lambda: ("observation supprimée : une actualisation ajoute des observations sans "
+                                       "retirer les précédentes"),
+    Term.SOURCE_LINE: lambda: "Source : ",
+    Term.ARTICLES_LINE: lambda: "Articles : ",
+}
+
+
+def phrase(value) -> str:
+    """A title or a detail in words (contributor text as readers are given it)."""
+    if isinstance(value, Words):
+        return WORDS[value.term](*(phrase(a) for a in value.args))
+    return "" if value is None else str(value)
+
+
+def _list_name(path: tuple) -> str:
+    return next((p for p in reversed(path) if isinstance(p, str)), "")
+
+
+# --- values --------------------------------------------------------------------------------------
+
+def shown(value) -> str:
+    """A raw value as a reader is given it."""
+    if value is ABSENT:
+        return "—"
+    if isinstance(value, str):
+        return shown_text(value)
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list):
+        return " ; ".join(shown(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {shown(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _shown_pair(old, new) -> tuple[str, str]:
+    """Two values as a reader is given them; as typed when that alone differs (bold, italics, spaces)."""
+    a, b = shown(old), shown(new)
+    if a != b:
+        return a, b
+    raw = lambda v: v if isinstance(v, str) else cmp._canon(v)  # noqa: E731
+    return raw(old), raw(new)
+
+
+def _flat(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} : {_flat(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return " ; ".join(_flat(v) for v in value)
+    if isinstance(value, str):
+        return shown_text(value)
+    return "—" if value is None else str(value)
+
+
+@lru_cache(maxsize=8)
+def field_titles(schema_dir: str) -> dict[str, str]:
+    """French title of each field, as the schemas give it to editors."""
+    titles: dict[str, str] = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            for name, spec in (node.get("properties") or {}).items():
+                if isinstance(spec, dict) and spec.get("title"):
+                    titles.setdefault(name, spec["title"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    try:
+        walk(list(load_schemas(schema_dir).values()))
+    except (OSError, ValueError):
+        pass
+    return titles
+
+
+class _Labels:
+    """Words that need the schemas' field titles (paths of fields)."""
+
+    def __init__(self, titles: dict[str, str]):
+        self.titles = titles
+
+    def path_label(self, path: tuple) -> str:
+        parts = []
+        for p in path:
+            if isinstance(p, tuple):
+                parts.append(f"« {p[1]} »")
+            elif isinstance(p, int):
+                parts.append(f"n° {p + 1}")
+            else:
+                parts.append(self.titles.get(p, p))
+        return " › ".join(parts)
+
+    def kind(self, change: cmp.Change) -> str:
+        if change.action == Action.REORDERED and change.order_of is not None:
+            noun = ORDER_NOUNS.get((change.kind, _list_name(change.order_of)))
+            return f"ordre des {noun or f'éléments de « {self.path_label(change.order_of)} »'}"
+        return KINDS[change.kind]
+
+    def value(self, value) -> Any:
+        """A value of a change as a reader is given it (None stays None: nothing on that side)."""
+        if value is None or isinstance(value, (str, Words)):
+            return None if value is None else phrase(value)
+        if isinstance(value, cmp.Lines):
+            return "\n".join((WORDS[prefix]() if prefix else "") + text for prefix, text in value.parts)
+        if isinstance(value, cmp.Observation):
+            text = f"{fr_value(value.value, value.unit, value.explicit_sign)} ({value.source})".replace("\u00a0", " ")
+            if value.extras is not None:
+                text += " ; " + ", ".join(f"{self.path_label((f,))} : {shown(v.value)}" for f, v in value.extras)
+            return text
+        if isinstance(value, cmp.Order):
+            return "\n".join(f"{i}. {self.label(label)}" for i, label in value.items)
+        if isinstance(value, cmp.Fields):
+            return "\n".join(f"{self.path_label(p)} : {shown(v)}" for p, v in value.items)
+        if isinstance(value, cmp.Flat):
+            return _flat(value.value)
+        if isinstance(value, cmp.Status):
+            return STATUSES.get(value.value, value.value)
+        if isinstance(value, cmp.Links):
+            return f"objectifs : {', '.join(value.objectives) or '—'} ; dispositifs : {', '.join(value.devices) or '—'}"
+        if isinstance(value, cmp.Membership):
+            commitment = "—" if value.commitment is ABSENT else value.commitment
+            return f"{value.organisation} ({value.group}, engagement {commitment})"
+        if isinstance(value, cmp.Identity):
+            return ", ".join(filter(None, [value.name, value.kind, value.commune,
+                                           value.qpv_code and f"code {value.qpv_code}"]))
+        return value  # a raw value (a version number) as it is
+
+    def label(self, label) -> str:
+        return shown(label.value) if isinstance(label, cmp.Raw) else phrase(label)
+
+    def values(self, change: cmp.Change) -> tuple[Any, Any]:
+        old, new = change.old, change.new
+        if isinstance(old, cmp.Fields) and isinstance(new, cmp.Fields):  # the same fields, before and after
+            pairs = [(self.path_label(p), *_shown_pair(x, y)) for (p, x), (_, y) in zip(old.items, new.items)]
+            return ("\n".join(f"{label} : {x}" for label, x, _ in pairs),
+                    "\n".join(f"{label} : {y}" for label, _, y in pairs))
+        return self.value(old), self.value(new)
+
+    def detail(self, detail) -> str:
+        if isinstance(detail, Words) and detail.term is Term.FIELDS:
+            (paths,) = detail.args
+            return "champs : " + ", ".join(dict.fromkeys(self.path_label(p[:1]) for p in paths))
+        if isinstance(detail, Words) and detail.term is Term.QUOTED_DEFINITION:
+            quoted = [s for s in reversed(detail.args) if isinstance(s, str) and s.startswith(QUOTING_SOURCE)]
+            return f"définition reprise du contrat : {shown_text(quoted[0])}" if quoted else ""
+        return phrase(detail)
+
+
+# --- changes as readers read them ----------------------------------------------------------------
+
+@dataclass
+class Change:
+    """A change in words: what `cdv diff --format json` gives, the page and the avenant print."""
+
+    level: str
+    kind: str
+    action: str
+    id: str
+    title: str  # French label of the element
+    old: str | None = None
+    new: str | None = None
+    detail: str = ""
+
+    def redline(self) -> list[tuple[str, str]]:
+        """Word-level differences: ('=', text), ('-', removed), ('+', inserted)."""
+        return redline(self.old or "", self.new or "")
+
+
+@dataclass
+class Diff:
+    old_label: str
+    new_label: str
+    changes: list[Change] = field(default_factory=list)
+
+    def by_level(self) -> dict[str, list[Change]]:
+        return {level: [c for c in self.changes if c.level == level] for level in LEVEL_ORDER}
+
+    def highest_level(self) -> str | None:
+        levels = [LEVEL_ORDER.index(c.level) for c in self.changes]
+        return LEVEL_ORDER[min(levels)] if levels else None
+
+    def as_dict(self) -> dict:
+        return {
+            "old": self.old_label, "new": self.new_label,
+            "summary": {level: len(items) for level, items in self.by_level().items()},
+            "highest_level": self.highest_level(),
+            "changes": [dict(asdict(c), level_label=LEVELS[c.level], redline=c.redline() if c.old and c.new else [])
+                        for c in self.changes],
+        }
+
+
+def present(comparison: cmp.Comparison, old_label: str, new_label: str) -> Diff:
+    """The changes in words, heaviest approval first, then as readers look them up (kind, title)."""
+    labels = _Labels(field_titles(comparison.schema_dir))
+    changes = []
+    for c in comparison.changes:
+        old, new = labels.values(c)
+        changes.append(Change(c.level.value, labels.kind(c), c.action.value, c.id, phrase(c.subject), old, new,
+                              labels.detail(c.detail)))
+    return Diff(old_label, new_label,
+                sorted(changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, c.title, c.id)))
+
+
+def action_label(change: Change) -> str:
+    label = ACTIONS[Action(change.action)]
+    if change.kind in FEMININE_KINDS and change.action != Action.OBSERVATION:
+        label += "e"
+    return label
+
+
+_WORD = re.compile(r"\s+|[^\s]+")
+
+
+def redline(old: str, new: str) -> list[tuple[str, str]]:
+    a, b = _WORD.findall(old), _WORD.findall(new)
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("=", "".join(a[i1:i2])))
+        else:
+            if i2 > i1:
+                out.append(("-", "".join(a[i1:i2])))
+            if j2 > j1:
+                out.append(("+", "".join(b[j1:j2])))
+    return out
+
+
+# --- markdown and HTML ---------------------------------------------------------------------------
+
+def _redline_markdown(change: Change) -> str:
+    """The changed passages only, each as a word-level redline; unchanged paragraphs are left out."""
+    old_lines, new_lines = (change.old or "").split("\n"), (change.new or "").split("\n")
+    hunks = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+        if op != "equal":
+            hunks.append(_redline_text("\n".join(old_lines[i1:i2]), "\n".join(new_lines[j1:j2])))
+    return "<br>…<br>".join(hunks)
+
+
+def _redline_text(old: str, new: str) -> str:
+    parts = []
+    for op, text in redline(old, new):
+        if op != "=" and text.strip():
+            tag = "del" if op == "-" else "ins"
+            parts.append(f"<{tag}>{_escape(text)}</{tag}>")
+        else:  # the unchanged words around a change are contributor text too
+            parts.append(_escape(text, line_start=not parts))
+    return "".join(parts)
+
+
+def _escape(text: str, line_start: bool = False) -> str:
+    """Contributor text in a changelog, shown exactly as typed (links and emphasis included: a changed link
+    target must be read, not followed), through the one escaping boundary. Word by word, so that spaces
+    (non-breaking ones too) and line breaks stay where they were (change_body turns line breaks into <br>)."""
+    pieces = re.findall(r"\s+|\S+", str(text))
+    return "".join(piece if piece.isspace() else str(to_html(piece, markup=False, line_start=line_start and i == 0))
+                   for i, piece in enumerate(pieces))
+
+
+def change_body(change: Change) -> str:
+    """A change's passage as HTML-in-markdown: old → new for a figure, a redline for a text, nothing for a
+    move (its detail says where it went)."""
+    if change.action == Action.MOVED:
+        return ""
+    if (change.kind == KINDS[Kind.INDICATOR] or change.action == Action.REORDERED) and change.old and change.new:
+        body = f"{_escape(change.old, line_start=True)} → <ins>{_escape(change.new)}</ins>"
+    elif change.old and change.new:
+        body = _redline_markdown(change)
+    elif change.new:
+        body = f"<ins>{_escape(change.new)}</ins>"
+    else:
+        body = f"<del>{_escape(change.old or '')}</del>"
+    return body.replace("\n", "<br>")
+
+
+def to_markdown(diff: Diff, heading: str = "##") -> str:
+    lines = [f"{heading} Ce qui change entre {_escape(diff.old_label)} et {_escape(diff.new_label)}", ""]
+    if not diff.changes:
+        lines.append("Aucune modification des termes du contrat, des projets de quartier ni des portraits.")
+        return "\n".join(lines) + "\n"
+    counts = ", ".join(f"{len(items)} × {LEVELS[level].split(' (')[0].lower()}"
+                       for level, items in diff.by_level().items() if items)
+    lines += [f"{len(diff.changes)} modification(s) : {counts}.", ""]
+    for level, items in diff.by_level().items():
+        if not items:
+            continue
+        lines += [f"{heading}# {LEVELS[level]}", ""]
+        for c in items:
+            head = f"- **{c.kind.capitalize()} {action_label(c)}** : {_escape(c.title)}"
+            if c.detail:
+                head += f" ({_escape(c.detail)})"
+            lines.append(head)
+            body = change_body(c)
+            if body:
+                lines.append(f"  {body}")
+        lines.append("")
+    return "\n".join(lines)

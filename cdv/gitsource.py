@@ -1,0 +1,103 @@
+"""A version of the sources, read from a project folder or from a git revision.
+
+The only module of the comparison that runs git. A revision's sources are extracted (`git archive`) into a
+temporary folder that `checkout` removes on leaving, whatever ends it (an error, Ctrl-C); a killed
+process's copy is removed by the next cdv (cdv.safety.TemporaryFolder). Git failures raise GitError."""
+from __future__ import annotations
+
+import re
+import subprocess
+import tarfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from io import BytesIO
+from pathlib import Path
+
+from .corpus import Corpus, load_corpus
+from .errors import GitError, UsageError
+
+# What a version is made of: everything else in a revision (docs, code, tests) is not the contract.
+SOURCE_FOLDERS = ("contract", "neighbourhoods", "schemas")
+TEMPORARY_PREFIX = "cdv-version-"
+
+
+class GitNotFound(GitError):
+    """No git program on PATH."""
+
+
+class RevisionNotFound(GitError):
+    """Git could not give the sources of a revision (unknown revision, not a repository, no sources)."""
+
+    def __init__(self, revision: str, reason: str):
+        super().__init__(f"la révision git « {revision} » est illisible : {reason}")
+        self.revision, self.reason = revision, reason
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    try:
+        result = subprocess.run(["git", *args], cwd=repo, capture_output=True)
+    except FileNotFoundError:
+        raise GitNotFound("git est introuvable : installez git.") from None
+    if result.returncode != 0:
+        raise RevisionNotFound(args[-1] if args else "", result.stderr.decode(errors="replace").strip())
+    return result.stdout
+
+
+def archive(repo: Path, revision: str) -> bytes:
+    """The sources of `revision` as a tar archive (in memory: a contract is a few megabytes at most)."""
+    if revision.startswith("-"):  # never an option of git (`--output=…` would write a file)
+        raise RevisionNotFound(revision, "un nom de révision ne commence pas par « - »")
+    try:
+        return _git(repo, "archive", "--format=tar", revision, *SOURCE_FOLDERS)
+    except RevisionNotFound as exc:
+        raise RevisionNotFound(revision, exc.reason) from None
+
+
+@contextmanager
+def checkout(repo: Path, revision: str) -> Iterator[Path]:
+    """The sources of `revision`, in a temporary folder that exists only inside the `with` block."""
+    from .safety import TemporaryFolder
+
+    data = archive(repo, revision)
+    with TemporaryFolder(TEMPORARY_PREFIX) as folder:
+        with tarfile.open(fileobj=BytesIO(data)) as tar:
+            tar.extractall(folder, filter="data")
+        yield Path(folder)
+
+
+def load_revision(repo: Path, revision: str) -> Corpus:
+    """The corpus of a git revision; its temporary copy is gone when this returns (the corpus keeps its
+    data, not the files)."""
+    with checkout(repo, revision) as folder:
+        return load_corpus(folder)
+
+
+# --- a version named on the command line ---------------------------------------------------------
+
+_REVISIONS: dict[tuple[str, str], tuple[Corpus, str]] = {}
+_FULL_HASH = re.compile(r"[0-9a-f]{40}")
+
+
+def load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
+    """A version from a folder, or from a git revision of `repo`, with its label ("2024 (v2024)").
+    A full commit hash names content that never changes: it is loaded once per process."""
+    cacheable = bool(_FULL_HASH.fullmatch(spec))
+    if cacheable and (str(repo), spec) in _REVISIONS:
+        return _REVISIONS[(str(repo), spec)]
+    path = Path(spec)
+    if path.is_dir() and (path / "contract" / "contract.yml").is_file():
+        corpus = load_corpus(path)
+    else:
+        # A name that is neither a project folder nor a revision is the caller's mistake (exit status 2).
+        try:
+            corpus = load_revision(repo, spec)
+        except GitNotFound:
+            raise UsageError(f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
+                             "révision : installez git, ou donnez le dossier d'une version.") from None
+        except RevisionNotFound as exc:
+            reason = "." if spec.startswith("-") else f" : {exc.reason}"
+            raise UsageError(f"« {spec} » n'est ni un dossier de projet ni une révision git{reason}") from None
+    result = corpus, f"{corpus.contract['version']} ({spec})"
+    if cacheable:
+        _REVISIONS[(str(repo), spec)] = result
+    return result
