@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass, field, fields
 from enum import Enum, StrEnum, auto
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 from .corpus import Corpus
 from .flatten import blocks_shown_text, shown_text
@@ -142,7 +142,7 @@ class Words:
     args: tuple = ()
 
 
-Phrase = Union[str, Words]  # a str is contributor text as readers are given it
+Phrase = str | Words  # a str is contributor text as readers are given it
 
 
 class _Absent:
@@ -152,6 +152,9 @@ class _Absent:
 
 ABSENT: Any = _Absent()  # a field a version does not have
 PARENT = ("@parent",)  # pseudo-path: the element that holds this one
+WHOLE = "@value"  # pseudo-field: the whole of a source that is not a mapping
+# The ids of elements that have no id in the sources (the contract, its foreword, the lists of
+# signatories...) are words of `cdv diff --format json`'s report: kept as it has always given them.
 
 
 def _canon(value) -> str:
@@ -308,7 +311,7 @@ class _Elements(dict):
     """Every element of a version by (kind, id)."""
 
     def put(self, kind, ident, title, label, data, subs=(), parent=None, field_name=None) -> tuple:
-        raw = {k: v for k, v in data.items() if k not in subs} if isinstance(data, dict) else {"valeur": data}
+        raw = {k: v for k, v in data.items() if k not in subs} if isinstance(data, dict) else {WHOLE: data}
         key = (kind, ident)
         if key in self:  # ids are unique where the validator says so; elsewhere keep both apart
             key = (kind, f"{parent[1] if parent else ''}/{ident}")
@@ -466,7 +469,7 @@ def _orders(old: list, new: list) -> tuple[Order, Order]:
     last = max(len(old), len(new))
     while last > first + 1 and last <= min(len(old), len(new)) and old[last - 1] == new[last - 1]:
         last -= 1
-    window = lambda labels: Order(tuple((i, labels[i - 1]) for i in range(first + 1, min(last, len(labels)) + 1)))  # noqa: E731
+    window = lambda labels: Order(tuple((i, labels[i - 1]) for i in range(first + 1, min(last, len(labels)) + 1)))
     return window(old), window(new)
 
 
@@ -505,22 +508,23 @@ def _article_text(article: dict) -> str:
     return "\n".join(p for k, p in parts.items() if p and k != "title")
 
 
-def _lines(*parts: tuple[Term | None, str]) -> Lines:
-    return Lines(tuple(p for p in parts if p[1]))
+def _lines(*parts: tuple[Term | None, str | None]) -> Lines:
+    """The lines that are there: a text that is not empty, a prefixed line whose field is given."""
+    return Lines(tuple((term, text) for term, text in parts if text is not None and (text or term is not None)))
 
 
 def _device_text(d: dict) -> Lines:
     head = shown_text(d["name"]) + (f" ({shown_text(d['acronym'])})" if d.get("acronym") else "")
     return _lines((None, head), (None, shown_text(d.get("summary", ""))),
-                  (Term.SOURCE_LINE, shown_text(d["source"]) if d.get("source") else ""),
-                  (Term.ARTICLES_LINE, ", ".join(d["articles"]) if d.get("articles") else ""),
+                  (Term.SOURCE_LINE, shown_text(d["source"]) if d.get("source") else None),
+                  (Term.ARTICLES_LINE, ", ".join(d["articles"]) if d.get("articles") else None),
                   (None, blocks_shown_text(d.get("body"))))
 
 
 def _term_text(g: dict) -> Lines:
     head = shown_text(g["term"]) + (f" ({shown_text(g['expansion'])})" if g.get("expansion") else "")
     return _lines((None, head), (None, shown_text(g.get("definition", ""))),
-                  (Term.SOURCE_LINE, shown_text(g["source"]) if g.get("source") else ""))
+                  (Term.SOURCE_LINE, shown_text(g["source"]) if g.get("source") else None))
 
 
 def _common_base(corpus: Corpus, level: str) -> dict:
@@ -664,7 +668,7 @@ class _Comparer:
                 self.add(Level.AMENDMENT, Kind.CONTRACT, Action.CHANGED, key, Words(Term.CONTRACT_FIELD, (key,)),
                          Flat(o.get(key)), Flat(n.get(key)), element=element, paths=((key,),))
         fo, fn = o.get("foreword") or {}, n.get("foreword") or {}
-        text = lambda f: "\n".join(filter(None, [shown_text(f.get("title", "")), blocks_shown_text(f.get("body"))]))  # noqa: E731
+        text = lambda f: "\n".join(filter(None, [shown_text(f.get("title", "")), blocks_shown_text(f.get("body"))]))
         if text(fo) != text(fn):
             self.add(Level.AMENDMENT, Kind.FOREWORD, Action.CHANGED, "avant-propos", _titled(fn, "title", Term.FOREWORD),
                      text(fo), text(fn), paths=(("title",), ("body",)))
@@ -709,7 +713,7 @@ class _Comparer:
                 if (a["organisation"], a["group"], a.get("commitment")) != (b["organisation"], b["group"], b.get("commitment")):
                     self.add(L.AMENDMENT, K.SIGNATORY, A.CHANGED, ident, t(b["organisation"]), _membership(a),
                              _membership(b), paths=(("organisation",), ("group",), ("commitment",)))
-        position = lambda s: s["signature"]["position"]  # noqa: E731
+        position = lambda s: s["signature"]["position"]
         self.order(K.SIGNATORY, "signatures", Words(Term.SIGNATURES_PAGE),
                    sorted(self.old.signatories, key=position), sorted(self.new.signatories, key=position),
                    lambda s: t(s["organisation"]))
@@ -760,7 +764,7 @@ class _Comparer:
                              _observation(x, x["observations"][-1]), _observation(y, obs), **explains)
                 elif old_obs[k] != obs:
                     others = [f for f in {**old_obs[k], **obs} if f not in ("value", "period", "source", "explicit_sign")]
-                    extra = lambda o: tuple((f, Raw(o.get(f, ABSENT))) for f in others)  # noqa: E731
+                    extra = lambda o, others=others: tuple((f, Raw(o.get(f, ABSENT))) for f in others)
                     # Comparison values (commune, EPCI...) as well, when they changed.
                     changed = extra(old_obs[k]) != extra(obs)
                     before = _observation(x, old_obs[k], extra(old_obs[k]) if changed else None)
@@ -774,7 +778,7 @@ class _Comparer:
         # Rubriques by id: the text of those that changed; a reorder alone is reported as a reorder.
         sa = {s["id"]: s for s in pa.get("sections", [])}
         sb = {s["id"]: s for s in pb.get("sections", [])}
-        section = lambda s: f"{shown_text(s['title'])}\n{blocks_shown_text(s['blocks'])}"  # noqa: E731
+        section = lambda s: f"{shown_text(s['title'])}\n{blocks_shown_text(s['blocks'])}"
         differ = [i for i in sa.keys() | sb.keys() if (i in sa) != (i in sb) or section(sa[i]) != section(sb[i])]
         if differ:
             text_a = "\n".join(section(s) for s in pa.get("sections", []))
@@ -787,7 +791,7 @@ class _Comparer:
         hood = b or a
         name = shown_text(hood["name"])
         pa, pb = a.get("project") or {}, b.get("project") or {}
-        head = lambda p: "\n".join(filter(None, [shown_text(p.get("title", "")),  # noqa: E731
+        head = lambda p: "\n".join(filter(None, [shown_text(p.get("title", "")),
                                                  shown_text(p.get("priorities_heading", "")),
                                                  blocks_shown_text(p.get("introduction"))]))
         if bool(a.get("project")) != bool(b.get("project")):
@@ -844,7 +848,7 @@ class _Comparer:
             for name in sorted(a.children.keys() & b.children.keys()):
                 ca, cb = a.children[name], b.children[name]
                 if [k for k in ca if k in cb] != [k for k in cb if k in ca] and not _covered((name,), done):
-                    labels = lambda ks, els: [els[k].label for k in ks]  # noqa: E731
+                    labels = lambda ks, els: [els[k].label for k in ks]
                     self.reorder(b, (name,), labels(ca, old), labels(cb, new))
             leaves: dict[Level, list] = {}
             for what, path, x, y in raw_diff(a.raw, b.raw):

@@ -9,8 +9,21 @@ from __future__ import annotations
 from .compare import ELEMENT_LEVELS, FIELD_LEVELS, Action, Kind, Level
 from .compare import compare as compare_versions
 from .corpus import Corpus
-from .diffrender import (ACTIONS, FEMININE_KINDS, KINDS, LEVEL_ORDER, LEVELS, ORDER_NOUNS, Change, Diff,
-                         action_label, change_body, present, redline, to_markdown)
+from .diffrender import (
+    ACTIONS,
+    FEMININE_KINDS,
+    KINDS,
+    LEVEL_ORDER,
+    LEVELS,
+    ORDER_NOUNS,
+    Change,
+    Diff,
+    action_label,
+    change_body,
+    present,
+    redline,
+    to_markdown,
+)
 from .gitsource import load_version
 
 __all__ = ["ACTIONS", "ELEMENT_LEVELS", "FEMININE_KINDS", "FIELD_LEVELS", "KINDS", "LEVELS", "LEVEL_ORDER",

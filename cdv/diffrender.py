@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from . import compare as cmp
 from .compare import ABSENT, Action, Kind, Level, Term, Words
@@ -61,7 +62,7 @@ QUOTING_SOURCE = "Contrat"
 
 WORDS: dict[Term, Callable[..., str]] = {
     Term.CONTRACT: lambda: "Contrat",
-    Term.CONTRACT_FIELD: lambda key: CONTRACT_FIELDS.get(key, key),
+    Term.CONTRACT_FIELD: lambda key: CONTRACT_FIELDS.get(key) or str(key),
     Term.VERSION: lambda: "Version",
     Term.STATUS: lambda: "Statut",
     Term.FOREWORD: lambda: "Avant-propos",
@@ -97,7 +98,7 @@ WORDS: dict[Term, Callable[..., str]] = {
 def phrase(value) -> str:
     """A title or a detail in words (contributor text as readers are given it)."""
     if isinstance(value, Words):
-        return WORDS[value.term](*(phrase(a) for a in value.args))
+        return WORDS[value.term](*(phrase(a) if isinstance(a, Words) else a for a in value.args))
     return "" if value is None else str(value)
 
 
@@ -127,7 +128,7 @@ def _shown_pair(old, new) -> tuple[str, str]:
     a, b = shown(old), shown(new)
     if a != b:
         return a, b
-    raw = lambda v: v if isinstance(v, str) else cmp._canon(v)  # noqa: E731
+    raw = lambda v: v if isinstance(v, str) else cmp._canon(v)
     return raw(old), raw(new)
 
 
@@ -177,6 +178,8 @@ class _Labels:
                 parts.append(f"« {p[1]} »")
             elif isinstance(p, int):
                 parts.append(f"n° {p + 1}")
+            elif p == cmp.WHOLE:
+                parts.append("valeur")
             else:
                 parts.append(self.titles.get(p, p))
         return " › ".join(parts)

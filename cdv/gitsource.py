@@ -35,7 +35,7 @@ class RevisionNotFound(GitError):
 
 def _git(repo: Path, *args: str) -> bytes:
     try:
-        result = subprocess.run(["git", *args], cwd=repo, capture_output=True)
+        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False)
     except FileNotFoundError:
         raise GitNotFound("git est introuvable : installez git.") from None
     if result.returncode != 0:

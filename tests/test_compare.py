@@ -196,3 +196,28 @@ def test_change_records_are_immutable():
     change = one(lambda c: c.devices[0].update(summary="Autre résumé"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         change.level = Level.ROUTINE  # type: ignore[misc]
+
+
+@dataclasses.dataclass
+class _Later(Corpus):
+    """A corpus with a kind of source the comparison does not know yet."""
+
+    quarters: list = dataclasses.field(default_factory=list)
+
+
+def test_a_kind_of_source_added_later_is_compared_whole_at_the_amendment_level():
+    old = _Later(**{f.name: getattr(small(), f.name) for f in dataclasses.fields(Corpus)}, quarters=["a", "b", "c"])
+    new = copy.deepcopy(old)
+    new.quarters[1] = "B"
+    [change] = compare(old, new).changes
+    assert (change.kind, change.action, change.level, change.id) == (Kind.SOURCE, Action.CHANGED, Level.AMENDMENT,
+                                                                     "quarters")
+    assert change.new == cmp.Fields((((cmp.WHOLE, 1), "B"),))
+    [shown] = diffrender.present(compare(old, new), "1", "2").changes
+    assert (shown.kind, shown.title, shown.old, shown.new, shown.detail) == (
+        "source", "Source « quarters »", "valeur › n° 2 : b", "valeur › n° 2 : B", "champs : valeur")
+    new.quarters.reverse()
+    new.quarters[1] = "b"
+    [order] = diffrender.present(compare(old, new), "1", "2").changes
+    assert (order.kind, order.action, order.old, order.new) == (
+        "ordre des éléments de « valeur »", "reordered", "1. a\n2. b\n3. c", "1. c\n2. b\n3. a")

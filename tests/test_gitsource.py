@@ -9,10 +9,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, copy_project
 
 from cdv import gitsource
 from cdv.errors import CdvError, GitError, InvalidSources
-from conftest import ROOT, copy_project
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
@@ -55,9 +55,8 @@ def left(tmp: Path) -> list[str]:
 
 
 def test_a_bad_revision_raises_a_git_error_and_leaves_nothing(repo, tmp):
-    with pytest.raises(GitError) as raised:
-        with gitsource.checkout(repo, "pas-une-revision"):
-            pytest.fail("no folder for a revision that does not exist")
+    with pytest.raises(GitError) as raised, gitsource.checkout(repo, "pas-une-revision"):
+        pytest.fail("no folder for a revision that does not exist")
     assert isinstance(raised.value, CdvError)
     assert "pas-une-revision" in str(raised.value)
     assert left(tmp) == []
@@ -97,10 +96,9 @@ def test_the_copy_exists_inside_the_block_only(repo, tmp):
 
 @pytest.mark.parametrize("interruption", [KeyboardInterrupt, RuntimeError])
 def test_the_copy_is_removed_when_its_use_is_interrupted(repo, tmp, interruption):
-    with pytest.raises(interruption):
-        with gitsource.checkout(repo, "v1") as folder:
-            assert folder.is_dir()
-            raise interruption()
+    with pytest.raises(interruption), gitsource.checkout(repo, "v1") as folder:
+        assert folder.is_dir()
+        raise interruption()
     assert left(tmp) == []
 
 
@@ -122,9 +120,9 @@ def test_cdv_diff_of_a_bad_revision_leaves_no_copy(repo, tmp_path):
     env = {**os.environ, **GIT_ENV, "TMPDIR": str(tmp), "PYTHONPATH": str(ROOT)}
     for spec in ("pas-une-revision", "casse"):
         result = subprocess.run([sys.executable, "-m", "cdv.cli", "diff", spec], cwd=repo, env=env,
-                                capture_output=True, text=True)
+                                capture_output=True, text=True, check=False)
         assert result.returncode in (1, 2) and "Traceback" not in result.stderr, result.stderr
         assert left(tmp) == []
     result = subprocess.run([sys.executable, "-m", "cdv.cli", "diff", "pas-une-revision"], cwd=repo, env=env,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "ni un dossier de projet ni une révision git" in result.stderr
