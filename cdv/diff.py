@@ -15,7 +15,7 @@ from io import BytesIO
 from pathlib import Path
 
 from .corpus import Corpus, load_corpus
-from .errors import UsageError
+from .errors import GitError, UnknownRevision, UsageError
 from .flatten import blocks_shown_text, shown_text
 from .render import source_with_period
 from .schemas import load_schemas
@@ -125,11 +125,11 @@ def _load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
         archive = subprocess.run(["git", "archive", "--format=tar", spec, "contract", "neighbourhoods", "schemas"],
                                  cwd=repo, capture_output=True)
     except FileNotFoundError:
-        raise UsageError(f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
-                         "révision : installez git, ou donnez le dossier d'une version.") from None
+        raise GitError(f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
+                       "révision : installez git, ou donnez le dossier d'une version.", revision=spec) from None
     if archive.returncode != 0:
-        raise UsageError(f"« {spec} » n'est ni un dossier de projet ni une révision git : "
-                         f"{archive.stderr.decode(errors='replace').strip()}")
+        raise UnknownRevision(f"« {spec} » n'est ni un dossier de projet ni une révision git", revision=spec,
+                              detail=archive.stderr.decode(errors="replace"))
     # The copy is removed as soon as it is read (the corpus keeps its data, not the files); a killed
     # process's copy is removed by the next cdv (see cdv.safety.TemporaryFolder).
     with TemporaryFolder("cdv-version-") as folder:
