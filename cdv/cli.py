@@ -332,19 +332,22 @@ def _fail(exc: BaseException, command: str | None, debug: bool) -> int:
     return status
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command given by `argv` (default: the command line) and return its exit status.
-
-    Every error ends in `_fail`. A Ctrl-C while the command starts or while an error is being said also
-    ends in one line, status 130."""
+def _main(argv: list[str] | None) -> int:
+    """Parse `argv` and run the command; every error it ends with goes through `_fail`."""
     command, debug = None, os.environ.get("CDV_DEBUG") == "1"
     try:
-        try:
-            args = _parser().parse_args(argv)
-            command, debug = args.command, debug or args.debug
-            return args.func(args)
-        except (Exception, KeyboardInterrupt) as exc:
-            return _fail(exc, command, debug)
+        args = _parser().parse_args(argv)
+        command, debug = args.command, debug or args.debug
+        return args.func(args)
+    except (Exception, KeyboardInterrupt) as exc:
+        return _fail(exc, command, debug)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command given by `argv` (default: the command line) and return its exit status. A Ctrl-C
+    while an error is being said (or before the command starts) also ends in one line, status 130."""
+    try:
+        return _main(argv)
     except KeyboardInterrupt:
         print("\ncdv : interrompu (Ctrl-C).", file=sys.stderr)
         return 130

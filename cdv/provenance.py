@@ -106,7 +106,8 @@ def git_read(root: Path, *args: str) -> str:
     if result is None:
         raise GitError(f"git est introuvable pour lire l'historique de {root} : installez git")
     if result.returncode != 0:
-        raise GitError(f"git a échoué dans {root} (git {' '.join(args)})", detail=result.stderr.decode("utf-8", "replace"))
+        raise GitError(f"git a échoué dans {root} (git {' '.join(args)})",
+                       detail=result.stderr.decode("utf-8", "replace"))
     return result.stdout.decode("utf-8")
 
 
