@@ -13,14 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .corpus import load_corpus, load_corpus_cached
-from .errors import CdvError
+from .errors import BuildFailed  # defined with the other errors, imported from here too
 from .mkdocs_warnings import collected_warnings, source_error
 from .safety import (STAGING_INFIX, build_lock, check_site_dir, new_staging, ordinary_permissions,
                      remove_stale_staging)
-
-
-class BuildFailed(CdvError):
-    """MkDocs refused to build (a warning in strict mode, a macro error, a broken link)."""
 
 
 def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool, versioned: bool = False):

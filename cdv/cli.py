@@ -1,8 +1,10 @@
 """The `cdv` command: a thin layer over the library.
 
-Exit 0 = ok; 1 = invalid sources, a refused or failed operation (one French line saying what and where);
-2 = usage error; 130 = interrupted (Ctrl-C). No traceback reaches a user: one handler, in `main`, turns
-every error into its French line; `cdv --debug …` shows the traceback for developers.
+Exit 0 = ok; 1 = invalid sources, a refused or failed operation, git missing or failing (one French line
+saying what and where); 2 = usage error, including a path or a git revision that names nothing
+(`cdv diff NOPE`); 130 = interrupted (Ctrl-C). No traceback reaches a user: one handler (`_fail`, a table
+by exception type) turns every error into its French line; `cdv --debug …` or CDV_DEBUG=1 also shows the
+traceback, for developers. Each CdvError says its own status (cdv.errors).
 """
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from . import argparse_fr
-from .errors import CdvError, InvalidSources, UsageError
+from . import argparse_fr, reporters
+from .errors import CdvError, InvalidSources, UsageError, visible
 from .sources import find_project_root, is_project
 
 
@@ -58,23 +62,7 @@ def cmd_validate(args) -> int:
         # One file asked for: its errors, and what makes the whole project invalid whatever the file says
         # (a required file missing), or the editor would read « valide » and the build would fail.
         errors = [e for e in errors if e.file in only or not os.path.lexists(root / e.file)]
-    if args.format == "json":
-        print(json.dumps({"valid": not errors, "files": len(files), "errors": [e.as_dict() for e in errors]},
-                         ensure_ascii=False, indent=2))
-    elif args.format == "github":
-        for e in errors:
-            print(e.format_github())
-    if args.format != "json":
-        out = sys.stderr if args.format == "github" else sys.stdout
-        if args.format == "text":
-            for e in errors:
-                print(e.format_text(), file=out)
-        n = len(errors)
-        if n:
-            print(f"{n} erreur{'s' if n > 1 else ''} dans {len({e.file for e in errors})} fichier(s) ; "
-                  f"{len(files)} fichier(s) lu(s).", file=out)
-        else:
-            print(f"Sources valides : {len(files)} fichier(s) lu(s), aucune erreur.", file=out)
+    reporters.write(args.format, reporters.Report(errors, files_read=len(files)))
     return 1 if errors else 0
 
 
@@ -193,7 +181,7 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def _main(argv: list[str] | None) -> int:
+def _parser() -> argparse.ArgumentParser:
     argparse_fr.install()
     parser = _Parser(prog="cdv", description="Le contrat de ville comme code : valider, construire, publier.")
     parser.add_argument("--debug", action="store_true",
@@ -202,8 +190,8 @@ def _main(argv: list[str] | None) -> int:
 
     p = sub.add_parser("validate", help="valider les sources YAML (toutes les erreurs à la fois)")
     p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet ou fichier à valider (défaut : dossier courant)")
-    p.add_argument("--format", choices=["text", "github", "json"], default="text",
-                   help="text (lisible), github (annotations GitHub Actions) ou json")
+    p.add_argument("--format", choices=list(reporters.REPORTERS), default="text",
+                   help="text (lisible), github (annotations GitHub Actions) ou json (voir README)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="valider puis construire le site dans site/")
@@ -255,45 +243,14 @@ def _main(argv: list[str] | None) -> int:
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="ADRESSE", help="adresse locale de l'aperçu (défaut : 127.0.0.1:8000)")
     p.set_defaults(func=cmd_serve)
 
-    args = parser.parse_args(argv)
-    debug = getattr(args, "debug", False) or os.environ.get("CDV_DEBUG") == "1"
-    try:
-        return args.func(args)
-    except InvalidSources as exc:
-        for e in exc.errors:
-            print(e.format_text(), file=sys.stderr)
-        print(f"{len(exc.errors)} erreur(s) : {_NOTHING_DONE.get(args.command, _NOTHING_DONE['build'])}",
-              file=sys.stderr)
-        return _debug(debug, 1)
-    except UsageError as exc:
-        print(f"cdv : {exc}", file=sys.stderr)
-        return _debug(debug, 2)
-    except CdvError as exc:
-        print(f"cdv : {exc}", file=sys.stderr)
-        return _debug(debug, 1)
-    except KeyboardInterrupt:
-        print("\ncdv : interrompu (Ctrl-C) ; rien n'a été remplacé.", file=sys.stderr)
-        return _debug(debug, 130)
-    except BrokenPipeError:
-        # `cdv diff | head`: the reader left; say nothing more on a closed pipe.
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        return 1
-    except OSError as exc:
-        from .safety import os_error_line
+    return parser
 
-        print(f"cdv : {os_error_line(exc)}", file=sys.stderr)
-        return _debug(debug, 1)
-    except UnicodeDecodeError as exc:
-        print(f"cdv : fichier illisible (pas en UTF-8) : {exc.reason} à l'octet {exc.start}.", file=sys.stderr)
-        return _debug(debug, 1)
-    except Exception as exc:  # noqa: BLE001 - the last resort: never a traceback for a user
-        print(f"cdv : erreur interne ({type(exc).__name__} : {exc}). Relancez avec « cdv --debug "
-              f"{args.command} … » pour voir le détail, et signalez-la.", file=sys.stderr)
-        return _debug(debug, 1)
 
+# --- the one error handler ------------------------------------------------------------------------
+#
+# Every error a command ends with reaches `_fail`: the first row of _FAILURES whose type matches says
+# what the user reads (on stderr) and the exit status. A CdvError carries its own status (cdv.errors);
+# the rows after it are what Python or the system raise. Never a traceback, unless asked for (--debug).
 
 _NOTHING_DONE = {
     "build": "rien n'a été construit, le site existant est inchangé.",
@@ -304,17 +261,91 @@ _NOTHING_DONE = {
 }
 
 
-def _debug(debug: bool, status: int) -> int:
-    """With --debug, the traceback of the error being handled (for developers), then the same status."""
+def _say(line: str) -> None:
+    print(f"cdv : {line}", file=sys.stderr)
+
+
+def _invalid_sources(exc: InvalidSources, command: str | None) -> int:
+    outcome = _NOTHING_DONE.get(command or "", _NOTHING_DONE["build"])
+    reporters.text(reporters.Report(exc.errors, outcome=outcome), sys.stderr, sys.stderr)
+    return exc.status
+
+
+def _cdv_error(exc: CdvError, command: str | None) -> int:
+    _say(str(exc))
+    return exc.status
+
+
+def _interrupted(exc: KeyboardInterrupt, command: str | None) -> int:
+    print("\ncdv : interrompu (Ctrl-C) ; rien n'a été remplacé.", file=sys.stderr)
+    return 130
+
+
+def _broken_pipe(exc: BrokenPipeError, command: str | None) -> int:
+    # `cdv diff | head`: the reader left; say nothing more on a closed pipe.
+    try:
+        sys.stdout = open(os.devnull, "w")
+    except OSError:
+        pass
+    return 1
+
+
+def _os_error(exc: OSError, command: str | None) -> int:
+    from .safety import os_error_line
+
+    _say(os_error_line(exc))
+    return 1
+
+
+def _not_utf8(exc: UnicodeDecodeError, command: str | None) -> int:
+    _say(f"fichier illisible (pas en UTF-8) : {exc.reason} à l'octet {exc.start}.")
+    return 1
+
+
+def _internal(exc: BaseException, command: str | None) -> int:
+    # The last resort: a bug. One line naming it, and how to see more.
+    what = visible(f"{type(exc).__name__} : {exc}")
+    _say(f"erreur interne ({what[:300]}). Relancez avec « cdv --debug {command or ''} … » pour voir le détail, "
+         "et signalez-la.")
+    return 1
+
+
+_FAILURES: tuple[tuple[type[BaseException], Callable[[Any, str | None], int]], ...] = (
+    (InvalidSources, _invalid_sources),
+    (CdvError, _cdv_error),
+    (KeyboardInterrupt, _interrupted),
+    (BrokenPipeError, _broken_pipe),
+    (OSError, _os_error),
+    (UnicodeDecodeError, _not_utf8),
+    (Exception, _internal),
+)
+
+
+def _fail(exc: BaseException, command: str | None, debug: bool) -> int:
+    """What the user reads of `exc`, and the status the command ends with; with --debug (or CDV_DEBUG=1)
+    the traceback too, for developers."""
+    status = next(handle for kind, handle in _FAILURES if isinstance(exc, kind))(exc, command)
     if debug:
         import traceback
 
-        traceback.print_exc()
+        traceback.print_exception(exc)
     return status
 
 
+def _main(argv: list[str] | None) -> int:
+    """Parse `argv` and run the command; every error it ends with goes through `_fail`."""
+    command, debug = None, os.environ.get("CDV_DEBUG") == "1"
+    try:
+        args = _parser().parse_args(argv)
+        command, debug = args.command, debug or args.debug
+        return args.func(args)
+    except (Exception, KeyboardInterrupt) as exc:
+        return _fail(exc, command, debug)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; Ctrl-C while the command starts or ends also ends in one line, status 130."""
+    """Run the command given by `argv` (default: the command line) and return its exit status. A Ctrl-C
+    while an error is being said (or before the command starts) also ends in one line, status 130."""
     try:
         return _main(argv)
     except KeyboardInterrupt:

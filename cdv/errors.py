@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Shown instead of a character that would break a message's one line or hide in it.
 _VISIBLE = {"\n": "⏎", "\r": "␍", "\t": "⇥"}
@@ -49,24 +49,16 @@ class SourceError:
         file = visible(self.file)
         return f"{file}:{self.line}:{self.column}" if self.line else file
 
+    # The formats themselves live in cdv.reporters; these two are kept for callers that format one error.
     def format_text(self) -> str:
-        where = f" (à l'emplacement {visible(self.pointer)})" if self.pointer else ""
-        return f"{self.location()}: {self.message}{where}"
+        from .reporters import text_line
+
+        return text_line(self)
 
     def format_github(self) -> str:
-        # GitHub workflow commands: properties and data need %-escaping.
-        def esc(value: str, props: bool = False) -> str:
-            value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            if props:
-                value = value.replace(":", "%3A").replace(",", "%2C")
-            return value
+        from .reporters import github_line
 
-        props = f"file={esc(self.file, True)}"
-        if self.line:
-            props += f",line={self.line},col={self.column}"
-        title = f"Erreur dans {self.pointer}" if self.pointer else "Erreur de source"
-        props += f",title={esc(title, True)}"
-        return f"::error {props}::{esc(self.message)}"
+        return github_line(self)
 
     def as_dict(self) -> dict:
         return {
@@ -78,25 +70,85 @@ class SourceError:
         }
 
 
+# --- the errors a command ends with ---------------------------------------------------------------
+#
+# Every error told to a user is a CdvError: its message is French and says what and where, and its class
+# says the exit status. `cdv.cli.main` prints it as one line (a list of SourceError for InvalidSources)
+# and exits with `status`; anything else reaching main is an internal error (see cdv.cli).
+# Statuses: 1 = the sources or the environment are wrong, or an operation was refused or failed;
+# 2 = the command line is wrong (usage); 130 = interrupted (Ctrl-C, handled in cdv.cli).
+
+
 class CdvError(Exception):
     """Base class of every error the toolkit reports to a user."""
 
-
-@dataclass
-class InvalidSources(CdvError):
-    """The sources do not validate; carries every error found, not only the first."""
-
-    errors: list[SourceError] = field(default_factory=list)
-
-    def __str__(self) -> str:
-        n = len(self.errors)
-        head = f"{n} erreur{'s' if n > 1 else ''} dans les sources"
-        return head + ":\n" + "\n".join(e.format_text() for e in self.errors)
+    status = 1
 
 
 class UsageError(CdvError):
-    """The command was called wrongly (exit status 2)."""
+    """The command was called wrongly: a path, a name or a value given on the command line."""
+
+    status = 2
+
+
+class InvalidSources(CdvError):
+    """The sources do not validate; carries every error found, not only the first."""
+
+    def __init__(self, errors: list[SourceError] | None = None):
+        super().__init__(errors if errors is not None else [])
+
+    @property
+    def errors(self) -> list[SourceError]:
+        return self.args[0]
+
+    def __str__(self) -> str:
+        from .reporters import error_summary, text_line  # the wording lives with the other reports
+
+        return "\n".join([*(text_line(e) for e in self.errors), error_summary(self.errors)])
+
+
+class YamlError(InvalidSources):
+    """A file that cannot be read as strict YAML (cdv.yamlload); carries its located errors."""
 
 
 class GitError(CdvError):
-    """A git command failed or a revision does not exist (exit status 1)."""
+    """A git command failed (git missing where a revision must be read, a repository git refuses to read).
+
+    `reason` is the French sentence; `revision` the revision named, if any; `detail` what git said, of
+    which the message keeps the one line that gives the cause (git adds hints on the lines after it)."""
+
+    def __init__(self, reason: str, revision: str | None = None, detail: str = ""):
+        super().__init__(reason, revision, detail)
+        self.reason, self.revision, self.detail = reason, revision, detail
+
+    def __str__(self) -> str:
+        cause = git_cause(self.detail)
+        return visible(f"{self.reason} : {cause}" if cause else self.reason)
+
+
+class UnknownRevision(GitError):
+    """A revision named on the command line does not exist here (or there is no repository to hold it):
+    the command line names nothing, as a path that does not exist does, hence a usage status."""
+
+    status = 2
+
+
+class UnsafeTarget(CdvError):
+    """A command was asked to write where it could destroy what cdv did not make (cdv.safety)."""
+
+
+class FormatError(CdvError):
+    """A file could not be put in canonical form without changing its data (cdv.fmt; a bug worth reporting)."""
+
+
+class BuildFailed(CdvError):
+    """MkDocs refused to build: a warning in strict mode, a macro error, a broken link (cdv.build)."""
+
+
+def git_cause(detail: str) -> str:
+    """The line of git's message that gives the cause (« fatal: … », « error: … »), on one line."""
+    lines = [line.strip() for line in detail.splitlines() if line.strip()]
+    for line in lines:
+        if line.lower().startswith(("fatal:", "error:", "erreur", "fatal :")):
+            return visible(line)
+    return visible(lines[0]) if lines else ""

@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from .errors import CdvError, InvalidSources, SourceError
+from .errors import FormatError, InvalidSources, SourceError  # FormatError: imported from here too
 from .schemas import SCHEMA_FILES
 from .sources import classify, discover
 from .yamlload import YamlError, load_yaml
@@ -31,10 +31,6 @@ _AMBIGUOUS = re.compile(
 )
 _NEEDS_QUOTES = re.compile(r"^[-?:,\[\]{}#&*!|>'\"%@`\s]|: |\s#|[\s:]$|[\x00-\x1f\u2028\u2029\ufeff]")
 _FLOW_UNSAFE = re.compile(r"[,\[\]{}]")
-
-
-class FormatError(CdvError):
-    """A file could not be put in canonical form without changing its data (a bug worth reporting)."""
 
 
 @dataclass

@@ -14,7 +14,7 @@ from io import BytesIO
 from pathlib import Path
 
 from .corpus import Corpus, load_corpus
-from .errors import GitError, UsageError
+from .errors import GitError, UnknownRevision
 
 # What a version is made of: everything else in a revision (docs, code, tests) is not the contract.
 SOURCE_FOLDERS = ("contract", "neighbourhoods", "schemas")
@@ -25,12 +25,12 @@ class GitNotFound(GitError):
     """No git program on PATH."""
 
 
-class RevisionNotFound(GitError):
+class RevisionNotFound(UnknownRevision):
     """Git could not give the sources of a revision (unknown revision, not a repository, no sources)."""
 
-    def __init__(self, revision: str, reason: str):
-        super().__init__(f"la révision git « {revision} » est illisible : {reason}")
-        self.revision, self.reason = revision, reason
+
+def _unreadable(revision: str, detail: str) -> RevisionNotFound:
+    return RevisionNotFound(f"la révision git « {revision} » est illisible", revision=revision, detail=detail)
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -39,18 +39,18 @@ def _git(repo: Path, *args: str) -> bytes:
     except FileNotFoundError:
         raise GitNotFound("git est introuvable : installez git.") from None
     if result.returncode != 0:
-        raise RevisionNotFound(args[-1] if args else "", result.stderr.decode(errors="replace").strip())
+        raise _unreadable(args[-1] if args else "", result.stderr.decode(errors="replace").strip())
     return result.stdout
 
 
 def archive(repo: Path, revision: str) -> bytes:
     """The sources of `revision` as a tar archive (in memory: a contract is a few megabytes at most)."""
     if revision.startswith("-"):  # never an option of git (`--output=…` would write a file)
-        raise RevisionNotFound(revision, "un nom de révision ne commence pas par « - »")
+        raise _unreadable(revision, "un nom de révision ne commence pas par « - »")
     try:
         return _git(repo, "archive", "--format=tar", revision, *SOURCE_FOLDERS)
     except RevisionNotFound as exc:
-        raise RevisionNotFound(revision, exc.reason) from None
+        raise _unreadable(revision, exc.detail) from None
 
 
 @contextmanager
@@ -88,15 +88,16 @@ def load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
     if path.is_dir() and (path / "contract" / "contract.yml").is_file():
         corpus = load_corpus(path)
     else:
-        # A name that is neither a project folder nor a revision is the caller's mistake (exit status 2).
+        # A name that is neither a project folder nor a revision is the caller's mistake (UnknownRevision,
+        # exit status 2); no git where a revision must be read is a GitError (status 1).
         try:
             corpus = load_revision(repo, spec)
         except GitNotFound:
-            raise UsageError(f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
-                             "révision : installez git, ou donnez le dossier d'une version.") from None
+            raise GitError(f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
+                           "révision : installez git, ou donnez le dossier d'une version.", revision=spec) from None
         except RevisionNotFound as exc:
-            reason = "." if spec.startswith("-") else f" : {exc.reason}"
-            raise UsageError(f"« {spec} » n'est ni un dossier de projet ni une révision git{reason}") from None
+            raise UnknownRevision(f"« {spec} » n'est ni un dossier de projet ni une révision git", revision=spec,
+                                  detail=exc.detail) from None
     result = corpus, f"{corpus.contract['version']} ({spec})"
     if cacheable:
         _REVISIONS[(str(repo), spec)] = result

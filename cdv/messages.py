@@ -10,6 +10,7 @@ import difflib
 import re
 from typing import TYPE_CHECKING
 from .errors import shown
+from .text import plural
 
 if TYPE_CHECKING:  # only invalid files reach this module: jsonschema is imported when one is met
     from jsonschema.exceptions import ValidationError
@@ -218,3 +219,9 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         return (f"{title}{describe_value(error.instance)} ne correspond à aucune des formes acceptées{expected}. "
                 f"{schema.get('description', '')}").strip()
     return f"{title}{describe_value(error.instance)} n'est pas accepté ici ({v})."
+
+
+
+def count(n: int, singular: str, plural_form: str) -> str:
+    """« 0 fichier », « 1 erreur », « 2 erreurs »: French takes the plural from 2 on (cdv.text.plural)."""
+    return f"{n} {plural(n, singular, plural_form)}"

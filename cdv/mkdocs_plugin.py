@@ -50,7 +50,7 @@ class ContractPlugin(BasePlugin):
             abbr = config.mdx_configs.setdefault("abbr", {})
             abbr["glossary"] = {**abbr.get("glossary", {}), **abbreviations(self.corpus)}
         if config.nav:
-            config.nav = expand_nav(config.nav, navigation(self.corpus))
+            config.nav = expand_nav(config.nav, navigation(self.corpus), config.config_file_path)
         self.docs_to_root = Path(config.docs_dir).resolve().relative_to(root).as_posix()
         contract = self.corpus.contract
         # What every page says of itself (announcement bar): its version and status.

@@ -230,18 +230,62 @@ def _leaf_title(entry: dict, end: int) -> str:
     return title if isinstance(target, str) else _leaf_title(target[end], end)
 
 
-def expand_nav(nav, sections: dict[str, list]):
-    """Replace the `cdv:` markers of a MkDocs nav by the generated sections (dropping empty ones)."""
-    if isinstance(nav, list):
-        items = [expand_nav(item, sections) for item in nav]
-        return [i for i in items if i is not None and not (isinstance(i, dict) and None in i.values())]
-    if isinstance(nav, dict):
-        return {key: expand_nav(value, sections) for key, value in nav.items()}
-    if isinstance(nav, str) and nav.startswith("cdv:"):
-        if nav not in sections:
-            raise KeyError(f"marqueur de navigation inconnu « {nav} » ; marqueurs possibles : {', '.join(sections)}")
-        return sections[nav]
-    return nav
+def expand_nav(nav, sections: dict[str, list], config_file: str | None = None):
+    """Replace the `cdv:` markers of a MkDocs nav by the generated sections (dropping empty ones).
+
+    An unknown marker (« cdv:quartiers », « CDV:contract ») is an InvalidSources naming every one, each at
+    its line and column of `config_file` (mkdocs.yml) when it is given, and its place in the nav."""
+    unknown: list[tuple[tuple, str]] = []
+
+    def expand(item, pointer: tuple):
+        if isinstance(item, list):
+            items = [expand(sub, (*pointer, i)) for i, sub in enumerate(item)]
+            return [i for i in items if i is not None and not (isinstance(i, dict) and None in i.values())]
+        if isinstance(item, dict):
+            return {key: expand(value, (*pointer, key)) for key, value in item.items()}
+        if isinstance(item, str) and item.strip().lower().startswith("cdv:"):
+            if item not in sections:
+                unknown.append((pointer, item))
+                return item
+            return sections[item]
+        return item
+
+    expanded = expand(nav, ("nav",))
+    if unknown:
+        from pathlib import Path
+
+        from .errors import InvalidSources, SourceError, shown
+        from .messages import _suggest
+
+        file = Path(config_file).name if config_file else "mkdocs.yml"
+        possible = ", ".join(f"« {m} »" for m in sections)
+        raise InvalidSources([
+            SourceError(file, *_nav_position(config_file, pointer), "/" + "/".join(map(str, pointer)),
+                        f"marqueur de navigation inconnu « {shown(marker)} » ; marqueurs possibles : {possible}."
+                        + _suggest(marker.strip(), list(sections)))
+            for pointer, marker in unknown])
+    return expanded
+
+
+def _nav_position(config_file: str | None, pointer: tuple) -> tuple[int, int]:
+    """Line and column (1-based) of the nav entry at `pointer` in the MkDocs config, (0, 0) if not found.
+    The file is composed, not constructed: its tags (!ENV, !!python/name) need no meaning here."""
+    from pathlib import Path
+
+    import yaml
+
+    try:
+        node = yaml.compose(Path(config_file).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        for step in pointer:
+            if isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+                node = node.value[step]
+            elif isinstance(node, yaml.MappingNode):
+                node = next(v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(step))
+            else:
+                return (0, 0)
+    except (TypeError, OSError, UnicodeDecodeError, yaml.YAMLError, IndexError, StopIteration):
+        return (0, 0)
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def abbreviations(corpus: Corpus) -> dict[str, str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import CdvError
+from .errors import CdvError, GitError
 from .sources import discover
 
 _MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a date can hold
@@ -50,25 +50,89 @@ def sources_sha256(root: Path) -> str:
     return digest.hexdigest()
 
 
-def git_output(root: Path, *args: str) -> str | None:
-    """What a git command prints in `root`, or None outside a checkout or on failure."""
+# --- reading git ----------------------------------------------------------------------------------
+#
+# Having no history is a normal state, said so on the outputs (« hors dépôt git », no version in force):
+# git is not installed, the sources are not a git checkout (a tarball, a copy), or the repository has no
+# commit yet. Anything else git fails at is a GitError: history read wrongly would make a page say
+# something false (« hors dépôt git » of a checkout, no change since the signed version).
+
+_GIT_TIMEOUT = 60  # seconds
+
+
+def _run_git(root: Path, args: tuple[str, ...], env: dict | None = None) -> subprocess.CompletedProcess | None:
+    """git's answer in `root`; None when git cannot be run at all (not installed)."""
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired):
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=_GIT_TIMEOUT,
+                              env={**os.environ, **env} if env else None)
+    except subprocess.TimeoutExpired:
+        raise GitError(f"git n'a pas répondu en {_GIT_TIMEOUT} s (git {' '.join(args)}) dans {root}") from None
+    except OSError:
         return None
-    return result.stdout if result.returncode == 0 else None
 
 
-def _git(root: Path, *args: str) -> str:
-    return (git_output(root, *args) or "").strip()
+def git_output(root: Path, *args: str) -> str | None:
+    """What a git command prints in `root`, or None outside a checkout or on any failure: for callers to
+    whom a failure is the answer (cdv.publish: « is this a repository? », « does this branch exist? »)."""
+    try:
+        result = _run_git(root, args)
+    except GitError:
+        return None
+    if result is None or result.returncode != 0:
+        return None
+    return result.stdout.decode("utf-8", "replace")
+
+
+def head_commit(root: Path) -> str:
+    """HEAD's full commit, or "" when there is no history to read (no git, not a checkout, no commit yet:
+    a normal state). A repository git refuses to read (« dubious ownership », a broken .git) is a GitError."""
+    result = _run_git(root, ("rev-parse", "--verify", "--quiet", "HEAD^{commit}"), env={"LC_ALL": "C"})
+    if result is None:
+        return ""
+    if result.returncode == 0:
+        return result.stdout.decode("ascii").strip()
+    stderr = result.stderr.decode("utf-8", "replace")
+    if result.returncode == 1 and not stderr.strip():  # --quiet: HEAD names no commit yet
+        return ""
+    if "not a git repository" in stderr:
+        return ""
+    raise GitError(f"git ne peut pas lire le dépôt de {root}", detail=stderr)
+
+
+def git_read(root: Path, *args: str) -> str:
+    """What a git command prints in `root`, a repository with a HEAD (see head_commit); a GitError
+    if git is missing or fails."""
+    result = _run_git(root, args)
+    if result is None:
+        raise GitError(f"git est introuvable pour lire l'historique de {root} : installez git")
+    if result.returncode != 0:
+        raise GitError(f"git a échoué dans {root} (git {' '.join(args)})",
+                       detail=result.stderr.decode("utf-8", "replace"))
+    return result.stdout.decode("utf-8")
+
+
+def git_file(root: Path, revision: str, path: str) -> str | None:
+    """The text of `path` at `revision`, or None when that revision has no such file (a commit deleting
+    it); a GitError if git fails otherwise."""
+    result = _run_git(root, ("show", f"{revision}:{path}"))
+    if result is not None and result.returncode == 0:
+        return result.stdout.decode("utf-8")
+    exists = _run_git(root, ("rev-parse", "--verify", "--quiet", f"{revision}:{path}"))
+    if exists is not None and exists.returncode == 1 and not exists.stderr.strip():
+        return None
+    raise GitError(f"git ne peut pas lire {path} à la révision {revision}", revision=revision,
+                   detail=(result.stderr if result is not None else b"").decode("utf-8", "replace"))
 
 
 def provenance(root: Path) -> Provenance:
+    """What ties an output to the sources. Outside a git checkout (a tarball), no commit: said
+    « hors dépôt git », not an error; a git that fails inside a checkout is a GitError."""
     root = Path(root)
-    commit = _git(root, "rev-parse", "HEAD")
-    dirty = bool(commit and _git(root, "status", "--porcelain", "--", "contract", "neighbourhoods", "schemas"))
+    commit = head_commit(root)
+    dirty = bool(commit and git_read(root, "status", "--porcelain", "--", "contract", "neighbourhoods",
+                                     "schemas").strip())
     epoch = source_date_epoch()
     if epoch is None and commit:
-        epoch = int(_git(root, "log", "-1", "--format=%ct") or 0) or None
+        epoch = int(git_read(root, "log", "-1", "--format=%ct", commit).strip() or 0) or None
     generated = datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None else datetime.now(timezone.utc)
     return Provenance(commit, dirty, sources_sha256(root), generated)

@@ -25,7 +25,7 @@ import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import CdvError
+from .errors import CdvError, UnsafeTarget  # UnsafeTarget: defined with the other errors, imported from here too
 
 MARKER = ".cdv-site"
 MARKER_TEXT = (
@@ -39,10 +39,6 @@ STAGING_INFIX = "-cdv-"  # .<site>-cdv-<random>: a build in progress (or killed)
 LOCK_SUFFIX = ".cdv-lock"
 OWNER = ".cdv-owner"  # in a temporary folder: locked by the process using it
 LOCK_TIMEOUT = 600.0  # seconds a build waits for another one (CDV_LOCK_TIMEOUT overrides)
-
-
-class UnsafeTarget(CdvError):
-    """A command was asked to write where it could destroy what cdv did not make."""
 
 
 # --- where a command may write ------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """The versions of the contract, read from git history: which one is in force, which ones were published.
 
 A version is signed when its contract.yml says `status: signed`; the version in force is the most recent
-signed state among the ancestors of HEAD (HEAD included)."""
+signed state among the ancestors of HEAD (HEAD included). Sources with no git history (a tarball, a
+repository without commits) have no versions: a normal state; a git that fails is a GitError."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from .provenance import git_output as _git
+from .provenance import git_file, git_read, head_commit
 from .yamlload import YamlError, load_yaml
 
 CONTRACT_FILE = "contract/contract.yml"
@@ -27,24 +28,27 @@ class VersionState:
         return f"{self.version} ({'signée' if self.status == 'signed' else 'projet'})"
 
 
+def _contract_at(root: Path, commit: str) -> dict | None:
+    """contract.yml's data at `commit`; None where that commit has none, or one that does not load (an
+    old state is history, not a source to fix: it is skipped, as it was never a version)."""
+    try:
+        text = git_file(root, commit, CONTRACT_FILE)
+        data = load_yaml(text, CONTRACT_FILE).data if text is not None else None
+    except (YamlError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def history(root: Path) -> list[VersionState]:
     """Every commit where the contract's version or status changed, oldest first."""
-    log = _git(root, "log", "--format=%H %cI", "--", CONTRACT_FILE)
-    if not log:
+    if not head_commit(root):
         return []
+    log = git_read(root, "log", "--format=%H %cI", "--", CONTRACT_FILE)
     states: list[VersionState] = []
     for line in reversed(log.strip().splitlines()):
         commit, date = line.split(" ", 1)
-        text = _git(root, "show", f"{commit}:{CONTRACT_FILE}")
-        if text is None:
-            continue
-        try:
-            data = load_yaml(text, CONTRACT_FILE).data
-        except YamlError:
-            continue
-        if not isinstance(data, dict) or "version" not in data or "status" not in data:
+        data = _contract_at(root, commit)
+        if data is None or "version" not in data or "status" not in data:
             continue
         state = VersionState(str(data["version"]), str(data["status"]), commit, date,
                              (data.get("signature") or {}).get("date"))
@@ -60,15 +64,10 @@ def in_force(root: Path) -> VersionState | None:
         return None
     latest = signed[-1]
     # Later commits of the same signed version (routine updates of portraits) are still that version.
-    head = _git(root, "rev-parse", "HEAD")
-    text = _git(root, "show", f"HEAD:{CONTRACT_FILE}")
-    if head and text:
-        try:
-            data = load_yaml(text, CONTRACT_FILE).data
-            if data.get("status") == "signed" and str(data.get("version")) == latest.version:
-                return VersionState(latest.version, "signed", head.strip(), latest.date, latest.signature_date)
-        except YamlError:
-            pass
+    head = head_commit(root)
+    data = _contract_at(root, head)
+    if data and data.get("status") == "signed" and str(data.get("version")) == latest.version:
+        return VersionState(latest.version, "signed", head, latest.date, latest.signature_date)
     return latest
 
 

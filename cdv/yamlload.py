@@ -18,7 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from . import characters
-from .errors import SourceError
+from .errors import SourceError, YamlError  # YamlError: an InvalidSources (cdv.errors)
 from .yamldiagnose import continued_list_item, diagnose
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same result.
@@ -126,14 +126,6 @@ class LoadedYaml:
             if pointer in self.value_marks:
                 return self.value_marks[pointer]
         return (1, 1)
-
-
-class YamlError(Exception):
-    """A file that cannot be read as strict YAML; carries the located errors."""
-
-    def __init__(self, errors: list[SourceError]):
-        super().__init__("\n".join(e.format_text() for e in errors))
-        self.errors = errors
 
 
 def _pointer_text(pointer: Pointer) -> str:

@@ -32,7 +32,7 @@ def test_validate_invalid_sources_exits_1_with_located_french_errors(project):
     assert result.returncode == 1
     assert ("neighbourhoods/planoise.yml:3:7: « Type » : « prioritaire » n'est pas une valeur acceptée ; "
             "valeurs possibles : « qpv », « fragile ». (à l'emplacement /kind)") in result.stdout
-    assert "1 erreur dans 1 fichier(s)" in result.stdout
+    assert "1 erreur dans 1 fichier ; " in result.stdout
 
 
 def test_validate_one_file_reports_only_that_file(project):

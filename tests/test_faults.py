@@ -433,7 +433,7 @@ def test_diff_without_git_or_outside_a_repository(repo, tmp_path):
     no_git = tmp_path / "bin"
     no_git.mkdir()
     result = cdv("diff", "HEAD", cwd=repo, env=env_with(PATH=str(no_git)))
-    assert_one_french_line(result, 2, "git est introuvable")
+    assert_one_french_line(result, 1, "git est introuvable")
     plain = copy_project(tmp_path / "sans-git")
     result = cdv("diff", "HEAD", cwd=plain)
     assert result.returncode == 2 and "Traceback" not in result.stderr

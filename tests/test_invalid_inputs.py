@@ -118,7 +118,7 @@ def test_minimal_project_is_valid(tmp_path):
     project = make_project(tmp_path)
     result = cdv("validate", str(project))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Sources valides : 5 fichier(s) lu(s)" in result.stdout
+    assert "Sources valides : 5 fichiers lus" in result.stdout
 
 
 def test_manifest_and_case_files_match():

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from cdv.errors import InvalidSources
 from cdv.pages import build_pages, expand_nav, navigation, page_path
 from cdv.render import BlockRenderer
 
@@ -68,7 +69,7 @@ def test_navigation_markers_expand_and_unknown_markers_are_refused(corpus):
     quartiers = nav[1]["Les quartiers"]
     assert quartiers[0] == "quartiers/index.md"
     assert list(quartiers[1]) == ["Quartiers prioritaires"] and list(quartiers[2]) == ["Quartiers fragiles"]
-    with pytest.raises(KeyError):
+    with pytest.raises(InvalidSources, match="marqueur de navigation inconnu « cdv:inconnu »"):
         expand_nav(["cdv:inconnu"], sections)
 
 
