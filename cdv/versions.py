@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .labels import version_title
 from .provenance import git_output as _git
 from .yamlload import YamlError, load_yaml
 
@@ -24,7 +25,7 @@ class VersionState:
     @property
     def title(self) -> str:
         """How the version selector names it: "2024 (signée)", "2027 (projet)"."""
-        return f"{self.version} ({'signée' if self.status == 'signed' else 'projet'})"
+        return version_title(self.version, self.status)
 
 
 
