@@ -1,7 +1,6 @@
 """cdv.scaffold: a new neighbourhood skeleton in this contract, and a whole new contract for another territory."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
