@@ -110,3 +110,16 @@ def test_a_block_with_two_main_keys_is_refused_naming_every_kind(project):
     [error] = [e for e in validate_project(project)[1] if e.file == "contract/articles/article-1.yml"]
     assert f"un seul de ces champs : {', '.join(blocks.NAMES)} (ici : p, heading)" in error.message
     assert error.line == text[:first.start()].count("\n") + 1
+
+
+def test_fmt_writes_a_blocks_keys_in_registry_order(monkeypatch):
+    import cdv.fmt
+
+    text = ("id: a\nnumber: 1\npart: x\ntitle: t\nbody:\n  - label: Note de lecture\n    note: texte\n    id: b\n"
+            "  - ordered: true\n    list: [un, deux]\n")
+    out = cdv.fmt.canonical_text(text, "article", ROOT / "schemas")
+    assert out.endswith("body:\n  - id: b\n    note: texte\n    label: Note de lecture\n  - list: [un, deux]\n"
+                        "    ordered: true\n")
+    monkeypatch.setattr(cdv.fmt, "KEY_ORDER", ("label", "note", "id"))  # fmt asks the registry, not the schema
+    out = cdv.fmt.canonical_text(text, "article", ROOT / "schemas")
+    assert "  - label: Note de lecture\n    note: texte\n    id: b\n" in out
