@@ -86,7 +86,8 @@ def _check_text(value, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise UsageError(f"{what} manquant : donnez un texte non vide.")
     if value != value.strip() or _BREAKS.search(value):
-        raise UsageError(f"{what} « {value!r} » : un texte sur une ligne, sans espace au début ni à la fin, ni "
+        shown = _BREAKS.sub(lambda m: repr(m.group())[1:-1], value)  # a tab or a line break, made visible
+        raise UsageError(f"{what} « {shown} » : un texte sur une ligne, sans espace au début ni à la fin, ni "
                          "tabulation ou autre caractère de contrôle.")
     return value
 
