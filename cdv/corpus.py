@@ -9,11 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InvalidSources
+from .labels import KIND_SINGULAR, KIND_TITLES  # noqa: F401  (pages and pdf import them from here)
 from .text import sort_key
 from .validate import validate_project
 
-KIND_TITLES = {"qpv": "Quartiers prioritaires", "fragile": "Quartiers fragiles"}
-KIND_SINGULAR = {"qpv": "Quartier prioritaire", "fragile": "Quartier fragile"}
 
 
 @dataclass

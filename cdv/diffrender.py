@@ -14,15 +14,12 @@ from typing import Any
 from . import compare as cmp
 from .compare import ABSENT, Action, Kind, Level, Term, Words
 from .flatten import shown_text
+from .labels import APPROVAL_LEVELS, CHANGE_ACTIONS, STATUS_LABELS
 from .schemas import load_schemas
 from .text import fr_value, to_html
 
-LEVELS = {
-    Level.AMENDMENT.value: "Avenant signé par les signataires (contrat cadre, signataires et engagements)",
-    Level.COMMITTEE.value: "Validation par le comité de pilotage (projets de quartier, article 13)",
-    Level.ROUTINE.value: "Mise à jour courante d'un portrait de quartier (article 9.1)",
-    Level.EDITORIAL.value: "Information sur la version (sans effet sur les engagements)",
-}
+# The French words shared with other outputs live in cdv.labels, keyed by the same English values.
+LEVELS = {level.value: APPROVAL_LEVELS[level.value] for level in Level}
 LEVEL_ORDER = [level.value for level in Level]
 
 KINDS = {
@@ -47,10 +44,9 @@ ORDER_NOUNS = {
     (Kind.SOCIAL_CENTRE, "neighbourhoods"): "quartiers du centre social",
     (Kind.COMMITMENT, "position"): "engagements", (Kind.SIGNATORY, "position"): "signatures",
 }
-ACTIONS = {Action.ADDED: "ajouté", Action.REMOVED: "supprimé", Action.CHANGED: "modifié", Action.MOVED: "déplacé",
-           Action.REWORDED: "reformulé", Action.OBSERVATION: "nouvelle observation", Action.REORDERED: "modifié"}
+ACTIONS = {action: CHANGE_ACTIONS[action.value] for action in Action}
 FEMININE_KINDS = {"priorité"}
-STATUSES = {"signed": "signé", "draft": "projet"}
+STATUSES = STATUS_LABELS
 CONTRACT_FIELDS = {
     "title": "Titre", "subtitle": "Sous-titre", "programme": "Programme", "period": "Période",
     "signature": "Lieu et date de signature", "author": "Auteur", "territory": "Territoires de comparaison",

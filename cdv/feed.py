@@ -12,6 +12,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from .corpus import Corpus
+from .labels import COVER_STATUS
 from .text import fr_date, title_html
 from .versions import history
 
@@ -36,7 +37,7 @@ def write_feed(root: Path, target: Path, site_url: str, corpus: Corpus) -> Path:
             first = not signed_versions
             if state.version not in signed_versions:
                 signed_versions.append(state.version)
-            kind = "Version signée" if first else f"Avenant n° {len(signed_versions) - 1}"
+            kind = COVER_STATUS["signed"] if first else f"Avenant n° {len(signed_versions) - 1}"
             when = f" le {fr_date(state.signature_date)}" if state.signature_date else ""
             title = f"{kind} : version {state.version}, signée{when}"
         else:

@@ -1,6 +1,6 @@
 """`cdv fmt`: one canonical form for every source, so that a diff shows only real changes.
 
-Key order follows the schema, strings are plain when YAML reads them back unchanged and double-quoted
+Key order follows the schema (a content block's, the registry of block kinds: cdv.blocks), strings are plain when YAML reads them back unchanged and double-quoted
 otherwise, short lists of names are written inline, nothing is wrapped, and comments are kept.
 A file is only rewritten when the strict loader reads the new text back as exactly the same data.
 """
@@ -18,6 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from .blocks import KEY_ORDER
 from .errors import FormatError, InvalidSources, SourceError  # FormatError: imported from here too
 from .schemas import SCHEMA_FILES
 from .sources import classify, discover
@@ -54,6 +55,8 @@ def _eol_comment(container, key, slot: int) -> bool:
 class _SchemaWalker:
     def __init__(self, schema_dir: Path):
         self.schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in schema_dir.glob("*.schema.json")}
+        # A content block's keys follow the registry of block kinds (id, main key, the kind's fields).
+        self.block_schema = self.schemas.get("common.schema.json", {}).get("$defs", {}).get("block")
 
     def resolve(self, schema: dict | None, file: str) -> tuple[dict, str]:
         while schema and "$ref" in schema:
@@ -78,7 +81,7 @@ class _SchemaWalker:
         if isinstance(node, CommentedMap):
             schema, file = self.object_branch(schema, file)
             props = schema.get("properties", {})
-            order = list(props)
+            order = list(KEY_ORDER) if schema is self.block_schema else list(props)
             for key in sorted(node, key=lambda k: (order.index(k) if k in order else len(order), str(k))):
                 node.move_to_end(key)
             for key in list(node):

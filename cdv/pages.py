@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, data_years, population, priorities, priority_count, \
     uses_insee_small_areas
+from .labels import STATUS_LABELS
 from .render import BlockRenderer
 from .templatecache import bytecode_cache
 from .text import external_link, fr_date, fr_number, fr_value, md, page_links, plain_text, plural, title_html
@@ -32,7 +33,6 @@ PATHS = {
     "glossary": "glossaire.md",
     "data": "donnees.md",
 }
-STATUS_LABELS = {"signed": "signé", "draft": "projet"}
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, load_corpus, population, priority_count
+from .labels import COVER_STATUS as STATUS_LABELS
 from .provenance import Provenance, provenance
 from .render import BlockRenderer
 from .templatecache import bytecode_cache
 from .text import fr_date, fr_number, page_links, plain_text
 
-STATUS_LABELS = {"signed": "Version signée", "draft": "Projet"}
 _MARKDOWN_EXTENSIONS = ["tables", "md_in_html", "attr_list"]
 
 

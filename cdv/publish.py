@@ -9,6 +9,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import labels
 from .build import build_site
 from .corpus import load_corpus
 from .errors import CdvError, UsageError
@@ -29,7 +30,7 @@ def _cwd(path: Path):
 
 
 def version_title(contract: dict) -> str:
-    return f"{contract['version']} ({'signée' if contract['status'] == 'signed' else 'projet'})"
+    return labels.version_title(contract["version"], contract["status"])
 
 
 def _check_branch(root: Path, branch: str) -> None:

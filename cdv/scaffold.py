@@ -4,7 +4,10 @@
 `new_contract` writes, in an empty folder, a minimal valid project for another territory (its own
 schemas, theme override, `mkdocs.yml` and placeholder sources) that `cdv validate` and `cdv build` accept
 as it is. Nothing specific to this contract's territory is written there: the names come from the
-arguments, and the examples of the copied schemas that name this territory are removed.
+arguments, and the schemas' examples name no real place (a test holds them to it).
+
+The sources written are the templates of cdv/skeletons/ (package data), rendered with every value as a
+YAML string that reads back exactly as typed: a name is data, never YAML, markup or a template.
 """
 from __future__ import annotations
 
@@ -14,8 +17,10 @@ import re
 import shutil
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -36,26 +41,54 @@ TOOLKIT_FILES = ("macros.py", "mkdocs.yml", "docs/index.md")
 TOOLKIT_ASSETS = "docs/assets"
 # mkdocs.yml keys that name the toolkit's own territory, host or repository: rewritten or dropped.
 _MKDOCS_DROPPED = ("site_url", "repo_url", "repo_name", "edit_uri")
-# Examples in the copied schemas' descriptions that name the toolkit's own territory are left out. The
-# names are read from the toolkit's own sources; its inhabitants' name, which no field holds, is listed here.
-_DEMONYMS = ("bisontin",)
-_EXAMPLE = re.compile(r" ?\(ex\. ([^()]*)\)")
-_QUOTED = re.compile(r"« [^»]* »")
-
 # The neighbourhood every new contract starts with (a name of no real place in particular).
 EXAMPLE_NEIGHBOURHOOD = ("montclair", "Montclair")
 
 
-def _yaml_string(value: str) -> str:
+class _Written(str):
+    """Text made safe for its place in a skeleton by the `yaml` or `comment` filter."""
+
+
+def _yaml_string(value) -> _Written:
     """A YAML scalar that reads back as exactly `value` (JSON strings are YAML double-quoted scalars)."""
-    return json.dumps(value, ensure_ascii=False)
+    return _Written(json.dumps(str(value), ensure_ascii=False))
+
+
+def _comment_text(value) -> _Written:
+    """Text for a YAML comment: on one line whatever it holds (a comment ends at the first line break)."""
+    return _Written(" ".join(_BREAKS.sub(" ", str(value)).split()))
+
+
+def _only_escaped(value):
+    # Every value a skeleton writes goes through `yaml` or `comment`: a forgotten filter is a bug, refused here.
+    if isinstance(value, _Written) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise TypeError(f"valeur non échappée dans un squelette : {value!r}")
+
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+@lru_cache(maxsize=1)
+def _skeletons() -> Environment:
+    env = Environment(loader=PackageLoader("cdv", "skeletons"), undefined=StrictUndefined, autoescape=False,
+                      keep_trailing_newline=True, finalize=_only_escaped)
+    env.filters.update(yaml=_yaml_string, comment=_comment_text)
+    return env
+
+
+def skeleton(path: str, **values) -> str:
+    """The text of the skeleton cdv/skeletons/<path>.j2 for these values."""
+    return _skeletons().get_template(f"{path}.j2").render(**values)
 
 
 def _check_text(value, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise UsageError(f"{what} manquant : donnez un texte non vide.")
-    if value != value.strip() or "\n" in value:
-        raise UsageError(f"{what} « {value} » : un texte sur une ligne, sans espace au début ni à la fin.")
+    if value != value.strip() or _BREAKS.search(value):
+        shown = _BREAKS.sub(lambda m: repr(m.group())[1:-1], value)  # a tab or a line break, made visible
+        raise UsageError(f"{what} « {shown} » : un texte sur une ligne, sans espace au début ni à la fin, ni "
+                         "tabulation ou autre caractère de contrôle.")
     return value
 
 
@@ -83,40 +116,7 @@ def _territory_commune(root: Path) -> str:
 
 
 def _neighbourhood_text(slug: str, name: str, kind: str, commune: str) -> str:
-    s, n = _yaml_string, name
-    if kind == "fragile":
-        lines = [
-            f"# Quartier fragile {n} : vérifiez le nom et la commune ; portrait et projet de quartier "
-            "s'ajoutent quand ils sont adoptés. Ne changez jamais l'identifiant (id).",
-            f"id: {s(slug)}", "kind: fragile", f"name: {s(name)}", f"commune: {s(commune)}",
-        ]
-    else:
-        lines = [
-            f"# Quartier prioritaire {n} : à compléter. Remplacez « Portrait à compléter » par les "
-            "indicateurs datés et sourcés, et « Priorité à rédiger » par les priorités adoptées ; "
-            "ne changez jamais un id.",
-            f"id: {s(slug)}", "kind: qpv", f"name: {s(name)}", f"commune: {s(commune)}",
-            "portrait:",
-            "  title: Portrait de quartier",
-            "  indicators: []",
-            "  sections:",
-            "    - id: portrait",
-            "      title: Portrait",
-            "      blocks:",
-            "        - figure:",
-            "            kind: graphique",
-            "            title: Portrait à compléter",
-            "project:",
-            f"  title: {s('Projet de quartier ' + name)}",
-            f"  priorities_heading: {s('priorités pour le quartier de ' + name)}",
-            "  themes:",
-            f"    - id: {s(slug + '-priorites')}",
-            "      title: Priorités",
-            "      priorities:",
-            f"        - id: {s(slug + '-priorite-1')}",
-            "          text: Priorité à rédiger",
-        ]
-    return "\n".join(lines) + "\n"
+    return skeleton(f"neighbourhood/{kind}.yml", slug=slug, name=name, commune=commune)
 
 
 def new_neighbourhood(root: Path, slug: str, name: str, kind: str, commune: str | None = None) -> Path:
@@ -183,52 +183,10 @@ def _slugify(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))
 
 
-def territory_words(toolkit: Path) -> re.Pattern:
-    """What names the toolkit's own territory: its commune, intercommunality, place of signature and
-    neighbourhoods (ids and names), read from its sources, and the name of its inhabitants."""
-    words = set(_DEMONYMS)
-    try:
-        contract = load_yaml_file(toolkit / "contract" / "contract.yml", "contract/contract.yml").data
-        territory = contract.get("territory") or {}
-        words |= {territory.get("commune"), territory.get("epci"), territory.get("epci_short"),
-                  (contract.get("signature") or {}).get("place")}
-        for path in sorted((toolkit / "neighbourhoods").glob("*.yml")):
-            data = load_yaml_file(path, f"neighbourhoods/{path.name}").data
-            words |= {path.stem, data.get("name"), data.get("commune")}
-    except (OSError, YamlError, AttributeError):
-        pass  # the toolkit's sources are unreadable: leave only the listed words out
-    words = sorted((w for w in words if isinstance(w, str) and len(w) > 2), key=len, reverse=True)
-    return re.compile("|".join(rf"\b{re.escape(w)}" for w in words), re.IGNORECASE)
-
-
-def _neutral_description(text: str, territory: re.Pattern) -> str:
-    """A schema description without the examples that name the toolkit's own territory."""
-
-    def example(match: re.Match) -> str:
-        inner = match.group(1)
-        if not territory.search(inner):
-            return match.group(0)
-        kept = [q for q in _QUOTED.findall(inner) if not territory.search(q)]
-        return f" (ex. {', '.join(kept)})" if kept else ""
-
-    return _EXAMPLE.sub(example, text)
-
-
-def _neutral_schema(node, territory: re.Pattern):
-    if isinstance(node, dict):
-        return {k: _neutral_description(v, territory) if k == "description" and isinstance(v, str)
-                else _neutral_schema(v, territory) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_neutral_schema(v, territory) for v in node]
-    return node
-
-
 def _copy_schemas(toolkit: Path, target: Path) -> None:
-    territory = territory_words(toolkit)
     target.mkdir(parents=True)
     for path in sorted((toolkit / "schemas").glob("*.json")):
-        schema = _neutral_schema(json.loads(path.read_text(encoding="utf-8")), territory)
-        (target / path.name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        shutil.copyfile(path, target / path.name)
 
 
 def _mkdocs_yml(text: str, site_name: str, description: str, author: str, docs: Path) -> str:
@@ -286,114 +244,29 @@ def _write(root: Path, rel: str, text: str, kind: str) -> None:
     path.write_text(canonical_text(text, kind, root / "schemas", rel), encoding="utf-8")
 
 
+# The sources of a new contract (each written from cdv/skeletons/<file>.j2) and their kinds.
+CONTRACT_SKELETONS = (
+    ("contract/contract.yml", "contract"),
+    ("contract/objectives.yml", "objectives"),
+    ("contract/signatories.yml", "signatories"),
+    ("contract/articles/article-1.yml", "article"),
+    ("contract/social-centres.yml", "social-centres"),
+)
+
+
 def _contract_sources(title: str, commune: str, epci: str, year: int) -> dict[str, tuple[str, str]]:
-    s = _yaml_string
     slug, name = EXAMPLE_NEIGHBOURHOOD
-    contract_id = "contrat-de-ville-" + (_slugify(commune) or "territoire")
-    contract = f"""\
-# {title} : métadonnées du contrat (projet). Complétez sous-titre, avant-propos, lieu et date de signature.
-id: {s(contract_id)}
-title: {s(title)}
-subtitle: Sous-titre à rédiger
-period:
-  start: {year}
-  end: {year + 6}
-version: {s(str(year))}
-status: draft
-signature:
-  place: {s(commune)}
-  date: {s(f"{year}-01-01")}
-author: {s(epci)}
-territory:
-  commune: {s(commune)}
-  epci: {s(epci)}
-parts:
-  - id: contrat-cadre
-    number: 1
-    title: Contrat cadre
-  - id: approche-territoriale
-    number: 2
-    title: Approche territoriale
-    subtitle: Les portraits et projets de quartier
-foreword:
-  title: Avant-propos
-  body:
-    - p: Avant-propos à rédiger.
-"""
-    objectives = """\
-# Le socle commun : axes, objectifs et priorités communs à tous les quartiers prioritaires (à rédiger).
-title: Le socle commun
-preamble: "Ces priorités s'inscrivent dans un socle commun à tous les quartiers prioritaires qui vise à :"
-axes:
-  - id: axe-1
-    number: I
-    title: Axe à rédiger
-    objectives:
-      - id: objectif-1
-        title: Objectif à rédiger
-        priorities:
-          - id: priorite-commune-1
-            text: Priorité commune à rédiger
-"""
-    signatories = f"""\
-# Les signataires, dans l'ordre de la liste du contrat ; signature.position donne l'ordre des blocs signés.
-groups:
-  - id: etat
-    title: État
-  - id: collectivites
-    title: Collectivités territoriales
-signatories:
-  - id: prefecture
-    organisation: État - Préfecture
-    group: etat
-    signature:
-      position: 1
-      signers:
-        - title:
-            - "Le Préfet,"
-          name: Prénom NOM
-  - id: intercommunalite
-    organisation: {s(epci)}
-    group: collectivites
-    signature:
-      position: 2
-      signers:
-        - title:
-            - "Le Président,"
-          name: Prénom NOM
-"""
-    article = """\
-# Article 1 du contrat cadre (1re partie), à rédiger.
-id: article-1
-number: 1
-part: contrat-cadre
-title: Titre de l'article à rédiger
-body:
-  - p: Texte de l'article à rédiger.
-"""
-    centres = f"""\
-# Les centres sociaux et espaces de vie sociale, et les quartiers qu'ils servent (à compléter).
-headers: [Centres sociaux et Espaces de Vie Sociale, QPV ou quartiers fragiles concernés]
-centres:
-  - id: centre-social-{slug}
-    name: {s("Centre social " + name)}
-    kind: centre-social
-    neighbourhoods: [{slug}]
-"""
-    return {
-        "contract/contract.yml": (contract, "contract"),
-        "contract/objectives.yml": (objectives, "objectives"),
-        "contract/signatories.yml": (signatories, "signatories"),
-        "contract/articles/article-1.yml": (article, "article"),
-        "contract/social-centres.yml": (centres, "social-centres"),
-    }
+    values = dict(title=title, commune=commune, epci=epci, year=year, neighbourhood_id=slug,
+                  neighbourhood_name=name, contract_id="contrat-de-ville-" + (_slugify(commune) or "territoire"))
+    return {rel: (skeleton(rel, **values), kind)
+            for rel, kind in CONTRACT_SKELETONS}
 
 
 def new_contract(target: Path, title: str = "Contrat de ville de Exempleville", commune: str = "Exempleville",
                  epci: str = "Communauté d'agglomération d'Exempleville") -> Path:
     """Write a minimal valid project for another territory in `target` (empty or missing); return it.
 
-    The folder gets the toolkit's schemas (examples naming this territory left out), theme override,
+    The folder gets the toolkit's schemas, theme override,
     `macros.py`, a `mkdocs.yml` named after the new contract, the generic home page and its assets, and
     placeholder sources: a draft contract of the current year with one article, a common base of one
     axis, objective and priority, two signatories signed "Prénom NOM", one social centre and one

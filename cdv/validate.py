@@ -10,6 +10,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from . import blocks
 from .errors import SourceError
 from .links import link_errors
 from .messages import agree, french_message
@@ -34,17 +35,10 @@ def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path) -> li
     return _SCHEMA_CACHE[key]
 
 
-def _block_main_keys(schema_dir: Path) -> list[str]:
-    from .schemas import load_schemas
-
-    block = load_schemas(str(schema_dir))["common.schema.json"]["$defs"]["block"]
-    return [branch["required"][0] for branch in block.get("anyOf", block.get("oneOf", []))]
-
-
 def _blocks_with_several_main_keys(source: SourceFile, schema_dir: Path) -> list[SourceError]:
     """A block holds exactly one main key. The schema says "at least one" (anyOf: cheap, it stops at the
     first match); "at most one" is checked here, with the same French sentence."""
-    keys = _block_main_keys(schema_dir)
+    keys = blocks.NAMES
     found = []
     for pointer, block in _walk_blocks_with_pointer(source.data):
         present = [k for k in keys if k in block]
@@ -232,7 +226,7 @@ class _RefChecker:
                     if nid not in neighbourhood_ids:
                         self.unknown(centres, ("centres", i, "neighbourhoods", j), "quartier", nid, neighbourhood_ids)
         for source in self.files:
-            if source.kind == "article" and any(b.get("include") == "social_centres" for b in _walk_blocks(source.data)) and not centres:
+            if not centres and any("social-centres" in blocks.needs(b) for b in _walk_blocks(source.data)):
                 self.error(source, (), "le tableau des centres sociaux est inséré ici mais "
                                        "contract/social-centres.yml est absent.")
 
@@ -280,10 +274,7 @@ class _RefChecker:
                     "identifiant de rubrique")
         shown: dict[str, int] = defaultdict(int)
         for ptr, block in _walk_blocks_with_pointer(portrait):
-            refs = [(("indicators", i), r) for i, r in enumerate(block.get("indicators", []))]
-            for li, level in enumerate(block.get("schools", {}).get("levels", [])):
-                refs += [(("schools", "levels", li, "pupils", i), r) for i, r in enumerate(level.get("pupils", []))]
-            for sub, ref in refs:
+            for sub, ref in blocks.indicator_refs(block):
                 shown[ref] += 1
                 if ref not in ids:
                     self.unknown(n, ("portrait",) + ptr + sub, "indicateur", ref, ids)
@@ -296,11 +287,14 @@ class _RefChecker:
                            f"{shown[ind['id']]} fois : il ne doit l'être qu'une fois.")
 
 
+_BLOCK_KEYS = blocks.BLOCK_LISTS + blocks.NESTING
+
+
 def _walk_blocks_with_pointer(node, pointer=()):
     """Every content block (a dict inside a list of blocks) with its pointer, depth first."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ("body", "blocks", "intro", "introduction", "quote") and isinstance(value, list):
+            if key in _BLOCK_KEYS and isinstance(value, list):
                 for i, block in enumerate(value):
                     if isinstance(block, dict):
                         yield pointer + (key, i), block

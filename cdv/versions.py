@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .labels import version_title
 from .provenance import git_file, git_read, head_commit
 from .yamlload import YamlError, load_yaml
 
@@ -25,7 +26,7 @@ class VersionState:
     @property
     def title(self) -> str:
         """How the version selector names it: "2024 (signée)", "2027 (projet)"."""
-        return f"{self.version} ({'signée' if self.status == 'signed' else 'projet'})"
+        return version_title(self.version, self.status)
 
 
 def _contract_at(root: Path, commit: str) -> dict | None:

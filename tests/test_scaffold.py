@@ -1,7 +1,6 @@
 """cdv.scaffold: a new neighbourhood skeleton in this contract, and a whole new contract for another territory."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -15,8 +14,16 @@ from cdv.scaffold import new_contract, new_neighbourhood
 from cdv.validate import validate_project
 from cdv.yamlload import load_yaml_file
 
+from territory import territory_mentions
+
 ROOT = Path(__file__).resolve().parents[1]
 TERRITORY_WORDS = re.compile(r"Besançon|Besancon|Planoise|\bGBM\b|Grand Besançon|bisontin", re.IGNORECASE)
+# Names that YAML would read as something else, or cut, if they were written as typed.
+HOSTILE_NAMES = ["Saint-Denis: Nord", "Cité « Les 4: Vents » #2", "L'Île d'en face", 'Le "Haut" Quartier',
+                 "- Tiret", "[Crochets]", "{Accolades}", "yes", "null", "2024", "0x1F", "~", "* étoile", "&ancre",
+                 "!étiquette", "%pour", "@arobase", "`accent`", "a #b", "a: b: c", "'guillemet simple",
+                 "\\oblique\\", "{{ 7 * 7 }}", "{% raw %}", "{# note #}", "--- document", "... fin", "? clé",
+                 "| barre", "> chevron", "Élan\u00a0Nord"]
 
 
 def errors_of(root: Path) -> list[str]:
@@ -184,18 +191,78 @@ def test_new_contract_says_nothing_of_this_territory(new_project):
         assert key not in mkdocs
 
 
-def test_new_contract_schemas_differ_only_by_examples(new_project):
-    """The copied schemas validate exactly as the toolkit's: only descriptions naming this territory change."""
-    def without_descriptions(node):
-        if isinstance(node, dict):
-            return {k: without_descriptions(v) for k, v in node.items() if k != "description"}
-        if isinstance(node, list):
-            return [without_descriptions(v) for v in node]
-        return node
-
+def test_new_contract_schemas_are_the_toolkits(new_project):
+    """The schemas are copied as they are: their examples name no real place, nothing is rewritten."""
     for original in (ROOT / "schemas").glob("*.json"):
-        copy = json.loads((new_project / "schemas" / original.name).read_text(encoding="utf-8"))
-        assert without_descriptions(copy) == without_descriptions(json.loads(original.read_text(encoding="utf-8")))
+        assert (new_project / "schemas" / original.name).read_bytes() == original.read_bytes()
+
+
+def test_new_contract_names_nothing_of_the_toolkits_sources(new_project):
+    for path in written_files(new_project):
+        if path.suffix in (".yml", ".json", ".md", ".html", ".py"):
+            assert territory_mentions(path.read_text(encoding="utf-8"), ROOT) == [], path
+
+
+def test_hostile_neighbourhood_names_read_back_unchanged(tmp_path):
+    target = new_contract(tmp_path / "c")
+    for number, name in enumerate(HOSTILE_NAMES, 1):
+        path = new_neighbourhood(target, f"quartier-{number}", name, "qpv" if number % 2 else "fragile", commune=name)
+        data = load_yaml_file(path, f"neighbourhoods/quartier-{number}.yml").data
+        assert (data["name"], data["commune"]) == (name, name)
+        if data["kind"] == "qpv":
+            assert data["project"]["title"] == f"Projet de quartier {name}"
+        assert path.read_text(encoding="utf-8").startswith("# Quartier "), name
+    assert errors_of(target) == []
+    assert not_canonical(target) == []
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_territory_name_gives_a_valid_contract(tmp_path, name):
+    target = new_contract(tmp_path / "c", title=f"Contrat de ville {name}", commune=name, epci=f"{name} Métropole")
+    contract = load_yaml_file(target / "contract" / "contract.yml", "contract/contract.yml").data
+    assert contract["title"] == f"Contrat de ville {name}"
+    assert contract["territory"] == {"commune": name, "epci": f"{name} Métropole"}
+    assert contract["signature"]["place"] == name
+    signatories = load_yaml_file(target / "contract" / "signatories.yml", "contract/signatories.yml").data
+    assert signatories["signatories"][1]["organisation"] == f"{name} Métropole"
+    assert errors_of(target) == []
+    assert not_canonical(target) == []
+
+
+def test_a_hostile_territory_name_builds_its_site(tmp_path):
+    name = "Saint-Denis: Nord « #2 » {{ x }}"
+    target = new_contract(tmp_path / "c", title=f"Contrat de ville {name}", commune=name, epci=f"{name} Métropole")
+    site = build_site(target, tmp_path / "site", with_pdf=False)
+    from html import unescape
+
+    home = unescape((site / "index.html").read_text(encoding="utf-8"))
+    assert f"Contrat de ville {name}" in home.split("<title>", 1)[1].split("</title>", 1)[0]
+
+
+@pytest.mark.parametrize("name", ["Les\tTilleuls", "Les\rTilleuls", "Les\u2028Tilleuls", "Les\x85Tilleuls",
+                                  "Les\x00Tilleuls"])
+def test_a_name_with_a_line_break_or_a_control_character_is_refused(project, name):
+    with pytest.raises(UsageError, match="sur une ligne"):
+        new_neighbourhood(project, "les-tilleuls", name, "qpv")
+    assert not (project / "neighbourhoods" / "les-tilleuls.yml").exists()
+
+
+def test_a_skeleton_value_written_without_its_filter_is_refused():
+    with pytest.raises(TypeError, match="non échappée"):
+        scaffold._skeletons().from_string("name: {{ name }}").render(name="a: b")
+    assert scaffold._skeletons().from_string("name: {{ name | yaml }}").render(name="a: b") == 'name: "a: b"'
+
+
+def test_every_skeleton_is_package_data():
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["cdv"]
+    package = ROOT / "cdv"
+    shipped = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
+    skeletons = {p for p in (package / "skeletons").rglob("*") if p.is_file()}
+    assert skeletons and skeletons <= shipped
+    used = {f"{rel}.j2" for rel, _ in scaffold.CONTRACT_SKELETONS} | {f"neighbourhood/{k}.yml.j2" for k in scaffold.KINDS}
+    assert {p.relative_to(package / "skeletons").as_posix() for p in skeletons} == used
 
 
 def test_new_contract_builds_its_own_site(new_project, tmp_path):

@@ -1,0 +1,53 @@
+"""The French words the outputs share: statuses, kinds of neighbourhood, approval levels, recurring terms.
+
+A label shown in several places (the site, the PDF, the feed, the version selector, `cdv diff`) is defined
+here once, by the English value the sources hold ("signed", "qpv"…); the modules and the templates read it
+from here. Sentences that explain one check or one page stay beside it: only shared terms live here.
+A territory that words its outputs differently edits this file alone.
+"""
+from __future__ import annotations
+
+# --- status of a version of the contract (contract.yml `status`) ----------------------------------------
+# After "Version 2024, …" on the site, in "Ce qui change" and in `cdv diff`.
+STATUS_LABELS = {"signed": "signé", "draft": "projet"}
+# Of a version ("la version … signée"): the version selector, the branches `cdv publish` writes, the feed.
+VERSION_STATUS = {"signed": "signée", "draft": "projet"}
+# The announcement bar of every page: what the version shown is.
+STATUS_IN_FORCE = {"signed": "en vigueur", "draft": "projet"}
+# The cover of the PDF.
+COVER_STATUS = {"signed": "Version signée", "draft": "Projet"}
+
+
+def version_title(version: str, status: str) -> str:
+    """How a version is named wherever versions are listed: "2024 (signée)", "2027 (projet)"."""
+    return f"{version} ({VERSION_STATUS.get(status, VERSION_STATUS['draft'])})"
+
+
+# --- kinds of neighbourhood (neighbourhood.yml `kind`), in reading order -----------------------------------
+KIND_TITLES = {"qpv": "Quartiers prioritaires", "fragile": "Quartiers fragiles"}
+KIND_SINGULAR = {"qpv": "Quartier prioritaire", "fragile": "Quartier fragile"}
+
+# --- approval a change needs (cdv diff, "Ce qui change", the amendment's PDF), from the strongest -----------
+APPROVAL_LEVELS = {
+    "avenant": "Avenant signé par les signataires (contrat cadre, signataires et engagements)",
+    "copil": "Validation par le comité de pilotage (projets de quartier, article 13)",
+    "routine": "Mise à jour courante d'un portrait de quartier (article 9.1)",
+    "editorial": "Information sur la version (sans effet sur les engagements)",
+}
+# What happened to an element, after its name ("Article 5 modifié").
+CHANGE_ACTIONS = {"added": "ajouté", "removed": "supprimé", "changed": "modifié", "moved": "déplacé",
+                  "reworded": "reformulé", "observation": "nouvelle observation", "reordered": "modifié"}
+
+# --- terms of the content blocks ------------------------------------------------------------------------
+SOURCE = "Source"  # before a source mention: "Source : INSEE 2020"
+# School levels (schools block `level`): one establishment, several, and the level's title.
+SCHOOL_LEVELS = {
+    "maternelle": ("école maternelle publique", "écoles maternelles publiques", "Maternelle"),
+    "elementaire": ("école élémentaire publique", "écoles élémentaires publiques", "Élémentaire"),
+    "college": ("collège public de secteur", "collèges publics de secteur", "Collège"),
+    "lycee": ("lycée public de secteur", "lycées publics de secteur", "Lycée"),
+}
+# Kinds of figure of the signed document whose values were not kept (figure block `kind`).
+FIGURE_KINDS = {"graphique": "Graphique", "carte": "Carte"}
+# A chart's name for the neighbourhood, when the block does not know which one it is.
+PLACE_FALLBACK = "Quartier"
