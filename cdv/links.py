@@ -114,15 +114,11 @@ def inline_problems(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _strings(node, pointer=()):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, pointer + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, pointer + (i,))
-    elif isinstance(node, str):
-        yield pointer, node
+def _link_texts(source) -> list[tuple[tuple, str]]:
+    """(pointer, text) of each string of a file holding « [ », « ] » or « < », in document order: every
+    form either check looks at needs one. Read from the loader's record of every scalar's text (a string
+    value is its text; a number, true/false or null holds none of these), not by walking the tree again."""
+    return [(p, v) for p, v in source.loaded.scalar_text.items() if "[" in v or "]" in v or "<" in v]
 
 
 def _field(pointer: tuple) -> str:
@@ -135,7 +131,7 @@ def link_errors(files, root: Path) -> list[SourceError]:
     errors = []
     for source in files:
         text = None
-        for pointer, value in _strings(source.data):
+        for pointer, value in _link_texts(source):
             problems = inline_problems(value)
             if not problems:
                 continue
@@ -262,7 +258,7 @@ def page_link_errors(files, root: Path, corpus_of) -> list[SourceError]:
     corpus; pages are generated only when some text links to a page."""
     found = []
     for source in files:
-        for pointer, value in _strings(source.data):
+        for pointer, value in _link_texts(source):
             links = _page_links(value)
             if links:
                 found.append((source, pointer, value, links))

@@ -4,6 +4,7 @@ Every error is collected and reported at once, each with its file, line, column 
 """
 from __future__ import annotations
 
+import gc
 import re
 import unicodedata
 from collections import defaultdict
@@ -21,11 +22,16 @@ from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, 
 _SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}
 
 
-def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path) -> list[SourceError]:
+def schema_state(schema_dir: Path) -> tuple:
+    """The schemas' names and times: part of every cache key, read once per validation."""
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(schema_dir.glob("*.schema.json")))
+
+
+def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path, schemas: tuple | None = None) -> list[SourceError]:
     """schema_errors, remembered per file state: a live preview revalidates only the file just saved."""
     path = root / source.rel
     stat = path.stat()
-    schemas = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(schema_dir.glob("*.schema.json")))
+    schemas = schema_state(schema_dir) if schemas is None else schemas
     key = (str(path), stat.st_mtime_ns, stat.st_size, schemas)
     if key not in _SCHEMA_CACHE:
         if len(_SCHEMA_CACHE) > 20000:
@@ -325,12 +331,24 @@ def _walk_blocks(node):
 
 def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     """Load and validate the whole project. Returns the files and every error, sorted by place."""
-    root = Path(root)
+    # The loaded documents are trees without cycles, millions of objects on a big corpus: the cyclic
+    # garbage collector would walk all of them again and again while they are built, for nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate_project(Path(root))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     files, errors = load_sources(root)
     schema_dir = root / "schemas"
+    schemas = schema_state(schema_dir)
     valid, invalid_kinds = [], set()
     for source in files:
-        found = cached_schema_errors(source, root, schema_dir)
+        found = cached_schema_errors(source, root, schema_dir, schemas)
         errors.extend(found)
         errors.extend(integrity_errors(source, root, schema_dir, schema_valid=not found))
         if found:
