@@ -253,15 +253,17 @@ def _closest(word: str, choices, count: int = 5) -> list[str]:
     return difflib.get_close_matches(word, choices, n=count, cutoff=0.4) or choices[:count]
 
 
-def page_link_errors(files, root: Path, corpus_of) -> list[SourceError]:
+def page_links_of(source) -> list[tuple[tuple, str, list]]:
+    """(pointer, text, links) of each text of one file that links to a page of the site."""
+    return [(pointer, value, links) for pointer, value in _link_texts(source) if (links := _page_links(value))]
+
+
+def page_link_errors(files, root: Path, corpus_of, found=None) -> list[SourceError]:
     """Every link to a page of the site whose page or anchor will not exist. `corpus_of(files)` gives the
-    corpus; pages are generated only when some text links to a page."""
-    found = []
-    for source in files:
-        for pointer, value in _link_texts(source):
-            links = _page_links(value)
-            if links:
-                found.append((source, pointer, value, links))
+    corpus; pages are generated only when some text links to a page. `found`: the (source, pointer, text,
+    links) of `files`, when already gathered file by file (page_links_of)."""
+    if found is None:
+        found = [(source, *link) for source in files for link in page_links_of(source)]
     if not found:
         return []
     wanted = {path for *_, links in found for _, _, path, anchor in links if anchor is not None}

@@ -5,18 +5,23 @@ Every error is collected and reported at once, each with its file, line, column 
 from __future__ import annotations
 
 import gc
+import os
 import re
+import signal
+import sys
+import threading
 import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError
-from .links import link_errors
+from .links import link_errors, page_links_of
 from .messages import agree, french_message
 from .schemas import fast_validators, validators
 from .yamlload import _pointer_text
-from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_sources
+from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_one, load_sources
 
 
 _SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}
@@ -318,11 +323,11 @@ def _walk_blocks_with_pointer(node, pointer=()):
             yield from _walk_blocks_with_pointer(item, pointer + (i,))
 
 
-def _page_link_errors(files, root: Path) -> list[SourceError]:
+def _page_link_errors(files, root: Path, found) -> list[SourceError]:
     from .corpus import corpus_from_files
     from .links import page_link_errors
 
-    return page_link_errors(files, root, lambda found: corpus_from_files(root, found))
+    return page_link_errors(files, root, lambda found: corpus_from_files(root, found), found)
 
 
 def _walk_blocks(node):
@@ -343,21 +348,33 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
 
 
 def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
-    files, errors = load_sources(root)
     schema_dir = root / "schemas"
     schemas = schema_state(schema_dir)
-    valid, invalid_kinds = [], set()
+    # path -> (schema and integrity errors, link errors, links to pages, schema-valid)
+    checked: dict[str, tuple] = {}
+
+    def load(root: Path, items: list[tuple[str, str]]):
+        jobs = _jobs(len(items))
+        results = _in_processes(root, items, schemas, jobs) if jobs > 1 else \
+            [_check_file(root, rel, kind, schemas, cached=True) for rel, kind in items]
+        for (rel, _), (source, _, *found) in zip(items, results):
+            checked[rel] = found
+        return [(source, load_errors) for source, load_errors, *_ in results]
+
+    files, errors = load_sources(root, load)
+    valid, invalid_kinds, link_found, page_links = [], set(), [], []
     for source in files:
-        found = cached_schema_errors(source, root, schema_dir, schemas)
-        errors.extend(found)
-        errors.extend(integrity_errors(source, root, schema_dir, schema_valid=not found))
-        if found:
-            invalid_kinds.add(source.kind)
-        else:
+        own, links, pages, schema_valid = checked[source.rel]
+        errors.extend(own)
+        link_found.extend(links)
+        page_links.extend((source, *link) for link in pages)
+        if schema_valid:
             valid.append(source)
+        else:
+            invalid_kinds.add(source.kind)
     # A missing or unreadable required file is reported once, not again as every id it would have defined.
     invalid_kinds |= {SINGLE_FILES[e.file] for e in errors if e.file in SINGLE_FILES}
-    errors.extend(link_errors(files, root))  # links and remote resources in the text (cdv.links)
+    errors.extend(link_found)  # links and remote resources in the text (cdv.links)
     loaded = {f.rel for f in valid}
     present_ids: dict[str, set] = defaultdict(set)
     for rel in discover(root):
@@ -366,8 +383,65 @@ def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             present_ids[kind].add(Path(rel).stem)
             invalid_kinds.add(kind)
     errors.extend(_RefChecker(valid, invalid_kinds, present_ids).run())
-    errors.extend(_page_link_errors(files, root) if not errors else [])  # pages and anchors the text links
+    errors.extend(_page_link_errors(files, root, page_links) if not errors else [])  # pages and anchors the text links
     return files, sorted(set(errors), key=lambda e: (e.file, e.line, e.column, e.message))
+
+
+def _check_file(root: Path, rel: str, kind: str, schemas: tuple, cached: bool):
+    """Everything that one file alone decides: (the file or None, errors that kept it from loading, its
+    schema and integrity errors, its link errors, its links to pages, whether it is schema-valid)."""
+    source, load_errors = load_one(root, rel, kind)
+    if source is None:
+        return None, load_errors, [], [], [], False
+    schema_dir = root / "schemas"
+    if cached:
+        found = cached_schema_errors(source, root, schema_dir, schemas)
+        own = found + integrity_errors(source, root, schema_dir, schema_valid=not found)
+    else:
+        found = schema_errors(source, schema_dir, root)
+        own = found + _integrity_found(source, schema_dir, schema_valid=not found)
+    return source, load_errors, own, link_errors([source], root), page_links_of(source), not found
+
+
+# --- A big project, checked file by file in several processes --------------------------------------
+#
+# Reading, parsing and checking one file needs nothing of the others, and is nearly all the time spent on
+# a big corpus: above PARALLEL_MIN_FILES files, the files are split into consecutive slices checked in
+# worker processes, and the results taken back in the files' order, so the errors are the same, in the
+# same order, as one process gives. The checks between files run afterwards, here. Workers are forked
+# (nothing to import again), so only on Linux and from a process that runs no other thread (`cdv serve`
+# does: it checks in one process). They ignore Ctrl-C: the interrupt is this process's to report, and
+# leaving the pool's block ends them. CDV_JOBS=1 turns this off; CDV_JOBS=n sets the number of processes.
+
+PARALLEL_MIN_FILES = 300
+
+
+def _jobs(count: int) -> int:
+    if count < PARALLEL_MIN_FILES or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    wanted = os.environ.get("CDV_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) >= 1:
+        return min(int(wanted), count)
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _check_slice(task):
+    root, items, schemas = task
+    return [_check_file(root, rel, kind, schemas, cached=False) for rel, kind in items]
+
+
+def _in_processes(root: Path, items: list[tuple[str, str]], schemas: tuple, jobs: int) -> list:
+    import multiprocessing
+
+    fast_validators(str(root / "schemas"))  # compiled once, here: every worker inherits them
+    size = -(-len(items) // (jobs * 4))  # a few slices per worker, so that one slow slice is not the tail
+    slices = [(root, items[i:i + size], schemas) for i in range(0, len(items), size)]
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts) as pool:
+        return [result for part in pool.map(_check_slice, slices, chunksize=1) for result in part]
 
 
 # --- What the schema cannot say: periods, order of observations, empty texts, identifiers. ---
@@ -515,6 +589,10 @@ def _identifier_fields(schema_dir: str) -> frozenset:
     return frozenset(names)
 
 
+# A character _identifier_errors refuses: a foreign letter, a space other than U+0020, a line break.
+_ID_SUSPECT = re.compile(FOREIGN_LETTER.pattern[:-1] + SPACES + "\n]")
+
+
 def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
     """An id holding a character an editor cannot tell apart (Cyrillic а, non-breaking space) or a line
     break (`id: |`): named at its exact column, where the schema would only say « forme attendue »."""
@@ -540,17 +618,15 @@ def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError
             at = (line, col + offset) if offset is not None and "\n" not in value[:offset] else (line, col)
             found.append(SourceError(source.rel, *at, _pointer_text(pointer), message))
 
-    def walk(node, pointer, is_field):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                walk(v, pointer + (k,), k in fields)
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, pointer + (i,), is_field)
-        elif is_field and isinstance(node, str):
-            check(pointer, node)
-
-    walk(source.data, (), False)
+    # Only a text holding one of these characters can be refused: the others are passed over at once, read
+    # from the loader's record of every scalar's text (a number or true/false holds none of them).
+    suspect = _ID_SUSPECT.search
+    for pointer, value in source.loaded.scalar_text.items():
+        if suspect(value):
+            # The field a value belongs to: the last key of its place (the items of a list of ids are ids).
+            field = next((p for p in reversed(pointer) if not isinstance(p, int)), None)
+            if field in fields:
+                check(pointer, value)
     return found
 
 
@@ -563,10 +639,14 @@ def integrity_errors(source: SourceFile, root: Path, schema_dir: Path, schema_va
     stat = (root / source.rel).stat()
     key = (str(root / source.rel), stat.st_mtime_ns, stat.st_size, str(schema_dir), schema_valid)
     if key not in _INTEGRITY_CACHE:
-        found = _identifier_errors(source, schema_dir)
-        if schema_valid:
-            found += _observation_errors(source) + _empty_text_errors(source)
         if len(_INTEGRITY_CACHE) > 20000:
             _INTEGRITY_CACHE.clear()
-        _INTEGRITY_CACHE[key] = found
+        _INTEGRITY_CACHE[key] = _integrity_found(source, schema_dir, schema_valid)
     return _INTEGRITY_CACHE[key]
+
+
+def _integrity_found(source: SourceFile, schema_dir: Path, schema_valid: bool) -> list[SourceError]:
+    found = _identifier_errors(source, schema_dir)
+    if schema_valid:
+        found += _observation_errors(source) + _empty_text_errors(source)
+    return found

@@ -47,7 +47,6 @@ MAX_DEPTH = 40
 # libyaml's composer recurses in C and overflows the stack somewhere past 10,000 levels: below this
 # bound it is safe, and the builder reports anything deeper than MAX_DEPTH.
 SAFE_COMPOSER_DEPTH = 2000
-_BLOCK_PREFIX = re.compile(r"^[ \t?:-]*", re.M)
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -102,6 +101,7 @@ class _StrictLoader(_Parser, _CoreSchemaResolver):
 
 
 Pointer = tuple  # path of keys and indexes inside a document
+_RECORDS = ("value_marks", "key_marks", "scalar_text", "plain_dates", "quoted")
 
 
 @dataclass
@@ -114,6 +114,25 @@ class LoadedYaml:
     scalar_text: dict[Pointer, str] = field(default_factory=dict)
     plain_dates: set = field(default_factory=set)  # unquoted values that YAML 1.1 readers take for dates
     quoted: set = field(default_factory=set)  # values written between quotes (a column is then one further)
+    source: tuple[str, str] | None = field(default=None, repr=False, compare=False)  # (text, name) read
+
+    def __getstate__(self) -> dict:
+        """What goes to another process (cdv.validate's workers send their files back): the data and the
+        text it was read from. The records of places, several times bigger, are made again from that text
+        if they are ever asked for there, which only an error needs."""
+        if self.source is None:
+            return dict(self.__dict__)
+        return {"data": self.data, "source": self.source}
+
+    def __getattr__(self, name: str):
+        # Only called for an attribute missing from the object: a record left behind by __getstate__.
+        source = self.__dict__.get("source")
+        if name not in _RECORDS or source is None:
+            raise AttributeError(name)
+        again = load_yaml(*source)
+        for record in _RECORDS:
+            setattr(self, record, getattr(again, record))
+        return getattr(self, name)
 
     def mark(self, pointer: Pointer, key: bool = False) -> tuple[int, int]:
         """Line and column of a value (or of its key), falling back to the closest parent."""
@@ -222,19 +241,14 @@ def _translate_yaml_problem(problem: str, context: str | None = None) -> tuple[s
             "deux-points"), False
 
 
-def _nesting_bound(text: str) -> int:
-    """An upper bound of a document's nesting depth, from one regular expression and two counts.
-
-    Every flow collection opens with a bracket or a brace; in block style, two nested levels never start
-    in the same column, and a block collection starts after the spaces and indicators of its line.
-    """
-    widest_prefix = max(map(len, _BLOCK_PREFIX.findall(text)), default=0)
-    return 2 * (widest_prefix + 1) + text.count("[") + text.count("{")
-
-
 def _check_depth(text: str, name: str) -> None:
     """Refuse deep nesting from the parser's events, before the (recursive) composer sees it."""
-    if _nesting_bound(text) <= SAFE_COMPOSER_DEPTH:
+    # An upper bound of the nesting depth: every flow collection opens with a bracket or a brace; in block
+    # style, two nested levels never start in the same column, and a block collection starts after the
+    # spaces and indicators of its line. So 2 * (widest such prefix + 1) + brackets + braces, which stays
+    # within SAFE_COMPOSER_DEPTH when no line's prefix is wider than the brackets leave room for.
+    room = (SAFE_COMPOSER_DEPTH - text.count("[") - text.count("{")) // 2 - 1
+    if room >= 0 and not re.search(f"^[ \\t?:-]{{{room + 1}}}", text, re.M):
         return
     loader = _StrictLoader(text)
     depth = 0
@@ -287,7 +301,7 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
                                      "(lignes commençant par « # »), que YAML ne lit pas ; écrivez les champs du "
                                      "document sous les commentaires." if only_comments else
                                      "fichier vide : un document YAML est attendu.")])
-    result = LoadedYaml(data=None)
+    result = LoadedYaml(data=None, source=(text, name))
     errors: list[SourceError] = []
     builder = _Builder(name, result, errors, text)
     result.data = builder.build(node)
