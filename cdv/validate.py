@@ -45,6 +45,7 @@ def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path, schem
     return _SCHEMA_CACHE[key]
 
 
+@lru_cache(maxsize=8)
 def _block_main_keys(schema_dir: Path) -> list[str]:
     from .schemas import load_schemas
 
@@ -118,6 +119,7 @@ class _RefChecker:
         self.invalid_kinds = invalid_kinds
         self.invalid_ids = present_ids
         self.errors: list[SourceError] = []
+        self._blocks: dict[int, list] = {}
         self.by_kind: dict[str, list[SourceFile]] = defaultdict(list)
         for f in files:
             self.by_kind[f.kind].append(f)
@@ -243,7 +245,7 @@ class _RefChecker:
                     if nid not in neighbourhood_ids:
                         self.unknown(centres, ("centres", i, "neighbourhoods", j), "quartier", nid, neighbourhood_ids)
         for source in self.files:
-            if source.kind == "article" and any(b.get("include") == "social_centres" for b in _walk_blocks(source.data)) and not centres:
+            if source.kind == "article" and any(b.get("include") == "social_centres" for _, b in self.blocks(source)) and not centres:
                 self.error(source, (), "le tableau des centres sociaux est inséré ici mais "
                                        "contract/social-centres.yml est absent.")
 
@@ -275,8 +277,14 @@ class _RefChecker:
                     self.unknown(signatories, ("signatories", i, "commitment"), "engagement", s["commitment"], commitment_ids)
         return self.errors
 
+    def blocks(self, source: SourceFile) -> list[tuple[tuple, dict]]:
+        """The file's content blocks with their pointers, walked once whatever asks for them."""
+        if id(source) not in self._blocks:
+            self._blocks[id(source)] = _walk_blocks_with_pointer(source.data)
+        return self._blocks[id(source)]
+
     def block_ids(self, source: SourceFile, report: bool = True) -> set:
-        entries = [(source, ptr + ("id",), b["id"]) for ptr, b in _walk_blocks_with_pointer(source.data) if "id" in b]
+        entries = [(source, ptr + ("id",), b["id"]) for ptr, b in self.blocks(source) if "id" in b]
         if not report:
             return {e[2] for e in entries}
         return self.unique(entries, "identifiant de bloc")
@@ -290,7 +298,8 @@ class _RefChecker:
         self.unique([(n, ("portrait", "sections", i, "id"), s["id"]) for i, s in enumerate(portrait["sections"])],
                     "identifiant de rubrique")
         shown: dict[str, int] = defaultdict(int)
-        for ptr, block in _walk_blocks_with_pointer(portrait):
+        # The portrait's blocks, from the walk of the whole file (the same, in the same order).
+        for ptr, block in ((p[1:], b) for p, b in self.blocks(n) if p[0] == "portrait"):
             refs = [(("indicators", i), r) for i, r in enumerate(block.get("indicators", []))]
             for li, level in enumerate(block.get("schools", {}).get("levels", [])):
                 refs += [(("schools", "levels", li, "pupils", i), r) for i, r in enumerate(level.get("pupils", []))]
@@ -307,20 +316,31 @@ class _RefChecker:
                            f"{shown[ind['id']]} fois : il ne doit l'être qu'une fois.")
 
 
-def _walk_blocks_with_pointer(node, pointer=()):
-    """Every content block (a dict inside a list of blocks) with its pointer, depth first."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("body", "blocks", "intro", "introduction", "quote") and isinstance(value, list):
-                for i, block in enumerate(value):
-                    if isinstance(block, dict):
-                        yield pointer + (key, i), block
-                        yield from _walk_blocks_with_pointer(block, pointer + (key, i))
-            elif isinstance(value, (dict, list)):
-                yield from _walk_blocks_with_pointer(value, pointer + (key,))
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _walk_blocks_with_pointer(item, pointer + (i,))
+_BLOCK_LISTS = frozenset(("body", "blocks", "intro", "introduction", "quote"))
+
+
+def _walk_blocks_with_pointer(node, pointer=()) -> list[tuple[tuple, dict]]:
+    """Every content block (a dict inside a list of blocks) with its pointer, depth first, in document
+    order. A loop over a stack, not nested generators: every block of a deep tree would climb through
+    each generator above it."""
+    found = []
+    stack = [(node, pointer, False)]  # (node, its pointer, whether it is a block), next one last
+    while stack:
+        node, pointer, is_block = stack.pop()
+        if is_block:
+            found.append((pointer, node))
+        children = []
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _BLOCK_LISTS and isinstance(value, list):
+                    children += [(block, pointer + (key, i), True) for i, block in enumerate(value)
+                                 if isinstance(block, dict)]
+                elif isinstance(value, (dict, list)):
+                    children.append((value, pointer + (key,), False))
+        elif isinstance(node, list):
+            children = [(item, pointer + (i,), False) for i, item in enumerate(node) if isinstance(item, (dict, list))]
+        stack += reversed(children)
+    return found
 
 
 def _page_link_errors(files, root: Path, found) -> list[SourceError]:
@@ -547,20 +567,22 @@ def _empty_text_errors(source: SourceFile) -> list[SourceError]:
                 add(("sections", i, "body"), f"le sous-article {section.get('number', '')} n'a aucun texte : « body » est "
                                               "vide ; écrivez son texte (par exemple « - p: … ») ou supprimez le sous-article.")
 
-    def walk(node, pointer):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k in ("blocks", "intro", "introduction") and v == []:
-                    add(pointer + (k,), f"« {k} » est vide : écrivez le texte (par exemple « - p: … ») ou supprimez la ligne.")
-                walk(v, pointer + (k,))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, pointer + (i,))
-        elif isinstance(node, str) and node and not node.strip():
+    # Read from the loader's records of every key and every scalar's text, not by walking the tree: a
+    # number, true/false or null is never a text of spaces.
+    for pointer in source.loaded.key_marks:
+        k = pointer[-1]
+        if k in ("blocks", "intro", "introduction") and _at(data, pointer) == []:
+            add(pointer, f"« {k} » est vide : écrivez le texte (par exemple « - p: … ») ou supprimez la ligne.")
+    for pointer, text in source.loaded.scalar_text.items():
+        if text and not text.strip():
             add(pointer, "texte fait seulement d'espaces : écrivez le texte ou supprimez le champ.", key=False)
-
-    walk(data, ())
     return found
+
+
+def _at(data, pointer: tuple):
+    for part in pointer:
+        data = data[part]
+    return data
 
 
 @lru_cache(maxsize=8)
