@@ -32,7 +32,8 @@ def schema_state(schema_dir: Path) -> tuple:
     return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(schema_dir.glob("*.schema.json")))
 
 
-def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path, schemas: tuple | None = None) -> list[SourceError]:
+def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path,
+                         schemas: tuple | None = None) -> list[SourceError]:
     """schema_errors, remembered per file state: a live preview revalidates only the file just saved."""
     path = root / source.rel
     stat = path.stat()
@@ -245,7 +246,8 @@ class _RefChecker:
                     if nid not in neighbourhood_ids:
                         self.unknown(centres, ("centres", i, "neighbourhoods", j), "quartier", nid, neighbourhood_ids)
         for source in self.files:
-            if source.kind == "article" and any(b.get("include") == "social_centres" for _, b in self.blocks(source)) and not centres:
+            if source.kind == "article" and not centres \
+                    and any(b.get("include") == "social_centres" for _, b in self.blocks(source)):
                 self.error(source, (), "le tableau des centres sociaux est inséré ici mais "
                                        "contract/social-centres.yml est absent.")
 
