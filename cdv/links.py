@@ -114,15 +114,11 @@ def inline_problems(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _strings(node, pointer=()):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _strings(value, pointer + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _strings(value, pointer + (i,))
-    elif isinstance(node, str):
-        yield pointer, node
+def _link_texts(source) -> list[tuple[tuple, str]]:
+    """(pointer, text) of each string of a file holding « [ », « ] » or « < », in document order: every
+    form either check looks at needs one. Read from the loader's record of every scalar's text (a string
+    value is its text; a number, true/false or null holds none of these), not by walking the tree again."""
+    return [(p, v) for p, v in source.loaded.scalar_text.items() if "[" in v or "]" in v or "<" in v]
 
 
 def _field(pointer: tuple) -> str:
@@ -135,7 +131,7 @@ def link_errors(files, root: Path) -> list[SourceError]:
     errors = []
     for source in files:
         text = None
-        for pointer, value in _strings(source.data):
+        for pointer, value in _link_texts(source):
             problems = inline_problems(value)
             if not problems:
                 continue
@@ -257,15 +253,17 @@ def _closest(word: str, choices, count: int = 5) -> list[str]:
     return difflib.get_close_matches(word, choices, n=count, cutoff=0.4) or choices[:count]
 
 
-def page_link_errors(files, root: Path, corpus_of) -> list[SourceError]:
+def page_links_of(source) -> list[tuple[tuple, str, list]]:
+    """(pointer, text, links) of each text of one file that links to a page of the site."""
+    return [(pointer, value, links) for pointer, value in _link_texts(source) if (links := _page_links(value))]
+
+
+def page_link_errors(files, root: Path, corpus_of, found=None) -> list[SourceError]:
     """Every link to a page of the site whose page or anchor will not exist. `corpus_of(files)` gives the
-    corpus; pages are generated only when some text links to a page."""
-    found = []
-    for source in files:
-        for pointer, value in _strings(source.data):
-            links = _page_links(value)
-            if links:
-                found.append((source, pointer, value, links))
+    corpus; pages are generated only when some text links to a page. `found`: the (source, pointer, text,
+    links) of `files`, when already gathered file by file (page_links_of)."""
+    if found is None:
+        found = [(source, *link) for source in files for link in page_links_of(source)]
     if not found:
         return []
     wanted = {path for *_, links in found for _, _, path, anchor in links if anchor is not None}

@@ -311,11 +311,28 @@ def file_problems(root: Path) -> list[SourceError]:
     return errors
 
 
-def load_sources(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
-    """Load every source of the project; errors are collected, never raised one at a time."""
+def load_one(root: Path, rel: str, kind: str) -> tuple[SourceFile | None, list[SourceError]]:
+    """One source read and parsed, or the located errors that keep it from being read."""
+    try:
+        return SourceFile(rel, kind, load_yaml(read_regular_file(Path(root) / rel, rel), rel)), []
+    except YamlError as exc:
+        return None, exc.errors
+
+
+def _load_each(root: Path, items: list[tuple[str, str]]):
+    return [load_one(root, rel, kind) for rel, kind in items]
+
+
+def load_sources(root: Path, load=None) -> tuple[list[SourceFile], list[SourceError]]:
+    """Load every source of the project; errors are collected, never raised one at a time.
+
+    `load(root, items)` gives, for each (path, kind) of `items` and in their order, what `load_one` gives:
+    by default the files are read one after the other here (cdv.validate spreads a big project over
+    processes)."""
     files: list[SourceFile] = []
     errors: list[SourceError] = []
     seen_lower: dict[str, str] = {}
+    items: list[tuple[str, str]] = []
     # Of two names equal but for case, the lowercase (valid) one is read; the other is the error.
     problems = {e.file: e for e in file_problems(root)}
     for rel in sorted(discover(root), key=lambda r: (r.lower(), r != r.lower(), r)):
@@ -329,10 +346,11 @@ def load_sources(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
         kind, reason = classify(rel)
         if kind is None:
             continue  # reported by file_problems, with the place it was meant for
-        try:
-            files.append(SourceFile(rel, kind, load_yaml(read_regular_file(root / rel, rel), rel)))
-        except YamlError as exc:
-            errors.extend(exc.errors)
+        items.append((rel, kind))
+    for source, found in (load or _load_each)(root, items):
+        if source is not None:
+            files.append(source)
+        errors.extend(found)
     errors.extend(problems.values())
     present = {f.rel for f in files} | {e.file for e in errors}
     for rel, kind in SINGLE_FILES.items():

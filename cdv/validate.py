@@ -4,29 +4,41 @@ Every error is collected and reported at once, each with its file, line, column 
 """
 from __future__ import annotations
 
+import gc
+import os
 import re
+import signal
+import sys
+import threading
 import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
 from . import blocks
+from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError
-from .links import link_errors
+from .links import link_errors, page_links_of
 from .messages import agree, french_message
 from .schemas import fast_validators, validators
 from .yamlload import _pointer_text
-from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_sources
+from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_one, load_sources
 
 
 _SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}
 
 
-def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path) -> list[SourceError]:
+def schema_state(schema_dir: Path) -> tuple:
+    """The schemas' names and times: part of every cache key, read once per validation."""
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(schema_dir.glob("*.schema.json")))
+
+
+def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path,
+                         schemas: tuple | None = None) -> list[SourceError]:
     """schema_errors, remembered per file state: a live preview revalidates only the file just saved."""
     path = root / source.rel
     stat = path.stat()
-    schemas = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(schema_dir.glob("*.schema.json")))
+    schemas = schema_state(schema_dir) if schemas is None else schemas
     key = (str(path), stat.st_mtime_ns, stat.st_size, schemas)
     if key not in _SCHEMA_CACHE:
         if len(_SCHEMA_CACHE) > 20000:
@@ -101,6 +113,7 @@ class _RefChecker:
         self.invalid_kinds = invalid_kinds
         self.invalid_ids = present_ids
         self.errors: list[SourceError] = []
+        self._blocks: dict[int, list] = {}
         self.by_kind: dict[str, list[SourceFile]] = defaultdict(list)
         for f in files:
             self.by_kind[f.kind].append(f)
@@ -226,7 +239,7 @@ class _RefChecker:
                     if nid not in neighbourhood_ids:
                         self.unknown(centres, ("centres", i, "neighbourhoods", j), "quartier", nid, neighbourhood_ids)
         for source in self.files:
-            if not centres and any("social-centres" in blocks.needs(b) for b in _walk_blocks(source.data)):
+            if not centres and any("social-centres" in blocks.needs(b) for _, b in self.blocks(source)):
                 self.error(source, (), "le tableau des centres sociaux est inséré ici mais "
                                        "contract/social-centres.yml est absent.")
 
@@ -258,8 +271,14 @@ class _RefChecker:
                     self.unknown(signatories, ("signatories", i, "commitment"), "engagement", s["commitment"], commitment_ids)
         return self.errors
 
+    def blocks(self, source: SourceFile) -> list[tuple[tuple, dict]]:
+        """The file's content blocks with their pointers, walked once whatever asks for them."""
+        if id(source) not in self._blocks:
+            self._blocks[id(source)] = _walk_blocks_with_pointer(source.data)
+        return self._blocks[id(source)]
+
     def block_ids(self, source: SourceFile, report: bool = True) -> set:
-        entries = [(source, ptr + ("id",), b["id"]) for ptr, b in _walk_blocks_with_pointer(source.data) if "id" in b]
+        entries = [(source, ptr + ("id",), b["id"]) for ptr, b in self.blocks(source) if "id" in b]
         if not report:
             return {e[2] for e in entries}
         return self.unique(entries, "identifiant de bloc")
@@ -273,7 +292,8 @@ class _RefChecker:
         self.unique([(n, ("portrait", "sections", i, "id"), s["id"]) for i, s in enumerate(portrait["sections"])],
                     "identifiant de rubrique")
         shown: dict[str, int] = defaultdict(int)
-        for ptr, block in _walk_blocks_with_pointer(portrait):
+        # The portrait's blocks, from the walk of the whole file (the same, in the same order).
+        for ptr, block in ((p[1:], b) for p, b in self.blocks(n) if p[0] == "portrait"):
             for sub, ref in blocks.indicator_refs(block):
                 shown[ref] += 1
                 if ref not in ids:
@@ -287,30 +307,38 @@ class _RefChecker:
                            f"{shown[ind['id']]} fois : il ne doit l'être qu'une fois.")
 
 
-_BLOCK_KEYS = blocks.BLOCK_LISTS + blocks.NESTING
+_BLOCK_LISTS = frozenset(blocks.BLOCK_LISTS + blocks.NESTING)
 
 
-def _walk_blocks_with_pointer(node, pointer=()):
-    """Every content block (a dict inside a list of blocks) with its pointer, depth first."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in _BLOCK_KEYS and isinstance(value, list):
-                for i, block in enumerate(value):
-                    if isinstance(block, dict):
-                        yield pointer + (key, i), block
-                        yield from _walk_blocks_with_pointer(block, pointer + (key, i))
-            elif isinstance(value, (dict, list)):
-                yield from _walk_blocks_with_pointer(value, pointer + (key,))
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            yield from _walk_blocks_with_pointer(item, pointer + (i,))
+def _walk_blocks_with_pointer(node, pointer=()) -> list[tuple[tuple, dict]]:
+    """Every content block (a dict inside a list of blocks) with its pointer, depth first, in document
+    order. A loop over a stack, not nested generators: every block of a deep tree would climb through
+    each generator above it."""
+    found = []
+    stack = [(node, pointer, False)]  # (node, its pointer, whether it is a block), next one last
+    while stack:
+        node, pointer, is_block = stack.pop()
+        if is_block:
+            found.append((pointer, node))
+        children = []
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in _BLOCK_LISTS and isinstance(value, list):
+                    children += [(block, pointer + (key, i), True) for i, block in enumerate(value)
+                                 if isinstance(block, dict)]
+                elif isinstance(value, (dict, list)):
+                    children.append((value, pointer + (key,), False))
+        elif isinstance(node, list):
+            children = [(item, pointer + (i,), False) for i, item in enumerate(node) if isinstance(item, (dict, list))]
+        stack += reversed(children)
+    return found
 
 
-def _page_link_errors(files, root: Path) -> list[SourceError]:
+def _page_link_errors(files, root: Path, found) -> list[SourceError]:
     from .corpus import corpus_from_files
     from .links import page_link_errors
 
-    return page_link_errors(files, root, lambda found: corpus_from_files(root, found))
+    return page_link_errors(files, root, lambda found: corpus_from_files(root, found), found)
 
 
 def _walk_blocks(node):
@@ -319,21 +347,45 @@ def _walk_blocks(node):
 
 def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     """Load and validate the whole project. Returns the files and every error, sorted by place."""
-    root = Path(root)
-    files, errors = load_sources(root)
+    # The loaded documents are trees without cycles, millions of objects on a big corpus: the cyclic
+    # garbage collector would walk all of them again and again while they are built, for nothing to free.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate_project(Path(root))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     schema_dir = root / "schemas"
-    valid, invalid_kinds = [], set()
+    schemas = schema_state(schema_dir)
+    # path -> (schema and integrity errors, link errors, links to pages, schema-valid)
+    checked: dict[str, tuple] = {}
+
+    def load(root: Path, items: list[tuple[str, str]]):
+        jobs = _jobs(len(items))
+        results = _in_processes(root, items, schemas, jobs) if jobs > 1 else \
+            [_check_file(root, rel, kind, schemas, cached=True) for rel, kind in items]
+        for (rel, _), (source, _, *found) in zip(items, results):
+            checked[rel] = found
+        return [(source, load_errors) for source, load_errors, *_ in results]
+
+    files, errors = load_sources(root, load)
+    valid, invalid_kinds, link_found, page_links = [], set(), [], []
     for source in files:
-        found = cached_schema_errors(source, root, schema_dir)
-        errors.extend(found)
-        errors.extend(integrity_errors(source, root, schema_dir, schema_valid=not found))
-        if found:
-            invalid_kinds.add(source.kind)
-        else:
+        own, links, pages, schema_valid = checked[source.rel]
+        errors.extend(own)
+        link_found.extend(links)
+        page_links.extend((source, *link) for link in pages)
+        if schema_valid:
             valid.append(source)
+        else:
+            invalid_kinds.add(source.kind)
     # A missing or unreadable required file is reported once, not again as every id it would have defined.
     invalid_kinds |= {SINGLE_FILES[e.file] for e in errors if e.file in SINGLE_FILES}
-    errors.extend(link_errors(files, root))  # links and remote resources in the text (cdv.links)
+    errors.extend(link_found)  # links and remote resources in the text (cdv.links)
     loaded = {f.rel for f in valid}
     present_ids: dict[str, set] = defaultdict(set)
     for rel in discover(root):
@@ -342,8 +394,65 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             present_ids[kind].add(Path(rel).stem)
             invalid_kinds.add(kind)
     errors.extend(_RefChecker(valid, invalid_kinds, present_ids).run())
-    errors.extend(_page_link_errors(files, root) if not errors else [])  # pages and anchors the text links
+    errors.extend(_page_link_errors(files, root, page_links) if not errors else [])  # pages and anchors the text links
     return files, sorted(set(errors), key=lambda e: (e.file, e.line, e.column, e.message))
+
+
+def _check_file(root: Path, rel: str, kind: str, schemas: tuple, cached: bool):
+    """Everything that one file alone decides: (the file or None, errors that kept it from loading, its
+    schema and integrity errors, its link errors, its links to pages, whether it is schema-valid)."""
+    source, load_errors = load_one(root, rel, kind)
+    if source is None:
+        return None, load_errors, [], [], [], False
+    schema_dir = root / "schemas"
+    if cached:
+        found = cached_schema_errors(source, root, schema_dir, schemas)
+        own = found + integrity_errors(source, root, schema_dir, schema_valid=not found)
+    else:
+        found = schema_errors(source, schema_dir, root)
+        own = found + _integrity_found(source, schema_dir, schema_valid=not found)
+    return source, load_errors, own, link_errors([source], root), page_links_of(source), not found
+
+
+# --- A big project, checked file by file in several processes --------------------------------------
+#
+# Reading, parsing and checking one file needs nothing of the others, and is nearly all the time spent on
+# a big corpus: above PARALLEL_MIN_FILES files, the files are split into consecutive slices checked in
+# worker processes, and the results taken back in the files' order, so the errors are the same, in the
+# same order, as one process gives. The checks between files run afterwards, here. Workers are forked
+# (nothing to import again), so only on Linux and from a process that runs no other thread (`cdv serve`
+# does: it checks in one process). They ignore Ctrl-C: the interrupt is this process's to report, and
+# leaving the pool's block ends them. CDV_JOBS=1 turns this off; CDV_JOBS=n sets the number of processes.
+
+PARALLEL_MIN_FILES = 300
+
+
+def _jobs(count: int) -> int:
+    if count < PARALLEL_MIN_FILES or not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return 1
+    wanted = os.environ.get("CDV_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) >= 1:
+        return min(int(wanted), count)
+    return max(1, min(len(os.sched_getaffinity(0)), 8))
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _check_slice(task):
+    root, items, schemas = task
+    return [_check_file(root, rel, kind, schemas, cached=False) for rel, kind in items]
+
+
+def _in_processes(root: Path, items: list[tuple[str, str]], schemas: tuple, jobs: int) -> list:
+    import multiprocessing
+
+    fast_validators(str(root / "schemas"))  # compiled once, here: every worker inherits them
+    size = -(-len(items) // (jobs * 4))  # a few slices per worker, so that one slow slice is not the tail
+    slices = [(root, items[i:i + size], schemas) for i in range(0, len(items), size)]
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts) as pool:
+        return [result for part in pool.map(_check_slice, slices, chunksize=1) for result in part]
 
 
 # --- What the schema cannot say: periods, order of observations, empty texts, identifiers. ---
@@ -449,20 +558,22 @@ def _empty_text_errors(source: SourceFile) -> list[SourceError]:
                 add(("sections", i, "body"), f"le sous-article {section.get('number', '')} n'a aucun texte : « body » est "
                                               "vide ; écrivez son texte (par exemple « - p: … ») ou supprimez le sous-article.")
 
-    def walk(node, pointer):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                if k in ("blocks", "intro", "introduction") and v == []:
-                    add(pointer + (k,), f"« {k} » est vide : écrivez le texte (par exemple « - p: … ») ou supprimez la ligne.")
-                walk(v, pointer + (k,))
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, pointer + (i,))
-        elif isinstance(node, str) and node and not node.strip():
+    # Read from the loader's records of every key and every scalar's text, not by walking the tree: a
+    # number, true/false or null is never a text of spaces.
+    for pointer in source.loaded.key_marks:
+        k = pointer[-1]
+        if k in ("blocks", "intro", "introduction") and _at(data, pointer) == []:
+            add(pointer, f"« {k} » est vide : écrivez le texte (par exemple « - p: … ») ou supprimez la ligne.")
+    for pointer, text in source.loaded.scalar_text.items():
+        if text and not text.strip():
             add(pointer, "texte fait seulement d'espaces : écrivez le texte ou supprimez le champ.", key=False)
-
-    walk(data, ())
     return found
+
+
+def _at(data, pointer: tuple):
+    for part in pointer:
+        data = data[part]
+    return data
 
 
 @lru_cache(maxsize=8)
@@ -491,6 +602,10 @@ def _identifier_fields(schema_dir: str) -> frozenset:
     return frozenset(names)
 
 
+# A character _identifier_errors refuses: a foreign letter, a space other than U+0020, a line break.
+_ID_SUSPECT = re.compile(FOREIGN_LETTER.pattern[:-1] + SPACES + "\n]")
+
+
 def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError]:
     """An id holding a character an editor cannot tell apart (Cyrillic а, non-breaking space) or a line
     break (`id: |`): named at its exact column, where the schema would only say « forme attendue »."""
@@ -516,17 +631,15 @@ def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError
             at = (line, col + offset) if offset is not None and "\n" not in value[:offset] else (line, col)
             found.append(SourceError(source.rel, *at, _pointer_text(pointer), message))
 
-    def walk(node, pointer, is_field):
-        if isinstance(node, dict):
-            for k, v in node.items():
-                walk(v, pointer + (k,), k in fields)
-        elif isinstance(node, list):
-            for i, v in enumerate(node):
-                walk(v, pointer + (i,), is_field)
-        elif is_field and isinstance(node, str):
-            check(pointer, node)
-
-    walk(source.data, (), False)
+    # Only a text holding one of these characters can be refused: the others are passed over at once, read
+    # from the loader's record of every scalar's text (a number or true/false holds none of them).
+    suspect = _ID_SUSPECT.search
+    for pointer, value in source.loaded.scalar_text.items():
+        if suspect(value):
+            # The field a value belongs to: the last key of its place (the items of a list of ids are ids).
+            field = next((p for p in reversed(pointer) if not isinstance(p, int)), None)
+            if field in fields:
+                check(pointer, value)
     return found
 
 
@@ -539,10 +652,14 @@ def integrity_errors(source: SourceFile, root: Path, schema_dir: Path, schema_va
     stat = (root / source.rel).stat()
     key = (str(root / source.rel), stat.st_mtime_ns, stat.st_size, str(schema_dir), schema_valid)
     if key not in _INTEGRITY_CACHE:
-        found = _identifier_errors(source, schema_dir)
-        if schema_valid:
-            found += _observation_errors(source) + _empty_text_errors(source)
         if len(_INTEGRITY_CACHE) > 20000:
             _INTEGRITY_CACHE.clear()
-        _INTEGRITY_CACHE[key] = found
+        _INTEGRITY_CACHE[key] = _integrity_found(source, schema_dir, schema_valid)
     return _INTEGRITY_CACHE[key]
+
+
+def _integrity_found(source: SourceFile, schema_dir: Path, schema_valid: bool) -> list[SourceError]:
+    found = _identifier_errors(source, schema_dir)
+    if schema_valid:
+        found += _observation_errors(source) + _empty_text_errors(source)
+    return found

@@ -47,7 +47,6 @@ MAX_DEPTH = 40
 # libyaml's composer recurses in C and overflows the stack somewhere past 10,000 levels: below this
 # bound it is safe, and the builder reports anything deeper than MAX_DEPTH.
 SAFE_COMPOSER_DEPTH = 2000
-_BLOCK_PREFIX = re.compile(r"^[ \t?:-]*", re.M)
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -102,6 +101,7 @@ class _StrictLoader(_Parser, _CoreSchemaResolver):
 
 
 Pointer = tuple  # path of keys and indexes inside a document
+_RECORDS = ("value_marks", "key_marks", "scalar_text", "plain_dates", "quoted")
 
 
 @dataclass
@@ -114,6 +114,25 @@ class LoadedYaml:
     scalar_text: dict[Pointer, str] = field(default_factory=dict)
     plain_dates: set = field(default_factory=set)  # unquoted values that YAML 1.1 readers take for dates
     quoted: set = field(default_factory=set)  # values written between quotes (a column is then one further)
+    source: tuple[str, str] | None = field(default=None, repr=False, compare=False)  # (text, name) read
+
+    def __getstate__(self) -> dict:
+        """What goes to another process (cdv.validate's workers send their files back): the data and the
+        text it was read from. The records of places, several times bigger, are made again from that text
+        if they are ever asked for there, which only an error needs."""
+        if self.source is None:
+            return dict(self.__dict__)
+        return {"data": self.data, "source": self.source}
+
+    def __getattr__(self, name: str):
+        # Only called for an attribute missing from the object: a record left behind by __getstate__.
+        source = self.__dict__.get("source")
+        if name not in _RECORDS or source is None:
+            raise AttributeError(name)
+        again = load_yaml(*source)
+        for record in _RECORDS:
+            setattr(self, record, getattr(again, record))
+        return getattr(self, name)
 
     def mark(self, pointer: Pointer, key: bool = False) -> tuple[int, int]:
         """Line and column of a value (or of its key), falling back to the closest parent."""
@@ -214,19 +233,14 @@ def _translate_yaml_problem(problem: str, context: str | None = None) -> tuple[s
             "deux-points"), False
 
 
-def _nesting_bound(text: str) -> int:
-    """An upper bound of a document's nesting depth, from one regular expression and two counts.
-
-    Every flow collection opens with a bracket or a brace; in block style, two nested levels never start
-    in the same column, and a block collection starts after the spaces and indicators of its line.
-    """
-    widest_prefix = max(map(len, _BLOCK_PREFIX.findall(text)), default=0)
-    return 2 * (widest_prefix + 1) + text.count("[") + text.count("{")
-
-
 def _check_depth(text: str, name: str) -> None:
     """Refuse deep nesting from the parser's events, before the (recursive) composer sees it."""
-    if _nesting_bound(text) <= SAFE_COMPOSER_DEPTH:
+    # An upper bound of the nesting depth: every flow collection opens with a bracket or a brace; in block
+    # style, two nested levels never start in the same column, and a block collection starts after the
+    # spaces and indicators of its line. So 2 * (widest such prefix + 1) + brackets + braces, which stays
+    # within SAFE_COMPOSER_DEPTH when no line's prefix is wider than the brackets leave room for.
+    room = (SAFE_COMPOSER_DEPTH - text.count("[") - text.count("{")) // 2 - 1
+    if room >= 0 and not re.search(f"^[ \\t?:-]{{{room + 1}}}", text, re.M):
         return
     loader = _StrictLoader(text)
     depth = 0
@@ -279,7 +293,7 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
                                      "(lignes commençant par « # »), que YAML ne lit pas ; écrivez les champs du "
                                      "document sous les commentaires." if only_comments else
                                      "fichier vide : un document YAML est attendu.")])
-    result = LoadedYaml(data=None)
+    result = LoadedYaml(data=None, source=(text, name))
     errors: list[SourceError] = []
     builder = _Builder(name, result, errors, text)
     result.data = builder.build(node)
@@ -404,6 +418,8 @@ class _Builder:
         self.result = result
         self.errors = errors
         self.seen: set[int] = set()
+        # Only an anchor (« &nom ») lets the composer give the same node twice: without one, no alias.
+        self.may_alias = "&" in text
         self.alias_marks = None
         self.interior_lines: set[int] = set()  # lines inside a multi-line text (1-based)
         self.key_spaces: list[SourceError] = []  # reported unless the line's indentation already is
@@ -515,21 +531,25 @@ class _Builder:
         return next(self.alias_marks, (1, 1))
 
     def build(self, node, pointer: Pointer = (), depth: int = 0):
-        if id(node) in self.seen:
-            # The same node reached twice means an alias: refuse it, so nothing expands without bound.
-            self.reused.add(id(node))
-            self.alias_error(pointer)
-            return None
-        self.seen.add(id(node))
+        if self.may_alias:
+            if id(node) in self.seen:
+                # The same node reached twice means an alias: refuse it, so nothing expands without bound.
+                self.reused.add(id(node))
+                self.alias_error(pointer)
+                return None
+            self.seen.add(id(node))
         if depth > MAX_DEPTH:
             self.error(node, pointer, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).")
             return None
-        self.result.value_marks[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, ScalarNode) and self.text[node.start_mark.index:node.start_mark.index + 1] in ("!", "&") \
-                and not self.properties_ok(node, pointer):
-            return None
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, pointer)
+        start = node.start_mark
+        self.result.value_marks[pointer] = (start.line + 1, start.column + 1)
+        if type(node) is ScalarNode:
+            # A tag or an anchor is written where the node starts: without « ! » or « & » there, the tag is
+            # the one the resolver gave and only the scalar's own checks remain.
+            properties = self.text[start.index:start.index + 1] in ("!", "&")
+            if properties and not self.properties_ok(node, pointer):
+                return None
+            return self.scalar(node, pointer, properties)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
                 self.error(node, pointer, f"étiquette YAML « {node.tag} » interdite.")
@@ -556,14 +576,15 @@ class _Builder:
             key = key_node.value
             key_pointer = pointer + (key,)
             key_line, key_col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            problems = not key.isascii() and self.key_problems(key, key_node, _pointer_text(key_pointer))
-            if problems:
-                self.errors.extend(e for e in problems if e not in self.key_spaces)
-                continue
-            # Keys are compared as Unicode NFC, as ids are: two spellings of one name are one key.
-            nfc = unicodedata.normalize("NFC", key)
-            if nfc != key and nfc in out:
-                key, key_pointer = nfc, pointer + (nfc,)
+            if not key.isascii():  # an ASCII key is NFC and holds none of the characters key_problems names
+                problems = self.key_problems(key, key_node, _pointer_text(key_pointer))
+                if problems:
+                    self.errors.extend(e for e in problems if e not in self.key_spaces)
+                    continue
+                # Keys are compared as Unicode NFC, as ids are: two spellings of one name are one key.
+                nfc = unicodedata.normalize("NFC", key)
+                if nfc != key and nfc in out:
+                    key, key_pointer = nfc, pointer + (nfc,)
             if key in out:
                 first = self.result.key_marks[key_pointer]
                 self.error(key_node, key_pointer,
@@ -574,38 +595,43 @@ class _Builder:
             out[key] = self.build(value_node, key_pointer, depth + 1)
         return out
 
-    def scalar(self, node: ScalarNode, pointer: Pointer):
-        tag, text = node.tag, node.value
-        joined = None if node.style or node.end_mark.line == node.start_mark.line else continued_list_item(self.text, node)
+    def scalar(self, node: ScalarNode, pointer: Pointer, properties: bool = True):
+        tag, text, style = node.tag, node.value, node.style
+        start_line, end_line = node.start_mark.line, node.end_mark.line
+        joined = None if style or end_line == start_line else continued_list_item(self.text, node)
         if joined:  # a list item one space too far, silently joined to the text above
             self.errors.append(SourceError(self.name, joined[0], joined[1], _pointer_text(pointer), joined[2] + "."))
             return None
         self.result.scalar_text[pointer] = text
-        implicit = _STR if node.style else _RESOLVER.resolve(ScalarNode, text, (True, False))
-        if tag in (_STR, _INT, _FLOAT, _BOOL, _NULL) and tag != implicit:
-            self.error(node, pointer, f"étiquette YAML « {tag} » interdite sur « {text[:40]} » : écrivez la "
-                                      "valeur sans étiquette (entre guillemets si c'est un texte).")
-            return None
-        if tag == _STR:
-            control = _CONTROL.search(text)
-            if control:
-                self.error(node, pointer, f"caractère de contrôle U+{ord(control.group()):04X} interdit "
-                                          "(séquence d'échappement) : seul du texte imprimable est accepté.")
+        if properties:  # an explicit tag (none without « ! » or « & » where the node starts: see build)
+            implicit = _STR if style else _RESOLVER.resolve(ScalarNode, text, (True, False))
+            if tag in (_STR, _INT, _FLOAT, _BOOL, _NULL) and tag != implicit:
+                self.error(node, pointer, f"étiquette YAML « {tag} » interdite sur « {text[:40]} » : écrivez la "
+                                          "valeur sans étiquette (entre guillemets si c'est un texte).")
                 return None
-            if node.style:
+        if tag == _STR:
+            if style:
                 self.result.quoted.add(pointer)
-                escaped = node.style == '"' and characters.value_char_problem(text)
+            # Only an escape sequence, in double quotes, writes a character the file's scan (_decode) did not see.
+            if style == '"':
+                control = _CONTROL.search(text)
+                if control:
+                    self.error(node, pointer, f"caractère de contrôle U+{ord(control.group()):04X} interdit "
+                                              "(séquence d'échappement) : seul du texte imprimable est accepté.")
+                    return None
+                escaped = characters.value_char_problem(text)
                 if escaped:
                     self.error(node, pointer, f"{escaped} interdit (écrit par une séquence d'échappement « \\ ») : "
                                               "supprimez cette séquence du texte.")
                     return None
-            if node.end_mark.line > node.start_mark.line:
-                last = node.end_mark.line + (1 if node.end_mark.column else 0)
-                self.interior_lines.update(range(node.start_mark.line + 2, last + 1))
-            if not node.style and self.comment_eats_text(node, pointer, text):
-                return None
-            if not node.style and _YAML11_TIMESTAMP.match(text):
-                self.result.plain_dates.add(pointer)
+            if end_line > start_line:
+                last = end_line + (1 if node.end_mark.column else 0)
+                self.interior_lines.update(range(start_line + 2, last + 1))
+            if not style:
+                if _AFTER_PLAIN.match(self.text, node.end_mark.index) and self.comment_eats_text(node, pointer, text):
+                    return None
+                if _YAML11_TIMESTAMP.match(text):
+                    self.result.plain_dates.add(pointer)
             return text
         if tag == _NULL:
             return None
