@@ -7,6 +7,7 @@ is removed by the next build; the site gets ordinary permissions (0755/0644 unde
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from contextlib import contextmanager
@@ -20,15 +21,37 @@ from .safety import (STAGING_INFIX, build_lock, check_site_dir, new_staging, ord
 
 
 def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool, versioned: bool = False):
+    """mkdocs.yml loaded as `mkdocs build` loads it, with this build's options given the way MkDocs's own
+    command line gives them: as values of the configuration (the cdv plugin's `pdf`, Material's `extra`)."""
     from mkdocs.config import load_config
+    from mkdocs.utils.yaml import yaml_load
 
-    config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
-    if versioned:
-        # Published with mike: Material's version selector and its "replaced version" banner.
-        config.extra["version"] = {"provider": "mike", "default": "en-vigueur"}
-    if not with_pdf and "cdv" in config.plugins:
-        config.plugins["cdv"].config["pdf"] = False
-    return config
+    config_file = root / "mkdocs.yml"
+    overrides = {}
+    if not with_pdf or versioned:
+        with open(config_file, "rb") as fd:
+            raw = yaml_load(fd) or {}  # mkdocs's own reading: !ENV, !relative and INHERIT resolved
+        if not with_pdf and raw.get("plugins"):
+            overrides["plugins"] = _with_plugin_options(raw["plugins"], "cdv", pdf=False)
+        if versioned:
+            # Published with mike: Material's version selector and its "replaced version" banner.
+            overrides["extra"] = {**(raw.get("extra") or {}), "version": {"provider": "mike", "default": "en-vigueur"}}
+    return load_config(str(config_file), site_dir=str(site_dir), strict=True, **overrides)
+
+
+def _with_plugin_options(plugins, name: str, **options):
+    """mkdocs.yml's `plugins` (a list of names and {name: options}, or a mapping) with `options` set on
+    the plugin `name`, wherever it is listed."""
+    if isinstance(plugins, dict):
+        return {key: ({**(value or {}), **options} if key == name else value) for key, value in plugins.items()}
+    out = []
+    for item in plugins:
+        if item == name:
+            item = {name: dict(options)}
+        elif isinstance(item, dict) and name in item:
+            item = {**item, name: {**(item[name] or {}), **options}}
+        out.append(item)
+    return out
 
 
 @contextmanager
@@ -49,8 +72,9 @@ def _reproducible_dates(root: Path):
 
 def _located(problems: list[str], root: Path, config) -> list[str]:
     """MkDocs's warnings in French, on the YAML source or the page of docs/ that holds the link."""
-    plugin = config.plugins.get("cdv")
-    sources = {page.path: page.source for page in getattr(plugin, "pages", [])}
+    from .siteplan import page_sources
+
+    sources = page_sources(load_corpus_cached(root))
     docs = Path(config.docs_dir).resolve().relative_to(root).as_posix()
     return [source_error(message, root, docs, sources.get).format_text().rstrip(".") for message in problems]
 
@@ -65,14 +89,24 @@ def _theme_folders(config) -> tuple[Path, ...]:
 
 
 def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, versioned: bool = False) -> Path:
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
-
     from .provenance import source_date_epoch
 
     root = Path(root).resolve()
     source_date_epoch()  # refused before anything is read or written
     load_corpus_cached(root)  # raises InvalidSources before anything is written; the plugin reuses it
+    # The validated sources live until the build ends: the collector's full passes while MkDocs renders
+    # thousands of pages need not walk them again and again.
+    gc.freeze()
+    try:
+        return _build(root, site_dir, with_pdf, versioned)
+    finally:
+        gc.unfreeze()
+
+
+def _build(root: Path, site_dir: Path | None, with_pdf: bool, versioned: bool) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
     shown = Path(site_dir) if site_dir is not None else root / "site"
     target = check_site_dir(shown, root)
     target.parent.mkdir(parents=True, exist_ok=True)

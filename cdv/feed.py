@@ -28,7 +28,8 @@ def _text(value) -> str:
     return escape(str(title_html(value)))
 
 
-def write_feed(root: Path, target: Path, site_url: str, corpus: Corpus) -> Path:
+def feed_xml(root: Path, site_url: str, corpus: Corpus) -> str:
+    """The feed of the versions in `root`'s git history (none outside a checkout), newest first."""
     contract = corpus.contract
     items = []
     signed_versions: list[str] = []
@@ -49,12 +50,10 @@ def write_feed(root: Path, target: Path, site_url: str, corpus: Corpus) -> Path:
         f"<guid isPermaLink=\"false\">{escape(state.commit)}</guid>"
         f"<pubDate>{format_datetime(_when(state))}</pubDate></item>"
         for title, state in reversed(items))
-    xml = (
+    return (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
         f"<title>{_text(contract['title'] + ' : versions et avenants')}</title>"
         f"<link>{escape(link)}</link><language>fr</language>"
         f"<description>{_text(contract['subtitle'])}</description>{entries}</channel></rss>\n"
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(xml, encoding="utf-8")
-    return target
+

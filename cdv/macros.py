@@ -25,7 +25,8 @@ def escaped(value):
 
 
 def define_env(env) -> None:
-    root = Path(env.conf.config_file_path).parent
+    # The folder of mkdocs.yml, as mkdocs-macros and Zensical's macros extension both name it.
+    root = Path(env.project_dir)
     corpus = load_corpus_cached(root)
     env.variables["contrat"] = escaped(corpus.contract)
     env.variables["nombre_signataires"] = len(corpus.signatories)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -55,12 +55,19 @@ def page_url(path: str, directory_urls: bool = True) -> str:
     return stem + "/" if directory_urls else stem + ".html"
 
 
+@lru_cache(maxsize=None)
+def _relpath(target: str, start: str) -> str:
+    """posixpath.relpath for two paths inside docs/, without reading the working directory each time
+    (a site of 1,362 neighbourhoods makes tens of thousands of links)."""
+    return posixpath.relpath(target, start)
+
+
 def relative_page_href(target: str, anchor: str | None, here: str, directory_urls: bool = True) -> str:
     """A link written in contributor text to the page `target` (path of docs/), as an href that works
     from the page `here`. Written as HTML, MkDocs does not rewrite it: the final URL is made here."""
     url, base = page_url(target, directory_urls), page_url(here, directory_urls)
     base_dir = base.rstrip("/") if directory_urls else posixpath.dirname(base)
-    rel = posixpath.relpath(url.rstrip("/") or ".", base_dir or ".")
+    rel = _relpath(url.rstrip("/") or ".", base_dir or ".")
     if url.endswith("/") or not url:
         rel = rel + "/"
     return rel + (f"#{anchor}" if anchor else "")
@@ -85,72 +92,78 @@ def _environment() -> Environment:
     return env
 
 
-class _PageBuilder:
-    def __init__(self, corpus: Corpus, pdf: str | None = None, directory_urls: bool = True):
-        self.corpus = corpus
-        self.pdf = pdf  # the PDF's path in the site, when this build writes it
-        self.directory_urls = directory_urls
+@dataclass(frozen=True)
+class PageSpec:
+    """A generated page before it is rendered: its template, place, title, source and template values."""
+    template: str
+    path: str
+    title: str
+    source: str | None
+    boost: float | None = None
+    context: dict = field(default_factory=dict)
 
-    def render(self, template: str, path: str, title: str, source: str | None, boost: float | None = None,
-               **context) -> Page:
-        def link(kind: str, ident: str = "") -> str:
-            target = page_path(kind, ident) if kind != "page" else page_path(ident)
-            return posixpath.relpath(target, posixpath.dirname(path) or ".")
 
-        def blocks(items, level: int = 3, indicators=None, place=None) -> Markup:
-            return BlockRenderer(self.corpus, indicators, level, link, place=place).render(items or [])
+def page_specs(corpus: Corpus) -> list[PageSpec]:
+    """Every generated page of the site but "Ce qui change", in reading order. A new kind of page is one
+    more entry here, its template in cdv/templates/ and its path in PATHS."""
+    c = corpus
+    contract_src = c.source(c.contract)
+    specs = [
+        PageSpec("contract.md.j2", page_path("contract"), "Le contrat", contract_src),
+        PageSpec("foreword.md.j2", page_path("foreword"), c.contract["foreword"]["title"], contract_src),
+    ]
+    specs += [PageSpec("article.md.j2", page_path("article", a["id"]), f"Article {a['number']} – {a['title']}",
+                       c.source(a), context={"article": a}) for a in c.articles]
+    specs.append(PageSpec("neighbourhoods.md.j2", page_path("neighbourhoods"), "Les quartiers", None))
+    specs += [PageSpec("neighbourhood.md.j2", page_path("neighbourhood", n["id"]), n["name"], c.source(n), boost=4,
+                       context={"n": n, "indicators": {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])}})
+              for n in c.neighbourhoods]
+    specs.append(PageSpec("common_base.md.j2", page_path("common-base"), c.objectives["title"], c.source(c.objectives)))
+    specs.append(PageSpec("signatories.md.j2", page_path("signatories"), "Les signataires et leurs engagements",
+                          c.single_sources.get("signatories")))
+    specs += [PageSpec("commitment.md.j2", page_path("commitment", cm["id"]), f"Engagement : {cm['title']}",
+                       c.source(cm), context={"commitment": cm}) for cm in c.commitments]
+    specs.append(PageSpec("devices.md.j2", page_path("devices"), "Les dispositifs", None))
+    specs.append(PageSpec("data.md.j2", page_path("data"), "Données", None))  # its values: _data_context
+    specs.append(PageSpec("glossary.md.j2", page_path("glossary"), "Glossaire", c.single_sources.get("glossary")))
+    specs += [PageSpec("device.md.j2", page_path("device", d["id"]), d["name"], c.source(d), context={"device": d})
+              for d in c.devices]
+    return specs
 
-        # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
-        # that each page and anchor exists).
-        with page_links(lambda target, anchor: relative_page_href(target, anchor, path, self.directory_urls)):
-            text = _environment().get_template(template).render(
-                c=self.corpus, contract=self.corpus.contract, link=link, blocks=blocks, title=title, **context)
-        return Page(path, plain_text(title), front_matter(title, boost) + text, source)
 
-    def data_page(self) -> Page:
-        from .opendata import CSV_COLUMNS, data_dictionary
+def _data_context(corpus: Corpus, pdf: str | None) -> dict:
+    from .opendata import CSV_COLUMNS, data_dictionary
 
-        observations = sum(len(i["observations"]) for n in self.corpus.neighbourhoods
-                           for i in (n.get("portrait") or {}).get("indicators", []))
-        return self.render("data.md.j2", page_path("data"), "Données", None,
-                           dictionary=data_dictionary(self.corpus.root / "schemas"), observations=observations, pdf=self.pdf,
-                           columns=", ".join(CSV_COLUMNS))
+    observations = sum(len(i["observations"]) for n in corpus.neighbourhoods
+                       for i in (n.get("portrait") or {}).get("indicators", []))
+    return {"dictionary": data_dictionary(corpus.root / "schemas"), "observations": observations, "pdf": pdf,
+            "columns": ", ".join(CSV_COLUMNS)}
 
-    def all(self) -> list[Page]:
-        c = self.corpus
-        contract_src = c.source(c.contract)
-        pages = [
-            self.render("contract.md.j2", page_path("contract"), "Le contrat", contract_src),
-            self.render("foreword.md.j2", page_path("foreword"), c.contract["foreword"]["title"], contract_src),
-        ]
-        for article in c.articles:
-            title = f"Article {article['number']} – {article['title']}"
-            pages.append(self.render("article.md.j2", page_path("article", article["id"]), title, c.source(article),
-                                     article=article))
-        pages.append(self.render("neighbourhoods.md.j2", page_path("neighbourhoods"), "Les quartiers", None))
-        for n in c.neighbourhoods:
-            indicators = {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])}
-            pages.append(self.render("neighbourhood.md.j2", page_path("neighbourhood", n["id"]), n["name"], c.source(n),
-                                     boost=4, n=n, indicators=indicators))
-        pages.append(self.render("common_base.md.j2", page_path("common-base"), c.objectives["title"],
-                                 c.source(c.objectives)))
-        pages.append(self.render("signatories.md.j2", page_path("signatories"), "Les signataires et leurs engagements",
-                                 c.single_sources.get("signatories")))
-        for commitment in c.commitments:
-            pages.append(self.render("commitment.md.j2", page_path("commitment", commitment["id"]),
-                                     f"Engagement : {commitment['title']}", c.source(commitment), commitment=commitment))
-        pages.append(self.render("devices.md.j2", page_path("devices"), "Les dispositifs", None))
-        pages.append(self.data_page())
-        pages.append(self.render("glossary.md.j2", page_path("glossary"), "Glossaire", c.single_sources.get("glossary")))
-        for device in c.devices:
-            pages.append(self.render("device.md.j2", page_path("device", device["id"]), device["name"], c.source(device),
-                                     device=device))
-        return pages
+
+def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, directory_urls: bool = True) -> Page:
+    """One generated page as markdown: its front matter, then its template rendered with escaped values."""
+    path = spec.path
+    here = posixpath.dirname(path) or "."
+
+    def link(kind: str, ident: str = "") -> str:
+        return _relpath(page_path(kind, ident) if kind != "page" else page_path(ident), here)
+
+    def blocks(items, level: int = 3, indicators=None, place=None) -> Markup:
+        return BlockRenderer(corpus, indicators, level, link, place=place).render(items or [])
+
+    context = _data_context(corpus, pdf) if spec.template == "data.md.j2" else spec.context
+    # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
+    # that each page and anchor exists).
+    with page_links(lambda target, anchor: relative_page_href(target, anchor, path, directory_urls)):
+        text = _environment().get_template(spec.template).render(
+            c=corpus, contract=corpus.contract, link=link, blocks=blocks, title=spec.title, **context)
+    return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
 
 
 def build_pages(corpus: Corpus, changes: Page | None = None, pdf: str | None = None,
                 directory_urls: bool = True) -> list[Page]:
-    pages = _PageBuilder(corpus, pdf, directory_urls).all()
+    """Every generated page (pdf: the PDF's path in the site, when the build writes it)."""
+    pages = [render_page(corpus, spec, pdf, directory_urls) for spec in page_specs(corpus)]
     return pages + [changes] if changes else pages
 
 
