@@ -19,20 +19,17 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-import cdv
-
 from .errors import UsageError
 from .fmt import canonical_text
 from .messages import french_message
 from .schemas import validators
+from .toolkit import missing_entries, toolkit_dir
 from .yamlload import YamlError, load_yaml, load_yaml_file
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KINDS = ("qpv", "fragile")
 
-# What a new contract's folder is made of, copied from the toolkit's repository.
-TOOLKIT_DIRS = ("schemas", "overrides")
-TOOLKIT_FILES = ("macros.py", "mkdocs.yml", "docs/index.md")
+# What a new contract's folder is made of is listed in cdv.toolkit (ENTRIES), and shipped in the wheel.
 TOOLKIT_ASSETS = "docs/assets"
 # mkdocs.yml keys that name the toolkit's own territory, host or repository: rewritten or dropped.
 _MKDOCS_DROPPED = ("site_url", "repo_url", "repo_name", "edit_uri")
@@ -168,13 +165,13 @@ def _check_neighbourhood_folder(root: Path, folder: Path) -> None:
 # --- a new contract -----------------------------------------------------------------------------------
 
 def toolkit_root() -> Path:
-    """The repository holding the toolkit's schemas, theme override and site configuration."""
-    root = Path(cdv.__file__).resolve().parents[1]
-    missing = [name for name in TOOLKIT_DIRS + TOOLKIT_FILES + (TOOLKIT_ASSETS,) if not (root / name).exists()]
+    """The folder holding the toolkit's schemas, theme override and site configuration (cdv.toolkit: the
+    installed package's own copy, or the repository of a checkout)."""
+    root = toolkit_dir()
+    missing = missing_entries(root)
     if missing:
-        raise UsageError(f"fichiers de l'outil introuvables dans {root} : {', '.join(missing)}. « cdv new "
-                         "contract » s'utilise depuis une copie du dépôt de l'outil, installée avec "
-                         "« pip install -e ».")
+        raise UsageError(f"fichiers de l'outil introuvables dans {root} : {', '.join(missing)}. Réinstallez "
+                         "cdv (« pip install cdv ») ou utilisez une copie complète du dépôt de l'outil.")
     return root
 
 

@@ -144,7 +144,6 @@ def _strip_comment(value: str) -> str:
     return value[:at].rstrip() if at >= 0 else value
 
 
-_SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 _KEY_LINE = re.compile(r"^ *(?:- +)*([A-Za-z_][\w-]*) *:(?: |$)", re.M)
 
 
@@ -163,7 +162,9 @@ def _schema_keys() -> frozenset:
             for value in node:
                 walk(value)
 
-    for path in sorted(_SCHEMAS.glob("*.schema.json")):
+    from .toolkit import toolkit_dir
+
+    for path in sorted((toolkit_dir() / "schemas").glob("*.schema.json")):
         try:
             walk(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):

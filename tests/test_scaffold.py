@@ -252,7 +252,9 @@ def test_new_contract_needs_the_toolkit_files(tmp_path, monkeypatch):
     fake_package = tmp_path / "ailleurs" / "cdv" / "__init__.py"
     fake_package.parent.mkdir(parents=True)
     fake_package.write_text("", encoding="utf-8")
-    monkeypatch.setattr(scaffold.cdv, "__file__", str(fake_package))
+    import cdv
+
+    monkeypatch.setattr(cdv, "__file__", str(fake_package))
     with pytest.raises(UsageError, match="fichiers de l'outil introuvables"):
         new_contract(tmp_path / "nouveau")
     assert not (tmp_path / "nouveau").exists()
