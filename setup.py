@@ -1,6 +1,7 @@
 """Ships the toolkit's files (cdv/toolkit.py ENTRIES: schemas, theme override, mkdocs.yml...) inside the
 wheel, in cdv/_toolkit/, so that an installed `cdv new contract` needs no checkout. Editable installs
 read them from the repository instead. Everything else is in pyproject.toml."""
+
 import ast
 import shutil
 from pathlib import Path

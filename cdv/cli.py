@@ -4,6 +4,7 @@ Exit 0 = ok; 1 = invalid sources, a refused or failed operation (one French line
 2 = usage error; 130 = interrupted (Ctrl-C). No traceback reaches a user: one handler, in `main`, turns
 every error into its French line; `cdv --debug …` shows the traceback for developers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,13 @@ def cmd_validate(args) -> int:
         # (a required file missing), or the editor would read « valide » and the build would fail.
         errors = [e for e in errors if e.file in only or not os.path.lexists(root / e.file)]
     if args.format == "json":
-        print(json.dumps({"valid": not errors, "files": len(files), "errors": [e.as_dict() for e in errors]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"valid": not errors, "files": len(files), "errors": [e.as_dict() for e in errors]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     elif args.format == "github":
         for e in errors:
             print(e.format_github())
@@ -71,8 +77,11 @@ def cmd_validate(args) -> int:
                 print(e.format_text(), file=out)
         n = len(errors)
         if n:
-            print(f"{n} erreur{'s' if n > 1 else ''} dans {len({e.file for e in errors})} fichier(s) ; "
-                  f"{len(files)} fichier(s) lu(s).", file=out)
+            print(
+                f"{n} erreur{'s' if n > 1 else ''} dans {len({e.file for e in errors})} fichier(s) ; "
+                f"{len(files)} fichier(s) lu(s).",
+                file=out,
+            )
         else:
             print(f"Sources valides : {len(files)} fichier(s) lu(s), aucune erreur.", file=out)
     return 1 if errors else 0
@@ -94,7 +103,9 @@ def cmd_pdf(args) -> int:
     if args.amendment:
         old, sep, new = args.amendment.partition("..")
         if not sep or not old:
-            raise UsageError("--amendment attend ANCIENNE..NOUVELLE (ex. v2024..HEAD, ou v2024.. pour le dossier courant)")
+            raise UsageError(
+                "--amendment attend ANCIENNE..NOUVELLE (ex. v2024..HEAD, ou v2024.. pour le dossier courant)"
+            )
         output = _pdf_output(args.output, root, "avenant.pdf")
         with _writing(output):
             print(f"Avenant écrit dans {write_amendment_pdf(root, old, new or str(root), output)}")
@@ -138,8 +149,10 @@ def cmd_diff(args) -> int:
         print(to_markdown(diff))
     highest = diff.highest_level()
     if args.fail_above and highest and LEVEL_ORDER.index(highest) < LEVEL_ORDER.index(args.fail_above):
-        print(f"cdv : ce changement relève du niveau « {highest} », au-delà de « {args.fail_above} » annoncé.",
-              file=sys.stderr)
+        print(
+            f"cdv : ce changement relève du niveau « {highest} », au-delà de « {args.fail_above} » annoncé.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -196,14 +209,21 @@ def cmd_serve(args) -> int:
 def _main(argv: list[str] | None) -> int:
     argparse_fr.install()
     parser = _Parser(prog="cdv", description="Le contrat de ville comme code : valider, construire, publier.")
-    parser.add_argument("--debug", action="store_true",
-                        help="en cas d'erreur, afficher aussi la trace Python (pour les développeurs)")
+    parser.add_argument(
+        "--debug", action="store_true", help="en cas d'erreur, afficher aussi la trace Python (pour les développeurs)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="valider les sources YAML (toutes les erreurs à la fois)")
-    p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet ou fichier à valider (défaut : dossier courant)")
-    p.add_argument("--format", choices=["text", "github", "json"], default="text",
-                   help="text (lisible), github (annotations GitHub Actions) ou json")
+    p.add_argument(
+        "path", nargs="?", metavar="CHEMIN", help="dossier du projet ou fichier à valider (défaut : dossier courant)"
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "github", "json"],
+        default="text",
+        help="text (lisible), github (annotations GitHub Actions) ou json",
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="valider puis construire le site dans site/")
@@ -213,20 +233,34 @@ def _main(argv: list[str] | None) -> int:
 
     p = sub.add_parser("pdf", help="valider puis produire le contrat imprimable (PDF A4)")
     p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
-    p.add_argument("--output", metavar="FICHIER", help="fichier PDF à écrire (défaut : site/contrat.pdf, ou site/avenant.pdf)")
-    p.add_argument("--amendment", metavar="ANCIENNE..NOUVELLE",
-                   help="produire l'avenant qui passe d'une version à l'autre (révisions git ou dossiers)")
+    p.add_argument(
+        "--output", metavar="FICHIER", help="fichier PDF à écrire (défaut : site/contrat.pdf, ou site/avenant.pdf)"
+    )
+    p.add_argument(
+        "--amendment",
+        metavar="ANCIENNE..NOUVELLE",
+        help="produire l'avenant qui passe d'une version à l'autre (révisions git ou dossiers)",
+    )
     p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("diff", help="ce qui change entre deux versions, en termes du contrat")
-    p.add_argument("old", metavar="ANCIENNE", help="ancienne version : révision git (ex. v2024, main) ou dossier de projet")
-    p.add_argument("new", nargs="?", default=".", metavar="NOUVELLE", help="nouvelle version (défaut : le dossier courant)")
+    p.add_argument(
+        "old", metavar="ANCIENNE", help="ancienne version : révision git (ex. v2024, main) ou dossier de projet"
+    )
+    p.add_argument(
+        "new", nargs="?", default=".", metavar="NOUVELLE", help="nouvelle version (défaut : le dossier courant)"
+    )
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    p.add_argument("--fail-above", choices=["avenant", "copil", "routine", "editorial"],
-                   help="échoue (statut 1) si un changement relève d'un niveau plus élevé que celui-ci")
+    p.add_argument(
+        "--fail-above",
+        choices=["avenant", "copil", "routine", "editorial"],
+        help="échoue (statut 1) si un changement relève d'un niveau plus élevé que celui-ci",
+    )
     p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser("fmt", help="mettre les YAML en forme canonique (ordre des clés, guillemets, commentaires gardés)")
+    p = sub.add_parser(
+        "fmt", help="mettre les YAML en forme canonique (ordre des clés, guillemets, commentaires gardés)"
+    )
     p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
     p.add_argument("--check", action="store_true", help="ne rien écrire ; échoue si un fichier n'est pas canonique")
     p.set_defaults(func=cmd_fmt)
@@ -252,7 +286,12 @@ def _main(argv: list[str] | None) -> int:
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
     p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
-    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="ADRESSE", help="adresse locale de l'aperçu (défaut : 127.0.0.1:8000)")
+    p.add_argument(
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="ADRESSE",
+        help="adresse locale de l'aperçu (défaut : 127.0.0.1:8000)",
+    )
     p.set_defaults(func=cmd_serve)
 
     args = parser.parse_args(argv)
@@ -262,8 +301,9 @@ def _main(argv: list[str] | None) -> int:
     except InvalidSources as exc:
         for e in exc.errors:
             print(e.format_text(), file=sys.stderr)
-        print(f"{len(exc.errors)} erreur(s) : {_NOTHING_DONE.get(args.command, _NOTHING_DONE['build'])}",
-              file=sys.stderr)
+        print(
+            f"{len(exc.errors)} erreur(s) : {_NOTHING_DONE.get(args.command, _NOTHING_DONE['build'])}", file=sys.stderr
+        )
         return _debug(debug, 1)
     except UsageError as exc:
         print(f"cdv : {exc}", file=sys.stderr)
@@ -290,8 +330,11 @@ def _main(argv: list[str] | None) -> int:
         print(f"cdv : fichier illisible (pas en UTF-8) : {exc.reason} à l'octet {exc.start}.", file=sys.stderr)
         return _debug(debug, 1)
     except Exception as exc:  # noqa: BLE001 - the last resort: never a traceback for a user
-        print(f"cdv : erreur interne ({type(exc).__name__} : {exc}). Relancez avec « cdv --debug "
-              f"{args.command} … » pour voir le détail, et signalez-la.", file=sys.stderr)
+        print(
+            f"cdv : erreur interne ({type(exc).__name__} : {exc}). Relancez avec « cdv --debug "
+            f"{args.command} … » pour voir le détail, et signalez-la.",
+            file=sys.stderr,
+        )
         return _debug(debug, 1)
 
 

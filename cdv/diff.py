@@ -1,6 +1,7 @@
 """Compare two versions of the contract element by element, by stable id, and say what each change
 needs under the contract's own governance (article 13): a routine update of a portrait (article 9.1),
 the comité de pilotage (projets de quartier), or an amendment signed by the signatories."""
+
 from __future__ import annotations
 
 import difflib
@@ -8,7 +9,6 @@ import json
 import re
 import subprocess
 import tarfile
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from io import BytesIO
@@ -28,12 +28,19 @@ LEVELS = {
     "editorial": "Information sur la version (sans effet sur les engagements)",
 }
 LEVEL_ORDER = list(LEVELS)
-ACTIONS = {"added": "ajouté", "removed": "supprimé", "changed": "modifié", "moved": "déplacé",
-           "reworded": "reformulé", "observation": "nouvelle observation", "reordered": "modifié"}
+ACTIONS = {
+    "added": "ajouté",
+    "removed": "supprimé",
+    "changed": "modifié",
+    "moved": "déplacé",
+    "reworded": "reformulé",
+    "observation": "nouvelle observation",
+    "reordered": "modifié",
+}
 FEMININE_KINDS = {"priorité"}
 
 
-def action_label(change: "Change") -> str:
+def action_label(change: Change) -> str:
     label = ACTIONS[change.action]
     if change.kind in FEMININE_KINDS and change.action != "observation":
         label += "e"
@@ -71,11 +78,14 @@ class Diff:
 
     def as_dict(self) -> dict:
         return {
-            "old": self.old_label, "new": self.new_label,
+            "old": self.old_label,
+            "new": self.new_label,
             "summary": {level: len(items) for level, items in self.by_level().items()},
             "highest_level": self.highest_level(),
-            "changes": [dict(asdict(c), level_label=LEVELS[c.level], redline=c.redline() if c.old and c.new else [])
-                        for c in self.changes],
+            "changes": [
+                dict(asdict(c), level_label=LEVELS[c.level], redline=c.redline() if c.old and c.new else [])
+                for c in self.changes
+            ],
         }
 
 
@@ -122,14 +132,21 @@ def _load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
     if spec.startswith("-"):  # never an option of git (`--output=…` would write a file)
         raise UsageError(f"« {spec} » n'est ni un dossier de projet ni une révision git.")
     try:
-        archive = subprocess.run(["git", "archive", "--format=tar", spec, "contract", "neighbourhoods", "schemas"],
-                                 cwd=repo, capture_output=True)
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", spec, "contract", "neighbourhoods", "schemas"],
+            cwd=repo,
+            capture_output=True,
+        )
     except FileNotFoundError:
-        raise UsageError(f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
-                         "révision : installez git, ou donnez le dossier d'une version.") from None
+        raise UsageError(
+            f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
+            "révision : installez git, ou donnez le dossier d'une version."
+        ) from None
     if archive.returncode != 0:
-        raise UsageError(f"« {spec} » n'est ni un dossier de projet ni une révision git : "
-                         f"{archive.stderr.decode(errors='replace').strip()}")
+        raise UsageError(
+            f"« {spec} » n'est ni un dossier de projet ni une révision git : "
+            f"{archive.stderr.decode(errors='replace').strip()}"
+        )
     # The copy is removed as soon as it is read (the corpus keeps its data, not the files); a killed
     # process's copy is removed by the next cdv (see cdv.safety.TemporaryFolder).
     with TemporaryFolder("cdv-version-") as folder:
@@ -150,28 +167,47 @@ def _load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
 
 # Approval needed by a change of an element of each kind (README, "cdv diff").
 ELEMENT_LEVELS = {
-    "contrat": "avenant", "avant-propos": "avenant", "article": "avenant", "engagement": "avenant",
-    "liste des signataires": "avenant", "groupe de signataires": "avenant", "signataire": "avenant",
-    "socle commun": "avenant", "objectif du socle commun": "avenant",
-    "centres sociaux": "avenant", "centre social": "avenant", "quartier": "avenant",
+    "contrat": "avenant",
+    "avant-propos": "avenant",
+    "article": "avenant",
+    "engagement": "avenant",
+    "liste des signataires": "avenant",
+    "groupe de signataires": "avenant",
+    "signataire": "avenant",
+    "socle commun": "avenant",
+    "objectif du socle commun": "avenant",
+    "centres sociaux": "avenant",
+    "centre social": "avenant",
+    "quartier": "avenant",
     # The glossary is not signed, but it is what residents read as the meaning of the contract's words (on
     # every page), some definitions quoting the contract itself: the comité de pilotage validates it, as it
     # does the descriptions of the devices. Never editorial, never a "routine" portrait update.
-    "dispositif": "copil", "terme du glossaire": "copil",
-    "projet de quartier": "copil", "thème": "copil", "priorité": "copil",
-    "portrait": "routine", "indicateur": "routine",
+    "dispositif": "copil",
+    "terme du glossaire": "copil",
+    "projet de quartier": "copil",
+    "thème": "copil",
+    "priorité": "copil",
+    "portrait": "routine",
+    "indicateur": "routine",
 }
 # Fields of an element whose change needs another level than the element's.
 FIELD_LEVELS = {("contrat", "version"): "editorial", ("contrat", "status"): "editorial"}
 # What the items of an ordered list are called, for "Ordre des … modifié" (by element kind and field).
 ORDER_NOUNS = {
-    ("article", "sections"): "sous-articles", ("portrait", "sections"): "rubriques du portrait",
-    ("portrait", "indicators"): "indicateurs", ("projet de quartier", "themes"): "thèmes",
-    ("thème", "priorities"): "priorités", ("liste des signataires", "signatories"): "signataires",
-    ("liste des signataires", "groups"): "groupes de signataires", ("centres sociaux", "centres"): "centres sociaux",
-    ("socle commun", "axes"): "axes du socle commun", ("objectif du socle commun", "objectives"): "objectifs",
-    ("objectif du socle commun", "priorities"): "priorités communes", ("contrat", "parts"): "parties du contrat",
-    ("signataire", "signers"): "personnes qui signent", ("indicateur", "observations"): "observations",
+    ("article", "sections"): "sous-articles",
+    ("portrait", "sections"): "rubriques du portrait",
+    ("portrait", "indicators"): "indicateurs",
+    ("projet de quartier", "themes"): "thèmes",
+    ("thème", "priorities"): "priorités",
+    ("liste des signataires", "signatories"): "signataires",
+    ("liste des signataires", "groups"): "groupes de signataires",
+    ("centres sociaux", "centres"): "centres sociaux",
+    ("socle commun", "axes"): "axes du socle commun",
+    ("objectif du socle commun", "objectives"): "objectifs",
+    ("objectif du socle commun", "priorities"): "priorités communes",
+    ("contrat", "parts"): "parties du contrat",
+    ("signataire", "signers"): "personnes qui signent",
+    ("indicateur", "observations"): "observations",
     ("centre social", "neighbourhoods"): "quartiers du centre social",
 }
 _ABSENT = object()
@@ -240,8 +276,14 @@ def _elements(corpus: Corpus) -> _Elements:
     c = corpus.contract
     top = out.put("contrat", "contrat", t(c.get("title", "Contrat")), "contrat", c, subs=("foreword",))
     if "foreword" in c:
-        out.put("avant-propos", "avant-propos", t(c["foreword"].get("title", "Avant-propos")), "avant-propos",
-                c["foreword"], parent=top)
+        out.put(
+            "avant-propos",
+            "avant-propos",
+            t(c["foreword"].get("title", "Avant-propos")),
+            "avant-propos",
+            c["foreword"],
+            parent=top,
+        )
     for a in corpus.articles:
         out.put("article", a["id"], _article_title(a), _article_title(a), a)
     for x in corpus.commitments:
@@ -250,27 +292,64 @@ def _elements(corpus: Corpus) -> _Elements:
     for g in corpus.signatory_groups:
         out.put("groupe de signataires", g["id"], t(g["title"]), t(g["title"]), g, parent=holder, field_name="groups")
     for s in corpus.signatories:
-        out.put("signataire", s["id"], t(s["organisation"]), t(s["organisation"]), s, parent=holder,
-                field_name="signatories")
+        out.put(
+            "signataire",
+            s["id"],
+            t(s["organisation"]),
+            t(s["organisation"]),
+            s,
+            parent=holder,
+            field_name="signatories",
+        )
     o = corpus.objectives
     if o:
-        base = out.put("socle commun", "socle-commun", t(o.get("title", "Le socle commun")), "socle commun", o,
-                       subs=("axes",))
+        base = out.put(
+            "socle commun", "socle-commun", t(o.get("title", "Le socle commun")), "socle commun", o, subs=("axes",)
+        )
         for axis in o.get("axes", []):
-            ak = out.put("objectif du socle commun", axis["id"], f"Axe {axis['number']} – {t(axis['title'])}",
-                         t(axis["title"]), axis, subs=("objectives",), parent=base, field_name="axes")
+            ak = out.put(
+                "objectif du socle commun",
+                axis["id"],
+                f"Axe {axis['number']} – {t(axis['title'])}",
+                t(axis["title"]),
+                axis,
+                subs=("objectives",),
+                parent=base,
+                field_name="axes",
+            )
             for ob in axis["objectives"]:
-                ok = out.put("objectif du socle commun", ob["id"], f"Objectif « {t(ob['title'])} »", t(ob["title"]),
-                             ob, subs=("priorities",), parent=ak, field_name="objectives")
+                ok = out.put(
+                    "objectif du socle commun",
+                    ob["id"],
+                    f"Objectif « {t(ob['title'])} »",
+                    t(ob["title"]),
+                    ob,
+                    subs=("priorities",),
+                    parent=ak,
+                    field_name="objectives",
+                )
                 for p in ob["priorities"]:
-                    out.put("objectif du socle commun", p["id"], f"Priorité commune ({t(ob['title'])})", t(p["text"]),
-                            p, parent=ok, field_name="priorities")
+                    out.put(
+                        "objectif du socle commun",
+                        p["id"],
+                        f"Priorité commune ({t(ob['title'])})",
+                        t(p["text"]),
+                        p,
+                        parent=ok,
+                        field_name="priorities",
+                    )
     for d in corpus.devices:
         out.put("dispositif", d["id"], t(d["name"]), t(d["name"]), d)
     sc = corpus.social_centres
     if sc:
-        centres = out.put("centres sociaux", "centres-sociaux", "Centres sociaux et espaces de vie sociale",
-                          "centres sociaux", sc, subs=("centres",))
+        centres = out.put(
+            "centres sociaux",
+            "centres-sociaux",
+            "Centres sociaux et espaces de vie sociale",
+            "centres sociaux",
+            sc,
+            subs=("centres",),
+        )
         for x in sc.get("centres", []):
             out.put("centre social", x["id"], t(x["name"]), t(x["name"]), x, parent=centres, field_name="centres")
     for term in corpus.glossary:
@@ -279,22 +358,62 @@ def _elements(corpus: Corpus) -> _Elements:
         name = t(n["name"])
         nk = out.put("quartier", n["id"], name, name, n, subs=("portrait", "project"))
         if n.get("portrait") is not None:
-            pk = out.put("portrait", n["id"], f"{name} — portrait", "portrait", n["portrait"], subs=("indicators",),
-                         parent=nk)
+            pk = out.put(
+                "portrait", n["id"], f"{name} — portrait", "portrait", n["portrait"], subs=("indicators",), parent=nk
+            )
             for ind in n["portrait"].get("indicators", []):
-                out.put("indicateur", f"{n['id']}/{ind['id']}", f"{name} — {t(ind['label'])}", t(ind["label"]), ind,
-                        parent=pk, field_name="indicators")
+                out.put(
+                    "indicateur",
+                    f"{n['id']}/{ind['id']}",
+                    f"{name} — {t(ind['label'])}",
+                    t(ind["label"]),
+                    ind,
+                    parent=pk,
+                    field_name="indicators",
+                )
         if n.get("project") is not None:
-            jk = out.put("projet de quartier", n["id"], f"{name} — projet de quartier", "projet", n["project"],
-                         subs=("themes",), parent=nk)
+            jk = out.put(
+                "projet de quartier",
+                n["id"],
+                f"{name} — projet de quartier",
+                "projet",
+                n["project"],
+                subs=("themes",),
+                parent=nk,
+            )
             for theme in n["project"].get("themes", []):
-                tk = out.put("thème", theme["id"], f"{name} — {t(theme['title'])}", t(theme["title"]), theme,
-                             subs=("priorities",), parent=jk, field_name="themes")
+                tk = out.put(
+                    "thème",
+                    theme["id"],
+                    f"{name} — {t(theme['title'])}",
+                    t(theme["title"]),
+                    theme,
+                    subs=("priorities",),
+                    parent=jk,
+                    field_name="themes",
+                )
                 for p in theme["priorities"]:
-                    out.put("priorité", p["id"], f"{name} — {t(theme['title'])}", t(p["text"]), p, parent=tk,
-                            field_name="priorities")
-    handled |= {"contract", "articles", "commitments", "signatory_groups", "signatories", "objectives", "devices",
-                "social_centres", "glossary", "neighbourhoods"}
+                    out.put(
+                        "priorité",
+                        p["id"],
+                        f"{name} — {t(theme['title'])}",
+                        t(p["text"]),
+                        p,
+                        parent=tk,
+                        field_name="priorities",
+                    )
+    handled |= {
+        "contract",
+        "articles",
+        "commitments",
+        "signatory_groups",
+        "signatories",
+        "objectives",
+        "devices",
+        "social_centres",
+        "glossary",
+        "neighbourhoods",
+    }
     # A kind of source added to the corpus later is compared whole until it gets its own elements.
     for f in fields(corpus):
         if f.name not in handled:
@@ -361,7 +480,7 @@ def _raw_diff(a, b, path=()):
 
 
 def _covered(path: tuple, explained: set) -> bool:
-    return any(path[:len(p)] == p for p in explained)
+    return any(path[: len(p)] == p for p in explained)
 
 
 @lru_cache(maxsize=8)
@@ -413,8 +532,9 @@ class _Comparer:
         self.explained: dict[tuple, set] = {}  # element -> paths of the fields the first pass reported
         self.titles = _field_titles(str(Path(new.root) / "schemas"))
 
-    def add(self, level, kind, action, ident, title, old=None, new=None, detail="", *, element=None,
-            paths=((),)) -> None:
+    def add(
+        self, level, kind, action, ident, title, old=None, new=None, detail="", *, element=None, paths=((),)
+    ) -> None:
         if old is not None and old == new and action != "moved":
             return  # what it would show is the same on both sides: the second pass reports it field by field
         self.changes.append(Change(level, kind, action, ident, title, old, new, detail))
@@ -439,25 +559,62 @@ class _Comparer:
         t = shown_text
         self.contract()
         self.articles()
-        self.keyed("engagement", "avenant", {c["id"]: c for c in o.commitments}, {c["id"]: c for c in n.commitments},
-                   lambda c: f"Engagement « {t(c['title'])} »",
-                   lambda c: t(c["title"]) + "\n" + blocks_shown_text(c["body"]), fields=(("title",), ("body",)))
-        self.order("engagement", "ordre des engagements", "engagements", "Engagements des partenaires (annexe 1)",
-                   o.commitments, n.commitments, lambda c: t(c["title"]))
+        self.keyed(
+            "engagement",
+            "avenant",
+            {c["id"]: c for c in o.commitments},
+            {c["id"]: c for c in n.commitments},
+            lambda c: f"Engagement « {t(c['title'])} »",
+            lambda c: t(c["title"]) + "\n" + blocks_shown_text(c["body"]),
+            fields=(("title",), ("body",)),
+        )
+        self.order(
+            "engagement",
+            "ordre des engagements",
+            "engagements",
+            "Engagements des partenaires (annexe 1)",
+            o.commitments,
+            n.commitments,
+            lambda c: t(c["title"]),
+        )
         self.signatories()
         for kind_items, fields_ in (("axes", ("title",)), ("objectives", ("title",)), ("priorities", ("text",))):
-            self.keyed("objectif du socle commun", "avenant", _common_base(o, kind_items), _common_base(n, kind_items),
-                       lambda item: item[0], lambda item: item[1], fields=(fields_,))
-        self.keyed("centre social", "avenant", {c["id"]: c for c in o.social_centres.get("centres", [])},
-                   {c["id"]: c for c in n.social_centres.get("centres", [])}, lambda c: t(c["name"]),
-                   lambda c: f"{t(c['name'])} ({c['kind']}) : {', '.join(c['neighbourhoods'])}",
-                   fields=(("name",), ("kind",), ("neighbourhoods",)))
-        self.keyed("dispositif", "copil", {d["id"]: d for d in o.devices}, {d["id"]: d for d in n.devices},
-                   lambda d: t(d["name"]), _device_text,
-                   fields=(("name",), ("acronym",), ("summary",), ("source",), ("articles",), ("body",)))
-        self.keyed("terme du glossaire", "copil", {g["id"]: g for g in o.glossary}, {g["id"]: g for g in n.glossary},
-                   lambda g: f"Glossaire — {t(g['term'])}", _term_text,
-                   fields=(("term",), ("expansion",), ("definition",), ("source",)))
+            self.keyed(
+                "objectif du socle commun",
+                "avenant",
+                _common_base(o, kind_items),
+                _common_base(n, kind_items),
+                lambda item: item[0],
+                lambda item: item[1],
+                fields=(fields_,),
+            )
+        self.keyed(
+            "centre social",
+            "avenant",
+            {c["id"]: c for c in o.social_centres.get("centres", [])},
+            {c["id"]: c for c in n.social_centres.get("centres", [])},
+            lambda c: t(c["name"]),
+            lambda c: f"{t(c['name'])} ({c['kind']}) : {', '.join(c['neighbourhoods'])}",
+            fields=(("name",), ("kind",), ("neighbourhoods",)),
+        )
+        self.keyed(
+            "dispositif",
+            "copil",
+            {d["id"]: d for d in o.devices},
+            {d["id"]: d for d in n.devices},
+            lambda d: t(d["name"]),
+            _device_text,
+            fields=(("name",), ("acronym",), ("summary",), ("source",), ("articles",), ("body",)),
+        )
+        self.keyed(
+            "terme du glossaire",
+            "copil",
+            {g["id"]: g for g in o.glossary},
+            {g["id"]: g for g in n.glossary},
+            lambda g: f"Glossaire — {t(g['term'])}",
+            _term_text,
+            fields=(("term",), ("expansion",), ("definition",), ("source",)),
+        )
         quoted = {g["id"]: g["source"] for g in [*o.glossary, *n.glossary] if g.get("source", "").startswith("Contrat")}
         for c in self.changes:
             if c.kind == "terme du glossaire" and c.id in quoted:
@@ -471,9 +628,16 @@ class _Comparer:
         oa, ob = [x["id"] for x in old_items], [x["id"] for x in new_items]
         labels = {x["id"]: label(x) for x in [*old_items, *new_items]}
         if [i for i in oa if i in ob] != [i for i in ob if i in oa]:
-            self.add(ELEMENT_LEVELS[kind], order_kind, "reordered", ident, title,
-                     *_orders([labels[i] for i in oa], [labels[i] for i in ob]), element=holder or ("@order", ident),
-                     paths=((),))
+            self.add(
+                ELEMENT_LEVELS[kind],
+                order_kind,
+                "reordered",
+                ident,
+                title,
+                *_orders([labels[i] for i in oa], [labels[i] for i in ob]),
+                element=holder or ("@order", ident),
+                paths=((),),
+            )
         for i in {*oa, *ob}:  # positions only order the elements; the order is compared above
             self.explain((kind, i), ("position",), ("signature", "position"))
 
@@ -482,24 +646,68 @@ class _Comparer:
         status = {"signed": "signé", "draft": "projet"}
         element = ("contrat", "contrat")
         if o["version"] != n["version"]:
-            self.add("editorial", "contrat", "changed", "version", "Version", o["version"], n["version"],
-                     element=element, paths=(("version",),))
+            self.add(
+                "editorial",
+                "contrat",
+                "changed",
+                "version",
+                "Version",
+                o["version"],
+                n["version"],
+                element=element,
+                paths=(("version",),),
+            )
         if o["status"] != n["status"]:
-            self.add("editorial", "contrat", "changed", "status", "Statut", status.get(o["status"], o["status"]),
-                     status.get(n["status"], n["status"]), element=element, paths=(("status",),))
-        terms = {"title": "Titre", "subtitle": "Sous-titre", "programme": "Programme", "period": "Période",
-                 "signature": "Lieu et date de signature", "author": "Auteur", "territory": "Territoires de comparaison",
-                 "parts": "Parties du contrat", "fragile_project_notice": "Projet des quartiers fragiles",
-                 "credits": "Crédits", "licence": "Licence"}
+            self.add(
+                "editorial",
+                "contrat",
+                "changed",
+                "status",
+                "Statut",
+                status.get(o["status"], o["status"]),
+                status.get(n["status"], n["status"]),
+                element=element,
+                paths=(("status",),),
+            )
+        terms = {
+            "title": "Titre",
+            "subtitle": "Sous-titre",
+            "programme": "Programme",
+            "period": "Période",
+            "signature": "Lieu et date de signature",
+            "author": "Auteur",
+            "territory": "Territoires de comparaison",
+            "parts": "Parties du contrat",
+            "fragile_project_notice": "Projet des quartiers fragiles",
+            "credits": "Crédits",
+            "licence": "Licence",
+        }
         for key, label in terms.items():
             if not _same_raw(o.get(key, _ABSENT), n.get(key, _ABSENT)):
-                self.add("avenant", "contrat", "changed", key, label, _flat(o.get(key)), _flat(n.get(key)),
-                         element=element, paths=((key,),))
+                self.add(
+                    "avenant",
+                    "contrat",
+                    "changed",
+                    key,
+                    label,
+                    _flat(o.get(key)),
+                    _flat(n.get(key)),
+                    element=element,
+                    paths=((key,),),
+                )
         fo, fn = o.get("foreword") or {}, n.get("foreword") or {}
         text = lambda f: "\n".join(filter(None, [shown_text(f.get("title", "")), blocks_shown_text(f.get("body"))]))  # noqa: E731
         if text(fo) != text(fn):
-            self.add("avenant", "avant-propos", "changed", "avant-propos", shown_text(fn.get("title", "Avant-propos")),
-                     text(fo), text(fn), paths=(("title",), ("body",)))
+            self.add(
+                "avenant",
+                "avant-propos",
+                "changed",
+                "avant-propos",
+                shown_text(fn.get("title", "Avant-propos")),
+                text(fo),
+                text(fn),
+                paths=(("title",), ("body",)),
+            )
 
     def articles(self) -> None:
         old = {a["id"]: a for a in self.old.articles}
@@ -515,8 +723,16 @@ class _Comparer:
                 pa, pb = _article_parts(a), _article_parts(b)
                 differ = [k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k)]
                 if differ:
-                    self.add("avenant", "article", "changed", ident, _article_title(b), _article_text(a),
-                             _article_text(b), paths=tuple(p for k in differ for p in _ARTICLE_PATHS.get(k, (k,))))
+                    self.add(
+                        "avenant",
+                        "article",
+                        "changed",
+                        ident,
+                        _article_title(b),
+                        _article_text(a),
+                        _article_text(b),
+                        paths=tuple(p for k in differ for p in _ARTICLE_PATHS.get(k, (k,))),
+                    )
 
     def signatories(self) -> None:
         old = {s["id"]: s for s in self.old.signatories}
@@ -531,21 +747,53 @@ class _Comparer:
             else:
                 sa, sb = a["signature"]["signers"], b["signature"]["signers"]
                 if sa != sb and sorted(map(_canon, sa)) == sorted(map(_canon, sb)):
-                    self.add("avenant", "ordre des personnes qui signent", "reordered", ident, t(b["organisation"]),
-                             *_orders(_signers(a, None), _signers(b, None)), element=("signataire", ident),
-                             paths=(("signature", "signers"),))
+                    self.add(
+                        "avenant",
+                        "ordre des personnes qui signent",
+                        "reordered",
+                        ident,
+                        t(b["organisation"]),
+                        *_orders(_signers(a, None), _signers(b, None)),
+                        element=("signataire", ident),
+                        paths=(("signature", "signers"),),
+                    )
                 elif _signers(a) != _signers(b):
-                    self.add("avenant", "signataire", "changed", ident, t(b["organisation"]), _signers(a), _signers(b),
-                             detail="personne qui signe", paths=(("signature", "signers"),))
-                if (a["organisation"], a["group"], a.get("commitment")) != (b["organisation"], b["group"], b.get("commitment")):
-                    self.add("avenant", "signataire", "changed", ident, t(b["organisation"]),
-                             f"{t(a['organisation'])} ({a['group']}, engagement {a.get('commitment', '—')})",
-                             f"{t(b['organisation'])} ({b['group']}, engagement {b.get('commitment', '—')})",
-                             paths=(("organisation",), ("group",), ("commitment",)))
+                    self.add(
+                        "avenant",
+                        "signataire",
+                        "changed",
+                        ident,
+                        t(b["organisation"]),
+                        _signers(a),
+                        _signers(b),
+                        detail="personne qui signe",
+                        paths=(("signature", "signers"),),
+                    )
+                if (a["organisation"], a["group"], a.get("commitment")) != (
+                    b["organisation"],
+                    b["group"],
+                    b.get("commitment"),
+                ):
+                    self.add(
+                        "avenant",
+                        "signataire",
+                        "changed",
+                        ident,
+                        t(b["organisation"]),
+                        f"{t(a['organisation'])} ({a['group']}, engagement {a.get('commitment', '—')})",
+                        f"{t(b['organisation'])} ({b['group']}, engagement {b.get('commitment', '—')})",
+                        paths=(("organisation",), ("group",), ("commitment",)),
+                    )
         position = lambda s: s["signature"]["position"]  # noqa: E731
-        self.order("signataire", "ordre des signatures", "signatures", "Page des signatures",
-                   sorted(self.old.signatories, key=position), sorted(self.new.signatories, key=position),
-                   lambda s: t(s["organisation"]))
+        self.order(
+            "signataire",
+            "ordre des signatures",
+            "signatures",
+            "Page des signatures",
+            sorted(self.old.signatories, key=position),
+            sorted(self.new.signatories, key=position),
+            lambda s: t(s["organisation"]),
+        )
 
     def neighbourhoods(self) -> None:
         old = {x["id"]: x for x in self.old.neighbourhoods}
@@ -555,12 +803,26 @@ class _Comparer:
             a, b = old.get(ident), new.get(ident)
             if a is None or b is None:
                 present = a or b
-                self.add("avenant", "quartier", "added" if a is None else "removed", ident,
-                         f"{t(present['name'])} ({t(present['commune'])})", None if a is None else present["kind"],
-                         present["kind"] if a is None else None)
+                self.add(
+                    "avenant",
+                    "quartier",
+                    "added" if a is None else "removed",
+                    ident,
+                    f"{t(present['name'])} ({t(present['commune'])})",
+                    None if a is None else present["kind"],
+                    present["kind"] if a is None else None,
+                )
             elif _identity(a) != _identity(b):
-                self.add("avenant", "quartier", "changed", ident, t(b["name"]), _identity(a), _identity(b),
-                         paths=(("name",), ("kind",), ("commune",), ("qpv_code",)))
+                self.add(
+                    "avenant",
+                    "quartier",
+                    "changed",
+                    ident,
+                    t(b["name"]),
+                    _identity(a),
+                    _identity(b),
+                    paths=(("name",), ("kind",), ("commune",), ("qpv_code",)),
+                )
             self.portrait(a or {}, b or {})
             self.project(a or {}, b or {})
         self.priorities(old, new)
@@ -588,21 +850,51 @@ class _Comparer:
             explains = {"paths": (("observations",),)}
             for k, obs in new_obs.items():
                 if k not in old_obs:
-                    self.add("routine", "indicateur", "observation", key, title,
-                             _observation(x, x["observations"][-1]), _observation(y, obs), **explains)
+                    self.add(
+                        "routine",
+                        "indicateur",
+                        "observation",
+                        key,
+                        title,
+                        _observation(x, x["observations"][-1]),
+                        _observation(y, obs),
+                        **explains,
+                    )
                 elif old_obs[k] != obs:
                     before, after = _observation(x, old_obs[k]), _observation(y, obs)
-                    others = [f for f in {**old_obs[k], **obs} if f not in ("value", "period", "source", "explicit_sign")]
-                    extra = lambda o: ", ".join(f"{self.path_label((f,))} : {_shown(o.get(f, _ABSENT))}"  # noqa: E731
-                                                for f in others)
+                    others = [
+                        f for f in {**old_obs[k], **obs} if f not in ("value", "period", "source", "explicit_sign")
+                    ]
+                    extra = lambda o: ", ".join(
+                        f"{self.path_label((f,))} : {_shown(o.get(f, _ABSENT))}"  # noqa: E731
+                        for f in others
+                    )
                     if extra(old_obs[k]) != extra(obs):  # comparison values (commune, EPCI...) as well
                         before, after = f"{before} ; {extra(old_obs[k])}", f"{after} ; {extra(obs)}"
-                    self.add("routine", "indicateur", "changed", key, title, before, after, detail="valeur corrigée",
-                             **explains)
+                    self.add(
+                        "routine",
+                        "indicateur",
+                        "changed",
+                        key,
+                        title,
+                        before,
+                        after,
+                        detail="valeur corrigée",
+                        **explains,
+                    )
             for k, obs in old_obs.items():
                 if k not in new_obs:
-                    self.add("copil", "indicateur", "removed", key, title, _observation(x, obs), None, **explains,
-                             detail="observation supprimée : une actualisation ajoute des observations sans retirer les précédentes")
+                    self.add(
+                        "copil",
+                        "indicateur",
+                        "removed",
+                        key,
+                        title,
+                        _observation(x, obs),
+                        None,
+                        **explains,
+                        detail="observation supprimée : une actualisation ajoute des observations sans retirer les précédentes",
+                    )
         # Rubriques by id: the text of those that changed; a reorder alone is reported as a reorder.
         sa = {s["id"]: s for s in pa.get("sections", [])}
         sb = {s["id"]: s for s in pb.get("sections", [])}
@@ -611,28 +903,55 @@ class _Comparer:
         if differ:
             text_a = "\n".join(section(s) for s in pa.get("sections", []))
             text_b = "\n".join(section(s) for s in pb.get("sections", []))
-            self.add("routine", "portrait", "added" if not pa else "removed" if not pb else "changed", hood["id"],
-                     f"{name} — portrait", text_a or None, text_b or None,
-                     paths=tuple(("sections", ("id", i)) for i in differ) if pa and pb else ((),))
+            self.add(
+                "routine",
+                "portrait",
+                "added" if not pa else "removed" if not pb else "changed",
+                hood["id"],
+                f"{name} — portrait",
+                text_a or None,
+                text_b or None,
+                paths=tuple(("sections", ("id", i)) for i in differ) if pa and pb else ((),),
+            )
 
     def project(self, a: dict, b: dict) -> None:
         hood = b or a
         name = shown_text(hood["name"])
         pa, pb = a.get("project") or {}, b.get("project") or {}
-        head = lambda p: "\n".join(filter(None, [shown_text(p.get("title", "")),  # noqa: E731
-                                                 shown_text(p.get("priorities_heading", "")),
-                                                 blocks_shown_text(p.get("introduction"))]))
+        head = lambda p: "\n".join(
+            filter(
+                None,
+                [
+                    shown_text(p.get("title", "")),  # noqa: E731
+                    shown_text(p.get("priorities_heading", "")),
+                    blocks_shown_text(p.get("introduction")),
+                ],
+            )
+        )
         if bool(a.get("project")) != bool(b.get("project")):
             self.explain(("projet de quartier", hood["id"]), ())
         if head(pa) != head(pb):
-            self.add("copil", "projet de quartier", "added" if not pa else "removed" if not pb else "changed",
-                     hood["id"], f"{name} — projet de quartier", head(pa) or None, head(pb) or None,
-                     paths=(("title",), ("priorities_heading",), ("introduction",)))
+            self.add(
+                "copil",
+                "projet de quartier",
+                "added" if not pa else "removed" if not pb else "changed",
+                hood["id"],
+                f"{name} — projet de quartier",
+                head(pa) or None,
+                head(pb) or None,
+                paths=(("title",), ("priorities_heading",), ("introduction",)),
+            )
         ta = {t["id"]: t for t in pa.get("themes", [])}
         tb = {t["id"]: t for t in pb.get("themes", [])}
-        self.keyed("thème", "copil", ta, tb, lambda t: f"{name} — {shown_text(t['title'])}",
-                   lambda t: shown_text(t["title"]) + "\n" + blocks_shown_text(t.get("intro")),
-                   fields=(("title",), ("intro",)))
+        self.keyed(
+            "thème",
+            "copil",
+            ta,
+            tb,
+            lambda t: f"{name} — {shown_text(t['title'])}",
+            lambda t: shown_text(t["title"]) + "\n" + blocks_shown_text(t.get("intro")),
+            fields=(("title",), ("intro",)),
+        )
 
     def priorities(self, old: dict, new: dict) -> None:
         pa, pb = _priorities(old), _priorities(new)
@@ -644,14 +963,33 @@ class _Comparer:
                 self.add("copil", "priorité", "removed", ident, f"{x['where']}", x["text"], None)
             else:
                 if (x["neighbourhood"], x["theme"]) != (y["neighbourhood"], y["theme"]):
-                    self.add("copil", "priorité", "moved", ident, y["where"], x["where"], y["where"],
-                             detail=f"déplacée de « {x['where']} » vers « {y['where']} »", paths=(_PARENT,))
+                    self.add(
+                        "copil",
+                        "priorité",
+                        "moved",
+                        ident,
+                        y["where"],
+                        x["where"],
+                        y["where"],
+                        detail=f"déplacée de « {x['where']} » vers « {y['where']} »",
+                        paths=(_PARENT,),
+                    )
                 if x["text"] != y["text"]:
-                    self.add("copil", "priorité", "reworded", ident, y["where"], x["text"], y["text"], paths=(("text",),))
+                    self.add(
+                        "copil", "priorité", "reworded", ident, y["where"], x["text"], y["text"], paths=(("text",),)
+                    )
                 if (x["objectives"], x["devices"]) != (y["objectives"], y["devices"]):
-                    self.add("copil", "priorité", "changed", ident, y["where"], _links(x), _links(y),
-                             detail="rattachements au socle commun ou aux dispositifs",
-                             paths=(("objectives",), ("devices",)))
+                    self.add(
+                        "copil",
+                        "priorité",
+                        "changed",
+                        ident,
+                        y["where"],
+                        _links(x),
+                        _links(y),
+                        detail="rattachements au socle commun ou aux dispositifs",
+                        paths=(("objectives",), ("devices",)),
+                    )
 
     # --- the second pass: every field of every element ---------------------------------------------
 
@@ -664,13 +1002,30 @@ class _Comparer:
                 continue
             el = b or a
             if a is None or b is None:
-                self.add(el.level, el.kind, "added" if a is None else "removed", el.id, el.title,
-                         None if a is None else self.listing(a), self.listing(b) if a is None else None,
-                         element=key)
+                self.add(
+                    el.level,
+                    el.kind,
+                    "added" if a is None else "removed",
+                    el.id,
+                    el.title,
+                    None if a is None else self.listing(a),
+                    self.listing(b) if a is None else None,
+                    element=key,
+                )
                 continue
             if a.parent != b.parent and not _covered(_PARENT, done):
-                self.add(el.level, el.kind, "moved", el.id, b.title, a.where, b.where,
-                         detail=f"déplacé de « {a.where} » vers « {b.where} »", element=key, paths=(_PARENT,))
+                self.add(
+                    el.level,
+                    el.kind,
+                    "moved",
+                    el.id,
+                    b.title,
+                    a.where,
+                    b.where,
+                    detail=f"déplacé de « {a.where} » vers « {b.where} »",
+                    element=key,
+                    paths=(_PARENT,),
+                )
             for name in sorted(a.children.keys() & b.children.keys()):
                 ca, cb = a.children[name], b.children[name]
                 if [k for k in ca if k in cb] != [k for k in cb if k in ca] and not _covered((name,), done):
@@ -686,18 +1041,33 @@ class _Comparer:
                     leaves.setdefault(FIELD_LEVELS.get((el.kind, path[0]), el.level), []).append((path, x, y))
             for level, items in leaves.items():
                 pairs = [(self.path_label(p), *_shown_pair(x, y)) for p, x, y in items]
-                self.add(level, el.kind, "changed", el.id, b.title,
-                         "\n".join(f"{label} : {x}" for label, x, _ in pairs),
-                         "\n".join(f"{label} : {y}" for label, _, y in pairs),
-                         detail="champs : " + ", ".join(dict.fromkeys(self.path_label(p[:1]) for p, _, _ in items)),
-                         element=key, paths=())
+                self.add(
+                    level,
+                    el.kind,
+                    "changed",
+                    el.id,
+                    b.title,
+                    "\n".join(f"{label} : {x}" for label, x, _ in pairs),
+                    "\n".join(f"{label} : {y}" for label, _, y in pairs),
+                    detail="champs : " + ", ".join(dict.fromkeys(self.path_label(p[:1]) for p, _, _ in items)),
+                    element=key,
+                    paths=(),
+                )
 
     def reorder(self, el: _Element, path, old_labels: list[str], new_labels: list[str]) -> None:
         path = (path,) if isinstance(path, str) else path
         name = next((p for p in reversed(path) if isinstance(p, str)), "")
         noun = ORDER_NOUNS.get((el.kind, name)) or f"éléments de « {self.path_label(path)} »"
-        self.add(el.level, f"ordre des {noun}", "reordered", el.id, el.title, *_orders(old_labels, new_labels),
-                 element=(el.kind, el.id), paths=())
+        self.add(
+            el.level,
+            f"ordre des {noun}",
+            "reordered",
+            el.id,
+            el.title,
+            *_orders(old_labels, new_labels),
+            element=(el.kind, el.id),
+            paths=(),
+        )
 
     def listing(self, el: _Element) -> str:
         lines = [f"{self.path_label(p)} : {_shown(v)}" for _, p, _, v in _raw_diff({}, el.raw)]
@@ -723,8 +1093,12 @@ def _same_raw(a, b) -> bool:
 
 
 def _identity(n: dict) -> str:
-    return ", ".join(filter(None, [shown_text(n["name"]), n["kind"], shown_text(n["commune"]),
-                                   n.get("qpv_code") and f"code {n['qpv_code']}"]))
+    return ", ".join(
+        filter(
+            None,
+            [shown_text(n["name"]), n["kind"], shown_text(n["commune"]), n.get("qpv_code") and f"code {n['qpv_code']}"],
+        )
+    )
 
 
 def _article_title(a: dict) -> str:
@@ -734,10 +1108,14 @@ def _article_title(a: dict) -> str:
 def _article_parts(article: dict) -> dict:
     parts = {"title": _article_title(article)}
     if article.get("chapter"):
-        parts["chapter"] = shown_text(article["chapter"]["title"]) + "\n" + blocks_shown_text(article["chapter"].get("intro"))
+        parts["chapter"] = (
+            shown_text(article["chapter"]["title"]) + "\n" + blocks_shown_text(article["chapter"].get("intro"))
+        )
     parts["body"] = blocks_shown_text(article["body"])
     for s in article.get("sections", []):
-        parts[("sections", ("id", s["id"]))] = f"{s['number']} - {shown_text(s['title'])}\n{blocks_shown_text(s['body'])}"
+        parts[("sections", ("id", s["id"]))] = (
+            f"{s['number']} - {shown_text(s['title'])}\n{blocks_shown_text(s['body'])}"
+        )
     return parts
 
 
@@ -748,16 +1126,27 @@ def _article_text(article: dict) -> str:
 
 def _device_text(d: dict) -> str:
     head = shown_text(d["name"]) + (f" ({shown_text(d['acronym'])})" if d.get("acronym") else "")
-    return "\n".join(filter(None, [head, shown_text(d.get("summary", "")),
-                                   d.get("source") and "Source : " + shown_text(d["source"]),
-                                   d.get("articles") and "Articles : " + ", ".join(d["articles"]),
-                                   blocks_shown_text(d.get("body"))]))
+    return "\n".join(
+        filter(
+            None,
+            [
+                head,
+                shown_text(d.get("summary", "")),
+                d.get("source") and "Source : " + shown_text(d["source"]),
+                d.get("articles") and "Articles : " + ", ".join(d["articles"]),
+                blocks_shown_text(d.get("body")),
+            ],
+        )
+    )
 
 
 def _term_text(g: dict) -> str:
     head = shown_text(g["term"]) + (f" ({shown_text(g['expansion'])})" if g.get("expansion") else "")
-    return "\n".join(filter(None, [head, shown_text(g.get("definition", "")),
-                                   g.get("source") and "Source : " + shown_text(g["source"])]))
+    return "\n".join(
+        filter(
+            None, [head, shown_text(g.get("definition", "")), g.get("source") and "Source : " + shown_text(g["source"])]
+        )
+    )
 
 
 def _common_base(corpus: Corpus, level: str) -> dict:
@@ -780,10 +1169,14 @@ def _priorities(neighbourhoods: dict) -> dict:
     for n in neighbourhoods.values():
         for theme in (n.get("project") or {}).get("themes", []):
             for p in theme["priorities"]:
-                out[p["id"]] = {"neighbourhood": n["id"], "theme": theme["id"],
-                                "where": f"{shown_text(n['name'])} — {shown_text(theme['title'])}",
-                                "text": shown_text(p["text"]), "objectives": p.get("objectives", []),
-                                "devices": p.get("devices", [])}
+                out[p["id"]] = {
+                    "neighbourhood": n["id"],
+                    "theme": theme["id"],
+                    "where": f"{shown_text(n['name'])} — {shown_text(theme['title'])}",
+                    "text": shown_text(p["text"]),
+                    "objectives": p.get("objectives", []),
+                    "devices": p.get("devices", []),
+                }
     return out
 
 
@@ -798,7 +1191,11 @@ def _signers(s: dict, sep: str | None = " ; "):
 
 def _observation(ind: dict, obs: dict) -> str:
     shown = {**obs, "source": shown_text(obs["source"]), "period": shown_text(obs["period"])}
-    return f"{fr_value(obs['value'], ind['unit'], obs.get('explicit_sign', False))} ({source_with_period(shown)})".replace("\u00a0", " ")
+    return (
+        f"{fr_value(obs['value'], ind['unit'], obs.get('explicit_sign', False))} ({source_with_period(shown)})".replace(
+            "\u00a0", " "
+        )
+    )
 
 
 def _flat(value) -> str:
@@ -846,8 +1243,10 @@ def _escape(text: str, line_start: bool = False) -> str:
     target must be read, not followed), through the one escaping boundary. Word by word, so that spaces
     (non-breaking ones too) and line breaks stay where they were (change_body turns line breaks into <br>)."""
     pieces = re.findall(r"\s+|\S+", str(text))
-    return "".join(piece if piece.isspace() else str(to_html(piece, markup=False, line_start=line_start and i == 0))
-                   for i, piece in enumerate(pieces))
+    return "".join(
+        piece if piece.isspace() else str(to_html(piece, markup=False, line_start=line_start and i == 0))
+        for i, piece in enumerate(pieces)
+    )
 
 
 def change_body(change: Change) -> str:
@@ -871,8 +1270,9 @@ def to_markdown(diff: Diff, heading: str = "##") -> str:
     if not diff.changes:
         lines.append("Aucune modification des termes du contrat, des projets de quartier ni des portraits.")
         return "\n".join(lines) + "\n"
-    counts = ", ".join(f"{len(items)} × {LEVELS[level].split(' (')[0].lower()}"
-                       for level, items in diff.by_level().items() if items)
+    counts = ", ".join(
+        f"{len(items)} × {LEVELS[level].split(' (')[0].lower()}" for level, items in diff.by_level().items() if items
+    )
     lines += [f"{len(diff.changes)} modification(s) : {counts}.", ""]
     for level, items in diff.by_level().items():
         if not items:

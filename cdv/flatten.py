@@ -1,4 +1,5 @@
 """Plain text of content blocks, for comparisons and search: what a reader reads, without markup."""
+
 from __future__ import annotations
 
 import re
@@ -31,6 +32,7 @@ def _shown_text(text: str) -> str:
     def hold(m: re.Match) -> str:
         targets.append(m.group(2).strip())
         return f"{m.group(1)} (\x00{len(targets) - 1}\x00)"
+
     text = _LINK.sub(hold, text.replace("\x00", "\ufffd"))
     text = _ITALIC.sub(r"\1", text.replace("**", "").replace("__", ""))
     return re.sub("\x00([0-9]+)\x00", lambda m: targets[int(m.group(1))], text)
@@ -42,8 +44,23 @@ def blocks_shown_text(blocks: list[dict] | None) -> str:
     return "\n".join(_lines(blocks or [], shown_text, complete=True))
 
 
-_LAID_OUT = {"id", "p", "heading", "note", "label", "source", "list", "table", "quote", "include", "figure",
-             "indicators", "schools", "ranking", "transit"}
+_LAID_OUT = {
+    "id",
+    "p",
+    "heading",
+    "note",
+    "label",
+    "source",
+    "list",
+    "table",
+    "quote",
+    "include",
+    "figure",
+    "indicators",
+    "schools",
+    "ranking",
+    "transit",
+}
 
 
 def _lines(blocks, text, complete=False):
@@ -105,8 +122,9 @@ def _leaves(value, text, path):
 
 
 def _rest(mapping: dict, known: set, text) -> str:
-    return "".join(f" ({line.strip()})" for key in mapping if key not in known
-                   for line in _leaves(mapping[key], text, key))
+    return "".join(
+        f" ({line.strip()})" for key in mapping if key not in known for line in _leaves(mapping[key], text, key)
+    )
 
 
 def _items(items, text=plain_text, depth=0, ordered=False):

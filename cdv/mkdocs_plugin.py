@@ -3,6 +3,7 @@
 Everything else lives in the library (cdv.pages, cdv.render, cdv.diff), so the site can move to another
 MkDocs-compatible generator without a rewrite.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,8 +43,9 @@ class ContractPlugin(BasePlugin):
             raise PluginError(str(exc)) from None
         # The PDF takes seconds: the live preview and test builds may skip it; the site links it only if built.
         self.pdf_target = config.extra.get("pdf") if self.config["pdf"] and not self.serving else None
-        self.pages = build_pages(self.corpus, self.changes, pdf=self.pdf_target,
-                                 directory_urls=config.use_directory_urls)
+        self.pages = build_pages(
+            self.corpus, self.changes, pdf=self.pdf_target, directory_urls=config.use_directory_urls
+        )
         if "abbr" in config.markdown_extensions:
             # Every acronym of the glossary is explained on hover, on every page. Given as the extension's
             # glossary, not as "*[QPV]: …" lines appended to each page, which Markdown re-parses page by page.
@@ -60,8 +62,11 @@ class ContractPlugin(BasePlugin):
             "version": contract["version"],
             "status": STATUS_IN_FORCE[contract["status"]],
             # The date of what every page shows; portraits also give the years of their figures.
-            "dated": (f"texte signé le {fr_date(contract['signature']['date'])}" if contract["status"] == "signed"
-                      else "texte en projet"),
+            "dated": (
+                f"texte signé le {fr_date(contract['signature']['date'])}"
+                if contract["status"] == "signed"
+                else "texte en projet"
+            ),
             "feed": self.config["feed"],
         }
         return config
@@ -112,7 +117,10 @@ class ContractPlugin(BasePlugin):
         from .opendata import bundle_json, indicators_csv
 
         schema_dir = self.corpus.root / "schemas"
-        data = {"donnees/contrat.json": bundle_json(self.corpus), "donnees/indicateurs.csv": indicators_csv(self.corpus)}
+        data = {
+            "donnees/contrat.json": bundle_json(self.corpus),
+            "donnees/indicateurs.csv": indicators_csv(self.corpus),
+        }
         names = sorted(p.name for p in schema_dir.glob("*.schema.json"))
         for name in names:
             data[f"donnees/schemas/{name}"] = (schema_dir / name).read_text(encoding="utf-8")

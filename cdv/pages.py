@@ -1,5 +1,6 @@
 """Generate the site's pages (markdown) from the corpus: one page per article, neighbourhood,
 commitment and device, plus index pages. Pure functions: MkDocs only receives the results."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,16 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, data_years, population, priorities, priority_count, \
-    uses_insee_small_areas
+from .corpus import (
+    KIND_SINGULAR,
+    KIND_TITLES,
+    Corpus,
+    data_years,
+    population,
+    priorities,
+    priority_count,
+    uses_insee_small_areas,
+)
 from .render import BlockRenderer
 from .templatecache import bytecode_cache
 from .text import external_link, fr_date, fr_number, fr_value, md, page_links, plain_text, plural, title_html
@@ -79,9 +88,18 @@ def _environment() -> Environment:
         bytecode_cache=bytecode_cache(),
     )
     env.filters.update(fr_number=fr_number, fr_date=fr_date, plain=title_html, fr_value=fr_value)
-    env.globals.update(plural=plural, external_link=external_link, KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,
-                       population=population, priority_count=priority_count, priorities=priorities,
-                       data_years=data_years, uses_insee_small_areas=uses_insee_small_areas)
+    env.globals.update(
+        plural=plural,
+        external_link=external_link,
+        KIND_TITLES=KIND_TITLES,
+        KIND_SINGULAR=KIND_SINGULAR,
+        STATUS_LABELS=STATUS_LABELS,
+        population=population,
+        priority_count=priority_count,
+        priorities=priorities,
+        data_years=data_years,
+        uses_insee_small_areas=uses_insee_small_areas,
+    )
     return env
 
 
@@ -91,8 +109,9 @@ class _PageBuilder:
         self.pdf = pdf  # the PDF's path in the site, when this build writes it
         self.directory_urls = directory_urls
 
-    def render(self, template: str, path: str, title: str, source: str | None, boost: float | None = None,
-               **context) -> Page:
+    def render(
+        self, template: str, path: str, title: str, source: str | None, boost: float | None = None, **context
+    ) -> Page:
         def link(kind: str, ident: str = "") -> str:
             target = page_path(kind, ident) if kind != "page" else page_path(ident)
             return posixpath.relpath(target, posixpath.dirname(path) or ".")
@@ -103,18 +122,31 @@ class _PageBuilder:
         # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
         # that each page and anchor exists).
         with page_links(lambda target, anchor: relative_page_href(target, anchor, path, self.directory_urls)):
-            text = _environment().get_template(template).render(
-                c=self.corpus, contract=self.corpus.contract, link=link, blocks=blocks, title=title, **context)
+            text = (
+                _environment()
+                .get_template(template)
+                .render(c=self.corpus, contract=self.corpus.contract, link=link, blocks=blocks, title=title, **context)
+            )
         return Page(path, plain_text(title), front_matter(title, boost) + text, source)
 
     def data_page(self) -> Page:
         from .opendata import CSV_COLUMNS, data_dictionary
 
-        observations = sum(len(i["observations"]) for n in self.corpus.neighbourhoods
-                           for i in (n.get("portrait") or {}).get("indicators", []))
-        return self.render("data.md.j2", page_path("data"), "Données", None,
-                           dictionary=data_dictionary(self.corpus.root / "schemas"), observations=observations, pdf=self.pdf,
-                           columns=", ".join(CSV_COLUMNS))
+        observations = sum(
+            len(i["observations"])
+            for n in self.corpus.neighbourhoods
+            for i in (n.get("portrait") or {}).get("indicators", [])
+        )
+        return self.render(
+            "data.md.j2",
+            page_path("data"),
+            "Données",
+            None,
+            dictionary=data_dictionary(self.corpus.root / "schemas"),
+            observations=observations,
+            pdf=self.pdf,
+            columns=", ".join(CSV_COLUMNS),
+        )
 
     def all(self) -> list[Page]:
         c = self.corpus
@@ -125,42 +157,81 @@ class _PageBuilder:
         ]
         for article in c.articles:
             title = f"Article {article['number']} – {article['title']}"
-            pages.append(self.render("article.md.j2", page_path("article", article["id"]), title, c.source(article),
-                                     article=article))
+            pages.append(
+                self.render(
+                    "article.md.j2", page_path("article", article["id"]), title, c.source(article), article=article
+                )
+            )
         pages.append(self.render("neighbourhoods.md.j2", page_path("neighbourhoods"), "Les quartiers", None))
         for n in c.neighbourhoods:
             indicators = {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])}
-            pages.append(self.render("neighbourhood.md.j2", page_path("neighbourhood", n["id"]), n["name"], c.source(n),
-                                     boost=4, n=n, indicators=indicators))
-        pages.append(self.render("common_base.md.j2", page_path("common-base"), c.objectives["title"],
-                                 c.source(c.objectives)))
-        pages.append(self.render("signatories.md.j2", page_path("signatories"), "Les signataires et leurs engagements",
-                                 c.single_sources.get("signatories")))
+            pages.append(
+                self.render(
+                    "neighbourhood.md.j2",
+                    page_path("neighbourhood", n["id"]),
+                    n["name"],
+                    c.source(n),
+                    boost=4,
+                    n=n,
+                    indicators=indicators,
+                )
+            )
+        pages.append(
+            self.render("common_base.md.j2", page_path("common-base"), c.objectives["title"], c.source(c.objectives))
+        )
+        pages.append(
+            self.render(
+                "signatories.md.j2",
+                page_path("signatories"),
+                "Les signataires et leurs engagements",
+                c.single_sources.get("signatories"),
+            )
+        )
         for commitment in c.commitments:
-            pages.append(self.render("commitment.md.j2", page_path("commitment", commitment["id"]),
-                                     f"Engagement : {commitment['title']}", c.source(commitment), commitment=commitment))
+            pages.append(
+                self.render(
+                    "commitment.md.j2",
+                    page_path("commitment", commitment["id"]),
+                    f"Engagement : {commitment['title']}",
+                    c.source(commitment),
+                    commitment=commitment,
+                )
+            )
         pages.append(self.render("devices.md.j2", page_path("devices"), "Les dispositifs", None))
         pages.append(self.data_page())
-        pages.append(self.render("glossary.md.j2", page_path("glossary"), "Glossaire", c.single_sources.get("glossary")))
+        pages.append(
+            self.render("glossary.md.j2", page_path("glossary"), "Glossaire", c.single_sources.get("glossary"))
+        )
         for device in c.devices:
-            pages.append(self.render("device.md.j2", page_path("device", device["id"]), device["name"], c.source(device),
-                                     device=device))
+            pages.append(
+                self.render(
+                    "device.md.j2", page_path("device", device["id"]), device["name"], c.source(device), device=device
+                )
+            )
         return pages
 
 
-def build_pages(corpus: Corpus, changes: Page | None = None, pdf: str | None = None,
-                directory_urls: bool = True) -> list[Page]:
+def build_pages(
+    corpus: Corpus, changes: Page | None = None, pdf: str | None = None, directory_urls: bool = True
+) -> list[Page]:
     pages = _PageBuilder(corpus, pdf, directory_urls).all()
     return pages + [changes] if changes else pages
 
 
 def changes_page(corpus: Corpus, diff, in_force_label: str | None) -> Page:
-    """"Ce qui change": the version in force against the sources being built, for non-specialists."""
+    """ "Ce qui change": the version in force against the sources being built, for non-specialists."""
     from .diff import to_markdown
 
-    text = _environment().get_template("changes.md.j2").render(
-        contract=corpus.contract, in_force=in_force_label, diff=diff,
-        body=Markup(to_markdown(diff, heading="##").split("\n", 1)[1]) if diff is not None else "")
+    text = (
+        _environment()
+        .get_template("changes.md.j2")
+        .render(
+            contract=corpus.contract,
+            in_force=in_force_label,
+            diff=diff,
+            body=Markup(to_markdown(diff, heading="##").split("\n", 1)[1]) if diff is not None else "",
+        )
+    )
     return Page(page_path("changes"), "Ce qui change", front_matter("Ce qui change") + text, None)
 
 
@@ -187,22 +258,38 @@ def _nav(title) -> Markup:
 def navigation(corpus: Corpus) -> dict[str, list]:
     """Navigation sections for the `cdv:` markers of mkdocs.yml, in reading order."""
     c = corpus
-    articles = [{_nav(f"Article {a['number']} – {a.get('short_title') or a['title']}"): page_path("article", a["id"])}
-                for a in c.articles]
-    by_kind = [{KIND_TITLES[kind]: bounded_nav_list([{_nav(n["name"]): page_path("neighbourhood", n["id"])}
-                                                     for n in c.neighbourhoods_of_kind(kind)])}
-               for kind in KIND_TITLES if c.neighbourhoods_of_kind(kind)]
+    articles = [
+        {_nav(f"Article {a['number']} – {a.get('short_title') or a['title']}"): page_path("article", a["id"])}
+        for a in c.articles
+    ]
+    by_kind = [
+        {
+            KIND_TITLES[kind]: bounded_nav_list(
+                [{_nav(n["name"]): page_path("neighbourhood", n["id"])} for n in c.neighbourhoods_of_kind(kind)]
+            )
+        }
+        for kind in KIND_TITLES
+        if c.neighbourhoods_of_kind(kind)
+    ]
     return {
-        "cdv:contract": [page_path("contract"), {_nav(c.contract["foreword"]["title"]): page_path("foreword")}, *articles],
+        "cdv:contract": [
+            page_path("contract"),
+            {_nav(c.contract["foreword"]["title"]): page_path("foreword")},
+            *articles,
+        ],
         "cdv:neighbourhoods": [page_path("neighbourhoods"), *by_kind],
         "cdv:common-base": page_path("common-base"),
-        "cdv:signatories": [page_path("signatories"),
-                            *({_nav(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments)],
+        "cdv:signatories": [
+            page_path("signatories"),
+            *({_nav(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments),
+        ],
         "cdv:changes": page_path("changes"),
         "cdv:glossary": page_path("glossary"),
         "cdv:data": page_path("data"),
-        "cdv:devices": [page_path("devices"),
-                        *({_nav(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices)],
+        "cdv:devices": [
+            page_path("devices"),
+            *({_nav(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices),
+        ],
     }
 
 
@@ -219,14 +306,15 @@ def bounded_nav_list(entries: list[dict]) -> list[dict]:
         return entries
     count = math.ceil(len(entries) / NAV_LIST_LIMIT)
     size = math.ceil(len(entries) / count)
-    ranges = [entries[i:i + size] for i in range(0, len(entries), size)]
-    return bounded_nav_list([{Markup("{} – {}").format(_leaf_title(r[0], 0), _leaf_title(r[-1], -1)): r}
-                             for r in ranges])
+    ranges = [entries[i : i + size] for i in range(0, len(entries), size)]
+    return bounded_nav_list(
+        [{Markup("{} – {}").format(_leaf_title(r[0], 0), _leaf_title(r[-1], -1)): r} for r in ranges]
+    )
 
 
 def _leaf_title(entry: dict, end: int) -> str:
     """The title of the first (end=0) or last (end=-1) page under a navigation entry."""
-    (title, target), = entry.items()
+    ((title, target),) = entry.items()
     return title if isinstance(target, str) else _leaf_title(target[end], end)
 
 

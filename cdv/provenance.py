@@ -1,4 +1,5 @@
 """What ties an output to one state of the repository: version, git commit, SHA-256 of the sources."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +7,7 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import CdvError
@@ -22,8 +23,10 @@ def source_date_epoch() -> int | None:
     if value is None:
         return None
     if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > _MAX_EPOCH:
-        raise CdvError(f"la variable d'environnement SOURCE_DATE_EPOCH vaut « {value} » : ce doit être un nombre "
-                       "entier de secondes depuis le 1er janvier 1970 (ex. 1719792000), ou retirez-la.")
+        raise CdvError(
+            f"la variable d'environnement SOURCE_DATE_EPOCH vaut « {value} » : ce doit être un nombre "
+            "entier de secondes depuis le 1er janvier 1970 (ex. 1719792000), ou retirez-la."
+        )
     return int(value)
 
 
@@ -70,5 +73,5 @@ def provenance(root: Path) -> Provenance:
     epoch = source_date_epoch()
     if epoch is None and commit:
         epoch = int(_git(root, "log", "-1", "--format=%ct") or 0) or None
-    generated = datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None else datetime.now(timezone.utc)
+    generated = datetime.fromtimestamp(epoch, UTC) if epoch is not None else datetime.now(UTC)
     return Provenance(commit, dirty, sources_sha256(root), generated)

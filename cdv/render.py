@@ -1,6 +1,7 @@
 """Render content blocks of the sources as markdown (with small HTML parts) for the site.
 
 Every value of the sources goes through cdv.text.to_html (md, inline_html and title_html are its forms)."""
+
 from __future__ import annotations
 
 from markupsafe import Markup
@@ -18,7 +19,7 @@ SCHOOL_LABELS = {
 
 def source_with_period(obs: dict) -> str:
     """'OPS 2022' stays as is; a source that does not name its period gets it in brackets."""
-    return obs["source"] if obs["period"] in obs["source"] else f'{obs["source"]} ({obs["period"]})'
+    return obs["source"] if obs["period"] in obs["source"] else f"{obs['source']} ({obs['period']})"
 
 
 def trend(ind: dict) -> str:
@@ -28,15 +29,24 @@ def trend(ind: dict) -> str:
     arrow = "↗" if delta > 0 else "↘" if delta < 0 else "→"
     sign = "+" if delta > 0 else "−" if delta < 0 else ""
     amount = fr_number(abs(delta))
-    unit = {"pourcent": f"{NBSP}point" + ("s" if abs(delta) >= 2 else ""), "euros": f"{NBSP}€", "nombre": ""}[ind["unit"]]
+    unit = {"pourcent": f"{NBSP}point" + ("s" if abs(delta) >= 2 else ""), "euros": f"{NBSP}€", "nombre": ""}[
+        ind["unit"]
+    ]
     return f"{arrow} {sign}{amount}{unit} depuis {inline_html(previous['period'])}"
 
 
 class BlockRenderer:
     """Renders blocks for one document; `indicators` is the portrait's indicators, by id."""
 
-    def __init__(self, corpus: Corpus, indicators: dict | None = None, heading_level: int = 3, links=None,
-                 id_prefix: str = "", place: str | None = None):
+    def __init__(
+        self,
+        corpus: Corpus,
+        indicators: dict | None = None,
+        heading_level: int = 3,
+        links=None,
+        id_prefix: str = "",
+        place: str | None = None,
+    ):
         self.corpus = corpus
         self.place = place  # the neighbourhood's name, for the charts
         self.id_prefix = id_prefix  # keeps anchors unique where several documents share one page (the PDF)
@@ -49,8 +59,21 @@ class BlockRenderer:
 
     def block(self, b: dict) -> str:
         anchor = f'<a id="{self.id_prefix}{b["id"]}"></a>\n' if "id" in b else ""
-        for key in ("p", "heading", "list", "table", "quote", "note", "source", "include", "indicators",
-                    "figure", "schools", "ranking", "transit"):
+        for key in (
+            "p",
+            "heading",
+            "list",
+            "table",
+            "quote",
+            "note",
+            "source",
+            "include",
+            "indicators",
+            "figure",
+            "schools",
+            "ranking",
+            "transit",
+        ):
             if key in b:
                 return anchor + getattr(self, f"_{key}")(b) + "\n"
         raise ValueError(f"unknown block {sorted(b)}")  # the schema makes this unreachable
@@ -85,8 +108,9 @@ class BlockRenderer:
         return caption + "\n".join(out) + "\n"
 
     def _quote(self, b):
-        inner = BlockRenderer(self.corpus, self.indicators, self.heading_level, self.links, self.id_prefix,
-                              self.place).render(b["quote"])
+        inner = BlockRenderer(
+            self.corpus, self.indicators, self.heading_level, self.links, self.id_prefix, self.place
+        ).render(b["quote"])
         return "\n".join(("> " + line) if line else ">" for line in str(inner).rstrip("\n").split("\n")) + "\n"
 
     def _note(self, b):
@@ -102,8 +126,10 @@ class BlockRenderer:
             centres = self.corpus.social_centres
             rows = []
             for c in centres["centres"]:
-                names = [self._link("neighbourhood", nid, self.corpus.neighbourhood(nid)["name"])
-                         for nid in c["neighbourhoods"]]
+                names = [
+                    self._link("neighbourhood", nid, self.corpus.neighbourhood(nid)["name"])
+                    for nid in c["neighbourhoods"]
+                ]
                 rows.append(f"| {md(c['name'])} | {', '.join(names) or ' '} |")
             h = centres["headers"]
             return f"| {md(h[0])} | {md(h[1])} |\n|---|---|\n" + "\n".join(rows) + "\n"
@@ -112,7 +138,9 @@ class BlockRenderer:
         if what == "neighbourhoods":
             lines = []
             for kind, title in (("qpv", "Quartiers prioritaires"), ("fragile", "Quartiers fragiles")):
-                names = [self._link("neighbourhood", n["id"], n["name"]) for n in self.corpus.neighbourhoods_of_kind(kind)]
+                names = [
+                    self._link("neighbourhood", n["id"], n["name"]) for n in self.corpus.neighbourhoods_of_kind(kind)
+                ]
                 lines.append(f"- {title} : {', '.join(names)}")
             return "\n".join(lines) + "\n"
         raise ValueError(what)
@@ -125,16 +153,18 @@ class BlockRenderer:
     def indicator_card(self, ind: dict) -> str:
         obs = latest(ind)
         value = fr_value(obs["value"], ind["unit"], obs.get("explicit_sign", False))
-        prefix = f'{inline_html(ind["prefix"])} ' if ind.get("prefix") else ""
+        prefix = f"{inline_html(ind['prefix'])} " if ind.get("prefix") else ""
         territory = self.corpus.contract["territory"]
         compare = []
         if "commune" in obs:
-            compare.append(f'{fr_value(obs["commune"], ind["unit"])} {inline_html(territory["commune"])}')
+            compare.append(f"{fr_value(obs['commune'], ind['unit'])} {inline_html(territory['commune'])}")
         if "epci" in obs:
             name = territory.get("epci_short") or territory["epci"]
-            compare.append(f'{fr_value(obs["epci"], ind["unit"])} {inline_html(name)}')
-        parts = [f'<span class="cdv-card__value">{prefix}{value}</span>',
-                 f'<span class="cdv-card__label">{inline_html(ind["label"])}</span>']
+            compare.append(f"{fr_value(obs['epci'], ind['unit'])} {inline_html(name)}")
+        parts = [
+            f'<span class="cdv-card__value">{prefix}{value}</span>',
+            f'<span class="cdv-card__label">{inline_html(ind["label"])}</span>',
+        ]
         if compare:
             parts.append(f'<span class="cdv-card__compare">({" / ".join(compare)})</span>')
         if len(ind["observations"]) > 1:
@@ -152,8 +182,10 @@ class BlockRenderer:
         charts = []
         for ident in b["indicators"]:
             ind = self.indicators[ident]
-            for chart in (comparison_chart(ind, self.place or "Quartier", self.corpus.contract["territory"], self.id_prefix),
-                          series_chart(ind, self.place or "Quartier", self.id_prefix)):
+            for chart in (
+                comparison_chart(ind, self.place or "Quartier", self.corpus.contract["territory"], self.id_prefix),
+                series_chart(ind, self.place or "Quartier", self.id_prefix),
+            ):
                 if chart:
                     charts.append(str(chart))
         figures = f'<div class="cdv-charts">{"".join(charts)}</div>' if charts else ""
@@ -162,8 +194,10 @@ class BlockRenderer:
     def _figure(self, b):
         f = b["figure"]
         kind = "Carte" if f["kind"] == "carte" else "Graphique"
-        return (f'<p class="cdv-figure-lost"><strong>{kind} du document signé</strong> : '
-                f'« {inline_html(f["title"])} ». Ses valeurs ne sont pas reprises ici.</p>\n')
+        return (
+            f'<p class="cdv-figure-lost"><strong>{kind} du document signé</strong> : '
+            f"« {inline_html(f['title'])} ». Ses valeurs ne sont pas reprises ici.</p>\n"
+        )
 
     def _schools(self, b):
         rows = []
@@ -176,13 +210,19 @@ class BlockRenderer:
                 ind = self.indicators[ref]
                 obs = latest(ind)
                 prefix = f"{inline_html(ind['prefix'])} " if ind.get("prefix") else ""
-                pupils.append(f"{prefix}<strong>{fr_value(obs['value'], ind['unit'])}</strong> {inline_html(ind['label'])}")
+                pupils.append(
+                    f"{prefix}<strong>{fr_value(obs['value'], ind['unit'])}</strong> {inline_html(ind['label'])}"
+                )
             listed = f" : {', '.join(str(inline_html(n)) for n in names)}" if names else ""
-            parts = [f'<span class="cdv-school__level">{title}</span>',
-                     f'<span class="cdv-school__count">{len(names)} {inline_html(label)}{listed}</span>']
+            parts = [
+                f'<span class="cdv-school__level">{title}</span>',
+                f'<span class="cdv-school__count">{len(names)} {inline_html(label)}{listed}</span>',
+            ]
             if pupils:
                 parts.append(f'<span class="cdv-school__pupils">{", ".join(pupils)}</span>')
-            rows.append(f'<div class="cdv-school" id="{self.id_prefix}ecoles-{level["level"]}">' + " ".join(parts) + "</div>")
+            rows.append(
+                f'<div class="cdv-school" id="{self.id_prefix}ecoles-{level["level"]}">' + " ".join(parts) + "</div>"
+            )
         return f'<div class="cdv-schools">{"".join(rows)}</div>\n'
 
     def _ranking(self, b):

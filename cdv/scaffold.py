@@ -6,6 +6,7 @@ schemas, theme override, `mkdocs.yml` and placeholder sources) that `cdv validat
 as it is. Nothing specific to this contract's territory is written there: the names come from the
 arguments, and the examples of the copied schemas that name this territory are removed.
 """
+
 from __future__ import annotations
 
 import io
@@ -58,21 +59,27 @@ def _check_text(value, what: str) -> str:
 
 def _check_slug(slug: str) -> str:
     if not isinstance(slug, str) or not SLUG.match(slug):
-        raise UsageError(f"identifiant de quartier « {slug} » invalide : minuscules sans accent, chiffres et "
-                         "tirets, sans tiret au début ni à la fin (ex. « hauts-du-chateau »).")
+        raise UsageError(
+            f"identifiant de quartier « {slug} » invalide : minuscules sans accent, chiffres et "
+            "tirets, sans tiret au début ni à la fin (ex. « hauts-du-chateau »)."
+        )
     return slug
 
 
 def _territory_commune(root: Path) -> str:
     contract_file = root / "contract" / "contract.yml"
     if not contract_file.is_file():
-        raise UsageError(f"aucun projet trouvé (contract/contract.yml) dans {root} : donnez la commune du "
-                         "quartier, ou lancez la commande dans le dossier du projet.")
+        raise UsageError(
+            f"aucun projet trouvé (contract/contract.yml) dans {root} : donnez la commune du "
+            "quartier, ou lancez la commande dans le dossier du projet."
+        )
     try:
         data = load_yaml_file(contract_file, "contract/contract.yml").data
     except YamlError as exc:
-        raise UsageError("contract/contract.yml illisible, corrigez-le d'abord (cdv validate) :\n"
-                         + "\n".join(e.format_text() for e in exc.errors)) from None
+        raise UsageError(
+            "contract/contract.yml illisible, corrigez-le d'abord (cdv validate) :\n"
+            + "\n".join(e.format_text() for e in exc.errors)
+        ) from None
     commune = (data.get("territory") or {}).get("commune") if isinstance(data, dict) else None
     if not isinstance(commune, str) or not commune.strip():
         raise UsageError("contract/contract.yml ne donne pas territory.commune : donnez la commune du quartier.")
@@ -85,14 +92,20 @@ def _neighbourhood_text(slug: str, name: str, kind: str, commune: str) -> str:
         lines = [
             f"# Quartier fragile {n} : vérifiez le nom et la commune ; portrait et projet de quartier "
             "s'ajoutent quand ils sont adoptés. Ne changez jamais l'identifiant (id).",
-            f"id: {s(slug)}", "kind: fragile", f"name: {s(name)}", f"commune: {s(commune)}",
+            f"id: {s(slug)}",
+            "kind: fragile",
+            f"name: {s(name)}",
+            f"commune: {s(commune)}",
         ]
     else:
         lines = [
             f"# Quartier prioritaire {n} : à compléter. Remplacez « Portrait à compléter » par les "
             "indicateurs datés et sourcés, et « Priorité à rédiger » par les priorités adoptées ; "
             "ne changez jamais un id.",
-            f"id: {s(slug)}", "kind: qpv", f"name: {s(name)}", f"commune: {s(commune)}",
+            f"id: {s(slug)}",
+            "kind: qpv",
+            f"name: {s(name)}",
+            f"commune: {s(commune)}",
             "portrait:",
             "  title: Portrait de quartier",
             "  indicators: []",
@@ -127,15 +140,18 @@ def new_neighbourhood(root: Path, slug: str, name: str, kind: str, commune: str 
     root = Path(root)
     _check_slug(slug)
     if kind not in KINDS:
-        raise UsageError(f"type de quartier « {kind} » invalide ; valeurs possibles : « qpv » (quartier "
-                         "prioritaire), « fragile » (quartier fragile).")
+        raise UsageError(
+            f"type de quartier « {kind} » invalide ; valeurs possibles : « qpv » (quartier "
+            "prioritaire), « fragile » (quartier fragile)."
+        )
     _check_text(name, "nom du quartier")
     commune = _territory_commune(root) if commune is None else _check_text(commune, "commune")
     folder = root / "neighbourhoods"
     target = folder / f"{slug}.yml"
     if target.exists() or (folder.is_dir() and any(p.name.lower() == target.name for p in folder.iterdir())):
-        raise UsageError(f"neighbourhoods/{slug}.yml existe déjà : choisissez un autre identifiant, ou modifiez "
-                         "ce fichier.")
+        raise UsageError(
+            f"neighbourhoods/{slug}.yml existe déjà : choisissez un autre identifiant, ou modifiez ce fichier."
+        )
     rel = f"neighbourhoods/{slug}.yml"
     schema_dir = root / "schemas"
     text = canonical_text(_neighbourhood_text(slug, name, kind, commune), "neighbourhood", schema_dir, rel)
@@ -149,8 +165,10 @@ def new_neighbourhood(root: Path, slug: str, name: str, kind: str, commune: str 
         with open(target, "x", encoding="utf-8") as out:
             out.write(text)
     except FileExistsError:
-        raise UsageError(f"neighbourhoods/{slug}.yml existe déjà (ou un lien à ce nom) : choisissez un autre "
-                         "identifiant, ou modifiez ce fichier.") from None
+        raise UsageError(
+            f"neighbourhoods/{slug}.yml existe déjà (ou un lien à ce nom) : choisissez un autre "
+            "identifiant, ou modifiez ce fichier."
+        ) from None
     return target
 
 
@@ -164,14 +182,17 @@ def _check_neighbourhood_folder(root: Path, folder: Path) -> None:
 
 # --- a new contract -----------------------------------------------------------------------------------
 
+
 def toolkit_root() -> Path:
     """The folder holding the toolkit's schemas, theme override and site configuration (cdv.toolkit: the
     installed package's own copy, or the repository of a checkout)."""
     root = toolkit_dir()
     missing = missing_entries(root)
     if missing:
-        raise UsageError(f"fichiers de l'outil introuvables dans {root} : {', '.join(missing)}. Réinstallez "
-                         "cdv (« pip install cdv ») ou utilisez une copie complète du dépôt de l'outil.")
+        raise UsageError(
+            f"fichiers de l'outil introuvables dans {root} : {', '.join(missing)}. Réinstallez "
+            "cdv (« pip install cdv ») ou utilisez une copie complète du dépôt de l'outil."
+        )
     return root
 
 
@@ -187,8 +208,12 @@ def territory_words(toolkit: Path) -> re.Pattern:
     try:
         contract = load_yaml_file(toolkit / "contract" / "contract.yml", "contract/contract.yml").data
         territory = contract.get("territory") or {}
-        words |= {territory.get("commune"), territory.get("epci"), territory.get("epci_short"),
-                  (contract.get("signature") or {}).get("place")}
+        words |= {
+            territory.get("commune"),
+            territory.get("epci"),
+            territory.get("epci_short"),
+            (contract.get("signature") or {}).get("place"),
+        }
         for path in sorted((toolkit / "neighbourhoods").glob("*.yml")):
             data = load_yaml_file(path, f"neighbourhoods/{path.name}").data
             words |= {path.stem, data.get("name"), data.get("commune")}
@@ -213,8 +238,12 @@ def _neutral_description(text: str, territory: re.Pattern) -> str:
 
 def _neutral_schema(node, territory: re.Pattern):
     if isinstance(node, dict):
-        return {k: _neutral_description(v, territory) if k == "description" and isinstance(v, str)
-                else _neutral_schema(v, territory) for k, v in node.items()}
+        return {
+            k: _neutral_description(v, territory)
+            if k == "description" and isinstance(v, str)
+            else _neutral_schema(v, territory)
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_neutral_schema(v, territory) for v in node]
     return node
@@ -238,8 +267,9 @@ def _mkdocs_yml(text: str, site_name: str, description: str, author: str, docs: 
     config = yaml.load(text)
     for key in _MKDOCS_DROPPED:
         config.pop(key, None)
-    for position, (key, value) in enumerate((("site_name", site_name), ("site_description", description),
-                                             ("site_author", author))):
+    for position, (key, value) in enumerate(
+        (("site_name", site_name), ("site_description", description), ("site_author", author))
+    ):
         if key in config:
             config[key] = value
         else:
@@ -386,8 +416,12 @@ centres:
     }
 
 
-def new_contract(target: Path, title: str = "Contrat de ville de Exempleville", commune: str = "Exempleville",
-                 epci: str = "Communauté d'agglomération d'Exempleville") -> Path:
+def new_contract(
+    target: Path,
+    title: str = "Contrat de ville de Exempleville",
+    commune: str = "Exempleville",
+    epci: str = "Communauté d'agglomération d'Exempleville",
+) -> Path:
     """Write a minimal valid project for another territory in `target` (empty or missing); return it.
 
     The folder gets the toolkit's schemas (examples naming this territory left out), theme override,
@@ -428,10 +462,13 @@ def _write_contract(toolkit: Path, target: Path, title: str, commune: str, epci:
     (target / "docs").mkdir()
     shutil.copy2(toolkit / "docs" / "index.md", target / "docs" / "index.md")
     shutil.copytree(toolkit / TOOLKIT_ASSETS, target / TOOLKIT_ASSETS)
-    mkdocs = _mkdocs_yml((toolkit / "mkdocs.yml").read_text(encoding="utf-8"),
-                         site_name=f"{title} {year}-{year + 6}",
-                         description=f"{title} {year}-{year + 6} : le contrat, ses quartiers et leurs projets",
-                         author=epci, docs=target / "docs")
+    mkdocs = _mkdocs_yml(
+        (toolkit / "mkdocs.yml").read_text(encoding="utf-8"),
+        site_name=f"{title} {year}-{year + 6}",
+        description=f"{title} {year}-{year + 6} : le contrat, ses quartiers et leurs projets",
+        author=epci,
+        docs=target / "docs",
+    )
     (target / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
 
     for rel, (text, kind) in _contract_sources(title, commune, epci, year).items():

@@ -5,6 +5,7 @@ An installed wheel carries them inside the package, in `cdv/_toolkit/` (setup.py
 the wheel is built); a checkout or an editable install reads them from the repository, the one place
 they are edited. Nothing else of the repository is shipped: no territory's sources.
 """
+
 from __future__ import annotations
 
 import importlib.resources

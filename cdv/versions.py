@@ -2,6 +2,7 @@
 
 A version is signed when its contract.yml says `status: signed`; the version in force is the most recent
 signed state among the ancestors of HEAD (HEAD included)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,8 +28,6 @@ class VersionState:
         return f"{self.version} ({'signée' if self.status == 'signed' else 'projet'})"
 
 
-
-
 def history(root: Path) -> list[VersionState]:
     """Every commit where the contract's version or status changed, oldest first."""
     log = _git(root, "log", "--format=%H %cI", "--", CONTRACT_FILE)
@@ -46,8 +45,9 @@ def history(root: Path) -> list[VersionState]:
             continue
         if not isinstance(data, dict) or "version" not in data or "status" not in data:
             continue
-        state = VersionState(str(data["version"]), str(data["status"]), commit, date,
-                             (data.get("signature") or {}).get("date"))
+        state = VersionState(
+            str(data["version"]), str(data["status"]), commit, date, (data.get("signature") or {}).get("date")
+        )
         if not states or (states[-1].version, states[-1].status) != (state.version, state.status):
             states.append(state)
     return states
