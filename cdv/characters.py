@@ -91,6 +91,7 @@ _LOOKALIKE_OF = dict(
     zip(
         "аеорсухіјѕһԁԛԝӏАВЕКМНОРСТХІЈЅҮаΑΒΕΖΗΙΚΜΝΟΡΤΥΧαονρυικχτ",
         "aeopcyxijshdqwlABEKMHOPCTXIJSYaABEZHIKMNOPTYXaovpuikxt",
+        strict=True,
     )
 )
 _LATIN_WORD_CHAR = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")

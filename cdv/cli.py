@@ -11,7 +11,7 @@ import argparse
 import json
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from . import argparse_fr
@@ -316,10 +316,8 @@ def _main(argv: list[str] | None) -> int:
         return _debug(debug, 130)
     except BrokenPipeError:
         # `cdv diff | head`: the reader left; say nothing more on a closed pipe.
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
+        with suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (stands in for the closed stdout until exit)
         return 1
     except OSError as exc:
         from .safety import os_error_line
@@ -379,10 +377,8 @@ def run() -> None:
         import atexit
 
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with suppress(OSError, ValueError):
                 stream.flush()
-            except (OSError, ValueError):
-                pass
         atexit._run_exitfuncs()
         os._exit(130)
     sys.exit(status)

@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import tarfile
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from io import BytesIO
@@ -454,7 +455,7 @@ def _raw_diff(a, b, path=()):
     elif isinstance(a, list) and isinstance(b, list):
         ia, ib = _list_ids(a), _list_ids(b)
         if ia is not None and ib is not None:
-            da, db = dict(zip(ia, a)), dict(zip(ib, b))
+            da, db = dict(zip(ia, a, strict=True)), dict(zip(ib, b, strict=True))
             for k in [*ia, *(k for k in ib if k not in da)]:
                 yield from _raw_diff(da.get(k, _ABSENT), db.get(k, _ABSENT), (*path, ("id", k)))
             if [k for k in ia if k in db] != [k for k in ib if k in da]:
@@ -468,7 +469,7 @@ def _raw_diff(a, b, path=()):
             if op == "equal":
                 continue
             if op == "replace" and i2 - i1 == j2 - j1:
-                for i, j in zip(range(i1, i2), range(j1, j2)):
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
                     yield from _raw_diff(a[i], b[j], (*path, j))
                 continue
             for i in range(i1, i2):
@@ -499,16 +500,14 @@ def _field_titles(schema_dir: str) -> dict[str, str]:
             for value in node:
                 walk(value)
 
-    try:
+    with suppress(OSError, ValueError):
         walk(list(load_schemas(schema_dir).values()))
-    except (OSError, ValueError):
-        pass
     return titles
 
 
 def _orders(old: list[str], new: list[str]) -> tuple[str, str]:
     """Old and new order, numbered, from the first place that differs to the last."""
-    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    first = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
     last = max(len(old), len(new))
     while last > first + 1 and last <= min(len(old), len(new)) and old[last - 1] == new[last - 1]:
         last -= 1
@@ -865,10 +864,10 @@ class _Comparer:
                     others = [
                         f for f in {**old_obs[k], **obs} if f not in ("value", "period", "source", "explicit_sign")
                     ]
-                    extra = lambda o: ", ".join(
-                        f"{self.path_label((f,))} : {_shown(o.get(f, _ABSENT))}"  # noqa: E731
-                        for f in others
-                    )
+
+                    def extra(o, others=others):
+                        return ", ".join(f"{self.path_label((f,))} : {_shown(o.get(f, _ABSENT))}" for f in others)
+
                     if extra(old_obs[k]) != extra(obs):  # comparison values (commune, EPCI...) as well
                         before, after = f"{before} ; {extra(old_obs[k])}", f"{after} ; {extra(obs)}"
                     self.add(
@@ -918,16 +917,11 @@ class _Comparer:
         hood = b or a
         name = shown_text(hood["name"])
         pa, pb = a.get("project") or {}, b.get("project") or {}
-        head = lambda p: "\n".join(
-            filter(
-                None,
-                [
-                    shown_text(p.get("title", "")),  # noqa: E731
-                    shown_text(p.get("priorities_heading", "")),
-                    blocks_shown_text(p.get("introduction")),
-                ],
-            )
-        )
+
+        def head(p):
+            parts = [shown_text(p.get("title", "")), shown_text(p.get("priorities_heading", ""))]
+            return "\n".join(filter(None, [*parts, blocks_shown_text(p.get("introduction"))]))
+
         if bool(a.get("project")) != bool(b.get("project")):
             self.explain(("projet de quartier", hood["id"]), ())
         if head(pa) != head(pb):

@@ -91,10 +91,7 @@ def locate(root: Path, rel: str, needle: str | None) -> tuple[int, int]:
 def source_error(message: str, root: Path, docs_dir: str, source_of_page: Callable[[str], str | None]) -> SourceError:
     """The warning as an error on the file an editor can fix: a page's YAML source, or the page of docs/."""
     page, link, french = translate(message)
-    if page is None:
-        rel = "mkdocs.yml"
-    else:
-        rel = source_of_page(page) or f"{docs_dir}/{page}"
+    rel = "mkdocs.yml" if page is None else source_of_page(page) or f"{docs_dir}/{page}"
     line, col = locate(root, rel, link)
     return SourceError(rel, line, col, "", french)
 

@@ -23,7 +23,7 @@ import tempfile
 import time
 import weakref
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import CdvError
@@ -373,10 +373,8 @@ class TemporaryFolder:
     @staticmethod
     def _remove(name: str, fd: int) -> None:
         shutil.rmtree(name, ignore_errors=True)
-        try:
+        with suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
 
     def cleanup(self) -> None:
         self._finalizer()

@@ -545,10 +545,9 @@ class _Diagnoser:
         if opens and line.indent > (above.key_col if above.key is not None else above.indent):
             return  # first line of a new level
         for col, n, key in sorted(levels, key=lambda lv: (abs(lv[0] - line.indent), -lv[0])):
-            if line.dash is not None and key != "-" and not any(k == "-" and c == col for c, _, k in levels):
-                # A list item aligns on another item, or on the fields of the field that holds the list.
-                if key == "":
-                    continue
+            # A list item aligns on another item, or on the fields of the field that holds the list.
+            if line.dash is not None and key == "" and not any(k == "-" and c == col for c, _, k in levels):
+                continue
             delta = line.indent - col
             fixed = self.shift(p, -delta)
             if not self.proven(fixed):

@@ -296,7 +296,7 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
         at_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
         diagnosis = None if at_tab else diagnose(text, exc)  # the real cause, when a fix proves it
         if diagnosis:
-            raise YamlError([SourceError(name, diagnosis.line, diagnosis.column, "", diagnosis.message + ".")])
+            raise YamlError([SourceError(name, diagnosis.line, diagnosis.column, "", diagnosis.message + ".")]) from exc
         if at_tab:
             problem, at_context = _YAML_PROBLEMS["found character '\\t' that cannot start any token"], False
         else:
@@ -304,9 +304,9 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
         if at_context and exc.context_mark:
             mark = exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlError([SourceError(name, line, col, "", problem + ".")])
+        raise YamlError([SourceError(name, line, col, "", problem + ".")]) from exc
     except yaml.YAMLError as exc:
-        raise YamlError([SourceError(name, 1, 1, "", _translate_yaml_problem(str(exc))[0] + ".")])
+        raise YamlError([SourceError(name, 1, 1, "", _translate_yaml_problem(str(exc))[0] + ".")]) from exc
     if node is None:
         only_comments = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
         raise YamlError(
