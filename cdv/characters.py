@@ -273,7 +273,7 @@ def structure_space_errors(
 ) -> list[SourceError]:
     """Non-ASCII spaces where YAML expects an ordinary space: in the indentation, after « - », around the colon
     that ends a key. `interior_lines`: lines inside a multi-line text, where such a space is text."""
-    errors = []
+    errors: list[SourceError] = []
     if not OTHER_SPACE.search(text):
         return errors
     for number, line in enumerate(text.split("\n"), start=1):

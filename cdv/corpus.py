@@ -178,7 +178,7 @@ def _fingerprint(root: Path) -> tuple:
     # misspelt folder added while `cdv serve` runs must reach the preview as an error, not hit the cache.
     from .sources import tree_state
 
-    schemas = []
+    schemas: list[tuple] = []
     for p in sorted((root / "schemas").glob("*.json")):
         try:
             info = p.stat()

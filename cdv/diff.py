@@ -1100,7 +1100,7 @@ def _article_title(a: dict) -> str:
 
 
 def _article_parts(article: dict) -> dict:
-    parts = {"title": _article_title(article)}
+    parts: dict[str | tuple, str] = {"title": _article_title(article)}
     if article.get("chapter"):
         parts["chapter"] = (
             shown_text(article["chapter"]["title"]) + "\n" + blocks_shown_text(article["chapter"].get("intro"))

@@ -255,7 +255,7 @@ def _nav(title) -> Markup:
     return title_html(title)
 
 
-def navigation(corpus: Corpus) -> dict[str, list]:
+def navigation(corpus: Corpus) -> dict[str, str | list]:
     """Navigation sections for the `cdv:` markers of mkdocs.yml, in reading order."""
     c = corpus
     articles = [
@@ -318,7 +318,7 @@ def _leaf_title(entry: dict, end: int) -> str:
     return title if isinstance(target, str) else _leaf_title(target[end], end)
 
 
-def expand_nav(nav, sections: dict[str, list]):
+def expand_nav(nav, sections: dict[str, str | list]):
     """Replace the `cdv:` markers of a MkDocs nav by the generated sections (dropping empty ones)."""
     if isinstance(nav, list):
         items = [expand_nav(item, sections) for item in nav]

@@ -388,7 +388,7 @@ class TemporaryFolder:
 
 # --- OS errors, in French -----------------------------------------------------------------------
 
-_REASONS = {
+_REASONS: dict[int | None, str] = {
     errno.ENOENT: "fichier ou dossier introuvable",
     errno.EACCES: "permission refusée",
     errno.EPERM: "opération non permise",

@@ -16,6 +16,7 @@ import shutil
 import unicodedata
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -204,9 +205,9 @@ def _slugify(text: str) -> str:
 def territory_words(toolkit: Path) -> re.Pattern:
     """What names the toolkit's own territory: its commune, intercommunality, place of signature and
     neighbourhoods (ids and names), read from its sources, and the name of its inhabitants."""
-    words = set(_DEMONYMS)
+    words: set[str | None] = set(_DEMONYMS)
     try:
-        contract = load_yaml_file(toolkit / "contract" / "contract.yml", "contract/contract.yml").data
+        contract: Any = load_yaml_file(toolkit / "contract" / "contract.yml", "contract/contract.yml").data
         territory = contract.get("territory") or {}
         words |= {
             territory.get("commune"),
@@ -215,12 +216,12 @@ def territory_words(toolkit: Path) -> re.Pattern:
             (contract.get("signature") or {}).get("place"),
         }
         for path in sorted((toolkit / "neighbourhoods").glob("*.yml")):
-            data = load_yaml_file(path, f"neighbourhoods/{path.name}").data
+            data: Any = load_yaml_file(path, f"neighbourhoods/{path.name}").data
             words |= {path.stem, data.get("name"), data.get("commune")}
     except (OSError, YamlError, AttributeError):
         pass  # the toolkit's sources are unreadable: leave only the listed words out
-    words = sorted((w for w in words if isinstance(w, str) and len(w) > 2), key=len, reverse=True)
-    return re.compile("|".join(rf"\b{re.escape(w)}" for w in words), re.IGNORECASE)
+    names = sorted((w for w in words if isinstance(w, str) and len(w) > 2), key=len, reverse=True)
+    return re.compile("|".join(rf"\b{re.escape(w)}" for w in names), re.IGNORECASE)
 
 
 def _neutral_description(text: str, territory: re.Pattern) -> str:

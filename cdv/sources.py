@@ -239,7 +239,7 @@ def tree_state(root: Path) -> tuple:
     Two equal states mean the same sources and the same file problems."""
     root = Path(root)
     entries, strays = _scan(root)
-    state = []
+    state: list[tuple] = []
     for e in entries + strays:
         try:
             info = os.lstat(root / e.rel)
@@ -358,7 +358,7 @@ def file_problems(root: Path) -> list[SourceError]:
             )
         elif not (_is_source_name(e.rel) or _is_leftover(e.rel, names)):
             kind, reason = classify(e.rel)
-            reason = reason if kind is None else "nom de fichier invalide."
+            reason = (reason or "") if kind is None else "nom de fichier invalide."
             target = suggest(e.rel)
             if target and target != e.rel:
                 if reason.startswith("fichier au mauvais endroit"):

@@ -178,7 +178,8 @@ def _href(target: str) -> str:
 
 
 def _markup(text: str, line_start: bool, links: bool = True) -> str:
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     while pos < len(text):
         match = _INLINE.search(text, pos)
         if match is None:

@@ -10,6 +10,7 @@ import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import SourceError
 from .links import link_errors
@@ -354,7 +355,7 @@ class _RefChecker:
         )
         shown: dict[str, int] = defaultdict(int)
         for ptr, block in _walk_blocks_with_pointer(portrait):
-            refs = [(("indicators", i), r) for i, r in enumerate(block.get("indicators", []))]
+            refs: list[tuple[tuple, Any]] = [(("indicators", i), r) for i, r in enumerate(block.get("indicators", []))]
             for li, level in enumerate(block.get("schools", {}).get("levels", [])):
                 refs += [(("schools", "levels", li, "pupils", i), r) for i, r in enumerate(level.get("pupils", []))]
             for sub, ref in refs:
@@ -426,7 +427,7 @@ def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
     present_ids: dict[str, set] = defaultdict(set)
     for rel in discover(root):
         kind, _ = classify(rel)
-        if kind in COLLECTIONS.values() and rel not in loaded:
+        if kind is not None and kind in COLLECTIONS.values() and rel not in loaded:
             present_ids[kind].add(Path(rel).stem)
             invalid_kinds.add(kind)
     errors.extend(_RefChecker(valid, invalid_kinds, present_ids).run())
@@ -636,7 +637,7 @@ def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError
     def check(pointer, value):
         line, col = source.loaded.mark(pointer)
         col += 1 if pointer in source.loaded.quoted else 0
-        problems = []
+        problems: list[tuple[int | None, str]] = []
         for m in FOREIGN_LETTER.finditer(value):
             problems.append((m.start(), f"{letter_name(m.group())} dans l'identifiant « {value.strip()} »."))
         for m in OTHER_SPACE.finditer(value):

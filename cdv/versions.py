@@ -65,7 +65,7 @@ def in_force(root: Path) -> VersionState | None:
     if head and text:
         try:
             data = load_yaml(text, CONTRACT_FILE).data
-            if data.get("status") == "signed" and str(data.get("version")) == latest.version:
+            if isinstance(data, dict) and data.get("status") == "signed" and str(data.get("version")) == latest.version:
                 return VersionState(latest.version, "signed", head.strip(), latest.date, latest.signature_date)
         except YamlError:
             pass

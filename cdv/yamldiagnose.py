@@ -394,9 +394,9 @@ class _Diagnoser:
         if value[0] in "[{":
             end = self.matching(value)
             if end is not None and value[end + 1 :].lstrip()[:1] in ("]", "}"):
-                extra = line.value_col + end + 1 + len(value[end + 1 :]) - len(value[end + 1 :].lstrip())
-                fixed = _replace_line(self.lines, p, line.text[:extra] + line.text[extra + 1 :])
-                yield (p, extra, f"« {self.lines[p][extra]} » en trop : retirez-le", fixed)
+                at = line.value_col + end + 1 + len(value[end + 1 :]) - len(value[end + 1 :].lstrip())
+                fixed = _replace_line(self.lines, p, line.text[:at] + line.text[at + 1 :])
+                yield (p, at, f"« {self.lines[p][at]} » en trop : retirez-le", fixed)
                 return
         start = re.match(r"(\*+|`+|-|\[|\{|.)", value).group()
         what = self._INDICATORS[value[0]] if start == value[0] or value[0] in "[{-" else f"« {start} »"

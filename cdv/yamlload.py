@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .errors import SourceError
 from .yamldiagnose import continued_list_item, diagnose
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same result.
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 
     _LIBYAML = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -461,7 +462,7 @@ class _Builder:
         self.result = result
         self.errors = errors
         self.seen: set[int] = set()
-        self.alias_marks = None
+        self.alias_marks: Iterator[tuple[int, int]] | None = None
         self.interior_lines: set[int] = set()  # lines inside a multi-line text (1-based)
         self.key_spaces: list[SourceError] = []  # reported unless the line's indentation already is
         self.anchored: list[tuple[int, SourceError]] = []  # an anchor no alias uses: it only ate text
