@@ -57,9 +57,10 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-# Tests spread over every core (pytest-xdist); --dist loadfile keeps a file's tests on one worker, so a
-# module's fixtures are built once and the session's site and PDF once per worker.
-PYTEST := $(BIN)/python -m pytest -n auto --dist loadfile
+# Tests spread over every core (pytest-xdist). --dist loadgroup with the groups tests/conftest.py gives:
+# a file's tests on one worker (its module fixtures built once), and every test reading the built real
+# site on one worker (the site and its PDF built once per run).
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
 
 # The fast loop: lint, types and the tests not marked slow (no full site, PDF, browser, wheel or history).
 check: lint types
