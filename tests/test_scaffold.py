@@ -29,6 +29,7 @@ def not_canonical(root: Path) -> list[str]:
 
 # --- new_neighbourhood -----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["qpv", "fragile"])
 def test_new_neighbourhood_is_valid_canonical_and_built(project, tmp_path, kind):
     path = new_neighbourhood(project, "les-tilleuls", "Les Tilleuls", kind)
@@ -198,6 +199,7 @@ def test_new_contract_schemas_differ_only_by_examples(new_project):
         assert without_descriptions(copy) == without_descriptions(json.loads(original.read_text(encoding="utf-8")))
 
 
+@pytest.mark.slow
 def test_new_contract_builds_its_own_site(new_project, tmp_path):
     site = build_site(new_project, tmp_path / "site", with_pdf=False)
     home = (site / "index.html").read_text(encoding="utf-8")
@@ -209,6 +211,7 @@ def test_new_contract_builds_its_own_site(new_project, tmp_path):
         assert not TERRITORY_WORDS.search(page.read_text(encoding="utf-8")), page
 
 
+@pytest.mark.slow
 def test_new_contract_builds_with_its_pdf(new_project, tmp_path):
     pytest.importorskip("pypdf")
     from pypdf import PdfReader
