@@ -203,6 +203,7 @@ def with_link(root: Path, place: str, target: str) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("place", LINK_PLACES)
 def test_a_redirected_link_is_reported_at_the_level_of_its_element(tmp_path, place):
     old = with_link(copy_project(tmp_path / "avant"), place, "https://ancien.example/page")
