@@ -42,10 +42,16 @@ def cdv(*args, cwd: Path, env: dict | None = None, **kwargs) -> subprocess.Compl
                           capture_output=True, text=True, **kwargs)
 
 
+def _child_setup() -> None:
+    os.umask(0o022)
+    # A pytest started in the background (`make test &`, a CI step under nohup) ignores SIGINT, and so
+    # would cdv, inheriting it: give cdv the default Ctrl-C a user's terminal gives it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*args, cwd: Path, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "cdv.cli", *args], cwd=cwd, env=env or env_with(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: os.umask(0o022))
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_child_setup)
 
 
 def git(repo: Path, *args: str) -> str:
