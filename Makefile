@@ -1,10 +1,11 @@
-# Two entry points: `make site` (set up, validate, build) and `make test` (set up, run every test).
+# Two entry points: `make site` (set up, validate, build) and `make test` (set up, lint, type check, run every
+# test). Developers: `make check` (lint, types and the fast tests, under a minute) after each change.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test bench validate validate-github fmt-check publish lock clean system-deps
+.PHONY: site serve test check lint types bench validate validate-github fmt-check publish lock clean system-deps
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +48,26 @@ system-deps:
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+# Lint and format (ruff) and type check (mypy) of the package; their settings are in pyproject.toml.
+LINTED := cdv setup.py
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+# Tests spread over every core (pytest-xdist). --dist loadgroup with the groups tests/conftest.py gives:
+# a file's tests on one worker (its module fixtures built once), and every test reading the built real
+# site on one worker (the site and its PDF built once per run).
+PYTEST := $(BIN)/python -m pytest -n auto --dist loadgroup
+
+# The fast loop: lint, types and the tests not marked slow (no full site, PDF, browser, wheel or history).
+check: lint types
+	$(PYTEST) -q -m "not slow"
+
+test: $(STAMP) system-deps lint types
+	$(PYTEST)
 
 # Measures (does not assert) validation, build, PDF and live reload, and writes BENCHMARKS.md.
 bench: $(STAMP) system-deps

@@ -1,4 +1,5 @@
 """`python -m cdv`: the same program as `cdv`."""
+
 from .cli import run
 
 run()

@@ -4,6 +4,7 @@ An editor who mistypes a command must read what went wrong in French, as for eve
 argparse looks up its `_` and `ngettext` module globals at call time; `install()` points them at this
 catalogue. A message the catalogue does not know (a newer Python's) stays in English rather than vanish.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,7 @@ MESSAGES = {
     "one of the arguments %s is required": "l'un de ces arguments est obligatoire : %s",
     "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
-    "unknown parser %(parser_name)r (choices: %(choices)s)":
-        "sous-commande %(parser_name)r inconnue (possibles : %(choices)s)",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "sous-commande %(parser_name)r inconnue (possibles : %(choices)s)",
     "unexpected option string: %s": "option inattendue : %s",
     "can't open '%(filename)s': %(error)s": "impossible d'ouvrir « %(filename)s » : %(error)s",
     " (default: %(default)s)": " (défaut : %(default)s)",

@@ -18,6 +18,7 @@ To add a kind: write its `render` and `flatten` functions below, add a `BlockKin
 its key takes in the schema), add its property and its `{"required": [name]}` branch to `$defs/block` of
 common.schema.json (and its name to the block's description), and a rendering test in tests/test_render.py.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -52,6 +53,7 @@ BLOCK_LISTS = ("body", "blocks", "intro", "introduction")
 
 
 # --- text blocks ----------------------------------------------------------------------------------------
+
 
 def _label_prefix(b: dict, text: Text, complete: bool, shown: bool) -> str:
     return f"{text(b['label'])} : " if b.get("label") and (shown or complete) else ""
@@ -149,6 +151,7 @@ def _flatten_source(b, text, complete, nested):
 
 # --- inserted contents ----------------------------------------------------------------------------------
 
+
 def _render_include(r, b):
     what = b["include"]
     corpus = r.corpus
@@ -181,6 +184,7 @@ def _include_needs(b):
 
 # --- portrait blocks ------------------------------------------------------------------------------------
 
+
 def _render_indicators(r, b):
     from .charts import comparison_chart, series_chart
 
@@ -189,8 +193,10 @@ def _render_indicators(r, b):
     territory = r.corpus.contract["territory"]
     for ident in b["indicators"]:
         ind = r.indicators[ident]
-        for chart in (comparison_chart(ind, r.place or PLACE_FALLBACK, territory, r.id_prefix),
-                      series_chart(ind, r.place or PLACE_FALLBACK, r.id_prefix)):
+        for chart in (
+            comparison_chart(ind, r.place or PLACE_FALLBACK, territory, r.id_prefix),
+            series_chart(ind, r.place or PLACE_FALLBACK, r.id_prefix),
+        ):
             if chart:
                 charts.append(str(chart))
     figures = f'<div class="cdv-charts">{"".join(charts)}</div>' if charts else ""
@@ -209,8 +215,10 @@ def _indicators_refs(b):
 def _render_figure(r, b):
     f = b["figure"]
     kind = FIGURE_KINDS.get(f["kind"], FIGURE_KINDS["graphique"])
-    return (f'<p class="cdv-figure-lost"><strong>{kind} du document signé</strong> : '
-            f'« {inline_html(f["title"])} ». Ses valeurs ne sont pas reprises ici.</p>\n')
+    return (
+        f'<p class="cdv-figure-lost"><strong>{kind} du document signé</strong> : '
+        f"« {inline_html(f['title'])} ». Ses valeurs ne sont pas reprises ici.</p>\n"
+    )
 
 
 def _flatten_figure(b, text, complete, nested):
@@ -233,8 +241,10 @@ def _render_schools(r, b):
             prefix = f"{inline_html(ind['prefix'])} " if ind.get("prefix") else ""
             pupils.append(f"{prefix}<strong>{fr_value(obs['value'], ind['unit'])}</strong> {inline_html(ind['label'])}")
         listed = f" : {', '.join(str(inline_html(n)) for n in names)}" if names else ""
-        parts = [f'<span class="cdv-school__level">{title}</span>',
-                 f'<span class="cdv-school__count">{len(names)} {inline_html(label)}{listed}</span>']
+        parts = [
+            f'<span class="cdv-school__level">{title}</span>',
+            f'<span class="cdv-school__count">{len(names)} {inline_html(label)}{listed}</span>',
+        ]
         if pupils:
             parts.append(f'<span class="cdv-school__pupils">{", ".join(pupils)}</span>')
         rows.append(f'<div class="cdv-school" id="{r.id_prefix}ecoles-{level["level"]}">' + " ".join(parts) + "</div>")
@@ -332,6 +342,7 @@ def needs(block: dict) -> set[str]:
 
 # --- plain text helpers shared by the kinds and cdv.flatten ---------------------------------------------
 
+
 def leaves(value, text: Text, path: str) -> Iterator[str]:
     """Every value under `value`, one line each, named by its path ("[ranking] entries 2 rank : 12")."""
     if isinstance(value, dict):
@@ -346,5 +357,6 @@ def leaves(value, text: Text, path: str) -> Iterator[str]:
 
 def rest(mapping: dict, known: set, text: Text) -> str:
     """The fields of `mapping` not in `known`, in brackets: nothing a later schema adds goes unseen."""
-    return "".join(f" ({line.strip()})" for key in mapping if key not in known
-                   for line in leaves(mapping[key], text, key))
+    return "".join(
+        f" ({line.strip()})" for key in mapping if key not in known for line in leaves(mapping[key], text, key)
+    )

@@ -5,6 +5,7 @@ The site folder is replaced only if cdv made it (see cdv.safety): never the proj
 .git or a folder of someone else's; one build at a time per site folder; a killed build's staging folder
 is removed by the next build; the site gets ordinary permissions (0755/0644 under the usual umask).
 """
+
 from __future__ import annotations
 
 import gc
@@ -16,8 +17,7 @@ from pathlib import Path
 from .corpus import load_corpus, load_corpus_cached
 from .errors import BuildFailed  # defined with the other errors, imported from here too
 from .mkdocs_warnings import collected_warnings, source_error
-from .safety import (STAGING_INFIX, build_lock, check_site_dir, new_staging, ordinary_permissions,
-                     remove_stale_staging)
+from .safety import STAGING_INFIX, build_lock, check_site_dir, new_staging, ordinary_permissions, remove_stale_staging
 
 
 def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool, versioned: bool = False):
@@ -122,8 +122,10 @@ def _build(root: Path, site_dir: Path | None, with_pdf: bool, versioned: bool) -
                     try:
                         build(config)
                     except (MkDocsException, SystemExit) as exc:
-                        raise BuildFailed("la construction du site a échoué : "
-                                          + (" ; ".join(_located(problems, root, config)) or str(exc))) from None
+                        raise BuildFailed(
+                            "la construction du site a échoué : "
+                            + (" ; ".join(_located(problems, root, config)) or str(exc))
+                        ) from None
             except (MkDocsException, SystemExit) as exc:
                 raise BuildFailed(f"la construction du site a échoué : {exc}") from None
             except OSError as exc:
@@ -155,5 +157,6 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
     root = Path(root).resolve()
     load_corpus(root)
     # Previews are served at the root of dev_addr, whatever the public site_url's path.
-    mkdocs_serve(config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
-                 site_url=f"http://{dev_addr}/")
+    mkdocs_serve(
+        config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, site_url=f"http://{dev_addr}/"
+    )

@@ -12,6 +12,7 @@ colon) or inside an identifier. Text must be in Unicode NFC: a letter typed as a
 combining accent is refused rather than silently recomposed, so what is published is what was typed and
 two ids or keys that look alike are the same string.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,10 @@ _SUSPECT = re.compile(
     "\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufb00-\ufb06\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
     "\ue000-\uf8ff\U00010000-\U0010ffff]"
 )
-_ASTRAL = re.compile("[\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-                     "\U000e0000-\U000e0fff\U000f0000-\U0010ffff]")
+_ASTRAL = re.compile(
+    "[\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e0fff\U000f0000-\U0010ffff]"
+)
 
 
 def _refused(ch: str) -> bool:
@@ -37,36 +40,60 @@ def _refused(ch: str) -> bool:
 
 
 _INVISIBLE_NAMES = {
-    0x200B: "espace sans chasse", 0x200C: "antiliant sans chasse", 0x200D: "liant sans chasse",
-    0x2060: "gluon de mots", 0xFEFF: "espace insécable sans chasse (BOM)", 0x00AD: "trait d'union conditionnel",
-    0x034F: "graphème combinant invisible", 0x2061: "application de fonction invisible",
-    0x2062: "multiplication invisible", 0x2063: "séparateur invisible", 0x2064: "plus invisible",
+    0x200B: "espace sans chasse",
+    0x200C: "antiliant sans chasse",
+    0x200D: "liant sans chasse",
+    0x2060: "gluon de mots",
+    0xFEFF: "espace insécable sans chasse (BOM)",
+    0x00AD: "trait d'union conditionnel",
+    0x034F: "graphème combinant invisible",
+    0x2061: "application de fonction invisible",
+    0x2062: "multiplication invisible",
+    0x2063: "séparateur invisible",
+    0x2064: "plus invisible",
     0x180E: "séparateur de voyelles mongol",
 }
 _DIRECTION_NAMES = {
-    0x200E: "marque gauche-à-droite", 0x200F: "marque droite-à-gauche", 0x061C: "marque de lettre arabe",
-    0x202A: "enchâssement gauche-à-droite", 0x202B: "enchâssement droite-à-gauche",
-    0x202C: "fin d'enchâssement", 0x202D: "forçage gauche-à-droite", 0x202E: "forçage droite-à-gauche",
-    0x2066: "isolat gauche-à-droite", 0x2067: "isolat droite-à-gauche", 0x2068: "isolat à direction détectée",
+    0x200E: "marque gauche-à-droite",
+    0x200F: "marque droite-à-gauche",
+    0x061C: "marque de lettre arabe",
+    0x202A: "enchâssement gauche-à-droite",
+    0x202B: "enchâssement droite-à-gauche",
+    0x202C: "fin d'enchâssement",
+    0x202D: "forçage gauche-à-droite",
+    0x202E: "forçage droite-à-gauche",
+    0x2066: "isolat gauche-à-droite",
+    0x2067: "isolat droite-à-gauche",
+    0x2068: "isolat à direction détectée",
     0x2069: "fin d'isolat",
 }
-_LINE_NAMES = {0x2028: "séparateur de ligne", 0x2029: "séparateur de paragraphe",
-               0x0085: "passage à la ligne NEL"}
+_LINE_NAMES = {0x2028: "séparateur de ligne", 0x2029: "séparateur de paragraphe", 0x0085: "passage à la ligne NEL"}
 
 # Spaces other than U+0020: text, but never indentation, nor part of a key or an identifier.
 SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 OTHER_SPACE = re.compile(f"[{SPACES}]")
-_SPACE_NAMES = {0x00A0: "espace insécable", 0x202F: "espace fine insécable", 0x2009: "espace fine",
-                0x200A: "espace ultrafine", 0x2007: "espace tabulaire", 0x2008: "espace de ponctuation",
-                0x3000: "espace idéographique", 0x205F: "espace moyenne mathématique"}
+_SPACE_NAMES = {
+    0x00A0: "espace insécable",
+    0x202F: "espace fine insécable",
+    0x2009: "espace fine",
+    0x200A: "espace ultrafine",
+    0x2007: "espace tabulaire",
+    0x2008: "espace de ponctuation",
+    0x3000: "espace idéographique",
+    0x205F: "espace moyenne mathématique",
+}
 
 # Letters of another script that look like Latin ones. Fullwidth and mathematical letters always do.
-FOREIGN_LETTER = re.compile("[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
-                      "\U0001d400-\U0001d7ff]")
-_LOOKALIKE_OF = dict(zip(
-    "аеорсухіјѕһԁԛԝӏАВЕКМНОРСТХІЈЅҮаΑΒΕΖΗΙΚΜΝΟΡΤΥΧαονρυικχτ",
-    "aeopcyxijshdqwlABEKMHOPCTXIJSYaABEZHIKMNOPTYXaovpuikxt",
-))
+FOREIGN_LETTER = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\U0001d400-\U0001d7ff]"
+)
+_LOOKALIKE_OF = dict(
+    zip(
+        "аеорсухіјѕһԁԛԝӏАВЕКМНОРСТХІЈЅҮаΑΒΕΖΗΙΚΜΝΟΡΤΥΧαονρυικχτ",
+        "aeopcyxijshdqwlABEKMHOPCTXIJSYaABEZHIKMNOPTYXaovpuikxt",
+        strict=True,
+    )
+)
 _LATIN_WORD_CHAR = re.compile(r"[A-Za-z0-9\u00c0-\u024f]")
 _WORD = re.compile(r"[\w\u00ad\u200b-\u200d\u2060-]+")
 
@@ -122,15 +149,18 @@ def letter_name(ch: str) -> str:
     else:
         kind = "lettre mathématique"
     latin = _LOOKALIKE_OF.get(ch) or unicodedata.normalize("NFKC", ch)
-    fix = f" à la place de « {latin} » : retapez « {latin} » au clavier" if latin.isascii() and latin != ch else \
-        " : remplacez-la par une lettre de l'alphabet latin"
+    fix = (
+        f" à la place de « {latin} » : retapez « {latin} » au clavier"
+        if latin.isascii() and latin != ch
+        else " : remplacez-la par une lettre de l'alphabet latin"
+    )
     return f"{kind} {ch} ({_code(ch)}){fix}"
 
 
 def _context(text: str, index: int) -> str:
     """The visible text just before index on its line, to find the place in an editor."""
     start = text.rfind("\n", 0, index) + 1
-    before = "".join(c for c in text[max(start, index - 25):index] if not (_SUSPECT.match(c) and _refused(c))).strip()
+    before = "".join(c for c in text[max(start, index - 25) : index] if not (_SUSPECT.match(c) and _refused(c))).strip()
     return f"juste après « {before} »" if before else "en début de ligne"
 
 
@@ -139,8 +169,9 @@ def _limit(errors: list[SourceError], name: str) -> list[SourceError]:
         return errors
     last = errors[MAX_REPORTED - 1]
     more = len(errors) - MAX_REPORTED
-    return errors[:MAX_REPORTED] + [SourceError(name, last.line, last.column, "",
-                                                f"… et {more} autre(s) caractère(s) de ce genre dans le fichier.")]
+    return errors[:MAX_REPORTED] + [
+        SourceError(name, last.line, last.column, "", f"… et {more} autre(s) caractère(s) de ce genre dans le fichier.")
+    ]
 
 
 def text_errors(text: str, name: str) -> list[SourceError]:
@@ -152,20 +183,30 @@ def text_errors(text: str, name: str) -> list[SourceError]:
             continue
         where = _context(text, at)
         if at == 0 and ch == "\ufeff":
-            message = ("marque d'ordre des octets (BOM, U+FEFF) en début de fichier : enregistrez le fichier "
-                       "en UTF-8 sans BOM.")
+            message = (
+                "marque d'ordre des octets (BOM, U+FEFF) en début de fichier : enregistrez le fichier "
+                "en UTF-8 sans BOM."
+            )
         elif ch in "\u2028\u2029\u0085":
-            message = (f"{describe(ch)} refusé, {where} : il ressemble à un passage à la ligne mais n'en est pas un "
-                       "pour l'éditeur ; supprimez ce caractère et, si un passage à la ligne est voulu, appuyez sur Entrée.")
+            message = (
+                f"{describe(ch)} refusé, {where} : il ressemble à un passage à la ligne mais n'en est pas un "
+                "pour l'éditeur ; supprimez ce caractère et, si un passage à la ligne est voulu, appuyez sur Entrée."
+            )
         elif 0xFB00 <= ord(ch) <= 0xFB06:
-            message = (f"{describe(ch)} refusée, {where} : retapez « {unicodedata.normalize('NFKC', ch)} » "
-                       "lettre par lettre (la recherche du site ne trouverait pas le mot).")
+            message = (
+                f"{describe(ch)} refusée, {where} : retapez « {unicodedata.normalize('NFKC', ch)} » "
+                "lettre par lettre (la recherche du site ne trouverait pas le mot)."
+            )
         elif 0xE000 <= ord(ch) <= 0xF8FF or ord(ch) >= 0xF0000:
-            message = (f"{describe(ch)} refusé, {where} : souvent une puce ou un symbole copié depuis un traitement "
-                       "de texte, qui ne s'affiche pas chez les lecteurs ; supprimez ce caractère.")
+            message = (
+                f"{describe(ch)} refusé, {where} : souvent une puce ou un symbole copié depuis un traitement "
+                "de texte, qui ne s'affiche pas chez les lecteurs ; supprimez ce caractère."
+            )
         else:
-            message = (f"{describe(ch)} refusé : {_detail(ch)} ; il se trouve {where}. Supprimez ce caractère "
-                       "(curseur juste après ce texte, puis une fois la touche Suppr).")
+            message = (
+                f"{describe(ch)} refusé : {_detail(ch)} ; il se trouve {where}. Supprimez ce caractère "
+                "(curseur juste après ce texte, puis une fois la touche Suppr)."
+            )
         line, col = position(text, at)
         errors.append(SourceError(name, line, col, "", message))
     errors += lookalike_errors(text, name)
@@ -185,7 +226,7 @@ def lookalike_errors(text: str, name: str, always: bool = False) -> list[SourceE
         if not (always or fullwidth or _LATIN_WORD_CHAR.search(text, word[0], word[1])):
             continue
         line, col = position(text, at)
-        shown = text[word[0]:word[1]]
+        shown = text[word[0] : word[1]]
         errors.append(SourceError(name, line, col, "", f"{letter_name(ch)} (dans « {shown} »)."))
     return errors
 
@@ -214,16 +255,25 @@ def nfc_errors(text: str, name: str) -> list[SourceError]:
         marks = ", ".join(_code(c) for c in run if unicodedata.combining(c))
         line, col = position(text, at)
         base = run[0] if not unicodedata.combining(run[0]) else ""
-        errors.append(SourceError(name, line, col, "", f"lettre accentuée écrite en deux caractères (« {base} » suivi "
-                                  f"de l'accent {marks}) : retapez « {composed} » au clavier, d'un seul caractère."))
+        errors.append(
+            SourceError(
+                name,
+                line,
+                col,
+                "",
+                f"lettre accentuée écrite en deux caractères (« {base} » suivi "
+                f"de l'accent {marks}) : retapez « {composed} » au clavier, d'un seul caractère.",
+            )
+        )
     return errors
 
 
-def structure_space_errors(text: str, name: str, interior_lines: set[int] | None = None,
-                           up_to_line: int | None = None) -> list[SourceError]:
+def structure_space_errors(
+    text: str, name: str, interior_lines: set[int] | None = None, up_to_line: int | None = None
+) -> list[SourceError]:
     """Non-ASCII spaces where YAML expects an ordinary space: in the indentation, after « - », around the colon
     that ends a key. `interior_lines`: lines inside a multi-line text, where such a space is text."""
-    errors = []
+    errors: list[SourceError] = []
     if not OTHER_SPACE.search(text):
         return errors
     for number, line in enumerate(text.split("\n"), start=1):
@@ -232,12 +282,24 @@ def structure_space_errors(text: str, name: str, interior_lines: set[int] | None
         if interior_lines and number in interior_lines or not OTHER_SPACE.search(line):
             continue
         i = 0
-        while i < len(line) and (line[i] == " " or OTHER_SPACE.match(line[i]) or line[i] in "-?"
-                                  and (i + 1 == len(line) or line[i + 1] == " " or OTHER_SPACE.match(line[i + 1]))):
+        while i < len(line) and (
+            line[i] == " "
+            or OTHER_SPACE.match(line[i])
+            or line[i] in "-?"
+            and (i + 1 == len(line) or line[i + 1] == " " or OTHER_SPACE.match(line[i + 1]))
+        ):
             if OTHER_SPACE.match(line[i]):
-                errors.append(SourceError(name, number, i + 1, "", f"{space_name(line[i])} dans l'indentation : "
-                                          "YAML ne la compte pas comme une espace ; remplacez-la par une espace "
-                                          "ordinaire (effacez-la, puis appuyez sur la barre d'espace)."))
+                errors.append(
+                    SourceError(
+                        name,
+                        number,
+                        i + 1,
+                        "",
+                        f"{space_name(line[i])} dans l'indentation : "
+                        "YAML ne la compte pas comme une espace ; remplacez-la par une espace "
+                        "ordinaire (effacez-la, puis appuyez sur la barre d'espace).",
+                    )
+                )
                 break
             i += 1
         if errors and errors[-1].line == number or i >= len(line) or line[i] in "\"'#|>[{":
@@ -250,21 +312,37 @@ def structure_space_errors(text: str, name: str, interior_lines: set[int] | None
             while j > i and OTHER_SPACE.match(line[j - 1]):
                 j -= 1
             head = line[i:j].strip()
-            errors.append(SourceError(name, number, j + 1, "", f"{space_name(line[j])} avant le deux-points de "
-                                      f"« {head} » : YAML lit « {head} » suivi de cette espace comme un nom de champ. "
-                                      f"Si c'est un nom de champ, supprimez l'espace (« {head}: ») ; si c'est un texte, "
-                                      "mettez-le entre guillemets."))
+            errors.append(
+                SourceError(
+                    name,
+                    number,
+                    j + 1,
+                    "",
+                    f"{space_name(line[j])} avant le deux-points de "
+                    f"« {head} » : YAML lit « {head} » suivi de cette espace comme un nom de champ. "
+                    f"Si c'est un nom de champ, supprimez l'espace (« {head}: ») ; si c'est un texte, "
+                    "mettez-le entre guillemets.",
+                )
+            )
         elif colon + 1 < len(line) and OTHER_SPACE.match(line[colon + 1]):
-            errors.append(SourceError(name, number, colon + 2, "", f"{space_name(line[colon + 1])} après le "
-                                      f"deux-points du champ « {line[i:colon].strip()} » : YAML attend une espace "
-                                      "ordinaire après « : » ; remplacez-la par une espace ordinaire."))
+            errors.append(
+                SourceError(
+                    name,
+                    number,
+                    colon + 2,
+                    "",
+                    f"{space_name(line[colon + 1])} après le "
+                    f"deux-points du champ « {line[i:colon].strip()} » : YAML attend une espace "
+                    "ordinaire après « : » ; remplacez-la par une espace ordinaire.",
+                )
+            )
     return errors
 
 
 def _key_colon(line: str, start: int) -> int | None:
     """Index of the colon that ends the key starting at `start`, if the line looks like `key: value`."""
     for m in re.finditer(f":(?=[ {SPACES}]|$)", line[start:]):
-        head = line[start:start + m.start()]
+        head = line[start : start + m.start()]
         if " #" in head or not head.strip() or re.search(r"[\[\]{},\"']", head):
             return None
         return start + m.start()
@@ -276,10 +354,17 @@ def key_space_errors(key: str, line: int, column: int, name: str, pointer: str) 
     m = OTHER_SPACE.search(key)
     if not m:
         return []
-    return [SourceError(name, line, column + m.start(), pointer,
-                        f"{space_name(m.group())} dans le nom du champ « {key.strip()} » : YAML la lit comme une partie "
-                        "du nom ; supprimez-la (un nom de champ n'a pas d'espace). Si c'est un texte et non un champ, "
-                        "mettez toute la ligne entre guillemets.")]
+    return [
+        SourceError(
+            name,
+            line,
+            column + m.start(),
+            pointer,
+            f"{space_name(m.group())} dans le nom du champ « {key.strip()} » : YAML la lit comme une partie "
+            "du nom ; supprimez-la (un nom de champ n'a pas d'espace). Si c'est un texte et non un champ, "
+            "mettez toute la ligne entre guillemets.",
+        )
+    ]
 
 
 def value_char_problem(value: str) -> str | None:

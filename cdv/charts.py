@@ -1,5 +1,6 @@
 """Charts drawn at build time as accessible inline SVG: a title and description for screen readers,
 and the figures as a table beside them. Only figures the sources give are drawn."""
+
 from __future__ import annotations
 
 from markupsafe import Markup, escape
@@ -10,7 +11,9 @@ from .text import fr_value, plain_text
 WIDTH, BAR_H, GAP, LABEL_W = 360, 18, 8, 130
 
 
-def _bars(chart_id: str, title: str, description: str, rows: list[tuple[str, float, str]], highlight: int = 0) -> Markup:
+def _bars(
+    chart_id: str, title: str, description: str, rows: list[tuple[str, float, str]], highlight: int = 0
+) -> Markup:
     """Horizontal bars; rows are (label, value, formatted value)."""
     top = max(v for _, v, _ in rows) or 1
     height = len(rows) * (BAR_H + GAP) + GAP
@@ -23,17 +26,22 @@ def _bars(chart_id: str, title: str, description: str, rows: list[tuple[str, flo
         shapes.append(
             f'<text x="{LABEL_W - 6}" y="{y + BAR_H - 5}" text-anchor="end" class="cdv-chart-label">{escape(label)}</text>'
             f'<rect x="{LABEL_W}" y="{y}" width="{w:.1f}" height="{BAR_H}" class="{cls}"></rect>'
-            f'<text x="{LABEL_W + w + 6:.1f}" y="{y + BAR_H - 5}" class="cdv-chart-value">{escape(shown)}</text>')
-    rows_html = "".join(f"<tr><th scope=\"row\">{escape(label)}</th><td>{escape(shown)}</td></tr>" for label, _, shown in rows)
+            f'<text x="{LABEL_W + w + 6:.1f}" y="{y + BAR_H - 5}" class="cdv-chart-value">{escape(shown)}</text>'
+        )
+    rows_html = "".join(
+        f'<tr><th scope="row">{escape(label)}</th><td>{escape(shown)}</td></tr>' for label, _, shown in rows
+    )
     return Markup(
         f'<figure class="cdv-chart" id="{chart_id}">'
         f'<svg role="img" aria-labelledby="{chart_id}-titre {chart_id}-desc" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-titre">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'
-        + "".join(shapes) + "</svg>"
-        f'<figcaption>{escape(title)}</figcaption>'
+        + "".join(shapes)
+        + "</svg>"
+        f"<figcaption>{escape(title)}</figcaption>"
         f'<table class="cdv-chart-data"><caption>Données du graphique</caption><tbody>{rows_html}</tbody></table>'
-        "</figure>")
+        "</figure>"
+    )
 
 
 def comparison_chart(ind: dict, place: str, territory: dict, id_prefix: str = "") -> Markup | None:
@@ -43,7 +51,9 @@ def comparison_chart(ind: dict, place: str, territory: dict, id_prefix: str = ""
         return None
     rows = [(place, obs["value"], fr_value(obs["value"], ind["unit"]).replace("\u00a0", " "))]
     if "commune" in obs:
-        rows.append((territory["commune"], obs["commune"], fr_value(obs["commune"], ind["unit"]).replace("\u00a0", " ")))
+        rows.append(
+            (territory["commune"], obs["commune"], fr_value(obs["commune"], ind["unit"]).replace("\u00a0", " "))
+        )
     if "epci" in obs:
         name = territory.get("epci_short") or territory["epci"]
         rows.append((name, obs["epci"], fr_value(obs["epci"], ind["unit"]).replace("\u00a0", " ")))
@@ -57,8 +67,10 @@ def series_chart(ind: dict, place: str, id_prefix: str = "") -> Markup | None:
     """The latest observations of an indicator, oldest first, when there are several."""
     if len(ind["observations"]) < 2:
         return None
-    rows = [(o["period"], o["value"], fr_value(o["value"], ind["unit"]).replace("\u00a0", " "))
-            for o in ind["observations"][-6:]]
+    rows = [
+        (o["period"], o["value"], fr_value(o["value"], ind["unit"]).replace("\u00a0", " "))
+        for o in ind["observations"][-6:]
+    ]
     label = plain_text(ind["label"])
     title = f"{place} — {label} : évolution"
     description = "; ".join(f"{r[0]} : {r[2]}" for r in rows) + "."

@@ -6,6 +6,7 @@ saying what and where); 2 = usage error, including a path or a git revision that
 by exception type) turns every error into its French line; `cdv --debug …` or CDV_DEBUG=1 also shows the
 traceback, for developers. Each CdvError says its own status (cdv.errors).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,9 @@ def cmd_pdf(args) -> int:
     if args.amendment:
         old, sep, new = args.amendment.partition("..")
         if not sep or not old:
-            raise UsageError("--amendment attend ANCIENNE..NOUVELLE (ex. v2024..HEAD, ou v2024.. pour le dossier courant)")
+            raise UsageError(
+                "--amendment attend ANCIENNE..NOUVELLE (ex. v2024..HEAD, ou v2024.. pour le dossier courant)"
+            )
         output = _pdf_output(args.output, root, "avenant.pdf")
         with _writing(output):
             print(f"Avenant écrit dans {write_amendment_pdf(root, old, new or str(root), output)}")
@@ -126,8 +129,10 @@ def cmd_diff(args) -> int:
         print(to_markdown(diff))
     highest = diff.highest_level()
     if args.fail_above and highest and LEVEL_ORDER.index(highest) < LEVEL_ORDER.index(args.fail_above):
-        print(f"cdv : ce changement relève du niveau « {highest} », au-delà de « {args.fail_above} » annoncé.",
-              file=sys.stderr)
+        print(
+            f"cdv : ce changement relève du niveau « {highest} », au-delà de « {args.fail_above} » annoncé.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -184,14 +189,21 @@ def cmd_serve(args) -> int:
 def _parser() -> argparse.ArgumentParser:
     argparse_fr.install()
     parser = _Parser(prog="cdv", description="Le contrat de ville comme code : valider, construire, publier.")
-    parser.add_argument("--debug", action="store_true",
-                        help="en cas d'erreur, afficher aussi la trace Python (pour les développeurs)")
+    parser.add_argument(
+        "--debug", action="store_true", help="en cas d'erreur, afficher aussi la trace Python (pour les développeurs)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="valider les sources YAML (toutes les erreurs à la fois)")
-    p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet ou fichier à valider (défaut : dossier courant)")
-    p.add_argument("--format", choices=list(reporters.REPORTERS), default="text",
-                   help="text (lisible), github (annotations GitHub Actions) ou json (voir README)")
+    p.add_argument(
+        "path", nargs="?", metavar="CHEMIN", help="dossier du projet ou fichier à valider (défaut : dossier courant)"
+    )
+    p.add_argument(
+        "--format",
+        choices=list(reporters.REPORTERS),
+        default="text",
+        help="text (lisible), github (annotations GitHub Actions) ou json (voir README)",
+    )
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="valider puis construire le site dans site/")
@@ -201,20 +213,34 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("pdf", help="valider puis produire le contrat imprimable (PDF A4)")
     p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
-    p.add_argument("--output", metavar="FICHIER", help="fichier PDF à écrire (défaut : site/contrat.pdf, ou site/avenant.pdf)")
-    p.add_argument("--amendment", metavar="ANCIENNE..NOUVELLE",
-                   help="produire l'avenant qui passe d'une version à l'autre (révisions git ou dossiers)")
+    p.add_argument(
+        "--output", metavar="FICHIER", help="fichier PDF à écrire (défaut : site/contrat.pdf, ou site/avenant.pdf)"
+    )
+    p.add_argument(
+        "--amendment",
+        metavar="ANCIENNE..NOUVELLE",
+        help="produire l'avenant qui passe d'une version à l'autre (révisions git ou dossiers)",
+    )
     p.set_defaults(func=cmd_pdf)
 
     p = sub.add_parser("diff", help="ce qui change entre deux versions, en termes du contrat")
-    p.add_argument("old", metavar="ANCIENNE", help="ancienne version : révision git (ex. v2024, main) ou dossier de projet")
-    p.add_argument("new", nargs="?", default=".", metavar="NOUVELLE", help="nouvelle version (défaut : le dossier courant)")
+    p.add_argument(
+        "old", metavar="ANCIENNE", help="ancienne version : révision git (ex. v2024, main) ou dossier de projet"
+    )
+    p.add_argument(
+        "new", nargs="?", default=".", metavar="NOUVELLE", help="nouvelle version (défaut : le dossier courant)"
+    )
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
-    p.add_argument("--fail-above", choices=["avenant", "copil", "routine", "editorial"],
-                   help="échoue (statut 1) si un changement relève d'un niveau plus élevé que celui-ci")
+    p.add_argument(
+        "--fail-above",
+        choices=["avenant", "copil", "routine", "editorial"],
+        help="échoue (statut 1) si un changement relève d'un niveau plus élevé que celui-ci",
+    )
     p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser("fmt", help="mettre les YAML en forme canonique (ordre des clés, guillemets, commentaires gardés)")
+    p = sub.add_parser(
+        "fmt", help="mettre les YAML en forme canonique (ordre des clés, guillemets, commentaires gardés)"
+    )
     p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
     p.add_argument("--check", action="store_true", help="ne rien écrire ; échoue si un fichier n'est pas canonique")
     p.set_defaults(func=cmd_fmt)
@@ -240,7 +266,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
     p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
-    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="ADRESSE", help="adresse locale de l'aperçu (défaut : 127.0.0.1:8000)")
+    p.add_argument(
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="ADRESSE",
+        help="adresse locale de l'aperçu (défaut : 127.0.0.1:8000)",
+    )
     p.set_defaults(func=cmd_serve)
 
     return parser
@@ -283,10 +314,8 @@ def _interrupted(exc: KeyboardInterrupt, command: str | None) -> int:
 
 def _broken_pipe(exc: BrokenPipeError, command: str | None) -> int:
     # `cdv diff | head`: the reader left; say nothing more on a closed pipe.
-    try:
-        sys.stdout = open(os.devnull, "w")
-    except OSError:
-        pass
+    with suppress(OSError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces stdout until exit
     return 1
 
 
@@ -305,8 +334,10 @@ def _not_utf8(exc: UnicodeDecodeError, command: str | None) -> int:
 def _internal(exc: BaseException, command: str | None) -> int:
     # The last resort: a bug. One line naming it, and how to see more.
     what = visible(f"{type(exc).__name__} : {exc}")
-    _say(f"erreur interne ({what[:300]}). Relancez avec « cdv --debug {command or ''} … » pour voir le détail, "
-         "et signalez-la.")
+    _say(
+        f"erreur interne ({what[:300]}). Relancez avec « cdv --debug {command or ''} … » pour voir le détail, "
+        "et signalez-la."
+    )
     return 1
 
 
@@ -367,10 +398,8 @@ def run() -> None:
         import atexit
 
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with suppress(OSError, ValueError):
                 stream.flush()
-            except (OSError, ValueError):
-                pass
         atexit._run_exitfuncs()
         os._exit(130)
     sys.exit(status)

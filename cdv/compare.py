@@ -13,6 +13,7 @@ Two passes. The first compares what readers read, element by element, and says i
 every source is cut into elements by stable id, and every field of every element, known today or added to
 a schema later, is compared raw; a difference the first pass did not explain is reported at its element's
 level. So nothing a reader sees can change without a line in the changelog."""
+
 from __future__ import annotations
 
 import difflib
@@ -77,22 +78,50 @@ class Kind(StrEnum):
 
 # Approval needed by a change of an element of each kind (README, "cdv diff").
 ELEMENT_LEVELS = {
-    **{k: Level.AMENDMENT for k in (Kind.CONTRACT, Kind.FOREWORD, Kind.ARTICLE, Kind.COMMITMENT,
-                                    Kind.SIGNATORY_LIST, Kind.SIGNATORY_GROUP, Kind.SIGNATORY, Kind.COMMON_BASE,
-                                    Kind.COMMON_OBJECTIVE, Kind.SOCIAL_CENTRES, Kind.SOCIAL_CENTRE,
-                                    Kind.NEIGHBOURHOOD)},
+    **{
+        k: Level.AMENDMENT
+        for k in (
+            Kind.CONTRACT,
+            Kind.FOREWORD,
+            Kind.ARTICLE,
+            Kind.COMMITMENT,
+            Kind.SIGNATORY_LIST,
+            Kind.SIGNATORY_GROUP,
+            Kind.SIGNATORY,
+            Kind.COMMON_BASE,
+            Kind.COMMON_OBJECTIVE,
+            Kind.SOCIAL_CENTRES,
+            Kind.SOCIAL_CENTRE,
+            Kind.NEIGHBOURHOOD,
+        )
+    },
     # The glossary is not signed, but it is what residents read as the meaning of the contract's words (on
     # every page), some definitions quoting the contract itself: the comité de pilotage validates it, as it
     # does the descriptions of the devices. Never editorial, never a "routine" portrait update.
-    Kind.DEVICE: Level.COMMITTEE, Kind.GLOSSARY_TERM: Level.COMMITTEE,
-    Kind.PROJECT: Level.COMMITTEE, Kind.THEME: Level.COMMITTEE, Kind.PRIORITY: Level.COMMITTEE,
-    Kind.PORTRAIT: Level.ROUTINE, Kind.INDICATOR: Level.ROUTINE,
+    Kind.DEVICE: Level.COMMITTEE,
+    Kind.GLOSSARY_TERM: Level.COMMITTEE,
+    Kind.PROJECT: Level.COMMITTEE,
+    Kind.THEME: Level.COMMITTEE,
+    Kind.PRIORITY: Level.COMMITTEE,
+    Kind.PORTRAIT: Level.ROUTINE,
+    Kind.INDICATOR: Level.ROUTINE,
 }
 # Fields of an element whose change needs another level than the element's.
 FIELD_LEVELS = {(Kind.CONTRACT, "version"): Level.EDITORIAL, (Kind.CONTRACT, "status"): Level.EDITORIAL}
 # The contract's own fields compared in the first pass (each worded by cdv.diffrender).
-CONTRACT_TERMS = ("title", "subtitle", "programme", "period", "signature", "author", "territory", "parts",
-                  "fragile_project_notice", "credits", "licence")
+CONTRACT_TERMS = (
+    "title",
+    "subtitle",
+    "programme",
+    "period",
+    "signature",
+    "author",
+    "territory",
+    "parts",
+    "fragile_project_notice",
+    "credits",
+    "licence",
+)
 
 
 class Term(Enum):
@@ -177,6 +206,7 @@ def neutral(value):
 
 
 # --- the values a change carries (contributor text is a plain str) -------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class Raw:
@@ -291,6 +321,7 @@ class Comparison:
 
 # --- the elements of a version ------------------------------------------------------------------
 
+
 @dataclass
 class _Element:
     kind: Kind
@@ -347,21 +378,45 @@ def _elements(corpus: Corpus) -> _Elements:
     for g in corpus.signatory_groups:
         out.put(K.SIGNATORY_GROUP, g["id"], t(g["title"]), t(g["title"]), g, parent=holder, field_name="groups")
     for s in corpus.signatories:
-        out.put(K.SIGNATORY, s["id"], t(s["organisation"]), t(s["organisation"]), s, parent=holder,
-                field_name="signatories")
+        out.put(
+            K.SIGNATORY, s["id"], t(s["organisation"]), t(s["organisation"]), s, parent=holder, field_name="signatories"
+        )
     o = corpus.objectives
     if o:
         title = _titled(o, "title", Term.COMMON_BASE)
         base = out.put(K.COMMON_BASE, "socle-commun", title, title, o, subs=("axes",))
         for axis in o.get("axes", []):
-            ak = out.put(K.COMMON_OBJECTIVE, axis["id"], Words(Term.AXIS, (axis["number"], t(axis["title"]))),
-                         t(axis["title"]), axis, subs=("objectives",), parent=base, field_name="axes")
+            ak = out.put(
+                K.COMMON_OBJECTIVE,
+                axis["id"],
+                Words(Term.AXIS, (axis["number"], t(axis["title"]))),
+                t(axis["title"]),
+                axis,
+                subs=("objectives",),
+                parent=base,
+                field_name="axes",
+            )
             for ob in axis["objectives"]:
-                ok = out.put(K.COMMON_OBJECTIVE, ob["id"], Words(Term.OBJECTIVE, (t(ob["title"]),)), t(ob["title"]),
-                             ob, subs=("priorities",), parent=ak, field_name="objectives")
+                ok = out.put(
+                    K.COMMON_OBJECTIVE,
+                    ob["id"],
+                    Words(Term.OBJECTIVE, (t(ob["title"]),)),
+                    t(ob["title"]),
+                    ob,
+                    subs=("priorities",),
+                    parent=ak,
+                    field_name="objectives",
+                )
                 for p in ob["priorities"]:
-                    out.put(K.COMMON_OBJECTIVE, p["id"], Words(Term.COMMON_PRIORITY, (t(ob["title"]),)),
-                            t(p["text"]), p, parent=ok, field_name="priorities")
+                    out.put(
+                        K.COMMON_OBJECTIVE,
+                        p["id"],
+                        Words(Term.COMMON_PRIORITY, (t(ob["title"]),)),
+                        t(p["text"]),
+                        p,
+                        parent=ok,
+                        field_name="priorities",
+                    )
     for d in corpus.devices:
         out.put(K.DEVICE, d["id"], t(d["name"]), t(d["name"]), d)
     sc = corpus.social_centres
@@ -379,19 +434,51 @@ def _elements(corpus: Corpus) -> _Elements:
             title = Words(Term.PORTRAIT, (name,))
             pk = out.put(K.PORTRAIT, n["id"], title, title, n["portrait"], subs=("indicators",), parent=nk)
             for ind in n["portrait"].get("indicators", []):
-                out.put(K.INDICATOR, f"{n['id']}/{ind['id']}", Words(Term.WITHIN, (name, t(ind["label"]))),
-                        t(ind["label"]), ind, parent=pk, field_name="indicators")
+                out.put(
+                    K.INDICATOR,
+                    f"{n['id']}/{ind['id']}",
+                    Words(Term.WITHIN, (name, t(ind["label"]))),
+                    t(ind["label"]),
+                    ind,
+                    parent=pk,
+                    field_name="indicators",
+                )
         if n.get("project") is not None:
             title = Words(Term.PROJECT, (name,))
             jk = out.put(K.PROJECT, n["id"], title, title, n["project"], subs=("themes",), parent=nk)
             for theme in n["project"].get("themes", []):
-                tk = out.put(K.THEME, theme["id"], Words(Term.WITHIN, (name, t(theme["title"]))), t(theme["title"]),
-                             theme, subs=("priorities",), parent=jk, field_name="themes")
+                tk = out.put(
+                    K.THEME,
+                    theme["id"],
+                    Words(Term.WITHIN, (name, t(theme["title"]))),
+                    t(theme["title"]),
+                    theme,
+                    subs=("priorities",),
+                    parent=jk,
+                    field_name="themes",
+                )
                 for p in theme["priorities"]:
-                    out.put(K.PRIORITY, p["id"], Words(Term.WITHIN, (name, t(theme["title"]))), t(p["text"]), p,
-                            parent=tk, field_name="priorities")
-    handled |= {"contract", "articles", "commitments", "signatory_groups", "signatories", "objectives", "devices",
-                "social_centres", "glossary", "neighbourhoods"}
+                    out.put(
+                        K.PRIORITY,
+                        p["id"],
+                        Words(Term.WITHIN, (name, t(theme["title"]))),
+                        t(p["text"]),
+                        p,
+                        parent=tk,
+                        field_name="priorities",
+                    )
+    handled |= {
+        "contract",
+        "articles",
+        "commitments",
+        "signatory_groups",
+        "signatories",
+        "objectives",
+        "devices",
+        "social_centres",
+        "glossary",
+        "neighbourhoods",
+    }
     # A kind of source added to the corpus later is compared whole until it gets its own elements.
     for f in fields(corpus):
         if f.name not in handled:
@@ -400,6 +487,7 @@ def _elements(corpus: Corpus) -> _Elements:
 
 
 # --- raw values ----------------------------------------------------------------------------------
+
 
 def _list_ids(items: list) -> list | None:
     """The ids of a list whose items all have one, distinct; None for any other list."""
@@ -430,7 +518,7 @@ def raw_diff(a, b, path=()):
     elif isinstance(a, list) and isinstance(b, list):
         ia, ib = _list_ids(a), _list_ids(b)
         if ia is not None and ib is not None:
-            da, db = dict(zip(ia, a)), dict(zip(ib, b))
+            da, db = dict(zip(ia, a, strict=False)), dict(zip(ib, b, strict=False))
             for k in [*ia, *(k for k in ib if k not in da)]:
                 yield from raw_diff(da.get(k, ABSENT), db.get(k, ABSENT), (*path, ("id", k)))
             if [k for k in ia if k in db] != [k for k in ib if k in da]:
@@ -444,7 +532,7 @@ def raw_diff(a, b, path=()):
             if op == "equal":
                 continue
             if op == "replace" and i2 - i1 == j2 - j1:
-                for i, j in zip(range(i1, i2), range(j1, j2)):
+                for i, j in zip(range(i1, i2), range(j1, j2), strict=False):
                     yield from raw_diff(a[i], b[j], (*path, j))
                 continue
             for i in range(i1, i2):
@@ -460,16 +548,19 @@ def _same_raw(a, b) -> bool:
 
 
 def _covered(path: tuple, explained: set) -> bool:
-    return any(path[:len(p)] == p for p in explained)
+    return any(path[: len(p)] == p for p in explained)
 
 
 def _orders(old: list, new: list) -> tuple[Order, Order]:
     """Old and new order, numbered, from the first place that differs to the last."""
-    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    first = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
     last = max(len(old), len(new))
     while last > first + 1 and last <= min(len(old), len(new)) and old[last - 1] == new[last - 1]:
         last -= 1
-    window = lambda labels: Order(tuple((i, labels[i - 1]) for i in range(first + 1, min(last, len(labels)) + 1)))
+
+    def window(labels):
+        return Order(tuple((i, labels[i - 1]) for i in range(first + 1, min(last, len(labels)) + 1)))
+
     return window(old), window(new)
 
 
@@ -496,10 +587,14 @@ def _article_title(a: dict) -> Words:
 def _article_parts(article: dict) -> dict:
     parts: dict = {"title": _article_title(article)}
     if article.get("chapter"):
-        parts["chapter"] = shown_text(article["chapter"]["title"]) + "\n" + blocks_shown_text(article["chapter"].get("intro"))
+        parts["chapter"] = (
+            shown_text(article["chapter"]["title"]) + "\n" + blocks_shown_text(article["chapter"].get("intro"))
+        )
     parts["body"] = blocks_shown_text(article["body"])
     for s in article.get("sections", []):
-        parts[("sections", ("id", s["id"]))] = f"{s['number']} - {shown_text(s['title'])}\n{blocks_shown_text(s['body'])}"
+        parts[("sections", ("id", s["id"]))] = (
+            f"{s['number']} - {shown_text(s['title'])}\n{blocks_shown_text(s['body'])}"
+        )
     return parts
 
 
@@ -515,16 +610,22 @@ def _lines(*parts: tuple[Term | None, str | None]) -> Lines:
 
 def _device_text(d: dict) -> Lines:
     head = shown_text(d["name"]) + (f" ({shown_text(d['acronym'])})" if d.get("acronym") else "")
-    return _lines((None, head), (None, shown_text(d.get("summary", ""))),
-                  (Term.SOURCE_LINE, shown_text(d["source"]) if d.get("source") else None),
-                  (Term.ARTICLES_LINE, ", ".join(d["articles"]) if d.get("articles") else None),
-                  (None, blocks_shown_text(d.get("body"))))
+    return _lines(
+        (None, head),
+        (None, shown_text(d.get("summary", ""))),
+        (Term.SOURCE_LINE, shown_text(d["source"]) if d.get("source") else None),
+        (Term.ARTICLES_LINE, ", ".join(d["articles"]) if d.get("articles") else None),
+        (None, blocks_shown_text(d.get("body"))),
+    )
 
 
 def _term_text(g: dict) -> Lines:
     head = shown_text(g["term"]) + (f" ({shown_text(g['expansion'])})" if g.get("expansion") else "")
-    return _lines((None, head), (None, shown_text(g.get("definition", ""))),
-                  (Term.SOURCE_LINE, shown_text(g["source"]) if g.get("source") else None))
+    return _lines(
+        (None, head),
+        (None, shown_text(g.get("definition", ""))),
+        (Term.SOURCE_LINE, shown_text(g["source"]) if g.get("source") else None),
+    )
 
 
 def _common_base(corpus: Corpus, level: str) -> dict:
@@ -547,10 +648,14 @@ def _priorities(neighbourhoods: dict) -> dict:
     for n in neighbourhoods.values():
         for theme in (n.get("project") or {}).get("themes", []):
             for p in theme["priorities"]:
-                out[p["id"]] = {"neighbourhood": n["id"], "theme": theme["id"],
-                                "where": Words(Term.WITHIN, (shown_text(n["name"]), shown_text(theme["title"]))),
-                                "text": shown_text(p["text"]), "objectives": p.get("objectives", []),
-                                "devices": p.get("devices", [])}
+                out[p["id"]] = {
+                    "neighbourhood": n["id"],
+                    "theme": theme["id"],
+                    "where": Words(Term.WITHIN, (shown_text(n["name"]), shown_text(theme["title"]))),
+                    "text": shown_text(p["text"]),
+                    "objectives": p.get("objectives", []),
+                    "devices": p.get("devices", []),
+                }
     return out
 
 
@@ -573,11 +678,17 @@ def _identity(n: dict) -> Identity:
 
 def _observation(ind: dict, obs: dict, extras: tuple | None = None) -> Observation:
     shown = {**obs, "source": shown_text(obs["source"]), "period": shown_text(obs["period"])}
-    return Observation(obs["value"], ind["unit"], bool(obs.get("explicit_sign", False)) and obs["value"] > 0,
-                       source_with_period(shown), extras)
+    return Observation(
+        obs["value"],
+        ind["unit"],
+        bool(obs.get("explicit_sign", False)) and obs["value"] > 0,
+        source_with_period(shown),
+        extras,
+    )
 
 
 # --- the comparison ------------------------------------------------------------------------------
+
 
 class _Comparer:
     def __init__(self, old: Corpus, new: Corpus):
@@ -585,8 +696,21 @@ class _Comparer:
         self.changes: list[Change] = []
         self.explained: dict[tuple, set] = {}  # element -> paths of the fields the first pass reported
 
-    def add(self, level, kind, action, ident, subject, old=None, new=None, detail=None, *, element=None,
-            paths=((),), order_of=None) -> None:
+    def add(
+        self,
+        level,
+        kind,
+        action,
+        ident,
+        subject,
+        old=None,
+        new=None,
+        detail=None,
+        *,
+        element=None,
+        paths=((),),
+        order_of=None,
+    ) -> None:
         if old is not None and old == new and action != Action.MOVED:
             return  # what it would show is the same on both sides: the second pass reports it field by field
         self.changes.append(Change(level, kind, action, ident, subject, old, new, detail, order_of))
@@ -612,33 +736,78 @@ class _Comparer:
         K, L = Kind, Level
         self.contract()
         self.articles()
-        self.keyed(K.COMMITMENT, L.AMENDMENT, {c["id"]: c for c in o.commitments}, {c["id"]: c for c in n.commitments},
-                   lambda c: Words(Term.COMMITMENT, (t(c["title"]),)),
-                   lambda c: t(c["title"]) + "\n" + blocks_shown_text(c["body"]), fields=(("title",), ("body",)))
-        self.order(K.COMMITMENT, "engagements", Words(Term.COMMITMENTS_PAGE), o.commitments, n.commitments,
-                   lambda c: t(c["title"]))
+        self.keyed(
+            K.COMMITMENT,
+            L.AMENDMENT,
+            {c["id"]: c for c in o.commitments},
+            {c["id"]: c for c in n.commitments},
+            lambda c: Words(Term.COMMITMENT, (t(c["title"]),)),
+            lambda c: t(c["title"]) + "\n" + blocks_shown_text(c["body"]),
+            fields=(("title",), ("body",)),
+        )
+        self.order(
+            K.COMMITMENT,
+            "engagements",
+            Words(Term.COMMITMENTS_PAGE),
+            o.commitments,
+            n.commitments,
+            lambda c: t(c["title"]),
+        )
         self.signatories()
         for kind_items, fields_ in (("axes", ("title",)), ("objectives", ("title",)), ("priorities", ("text",))):
-            self.keyed(K.COMMON_OBJECTIVE, L.AMENDMENT, _common_base(o, kind_items), _common_base(n, kind_items),
-                       lambda item: item[0], lambda item: item[1], fields=(fields_,))
-        self.keyed(K.SOCIAL_CENTRE, L.AMENDMENT, {c["id"]: c for c in o.social_centres.get("centres", [])},
-                   {c["id"]: c for c in n.social_centres.get("centres", [])}, lambda c: t(c["name"]),
-                   lambda c: f"{t(c['name'])} ({c['kind']}) : {', '.join(c['neighbourhoods'])}",
-                   fields=(("name",), ("kind",), ("neighbourhoods",)))
-        self.keyed(K.DEVICE, L.COMMITTEE, {d["id"]: d for d in o.devices}, {d["id"]: d for d in n.devices},
-                   lambda d: t(d["name"]), _device_text,
-                   fields=(("name",), ("acronym",), ("summary",), ("source",), ("articles",), ("body",)))
-        self.keyed(K.GLOSSARY_TERM, L.COMMITTEE, {g["id"]: g for g in o.glossary}, {g["id"]: g for g in n.glossary},
-                   lambda g: Words(Term.GLOSSARY_TERM, (t(g["term"]),)), _term_text,
-                   fields=(("term",), ("expansion",), ("definition",), ("source",)))
+            self.keyed(
+                K.COMMON_OBJECTIVE,
+                L.AMENDMENT,
+                _common_base(o, kind_items),
+                _common_base(n, kind_items),
+                lambda item: item[0],
+                lambda item: item[1],
+                fields=(fields_,),
+            )
+        self.keyed(
+            K.SOCIAL_CENTRE,
+            L.AMENDMENT,
+            {c["id"]: c for c in o.social_centres.get("centres", [])},
+            {c["id"]: c for c in n.social_centres.get("centres", [])},
+            lambda c: t(c["name"]),
+            lambda c: f"{t(c['name'])} ({c['kind']}) : {', '.join(c['neighbourhoods'])}",
+            fields=(("name",), ("kind",), ("neighbourhoods",)),
+        )
+        self.keyed(
+            K.DEVICE,
+            L.COMMITTEE,
+            {d["id"]: d for d in o.devices},
+            {d["id"]: d for d in n.devices},
+            lambda d: t(d["name"]),
+            _device_text,
+            fields=(("name",), ("acronym",), ("summary",), ("source",), ("articles",), ("body",)),
+        )
+        self.keyed(
+            K.GLOSSARY_TERM,
+            L.COMMITTEE,
+            {g["id"]: g for g in o.glossary},
+            {g["id"]: g for g in n.glossary},
+            lambda g: Words(Term.GLOSSARY_TERM, (t(g["term"]),)),
+            _term_text,
+            fields=(("term",), ("expansion",), ("definition",), ("source",)),
+        )
         # Whether a definition quotes the contract is said by its source's words: the renderer reads them.
         old_sources = {g["id"]: g.get("source", "") for g in o.glossary}
         new_sources = {g["id"]: g.get("source", "") for g in n.glossary}
         for i, c in enumerate(self.changes):
             if c.kind == K.GLOSSARY_TERM:
                 sources = (old_sources.get(c.id, ""), new_sources.get(c.id, ""))
-                self.changes[i] = Change(c.level, c.kind, c.action, c.id, c.subject, c.old, c.new,
-                                         Words(Term.QUOTED_DEFINITION, sources), c.order_of)
+                self.changes[i] = Change(
+                    c.level,
+                    c.kind,
+                    c.action,
+                    c.id,
+                    c.subject,
+                    c.old,
+                    c.new,
+                    Words(Term.QUOTED_DEFINITION, sources),
+                    c.order_of,
+                )
         self.neighbourhoods()
         self.catch_all()
         return self.changes
@@ -648,9 +817,17 @@ class _Comparer:
         oa, ob = [x["id"] for x in old_items], [x["id"] for x in new_items]
         labels = {x["id"]: label(x) for x in [*old_items, *new_items]}
         if [i for i in oa if i in ob] != [i for i in ob if i in oa]:
-            self.add(ELEMENT_LEVELS[kind], kind, Action.REORDERED, ident, title,
-                     *_orders([labels[i] for i in oa], [labels[i] for i in ob]), element=("@order", ident),
-                     paths=((),), order_of=("position",))
+            self.add(
+                ELEMENT_LEVELS[kind],
+                kind,
+                Action.REORDERED,
+                ident,
+                title,
+                *_orders([labels[i] for i in oa], [labels[i] for i in ob]),
+                element=("@order", ident),
+                paths=((),),
+                order_of=("position",),
+            )
         for i in {*oa, *ob}:  # positions only order the elements; the order is compared above
             self.explain((kind, i), ("position",), ("signature", "position"))
 
@@ -658,20 +835,58 @@ class _Comparer:
         o, n = self.old.contract, self.new.contract
         element = (Kind.CONTRACT, "contrat")
         if o["version"] != n["version"]:
-            self.add(Level.EDITORIAL, Kind.CONTRACT, Action.CHANGED, "version", Words(Term.VERSION), o["version"],
-                     n["version"], element=element, paths=(("version",),))
+            self.add(
+                Level.EDITORIAL,
+                Kind.CONTRACT,
+                Action.CHANGED,
+                "version",
+                Words(Term.VERSION),
+                o["version"],
+                n["version"],
+                element=element,
+                paths=(("version",),),
+            )
         if o["status"] != n["status"]:
-            self.add(Level.EDITORIAL, Kind.CONTRACT, Action.CHANGED, "status", Words(Term.STATUS),
-                     Status(o["status"]), Status(n["status"]), element=element, paths=(("status",),))
+            self.add(
+                Level.EDITORIAL,
+                Kind.CONTRACT,
+                Action.CHANGED,
+                "status",
+                Words(Term.STATUS),
+                Status(o["status"]),
+                Status(n["status"]),
+                element=element,
+                paths=(("status",),),
+            )
         for key in CONTRACT_TERMS:
             if not _same_raw(o.get(key, ABSENT), n.get(key, ABSENT)):
-                self.add(Level.AMENDMENT, Kind.CONTRACT, Action.CHANGED, key, Words(Term.CONTRACT_FIELD, (key,)),
-                         Flat(o.get(key)), Flat(n.get(key)), element=element, paths=((key,),))
+                self.add(
+                    Level.AMENDMENT,
+                    Kind.CONTRACT,
+                    Action.CHANGED,
+                    key,
+                    Words(Term.CONTRACT_FIELD, (key,)),
+                    Flat(o.get(key)),
+                    Flat(n.get(key)),
+                    element=element,
+                    paths=((key,),),
+                )
         fo, fn = o.get("foreword") or {}, n.get("foreword") or {}
-        text = lambda f: "\n".join(filter(None, [shown_text(f.get("title", "")), blocks_shown_text(f.get("body"))]))
+
+        def text(f):
+            return "\n".join(filter(None, [shown_text(f.get("title", "")), blocks_shown_text(f.get("body"))]))
+
         if text(fo) != text(fn):
-            self.add(Level.AMENDMENT, Kind.FOREWORD, Action.CHANGED, "avant-propos", _titled(fn, "title", Term.FOREWORD),
-                     text(fo), text(fn), paths=(("title",), ("body",)))
+            self.add(
+                Level.AMENDMENT,
+                Kind.FOREWORD,
+                Action.CHANGED,
+                "avant-propos",
+                _titled(fn, "title", Term.FOREWORD),
+                text(fo),
+                text(fn),
+                paths=(("title",), ("body",)),
+            )
 
     def articles(self) -> None:
         old = {a["id"]: a for a in self.old.articles}
@@ -681,14 +896,24 @@ class _Comparer:
             if a is None:
                 self.add(Level.AMENDMENT, Kind.ARTICLE, Action.ADDED, ident, _article_title(b), None, _article_text(b))
             elif b is None:
-                self.add(Level.AMENDMENT, Kind.ARTICLE, Action.REMOVED, ident, _article_title(a), _article_text(a), None)
+                self.add(
+                    Level.AMENDMENT, Kind.ARTICLE, Action.REMOVED, ident, _article_title(a), _article_text(a), None
+                )
             else:
                 # Part by part, sub-articles by id: a reorder alone is reported as a reorder.
                 pa, pb = _article_parts(a), _article_parts(b)
                 differ = [k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k)]
                 if differ:
-                    self.add(Level.AMENDMENT, Kind.ARTICLE, Action.CHANGED, ident, _article_title(b), _article_text(a),
-                             _article_text(b), paths=tuple(p for k in differ for p in _ARTICLE_PATHS.get(k, (k,))))
+                    self.add(
+                        Level.AMENDMENT,
+                        Kind.ARTICLE,
+                        Action.CHANGED,
+                        ident,
+                        _article_title(b),
+                        _article_text(a),
+                        _article_text(b),
+                        paths=tuple(p for k in differ for p in _ARTICLE_PATHS.get(k, (k,))),
+                    )
 
     def signatories(self) -> None:
         old = {s["id"]: s for s in self.old.signatories}
@@ -704,19 +929,56 @@ class _Comparer:
             else:
                 sa, sb = a["signature"]["signers"], b["signature"]["signers"]
                 if sa != sb and sorted(map(_canon, sa)) == sorted(map(_canon, sb)):
-                    self.add(L.AMENDMENT, K.SIGNATORY, A.REORDERED, ident, t(b["organisation"]),
-                             *_orders(_signers(a, None), _signers(b, None)), element=(K.SIGNATORY, ident),
-                             paths=(("signature", "signers"),), order_of=("signature", "signers"))
+                    self.add(
+                        L.AMENDMENT,
+                        K.SIGNATORY,
+                        A.REORDERED,
+                        ident,
+                        t(b["organisation"]),
+                        *_orders(_signers(a, None), _signers(b, None)),
+                        element=(K.SIGNATORY, ident),
+                        paths=(("signature", "signers"),),
+                        order_of=("signature", "signers"),
+                    )
                 elif _signers(a) != _signers(b):
-                    self.add(L.AMENDMENT, K.SIGNATORY, A.CHANGED, ident, t(b["organisation"]), _signers(a),
-                             _signers(b), detail=Words(Term.SIGNER), paths=(("signature", "signers"),))
-                if (a["organisation"], a["group"], a.get("commitment")) != (b["organisation"], b["group"], b.get("commitment")):
-                    self.add(L.AMENDMENT, K.SIGNATORY, A.CHANGED, ident, t(b["organisation"]), _membership(a),
-                             _membership(b), paths=(("organisation",), ("group",), ("commitment",)))
-        position = lambda s: s["signature"]["position"]
-        self.order(K.SIGNATORY, "signatures", Words(Term.SIGNATURES_PAGE),
-                   sorted(self.old.signatories, key=position), sorted(self.new.signatories, key=position),
-                   lambda s: t(s["organisation"]))
+                    self.add(
+                        L.AMENDMENT,
+                        K.SIGNATORY,
+                        A.CHANGED,
+                        ident,
+                        t(b["organisation"]),
+                        _signers(a),
+                        _signers(b),
+                        detail=Words(Term.SIGNER),
+                        paths=(("signature", "signers"),),
+                    )
+                if (a["organisation"], a["group"], a.get("commitment")) != (
+                    b["organisation"],
+                    b["group"],
+                    b.get("commitment"),
+                ):
+                    self.add(
+                        L.AMENDMENT,
+                        K.SIGNATORY,
+                        A.CHANGED,
+                        ident,
+                        t(b["organisation"]),
+                        _membership(a),
+                        _membership(b),
+                        paths=(("organisation",), ("group",), ("commitment",)),
+                    )
+
+        def position(s):
+            return s["signature"]["position"]
+
+        self.order(
+            K.SIGNATORY,
+            "signatures",
+            Words(Term.SIGNATURES_PAGE),
+            sorted(self.old.signatories, key=position),
+            sorted(self.new.signatories, key=position),
+            lambda s: t(s["organisation"]),
+        )
 
     def neighbourhoods(self) -> None:
         old = {x["id"]: x for x in self.old.neighbourhoods}
@@ -726,12 +988,26 @@ class _Comparer:
             a, b = old.get(ident), new.get(ident)
             if a is None or b is None:
                 present = a or b
-                self.add(Level.AMENDMENT, Kind.NEIGHBOURHOOD, Action.ADDED if a is None else Action.REMOVED, ident,
-                         Words(Term.NEIGHBOURHOOD_IN, (t(present["name"]), t(present["commune"]))),
-                         None if a is None else present["kind"], present["kind"] if a is None else None)
+                self.add(
+                    Level.AMENDMENT,
+                    Kind.NEIGHBOURHOOD,
+                    Action.ADDED if a is None else Action.REMOVED,
+                    ident,
+                    Words(Term.NEIGHBOURHOOD_IN, (t(present["name"]), t(present["commune"]))),
+                    None if a is None else present["kind"],
+                    present["kind"] if a is None else None,
+                )
             elif _identity(a) != _identity(b):
-                self.add(Level.AMENDMENT, Kind.NEIGHBOURHOOD, Action.CHANGED, ident, t(b["name"]), _identity(a),
-                         _identity(b), paths=(("name",), ("kind",), ("commune",), ("qpv_code",)))
+                self.add(
+                    Level.AMENDMENT,
+                    Kind.NEIGHBOURHOOD,
+                    Action.CHANGED,
+                    ident,
+                    t(b["name"]),
+                    _identity(a),
+                    _identity(b),
+                    paths=(("name",), ("kind",), ("commune",), ("qpv_code",)),
+                )
             self.portrait(a or {}, b or {})
             self.project(a or {}, b or {})
         self.priorities(old, new)
@@ -760,52 +1036,115 @@ class _Comparer:
             explains = {"paths": (("observations",),)}
             for k, obs in new_obs.items():
                 if k not in old_obs:
-                    self.add(L.ROUTINE, K.INDICATOR, A.OBSERVATION, key, title,
-                             _observation(x, x["observations"][-1]), _observation(y, obs), **explains)
+                    self.add(
+                        L.ROUTINE,
+                        K.INDICATOR,
+                        A.OBSERVATION,
+                        key,
+                        title,
+                        _observation(x, x["observations"][-1]),
+                        _observation(y, obs),
+                        **explains,
+                    )
                 elif old_obs[k] != obs:
-                    others = [f for f in {**old_obs[k], **obs} if f not in ("value", "period", "source", "explicit_sign")]
-                    extra = lambda o, others=others: tuple((f, Raw(o.get(f, ABSENT))) for f in others)
+                    others = [
+                        f for f in {**old_obs[k], **obs} if f not in ("value", "period", "source", "explicit_sign")
+                    ]
+
+                    def extra(o, others=others):
+                        return tuple((f, Raw(o.get(f, ABSENT))) for f in others)
+
                     # Comparison values (commune, EPCI...) as well, when they changed.
                     changed = extra(old_obs[k]) != extra(obs)
                     before = _observation(x, old_obs[k], extra(old_obs[k]) if changed else None)
                     after = _observation(y, obs, extra(obs) if changed else None)
-                    self.add(L.ROUTINE, K.INDICATOR, A.CHANGED, key, title, before, after,
-                             detail=Words(Term.CORRECTED), **explains)
+                    self.add(
+                        L.ROUTINE,
+                        K.INDICATOR,
+                        A.CHANGED,
+                        key,
+                        title,
+                        before,
+                        after,
+                        detail=Words(Term.CORRECTED),
+                        **explains,
+                    )
             for k, obs in old_obs.items():
                 if k not in new_obs:
-                    self.add(L.COMMITTEE, K.INDICATOR, A.REMOVED, key, title, _observation(x, obs), None, **explains,
-                             detail=Words(Term.OBSERVATION_REMOVED))
+                    self.add(
+                        L.COMMITTEE,
+                        K.INDICATOR,
+                        A.REMOVED,
+                        key,
+                        title,
+                        _observation(x, obs),
+                        None,
+                        **explains,
+                        detail=Words(Term.OBSERVATION_REMOVED),
+                    )
         # Rubriques by id: the text of those that changed; a reorder alone is reported as a reorder.
         sa = {s["id"]: s for s in pa.get("sections", [])}
         sb = {s["id"]: s for s in pb.get("sections", [])}
-        section = lambda s: f"{shown_text(s['title'])}\n{blocks_shown_text(s['blocks'])}"
+
+        def section(s):
+            return f"{shown_text(s['title'])}\n{blocks_shown_text(s['blocks'])}"
+
         differ = [i for i in sa.keys() | sb.keys() if (i in sa) != (i in sb) or section(sa[i]) != section(sb[i])]
         if differ:
             text_a = "\n".join(section(s) for s in pa.get("sections", []))
             text_b = "\n".join(section(s) for s in pb.get("sections", []))
-            self.add(L.ROUTINE, K.PORTRAIT, A.ADDED if not pa else A.REMOVED if not pb else A.CHANGED, hood["id"],
-                     Words(Term.PORTRAIT, (name,)), text_a or None, text_b or None,
-                     paths=tuple(("sections", ("id", i)) for i in differ) if pa and pb else ((),))
+            self.add(
+                L.ROUTINE,
+                K.PORTRAIT,
+                A.ADDED if not pa else A.REMOVED if not pb else A.CHANGED,
+                hood["id"],
+                Words(Term.PORTRAIT, (name,)),
+                text_a or None,
+                text_b or None,
+                paths=tuple(("sections", ("id", i)) for i in differ) if pa and pb else ((),),
+            )
 
     def project(self, a: dict, b: dict) -> None:
         hood = b or a
         name = shown_text(hood["name"])
         pa, pb = a.get("project") or {}, b.get("project") or {}
-        head = lambda p: "\n".join(filter(None, [shown_text(p.get("title", "")),
-                                                 shown_text(p.get("priorities_heading", "")),
-                                                 blocks_shown_text(p.get("introduction"))]))
+
+        def head(p):
+            return "\n".join(
+                filter(
+                    None,
+                    [
+                        shown_text(p.get("title", "")),
+                        shown_text(p.get("priorities_heading", "")),
+                        blocks_shown_text(p.get("introduction")),
+                    ],
+                )
+            )
+
         if bool(a.get("project")) != bool(b.get("project")):
             self.explain((Kind.PROJECT, hood["id"]), ())
         if head(pa) != head(pb):
-            self.add(Level.COMMITTEE, Kind.PROJECT,
-                     Action.ADDED if not pa else Action.REMOVED if not pb else Action.CHANGED,
-                     hood["id"], Words(Term.PROJECT, (name,)), head(pa) or None, head(pb) or None,
-                     paths=(("title",), ("priorities_heading",), ("introduction",)))
+            self.add(
+                Level.COMMITTEE,
+                Kind.PROJECT,
+                Action.ADDED if not pa else Action.REMOVED if not pb else Action.CHANGED,
+                hood["id"],
+                Words(Term.PROJECT, (name,)),
+                head(pa) or None,
+                head(pb) or None,
+                paths=(("title",), ("priorities_heading",), ("introduction",)),
+            )
         ta = {t["id"]: t for t in pa.get("themes", [])}
         tb = {t["id"]: t for t in pb.get("themes", [])}
-        self.keyed(Kind.THEME, Level.COMMITTEE, ta, tb, lambda t: Words(Term.WITHIN, (name, shown_text(t["title"]))),
-                   lambda t: shown_text(t["title"]) + "\n" + blocks_shown_text(t.get("intro")),
-                   fields=(("title",), ("intro",)))
+        self.keyed(
+            Kind.THEME,
+            Level.COMMITTEE,
+            ta,
+            tb,
+            lambda t: Words(Term.WITHIN, (name, shown_text(t["title"]))),
+            lambda t: shown_text(t["title"]) + "\n" + blocks_shown_text(t.get("intro")),
+            fields=(("title",), ("intro",)),
+        )
 
     def priorities(self, old: dict, new: dict) -> None:
         pa, pb = _priorities(old), _priorities(new)
@@ -818,14 +1157,33 @@ class _Comparer:
                 self.add(L.COMMITTEE, K.PRIORITY, A.REMOVED, ident, x["where"], x["text"], None)
             else:
                 if (x["neighbourhood"], x["theme"]) != (y["neighbourhood"], y["theme"]):
-                    self.add(L.COMMITTEE, K.PRIORITY, A.MOVED, ident, y["where"], x["where"], y["where"],
-                             detail=Words(Term.MOVED_PRIORITY, (x["where"], y["where"])), paths=(PARENT,))
+                    self.add(
+                        L.COMMITTEE,
+                        K.PRIORITY,
+                        A.MOVED,
+                        ident,
+                        y["where"],
+                        x["where"],
+                        y["where"],
+                        detail=Words(Term.MOVED_PRIORITY, (x["where"], y["where"])),
+                        paths=(PARENT,),
+                    )
                 if x["text"] != y["text"]:
-                    self.add(L.COMMITTEE, K.PRIORITY, A.REWORDED, ident, y["where"], x["text"], y["text"],
-                             paths=(("text",),))
+                    self.add(
+                        L.COMMITTEE, K.PRIORITY, A.REWORDED, ident, y["where"], x["text"], y["text"], paths=(("text",),)
+                    )
                 if (x["objectives"], x["devices"]) != (y["objectives"], y["devices"]):
-                    self.add(L.COMMITTEE, K.PRIORITY, A.CHANGED, ident, y["where"], _links(x), _links(y),
-                             detail=Words(Term.LINKS), paths=(("objectives",), ("devices",)))
+                    self.add(
+                        L.COMMITTEE,
+                        K.PRIORITY,
+                        A.CHANGED,
+                        ident,
+                        y["where"],
+                        _links(x),
+                        _links(y),
+                        detail=Words(Term.LINKS),
+                        paths=(("objectives",), ("devices",)),
+                    )
 
     # --- the second pass: every field of every element ---------------------------------------------
 
@@ -838,17 +1196,37 @@ class _Comparer:
                 continue
             el = b or a
             if a is None or b is None:
-                self.add(el.level, el.kind, Action.ADDED if a is None else Action.REMOVED, el.id, el.title,
-                         None if a is None else self.listing(a), self.listing(b) if a is None else None,
-                         element=key)
+                self.add(
+                    el.level,
+                    el.kind,
+                    Action.ADDED if a is None else Action.REMOVED,
+                    el.id,
+                    el.title,
+                    None if a is None else self.listing(a),
+                    self.listing(b) if a is None else None,
+                    element=key,
+                )
                 continue
             if a.parent != b.parent and not _covered(PARENT, done):
-                self.add(el.level, el.kind, Action.MOVED, el.id, b.title, a.where, b.where,
-                         detail=Words(Term.MOVED, (a.where, b.where)), element=key, paths=(PARENT,))
+                self.add(
+                    el.level,
+                    el.kind,
+                    Action.MOVED,
+                    el.id,
+                    b.title,
+                    a.where,
+                    b.where,
+                    detail=Words(Term.MOVED, (a.where, b.where)),
+                    element=key,
+                    paths=(PARENT,),
+                )
             for name in sorted(a.children.keys() & b.children.keys()):
                 ca, cb = a.children[name], b.children[name]
                 if [k for k in ca if k in cb] != [k for k in cb if k in ca] and not _covered((name,), done):
-                    labels = lambda ks, els: [els[k].label for k in ks]
+
+                    def labels(ks, els):
+                        return [els[k].label for k in ks]
+
                     self.reorder(b, (name,), labels(ca, old), labels(cb, new))
             leaves: dict[Level, list] = {}
             for what, path, x, y in raw_diff(a.raw, b.raw):
@@ -859,13 +1237,31 @@ class _Comparer:
                 else:
                     leaves.setdefault(FIELD_LEVELS.get((el.kind, path[0]), el.level), []).append((path, x, y))
             for level, items in leaves.items():
-                self.add(level, el.kind, Action.CHANGED, el.id, b.title,
-                         Fields(tuple((p, x) for p, x, _ in items)), Fields(tuple((p, y) for p, _, y in items)),
-                         detail=Words(Term.FIELDS, (tuple(p for p, _, _ in items),)), element=key, paths=())
+                self.add(
+                    level,
+                    el.kind,
+                    Action.CHANGED,
+                    el.id,
+                    b.title,
+                    Fields(tuple((p, x) for p, x, _ in items)),
+                    Fields(tuple((p, y) for p, _, y in items)),
+                    detail=Words(Term.FIELDS, (tuple(p for p, _, _ in items),)),
+                    element=key,
+                    paths=(),
+                )
 
     def reorder(self, el: _Element, path: tuple, old_labels: list, new_labels: list) -> None:
-        self.add(el.level, el.kind, Action.REORDERED, el.id, el.title, *_orders(old_labels, new_labels),
-                 element=(el.kind, el.id), paths=(), order_of=path)
+        self.add(
+            el.level,
+            el.kind,
+            Action.REORDERED,
+            el.id,
+            el.title,
+            *_orders(old_labels, new_labels),
+            element=(el.kind, el.id),
+            paths=(),
+            order_of=path,
+        )
 
     def listing(self, el: _Element):
         items = tuple((p, v) for _, p, _, v in raw_diff({}, el.raw))

@@ -2,6 +2,7 @@
 
 Derived values (counts, totals, reverse links) are computed here, never stored in the sources.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,6 @@ from .errors import InvalidSources
 from .labels import KIND_SINGULAR, KIND_TITLES  # noqa: F401  (pages and pdf import them from here)
 from .text import sort_key
 from .validate import validate_project
-
 
 
 @dataclass
@@ -149,15 +149,22 @@ def corpus_from_files(root: Path, files) -> Corpus:
         signatory_groups=signatories.get("groups", []),
         signatories=signatories.get("signatories", []),
         commitments=sorted((f.data for f in by_kind.get("commitment", [])), key=lambda c: c["position"]),
-        devices=sorted((f.data for f in by_kind.get("device", [])), key=lambda d: sort_key(d.get("acronym") or d["name"])),
+        devices=sorted(
+            (f.data for f in by_kind.get("device", [])), key=lambda d: sort_key(d.get("acronym") or d["name"])
+        ),
         social_centres=one("social-centres"),
-        neighbourhoods=sorted((f.data for f in by_kind.get("neighbourhood", [])),
-                              key=lambda n: (list(KIND_TITLES).index(n["kind"]), sort_key(n["name"]))),
+        neighbourhoods=sorted(
+            (f.data for f in by_kind.get("neighbourhood", [])),
+            key=lambda n: (list(KIND_TITLES).index(n["kind"]), sort_key(n["name"])),
+        ),
         glossary=sorted(one("glossary").get("terms", []), key=lambda t: sort_key(t["term"])),
     )
     corpus.source_of = {id(f.data): f.rel for f in files}
-    corpus.single_sources = {f.kind: f.rel for f in files
-                             if f.kind in ("contract", "objectives", "signatories", "social-centres", "glossary")}
+    corpus.single_sources = {
+        f.kind: f.rel
+        for f in files
+        if f.kind in ("contract", "objectives", "signatories", "social-centres", "glossary")
+    }
     return corpus
 
 
@@ -169,7 +176,7 @@ def _fingerprint(root: Path) -> tuple:
     # misspelt folder added while `cdv serve` runs must reach the preview as an error, not hit the cache.
     from .sources import tree_state
 
-    schemas = []
+    schemas: list[tuple] = []
     for p in sorted((root / "schemas").glob("*.json")):
         try:
             info = p.stat()
@@ -198,13 +205,16 @@ _INSEE = re.compile(r"recensement|\bRP\b|FILOSOFI|INSEE|RPLS?\b|Fideli", re.I)
 def data_years(neighbourhood: dict) -> tuple[str, str] | None:
     """The oldest and newest years among the latest observations of a portrait ("données de … à …")."""
     # A period such as "2013-2018" or "2020-2021" is dated by its last year.
-    years = sorted(int(_YEAR.findall(latest(ind)["period"])[-1])
-                   for ind in (neighbourhood.get("portrait") or {}).get("indicators", [])
-                   if _YEAR.search(latest(ind)["period"]))
+    years = sorted(
+        int(_YEAR.findall(latest(ind)["period"])[-1])
+        for ind in (neighbourhood.get("portrait") or {}).get("indicators", [])
+        if _YEAR.search(latest(ind)["period"])
+    )
     return (str(years[0]), str(years[-1])) if years else None
 
 
 def uses_insee_small_areas(neighbourhood: dict) -> bool:
     """Whether the portrait shows figures of the statistical system on a small area (INSEE caveats apply)."""
-    return any(_INSEE.search(latest(ind)["source"])
-               for ind in (neighbourhood.get("portrait") or {}).get("indicators", []))
+    return any(
+        _INSEE.search(latest(ind)["source"]) for ind in (neighbourhood.get("portrait") or {}).get("indicators", [])
+    )

@@ -4,6 +4,7 @@ The work is split in three: cdv.gitsource reads a version (a folder, or a git re
 temporary copy it removes), cdv.compare compares two versions into typed, language-neutral changes, and
 cdv.diffrender says them in French (markdown, the "Ce qui change" page, the avenant). This module is the
 facade the CLI, the site plugin and the PDF call."""
+
 from __future__ import annotations
 
 from .compare import ELEMENT_LEVELS, FIELD_LEVELS, Action, Kind, Level
@@ -26,9 +27,27 @@ from .diffrender import (
 )
 from .gitsource import load_version
 
-__all__ = ["ACTIONS", "ELEMENT_LEVELS", "FEMININE_KINDS", "FIELD_LEVELS", "KINDS", "LEVELS", "LEVEL_ORDER",
-           "ORDER_NOUNS", "Action", "Change", "Diff", "Kind", "Level", "action_label", "change_body", "compare",
-           "load_version", "redline", "to_markdown"]
+__all__ = [
+    "ACTIONS",
+    "ELEMENT_LEVELS",
+    "FEMININE_KINDS",
+    "FIELD_LEVELS",
+    "KINDS",
+    "LEVELS",
+    "LEVEL_ORDER",
+    "ORDER_NOUNS",
+    "Action",
+    "Change",
+    "Diff",
+    "Kind",
+    "Level",
+    "action_label",
+    "change_body",
+    "compare",
+    "load_version",
+    "redline",
+    "to_markdown",
+]
 
 
 def compare(old: Corpus, new: Corpus, old_label: str = "ancienne version", new_label: str = "nouvelle version") -> Diff:

@@ -2,8 +2,10 @@
 (levels, kinds, actions, titles and details), the order readers find changes in, and the outputs made of
 them: `cdv diff`'s markdown and JSON, the "Ce qui change" page (HTML-in-markdown through cdv.text.to_html,
 the one escaping boundary) and what the avenant PDF prints (`change_body`, `action_label`)."""
+
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Callable
@@ -23,35 +25,63 @@ LEVELS = {level.value: APPROVAL_LEVELS[level.value] for level in Level}
 LEVEL_ORDER = [level.value for level in Level]
 
 KINDS = {
-    Kind.CONTRACT: "contrat", Kind.FOREWORD: "avant-propos", Kind.ARTICLE: "article", Kind.COMMITMENT: "engagement",
-    Kind.SIGNATORY_LIST: "liste des signataires", Kind.SIGNATORY_GROUP: "groupe de signataires",
-    Kind.SIGNATORY: "signataire", Kind.COMMON_BASE: "socle commun", Kind.COMMON_OBJECTIVE: "objectif du socle commun",
-    Kind.SOCIAL_CENTRES: "centres sociaux", Kind.SOCIAL_CENTRE: "centre social", Kind.NEIGHBOURHOOD: "quartier",
-    Kind.DEVICE: "dispositif", Kind.GLOSSARY_TERM: "terme du glossaire", Kind.PROJECT: "projet de quartier",
-    Kind.THEME: "thème", Kind.PRIORITY: "priorité", Kind.PORTRAIT: "portrait", Kind.INDICATOR: "indicateur",
+    Kind.CONTRACT: "contrat",
+    Kind.FOREWORD: "avant-propos",
+    Kind.ARTICLE: "article",
+    Kind.COMMITMENT: "engagement",
+    Kind.SIGNATORY_LIST: "liste des signataires",
+    Kind.SIGNATORY_GROUP: "groupe de signataires",
+    Kind.SIGNATORY: "signataire",
+    Kind.COMMON_BASE: "socle commun",
+    Kind.COMMON_OBJECTIVE: "objectif du socle commun",
+    Kind.SOCIAL_CENTRES: "centres sociaux",
+    Kind.SOCIAL_CENTRE: "centre social",
+    Kind.NEIGHBOURHOOD: "quartier",
+    Kind.DEVICE: "dispositif",
+    Kind.GLOSSARY_TERM: "terme du glossaire",
+    Kind.PROJECT: "projet de quartier",
+    Kind.THEME: "thème",
+    Kind.PRIORITY: "priorité",
+    Kind.PORTRAIT: "portrait",
+    Kind.INDICATOR: "indicateur",
     Kind.SOURCE: "source",
 }
 # What the items of an ordered list are called, for "Ordre des … modifié" (by element kind and the list's
 # field; "position" is the order of the elements sorted by their position field).
 ORDER_NOUNS = {
-    (Kind.ARTICLE, "sections"): "sous-articles", (Kind.PORTRAIT, "sections"): "rubriques du portrait",
-    (Kind.PORTRAIT, "indicators"): "indicateurs", (Kind.PROJECT, "themes"): "thèmes",
-    (Kind.THEME, "priorities"): "priorités", (Kind.SIGNATORY_LIST, "signatories"): "signataires",
-    (Kind.SIGNATORY_LIST, "groups"): "groupes de signataires", (Kind.SOCIAL_CENTRES, "centres"): "centres sociaux",
-    (Kind.COMMON_BASE, "axes"): "axes du socle commun", (Kind.COMMON_OBJECTIVE, "objectives"): "objectifs",
-    (Kind.COMMON_OBJECTIVE, "priorities"): "priorités communes", (Kind.CONTRACT, "parts"): "parties du contrat",
-    (Kind.SIGNATORY, "signers"): "personnes qui signent", (Kind.INDICATOR, "observations"): "observations",
+    (Kind.ARTICLE, "sections"): "sous-articles",
+    (Kind.PORTRAIT, "sections"): "rubriques du portrait",
+    (Kind.PORTRAIT, "indicators"): "indicateurs",
+    (Kind.PROJECT, "themes"): "thèmes",
+    (Kind.THEME, "priorities"): "priorités",
+    (Kind.SIGNATORY_LIST, "signatories"): "signataires",
+    (Kind.SIGNATORY_LIST, "groups"): "groupes de signataires",
+    (Kind.SOCIAL_CENTRES, "centres"): "centres sociaux",
+    (Kind.COMMON_BASE, "axes"): "axes du socle commun",
+    (Kind.COMMON_OBJECTIVE, "objectives"): "objectifs",
+    (Kind.COMMON_OBJECTIVE, "priorities"): "priorités communes",
+    (Kind.CONTRACT, "parts"): "parties du contrat",
+    (Kind.SIGNATORY, "signers"): "personnes qui signent",
+    (Kind.INDICATOR, "observations"): "observations",
     (Kind.SOCIAL_CENTRE, "neighbourhoods"): "quartiers du centre social",
-    (Kind.COMMITMENT, "position"): "engagements", (Kind.SIGNATORY, "position"): "signatures",
+    (Kind.COMMITMENT, "position"): "engagements",
+    (Kind.SIGNATORY, "position"): "signatures",
 }
 ACTIONS = {action: CHANGE_ACTIONS[action.value] for action in Action}
 FEMININE_KINDS = {"priorité"}
 STATUSES = STATUS_LABELS
 CONTRACT_FIELDS = {
-    "title": "Titre", "subtitle": "Sous-titre", "programme": "Programme", "period": "Période",
-    "signature": "Lieu et date de signature", "author": "Auteur", "territory": "Territoires de comparaison",
-    "parts": "Parties du contrat", "fragile_project_notice": "Projet des quartiers fragiles",
-    "credits": "Crédits", "licence": "Licence",
+    "title": "Titre",
+    "subtitle": "Sous-titre",
+    "programme": "Programme",
+    "period": "Période",
+    "signature": "Lieu et date de signature",
+    "author": "Auteur",
+    "territory": "Territoires de comparaison",
+    "parts": "Parties du contrat",
+    "fragile_project_notice": "Projet des quartiers fragiles",
+    "credits": "Crédits",
+    "licence": "Licence",
 }
 # A definition whose source starts so quotes the contract itself (its change is said to).
 QUOTING_SOURCE = "Contrat"
@@ -84,8 +114,9 @@ WORDS: dict[Term, Callable[..., str]] = {
     Term.LINKS: lambda: "rattachements au socle commun ou aux dispositifs",
     Term.SIGNER: lambda: "personne qui signe",
     Term.CORRECTED: lambda: "valeur corrigée",
-    Term.OBSERVATION_REMOVED: lambda: ("observation supprimée : une actualisation ajoute des observations sans "
-                                       "retirer les précédentes"),
+    Term.OBSERVATION_REMOVED: lambda: (
+        "observation supprimée : une actualisation ajoute des observations sans retirer les précédentes"
+    ),
     Term.SOURCE_LINE: lambda: "Source : ",
     Term.ARTICLES_LINE: lambda: "Articles : ",
 }
@@ -103,6 +134,7 @@ def _list_name(path: tuple) -> str:
 
 
 # --- values --------------------------------------------------------------------------------------
+
 
 def shown(value) -> str:
     """A raw value as a reader is given it."""
@@ -124,7 +156,10 @@ def _shown_pair(old, new) -> tuple[str, str]:
     a, b = shown(old), shown(new)
     if a != b:
         return a, b
-    raw = lambda v: v if isinstance(v, str) else cmp._canon(v)
+
+    def raw(v):
+        return v if isinstance(v, str) else cmp._canon(v)
+
     return raw(old), raw(new)
 
 
@@ -154,10 +189,8 @@ def field_titles(schema_dir: str) -> dict[str, str]:
             for value in node:
                 walk(value)
 
-    try:
+    with contextlib.suppress(OSError, ValueError):
         walk(list(load_schemas(schema_dir).values()))
-    except (OSError, ValueError):
-        pass
     return titles
 
 
@@ -211,8 +244,9 @@ class _Labels:
             commitment = "—" if value.commitment is ABSENT else value.commitment
             return f"{value.organisation} ({value.group}, engagement {commitment})"
         if isinstance(value, cmp.Identity):
-            return ", ".join(filter(None, [value.name, value.kind, value.commune,
-                                           value.qpv_code and f"code {value.qpv_code}"]))
+            return ", ".join(
+                filter(None, [value.name, value.kind, value.commune, value.qpv_code and f"code {value.qpv_code}"])
+            )
         return value  # a raw value (a version number) as it is
 
     def label(self, label) -> str:
@@ -221,9 +255,13 @@ class _Labels:
     def values(self, change: cmp.Change) -> tuple[Any, Any]:
         old, new = change.old, change.new
         if isinstance(old, cmp.Fields) and isinstance(new, cmp.Fields):  # the same fields, before and after
-            pairs = [(self.path_label(p), *_shown_pair(x, y)) for (p, x), (_, y) in zip(old.items, new.items)]
-            return ("\n".join(f"{label} : {x}" for label, x, _ in pairs),
-                    "\n".join(f"{label} : {y}" for label, _, y in pairs))
+            pairs = [
+                (self.path_label(p), *_shown_pair(x, y)) for (p, x), (_, y) in zip(old.items, new.items, strict=False)
+            ]
+            return (
+                "\n".join(f"{label} : {x}" for label, x, _ in pairs),
+                "\n".join(f"{label} : {y}" for label, _, y in pairs),
+            )
         return self.value(old), self.value(new)
 
     def detail(self, detail) -> str:
@@ -237,6 +275,7 @@ class _Labels:
 
 
 # --- changes as readers read them ----------------------------------------------------------------
+
 
 @dataclass
 class Change:
@@ -271,11 +310,14 @@ class Diff:
 
     def as_dict(self) -> dict:
         return {
-            "old": self.old_label, "new": self.new_label,
+            "old": self.old_label,
+            "new": self.new_label,
             "summary": {level: len(items) for level, items in self.by_level().items()},
             "highest_level": self.highest_level(),
-            "changes": [dict(asdict(c), level_label=LEVELS[c.level], redline=c.redline() if c.old and c.new else [])
-                        for c in self.changes],
+            "changes": [
+                dict(asdict(c), level_label=LEVELS[c.level], redline=c.redline() if c.old and c.new else [])
+                for c in self.changes
+            ],
         }
 
 
@@ -285,10 +327,21 @@ def present(comparison: cmp.Comparison, old_label: str, new_label: str) -> Diff:
     changes = []
     for c in comparison.changes:
         old, new = labels.values(c)
-        changes.append(Change(c.level.value, labels.kind(c), c.action.value, c.id, phrase(c.subject), old, new,
-                              labels.detail(c.detail)))
-    return Diff(old_label, new_label,
-                sorted(changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, c.title, c.id)))
+        changes.append(
+            Change(
+                c.level.value,
+                labels.kind(c),
+                c.action.value,
+                c.id,
+                phrase(c.subject),
+                old,
+                new,
+                labels.detail(c.detail),
+            )
+        )
+    return Diff(
+        old_label, new_label, sorted(changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, c.title, c.id))
+    )
 
 
 def action_label(change: Change) -> str:
@@ -317,6 +370,7 @@ def redline(old: str, new: str) -> list[tuple[str, str]]:
 
 # --- markdown and HTML ---------------------------------------------------------------------------
 
+
 def _redline_markdown(change: Change) -> str:
     """The changed passages only, each as a word-level redline; unchanged paragraphs are left out."""
     old_lines, new_lines = (change.old or "").split("\n"), (change.new or "").split("\n")
@@ -343,8 +397,10 @@ def _escape(text: str, line_start: bool = False) -> str:
     target must be read, not followed), through the one escaping boundary. Word by word, so that spaces
     (non-breaking ones too) and line breaks stay where they were (change_body turns line breaks into <br>)."""
     pieces = re.findall(r"\s+|\S+", str(text))
-    return "".join(piece if piece.isspace() else str(to_html(piece, markup=False, line_start=line_start and i == 0))
-                   for i, piece in enumerate(pieces))
+    return "".join(
+        piece if piece.isspace() else str(to_html(piece, markup=False, line_start=line_start and i == 0))
+        for i, piece in enumerate(pieces)
+    )
 
 
 def change_body(change: Change) -> str:
@@ -368,8 +424,9 @@ def to_markdown(diff: Diff, heading: str = "##") -> str:
     if not diff.changes:
         lines.append("Aucune modification des termes du contrat, des projets de quartier ni des portraits.")
         return "\n".join(lines) + "\n"
-    counts = ", ".join(f"{len(items)} × {LEVELS[level].split(' (')[0].lower()}"
-                       for level, items in diff.by_level().items() if items)
+    counts = ", ".join(
+        f"{len(items)} × {LEVELS[level].split(' (')[0].lower()}" for level, items in diff.by_level().items() if items
+    )
     lines += [f"{len(diff.changes)} modification(s) : {counts}.", ""]
     for level, items in diff.by_level().items():
         if not items:

@@ -1,4 +1,5 @@
 """Errors that carry what an editor needs to fix the sources: file, line, column, path, reason."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -27,7 +28,7 @@ def visible(text: str) -> str:
 def shown(value: str, limit: int = 60) -> str:
     """A value quoted in a message: on one line, invisible characters visible, shortened to `limit`."""
     text = visible(str(value))
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True, order=True)

@@ -3,10 +3,11 @@
 Feed readers read <title> and <description> as HTML once the XML is decoded: each text is first made
 HTML by the one escaping boundary (cdv.text.title_html), then escaped again for XML, so that a title such
 as "<img src=x onerror=…>" is shown, never run."""
+
 from __future__ import annotations
 
-from email.utils import format_datetime
 from datetime import datetime
+from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import quote
 from xml.sax.saxutils import escape
@@ -47,13 +48,13 @@ def feed_xml(root: Path, site_url: str, corpus: Corpus) -> str:
     link = site_url.rstrip("/") + "/" if site_url else ""
     entries = "".join(
         f"<item><title>{_text(title)}</title><link>{escape(link + quote(state.version) + '/')}</link>"
-        f"<guid isPermaLink=\"false\">{escape(state.commit)}</guid>"
+        f'<guid isPermaLink="false">{escape(state.commit)}</guid>'
         f"<pubDate>{format_datetime(_when(state))}</pubDate></item>"
-        for title, state in reversed(items))
+        for title, state in reversed(items)
+    )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
         f"<title>{_text(contract['title'] + ' : versions et avenants')}</title>"
         f"<link>{escape(link)}</link><language>fr</language>"
         f"<description>{_text(contract['subtitle'])}</description>{entries}</channel></rss>\n"
     )
-

@@ -1,6 +1,7 @@
 """Plain text of content blocks, for comparisons and search: what a reader reads, without markup.
 
 How each kind of block reads as text is said by its entry in cdv.blocks."""
+
 from __future__ import annotations
 
 import re
@@ -34,6 +35,7 @@ def _shown_text(text: str) -> str:
     def hold(m: re.Match) -> str:
         targets.append(m.group(2).strip())
         return f"{m.group(1)} (\x00{len(targets) - 1}\x00)"
+
     text = _LINK.sub(hold, text.replace("\x00", "\ufffd"))
     text = _ITALIC.sub(r"\1", text.replace("**", "").replace("__", ""))
     return re.sub("\x00([0-9]+)\x00", lambda m: targets[int(m.group(1))], text)

@@ -4,6 +4,7 @@ Key order follows the schema (a content block's, the registry of block kinds: cd
 otherwise, short lists of names are written inline, nothing is wrapped, and comments are kept.
 A file is only rewritten when the strict loader reads the new text back as exactly the same data.
 """
+
 from __future__ import annotations
 
 import io
@@ -41,8 +42,12 @@ class FormatResult:
 
 
 def _needs_quotes(text: str, in_flow: bool = False) -> bool:
-    return (not text or bool(_AMBIGUOUS.match(text)) or bool(_NEEDS_QUOTES.search(text))
-            or (in_flow and bool(_FLOW_UNSAFE.search(text))))
+    return (
+        not text
+        or bool(_AMBIGUOUS.match(text))
+        or bool(_NEEDS_QUOTES.search(text))
+        or (in_flow and bool(_FLOW_UNSAFE.search(text)))
+    )
 
 
 def _eol_comment(container, key, slot: int) -> bool:
@@ -161,8 +166,16 @@ def format_project(root: Path, check: bool = False, only: set[str] | None = None
         except RuamelError as exc:  # read by the strict loader, not by ruamel: say where, never a traceback
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            errors.append(SourceError(rel, line, column, "", "YAML que la mise en forme ne sait pas relire à cet "
-                                      "endroit : fichier laissé tel quel ; simplifiez l'écriture de cette valeur."))
+            errors.append(
+                SourceError(
+                    rel,
+                    line,
+                    column,
+                    "",
+                    "YAML que la mise en forme ne sait pas relire à cet "
+                    "endroit : fichier laissé tel quel ; simplifiez l'écriture de cette valeur.",
+                )
+            )
             continue
         changed = formatted != text
         if changed and not check:

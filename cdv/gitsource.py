@@ -3,6 +3,7 @@
 The only module of the comparison that runs git. A revision's sources are extracted (`git archive`) into a
 temporary folder that `checkout` removes on leaving, whatever ends it (an error, Ctrl-C); a killed
 process's copy is removed by the next cdv (cdv.safety.TemporaryFolder). Git failures raise GitError."""
+
 from __future__ import annotations
 
 import re
@@ -93,11 +94,15 @@ def load_version(spec: str, repo: Path) -> tuple[Corpus, str]:
         try:
             corpus = load_revision(repo, spec)
         except GitNotFound:
-            raise GitError(f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
-                           "révision : installez git, ou donnez le dossier d'une version.", revision=spec) from None
+            raise GitError(
+                f"« {spec} » n'est pas un dossier de projet, et git est introuvable pour y lire une "
+                "révision : installez git, ou donnez le dossier d'une version.",
+                revision=spec,
+            ) from None
         except RevisionNotFound as exc:
-            raise UnknownRevision(f"« {spec} » n'est ni un dossier de projet ni une révision git", revision=spec,
-                                  detail=exc.detail) from None
+            raise UnknownRevision(
+                f"« {spec} » n'est ni un dossier de projet ni une révision git", revision=spec, detail=exc.detail
+            ) from None
     result = corpus, f"{corpus.contract['version']} ({spec})"
     if cacheable:
         _REVISIONS[(str(repo), spec)] = result

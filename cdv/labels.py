@@ -5,6 +5,7 @@ here once, by the English value the sources hold ("signed", "qpv"…); the modul
 from here. Sentences that explain one check or one page stay beside it: only shared terms live here.
 A territory that words its outputs differently edits this file alone.
 """
+
 from __future__ import annotations
 
 # --- status of a version of the contract (contract.yml `status`) ----------------------------------------
@@ -35,8 +36,15 @@ APPROVAL_LEVELS = {
     "editorial": "Information sur la version (sans effet sur les engagements)",
 }
 # What happened to an element, after its name ("Article 5 modifié").
-CHANGE_ACTIONS = {"added": "ajouté", "removed": "supprimé", "changed": "modifié", "moved": "déplacé",
-                  "reworded": "reformulé", "observation": "nouvelle observation", "reordered": "modifié"}
+CHANGE_ACTIONS = {
+    "added": "ajouté",
+    "removed": "supprimé",
+    "changed": "modifié",
+    "moved": "déplacé",
+    "reworded": "reformulé",
+    "observation": "nouvelle observation",
+    "reordered": "modifié",
+}
 
 # --- terms of the content blocks ------------------------------------------------------------------------
 SOURCE = "Source"  # before a source mention: "Source : INSEE 2020"

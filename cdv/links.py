@@ -11,6 +11,7 @@ the file, line, column and field, never silently stripped. Rendering makes all o
 HTML in the text is not refused: it is shown exactly as typed, like any other character (an editor may
 quote "<b>" or write "a < b"), and never becomes an element: see cdv.text.to_html.
 """
+
 from __future__ import annotations
 
 import html
@@ -21,10 +22,14 @@ from .errors import SourceError
 from .text import _INLINE, allowed_link, page_link
 from .yamlload import _pointer_text
 
-ALLOWED = ("seuls les liens https://…, mailto:… et vers une page du site sont acceptés, sous la forme "
-           "[texte](https://adresse) ou [texte](contrat/article-1.md)")
-PAGE_FORM = ("pour une page du site, écrivez son chemin depuis la racine du site, terminé par .md, "
-             "par exemple [l'article 1](contrat/article-1.md) ou [le glossaire](glossaire.md#qpv)")
+ALLOWED = (
+    "seuls les liens https://…, mailto:… et vers une page du site sont acceptés, sous la forme "
+    "[texte](https://adresse) ou [texte](contrat/article-1.md)"
+)
+PAGE_FORM = (
+    "pour une page du site, écrivez son chemin depuis la racine du site, terminé par .md, "
+    "par exemple [l'article 1](contrat/article-1.md) ou [le glossaire](glossaire.md#qpv)"
+)
 _AUTOLINK = re.compile(r"<\s*([a-z][a-z0-9+.\-]*:[^\s<>]*)>", re.I)
 _REFERENCE = re.compile(r"(?<!\*)\[[^\[\]]*\]:\s*<?([^\s>]*)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
@@ -53,14 +58,15 @@ def _why(target: str) -> str:
     if clean.startswith("/"):
         return f"adresse de lien « {shown} » refusée (chemin absolu, commençant par « / ») : " + PAGE_FORM
     if clean.startswith("#"):
-        return (f"adresse de lien « {shown} » refusée (ancre seule : le texte peut paraître sur plusieurs pages "
-                "et dans le PDF) : " + PAGE_FORM)
+        return (
+            f"adresse de lien « {shown} » refusée (ancre seule : le texte peut paraître sur plusieurs pages "
+            "et dans le PDF) : " + PAGE_FORM
+        )
     if "../" in clean or clean.startswith("./") or "/./" in clean:
         return f"adresse de lien « {shown} » refusée (chemin avec « ./ » ou « ../ ») : " + PAGE_FORM
     path = re.sub(r"[).,;:!?]+$", "", clean.split("#")[0].split("?")[0])  # the sentence's own ")." is not the path
     if re.search(r"\.ya?ml$", path):
-        return (f"adresse de lien « {shown} » refusée : c'est un fichier source, pas une page du site ; "
-                + PAGE_FORM)
+        return f"adresse de lien « {shown} » refusée : c'est un fichier source, pas une page du site ; " + PAGE_FORM
     if re.fullmatch(r"[\w.-]+(/[\w.-]+)*/?", path) and not path.endswith(".md"):
         return f"adresse de lien « {shown} » refusée (il manque « .md » au chemin de la page) : " + PAGE_FORM
     return f"adresse de lien « {shown} » refusée : " + ALLOWED
@@ -74,8 +80,11 @@ def inline_problems(text: str) -> list[tuple[int, str]]:
     made = set()  # offsets of "](" that belong to a link cdv.text renders
     pos = 0
     while (match := _INLINE.search(text, pos)) is not None:
-        if (match.group("link") and (allowed_link(match.group("href")) or page_link(match.group("href")))
-                and not text[:match.start()].endswith("!")):
+        if (
+            match.group("link")
+            and (allowed_link(match.group("href")) or page_link(match.group("href")))
+            and not text[: match.start()].endswith("!")
+        ):
             made.add(match.start("label") + len(match.group("label")))
             pos = match.end()
         else:
@@ -83,18 +92,25 @@ def inline_problems(text: str) -> list[tuple[int, str]]:
     images = []
     for match in _IMAGE.finditer(text):
         images.append(range(match.start(), match.end()))
-        problems.append((match.start(), "image dans le texte : les images ne sont pas acceptées (le site ne charge "
-                                        "aucune ressource extérieure) ; " + ALLOWED))
+        problems.append(
+            (
+                match.start(),
+                "image dans le texte : les images ne sont pas acceptées (le site ne charge "
+                "aucune ressource extérieure) ; " + ALLOWED,
+            )
+        )
     for match in re.finditer(r"\]\s*\(", text):
         if match.start() in made or any(match.start() in image for image in images):
             continue
-        target = re.match(r"\s*<?([^\s>]*)", text[match.end():]).group(1)
+        target = re.match(r"\s*<?([^\s>]*)", text[match.end() :]).group(1)
         while target.endswith(")") and target.count(")") > target.count("("):
             target = target[:-1]
-        spaced = text[match.end():match.end() + 1].isspace() or match.group() != "]("
+        spaced = text[match.end() : match.end() + 1].isspace() or match.group() != "]("
         if target and (allowed_link(target) or page_link(target)) and not spaced:
-            message = (f"lien mal formé vers « {target[:80]} » : écrivez [texte](adresse), sans crochet dans le "
-                       "texte du lien ni espace, guillemet ou crochet dans l'adresse")
+            message = (
+                f"lien mal formé vers « {target[:80]} » : écrivez [texte](adresse), sans crochet dans le "
+                "texte du lien ni espace, guillemet ou crochet dans l'adresse"
+            )
         elif spaced and target and (allowed_link(target) or page_link(target)):
             message = f"lien mal formé : pas d'espace entre « ] », « ( » et l'adresse « {target[:80]} »"
         else:
@@ -143,8 +159,11 @@ def link_errors(files, root: Path) -> list[SourceError]:
             start = source.loaded.mark(pointer)
             for offset, message in problems:
                 line, column = _locate(text, start, value, offset)
-                errors.append(SourceError(source.rel, line, column, _pointer_text(pointer),
-                                          f"champ « {_field(pointer)} » : {message}."))
+                errors.append(
+                    SourceError(
+                        source.rel, line, column, _pointer_text(pointer), f"champ « {_field(pointer)} » : {message}."
+                    )
+                )
     return errors
 
 
@@ -154,7 +173,7 @@ def _locate(text: str, start: tuple[int, int], value: str, offset: int) -> tuple
     lines = text.split("\n")
     if not text or start[0] - 1 >= len(lines):
         return start
-    index = sum(len(line) + 1 for line in lines[:start[0] - 1]) + start[1] - 1
+    index = sum(len(line) + 1 for line in lines[: start[0] - 1]) + start[1] - 1
     needle = re.match(r"\S{1,24}", value[offset:])
     if needle is None:
         return start
@@ -172,6 +191,7 @@ def _locate(text: str, start: tuple[int, int], value: str, offset: int) -> tuple
 # of that page, computed from what the page will really contain: the generated markdown run through the
 # markdown extensions of mkdocs.yml (ids the templates write, heading slugs made by `toc`).
 
+
 def _page_links(text: str) -> list[tuple[int, str, str, str | None]]:
     """(offset, target, path, anchor) of each link to a page of the site that cdv.text renders."""
     if "[" not in text:
@@ -179,7 +199,7 @@ def _page_links(text: str) -> list[tuple[int, str, str, str | None]]:
     found, pos = [], 0
     while (match := _INLINE.search(text, pos)) is not None:
         internal = page_link(match.group("href")) if match.group("link") else None
-        if internal and not text[:match.start()].endswith("!"):
+        if internal and not text[: match.start()].endswith("!"):
             found.append((match.start("href"), match.group("href"), *internal))
             pos = match.end()
         else:
@@ -272,13 +292,16 @@ def page_link_errors(files, root: Path, corpus_of, found=None) -> list[SourceErr
     for source, pointer, value, links in found:
         for offset, target, path, anchor in links:
             if path not in anchors:
-                message = (f"le lien « {target} » vise une page qui n'existe pas : pages proches : "
-                           + ", ".join(_closest(path, anchors)))
+                message = f"le lien « {target} » vise une page qui n'existe pas : pages proches : " + ", ".join(
+                    _closest(path, anchors)
+                )
             elif anchor is not None and anchor not in (anchors[path] or set()):
                 ids = anchors[path] or set()
                 listed = ", ".join("#" + a for a in _closest(anchor, ids)) if ids else "aucune"
-                message = (f"l'ancre « #{anchor} » n'existe pas sur la page « {path} » ; ancres de cette page : "
-                           f"{listed} (les plus proches)")
+                message = (
+                    f"l'ancre « #{anchor} » n'existe pas sur la page « {path} » ; ancres de cette page : "
+                    f"{listed} (les plus proches)"
+                )
             else:
                 continue
             if source.rel not in texts:
@@ -287,6 +310,9 @@ def page_link_errors(files, root: Path, corpus_of, found=None) -> list[SourceErr
                 except (OSError, UnicodeDecodeError):
                     texts[source.rel] = ""
             line, column = _locate(texts[source.rel], source.loaded.mark(pointer), value, offset)
-            errors.append(SourceError(source.rel, line, column, _pointer_text(pointer),
-                                      f"champ « {_field(pointer)} » : {message}."))
+            errors.append(
+                SourceError(
+                    source.rel, line, column, _pointer_text(pointer), f"champ « {_field(pointer)} » : {message}."
+                )
+            )
     return errors

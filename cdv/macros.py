@@ -2,6 +2,7 @@
 
 Every value reaching a page is escaped data: contributor text is never evaluated as a template.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -46,12 +47,16 @@ def define_env(env) -> None:
         out = []
         for n in corpus.neighbourhoods_of_kind(kind):
             pop = population(n)
-            out.append({
-                "id": n["id"], "nom": md(n["name"]), "commune": md(n["commune"]),
-                "population": fr_number(pop["value"]) if pop else None,
-                "priorites": priority_count(n) if n.get("project") else None,
-                "page": page_path("neighbourhood", n["id"]),
-            })
+            out.append(
+                {
+                    "id": n["id"],
+                    "nom": md(n["name"]),
+                    "commune": md(n["commune"]),
+                    "population": fr_number(pop["value"]) if pop else None,
+                    "priorites": priority_count(n) if n.get("project") else None,
+                    "page": page_path("neighbourhood", n["id"]),
+                }
+            )
         return out
 
     @env.macro

@@ -4,11 +4,13 @@ An editor knows fields ("titre: …"), lists (lines starting with « - »), text
 never the words of JSON or YAML for them. Adjectives agree with the noun they qualify: « partie …
 inconnue », « une liste est attendue ».
 """
+
 from __future__ import annotations
 
 import difflib
 import re
 from typing import TYPE_CHECKING
+
 from .errors import shown
 from .text import plural
 
@@ -17,13 +19,60 @@ if TYPE_CHECKING:  # only invalid files reach this module: jsonschema is importe
 
 # Head nouns (first word of a field's title or of what a message names) that are feminine in French.
 _FEMININE = {
-    "action", "adresse", "annexe", "association", "carte", "catégorie", "cellule", "citation", "clé",
-    "collectivité", "commune", "convention", "date", "définition", "description", "desserte", "étiquette",
-    "fin", "forme", "intercommunalité", "introduction", "légende", "licence", "ligne", "lignes", "liste",
-    "mention", "note", "observation", "observations", "orientation", "page", "partie", "parties", "période",
-    "personne", "personnes", "phrase", "position", "préfecture", "priorité", "priorités", "rubrique",
-    "rubriques", "section", "signature", "source", "sous-liste", "structure", "thématique", "unité",
-    "valeur", "version", "ville",
+    "action",
+    "adresse",
+    "annexe",
+    "association",
+    "carte",
+    "catégorie",
+    "cellule",
+    "citation",
+    "clé",
+    "collectivité",
+    "commune",
+    "convention",
+    "date",
+    "définition",
+    "description",
+    "desserte",
+    "étiquette",
+    "fin",
+    "forme",
+    "intercommunalité",
+    "introduction",
+    "légende",
+    "licence",
+    "ligne",
+    "lignes",
+    "liste",
+    "mention",
+    "note",
+    "observation",
+    "observations",
+    "orientation",
+    "page",
+    "partie",
+    "parties",
+    "période",
+    "personne",
+    "personnes",
+    "phrase",
+    "position",
+    "préfecture",
+    "priorité",
+    "priorités",
+    "rubrique",
+    "rubriques",
+    "section",
+    "signature",
+    "source",
+    "sous-liste",
+    "structure",
+    "thématique",
+    "unité",
+    "valeur",
+    "version",
+    "ville",
 }
 _ARTICLES = {"le", "la", "les", "un", "une", "des", "l'", "l’"}
 
@@ -96,9 +145,11 @@ def _text_read_as_field(instance, known: set, typed: str | None = None) -> str |
     if typed and typed.startswith(key) and ":" in typed and "#" not in typed:
         text = typed  # "Savoir-faire : thématiques" keeps its space before « : »
     short = shown(text, 60)
-    quoted = f"\"{short}\"" if '"' not in text else f"'{short}'"
-    return (f"le texte « {short} » contient « : » (deux-points suivi d'une espace) : YAML l'a lu comme un "
-            f"champ « {key} ». Mettez tout le texte entre guillemets : {quoted}")
+    quoted = f'"{short}"' if '"' not in text else f"'{short}'"
+    return (
+        f"le texte « {short} » contient « : » (deux-points suivi d'une espace) : YAML l'a lu comme un "
+        f"champ « {key} ». Mettez tout le texte entre guillemets : {quoted}"
+    )
 
 
 def _properties(schema: dict) -> set:
@@ -147,16 +198,20 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         return f"{title}{word} {names} ; champs acceptés : {allowed}.{_suggest(unknown[0], props) if unknown else ''}"
     if v == "type":
         expected = error.validator_value
-        read_as_field = (_text_read_as_field(error.instance, _properties(schema), raw_text) if "string" in str(expected)
-                         else None)
+        read_as_field = (
+            _text_read_as_field(error.instance, _properties(schema), raw_text) if "string" in str(expected) else None
+        )
         if read_as_field:
             return f"{title}{read_as_field}."
         got = describe_value(error.instance)
         hint = ""
         if raw_text is not None and isinstance(error.instance, (int, float, bool)) and "string" in str(expected):
-            hint = f" YAML a lu « {raw_text} » comme {got} : mettez-le entre guillemets (\"{raw_text}\")."
-        elif isinstance(error.instance, dict) and "array" in str(expected) and \
-                any(isinstance(k, str) and k.startswith("-") for k in error.instance):
+            hint = f' YAML a lu « {raw_text} » comme {got} : mettez-le entre guillemets ("{raw_text}").'
+        elif (
+            isinstance(error.instance, dict)
+            and "array" in str(expected)
+            and any(isinstance(k, str) and k.startswith("-") for k in error.instance)
+        ):
             dashed = next(k for k in error.instance if isinstance(k, str) and k.startswith("-"))
             hint = f" Il manque une espace après le tiret : écrivez « - {dashed[1:]}: … » au lieu de « {dashed}: »."
         elif isinstance(error.instance, dict) and "array" in str(expected):
@@ -167,9 +222,12 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
                 hint = " Il manque une espace après le tiret : écrivez « - élément », un élément par ligne."
             else:
                 hint = " Écrivez chaque élément sur sa ligne, précédé de « - » (ou entre crochets : [a, b])."
-        elif isinstance(error.instance, str) and "object" in str(expected) and \
-                re.match(r"[a-z_]+:[^\s/]", error.instance) and \
-                error.instance.split(":")[0] in schema.get("properties", {}):
+        elif (
+            isinstance(error.instance, str)
+            and "object" in str(expected)
+            and re.match(r"[a-z_]+:[^\s/]", error.instance)
+            and error.instance.split(":")[0] in schema.get("properties", {})
+        ):
             key, _, rest = error.instance.partition(":")
             hint = f" Il manque une espace après « {key}: » : écrivez « {key}: {rest[:40]}{'…' if len(rest) > 40 else ''} »."
         elif isinstance(error.instance, str) and "object" in str(expected) and "p" in schema.get("properties", {}):
@@ -180,15 +238,20 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
     if v == "enum":
         allowed = ", ".join(f"« {a} »" for a in error.validator_value)
         typed = f"« {shown(error.instance)} »" if isinstance(error.instance, str) else describe_value(error.instance)
-        return (f"{title}{typed} n'est pas une valeur acceptée ; valeurs possibles : {allowed}."
-                f"{_suggest(error.instance, error.validator_value)}")
+        return (
+            f"{title}{typed} n'est pas une valeur acceptée ; valeurs possibles : {allowed}."
+            f"{_suggest(error.instance, error.validator_value)}"
+        )
     if v == "pattern":
         desc = schema.get("description", "")
         return f"{title}{describe_value(error.instance)} n'a pas la forme attendue. {desc}".strip()
     if v == "format":
         desc = schema.get("description", "")
-        what = "date attendu : une date qui existe, écrite AAAA-MM-JJ" if error.validator_value == "date" \
+        what = (
+            "date attendu : une date qui existe, écrite AAAA-MM-JJ"
+            if error.validator_value == "date"
             else f"{error.validator_value} attendu"
+        )
         return f"{title}{describe_value(error.instance)} n'est pas au format {what}. {desc}".strip()
     if v == "minLength":
         return f"{title}le texte ne doit pas être vide."
@@ -210,16 +273,19 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
             present = [k for k in keys if k in error.instance]
             keys_text = ", ".join(keys)
             if present:
-                return (f"{title}un bloc ne peut contenir qu'un seul de ces champs : {keys_text} "
-                        f"(ici : {', '.join(present)}) ; faites-en plusieurs blocs.")
+                return (
+                    f"{title}un bloc ne peut contenir qu'un seul de ces champs : {keys_text} "
+                    f"(ici : {', '.join(present)}) ; faites-en plusieurs blocs."
+                )
             found = ", ".join(f"« {shown(k, 40)} »" for k in error.instance)
             return f"{title}un bloc doit contenir l'un de ces champs : {keys_text} (ici : {found}).{_suggest(next(iter(error.instance), None), keys)}"
         forms = [_TYPES[b["type"]][0] for b in schema.get(v, []) if isinstance(b, dict) and b.get("type") in _TYPES]
         expected = f" ; attendu : {' ou '.join(forms)}" if forms else ""
-        return (f"{title}{describe_value(error.instance)} ne correspond à aucune des formes acceptées{expected}. "
-                f"{schema.get('description', '')}").strip()
+        return (
+            f"{title}{describe_value(error.instance)} ne correspond à aucune des formes acceptées{expected}. "
+            f"{schema.get('description', '')}"
+        ).strip()
     return f"{title}{describe_value(error.instance)} n'est pas accepté ici ({v})."
-
 
 
 def count(n: int, singular: str, plural_form: str) -> str:

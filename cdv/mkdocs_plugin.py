@@ -4,6 +4,7 @@ The plan (pages, files, navigation, abbreviations, template values) is computed 
 only MkDocs's objects: its typed config, File.generated, the nav and the `abbr` extension's options.
 Another generator needs another adapter of the same plan, not another plan (see ARCHITECTURE.md).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,8 +39,13 @@ class ContractPlugin(BasePlugin[ContractConfig]):
         root = (Path(config.config_file_path).parent / self.config.sources).resolve()
         pdf = config.extra.get("pdf") if self.config.pdf and not self.serving else None
         try:
-            self.plan = plan_site(root, pdf=pdf, feed=self.config.feed, site_url=config.site_url or "",
-                                  directory_urls=config.use_directory_urls)
+            self.plan = plan_site(
+                root,
+                pdf=pdf,
+                feed=self.config.feed,
+                site_url=config.site_url or "",
+                directory_urls=config.use_directory_urls,
+            )
             if config.nav:  # an unknown `cdv:` marker is a located error, said by MkDocs as a plugin error
                 config.nav = self.plan.nav(config.nav, config.config_file_path)
         except CdvError as exc:

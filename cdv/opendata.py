@@ -1,5 +1,6 @@
 """Open data of a version: the whole contract as one JSON file valid against the published schemas, the
 indicators of every neighbourhood as CSV, and a data dictionary generated from the schemas."""
+
 from __future__ import annotations
 
 import csv
@@ -10,8 +11,20 @@ from pathlib import Path
 from .corpus import Corpus
 
 BUNDLE_SCHEMA = "bundle.schema.json"
-CSV_COLUMNS = ["quartier_id", "quartier", "type_quartier", "commune", "indicateur_id", "libelle", "unite", "valeur",
-               "valeur_commune", "valeur_intercommunalite", "periode", "source"]
+CSV_COLUMNS = [
+    "quartier_id",
+    "quartier",
+    "type_quartier",
+    "commune",
+    "indicateur_id",
+    "libelle",
+    "unite",
+    "valeur",
+    "valeur_commune",
+    "valeur_intercommunalite",
+    "periode",
+    "source",
+]
 
 
 def bundle(corpus: Corpus) -> dict:
@@ -42,8 +55,22 @@ def indicators_csv(corpus: Corpus) -> str:
     for n in corpus.neighbourhoods:
         for ind in (n.get("portrait") or {}).get("indicators", []):
             for obs in ind["observations"]:
-                writer.writerow([n["id"], n["name"], n["kind"], n["commune"], ind["id"], ind["label"], ind["unit"],
-                                 obs["value"], obs.get("commune", ""), obs.get("epci", ""), obs["period"], obs["source"]])
+                writer.writerow(
+                    [
+                        n["id"],
+                        n["name"],
+                        n["kind"],
+                        n["commune"],
+                        ind["id"],
+                        ind["label"],
+                        ind["unit"],
+                        obs["value"],
+                        obs.get("commune", ""),
+                        obs.get("epci", ""),
+                        obs["period"],
+                        obs["source"],
+                    ]
+                )
     return out.getvalue()
 
 
@@ -71,8 +98,14 @@ def _type_of(node: dict) -> str:
         return "une valeur parmi : " + ", ".join(str(v) for v in node["enum"])
     if "oneOf" in node and "type" not in node:
         return "plusieurs formes"
-    return {"string": "texte", "integer": "entier", "number": "nombre", "boolean": "vrai/faux",
-            "object": "objet", "array": "liste"}.get(node.get("type", ""), node.get("type", ""))
+    return {
+        "string": "texte",
+        "integer": "entier",
+        "number": "nombre",
+        "boolean": "vrai/faux",
+        "object": "objet",
+        "array": "liste",
+    }.get(node.get("type", ""), node.get("type", ""))
 
 
 def _walk(schemas, node, file, path, rows, seen, depth):
@@ -83,7 +116,6 @@ def _walk(schemas, node, file, path, rows, seen, depth):
     if "$ref" in node:
         return  # shared definitions are described once, under common.schema.json
     if node.get("type") == "array" and isinstance(node.get("items"), dict):
-        _walk(schemas, node["items"], file, f"{path}[]", rows, seen, depth + 1) if "$ref" not in node["items"] \
-            else None
+        _walk(schemas, node["items"], file, f"{path}[]", rows, seen, depth + 1) if "$ref" not in node["items"] else None
     for key, prop in (node.get("properties") or {}).items():
         _walk(schemas, prop, file, f"{path}.{key}" if path else key, rows, seen, depth + 1)

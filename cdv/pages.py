@@ -1,18 +1,28 @@
 """Generate the site's pages (markdown) from the corpus: one page per article, neighbourhood,
 commitment and device, plus index pages. Pure functions: MkDocs only receives the results."""
+
 from __future__ import annotations
 
 import json
 import math
 import posixpath
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, data_years, population, priorities, priority_count, \
-    uses_insee_small_areas
+from .corpus import (
+    KIND_SINGULAR,
+    KIND_TITLES,
+    Corpus,
+    data_years,
+    population,
+    priorities,
+    priority_count,
+    uses_insee_small_areas,
+)
 from .labels import STATUS_LABELS
 from .render import BlockRenderer
 from .templatecache import bytecode_cache
@@ -55,7 +65,7 @@ def page_url(path: str, directory_urls: bool = True) -> str:
     return stem + "/" if directory_urls else stem + ".html"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _relpath(target: str, start: str) -> str:
     """posixpath.relpath for two paths inside docs/, without reading the working directory each time
     (a site of 1,362 neighbourhoods makes tens of thousands of links)."""
@@ -86,15 +96,25 @@ def _environment() -> Environment:
         bytecode_cache=bytecode_cache(),
     )
     env.filters.update(fr_number=fr_number, fr_date=fr_date, plain=title_html, fr_value=fr_value)
-    env.globals.update(plural=plural, external_link=external_link, KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,
-                       population=population, priority_count=priority_count, priorities=priorities,
-                       data_years=data_years, uses_insee_small_areas=uses_insee_small_areas)
+    env.globals.update(
+        plural=plural,
+        external_link=external_link,
+        KIND_TITLES=KIND_TITLES,
+        KIND_SINGULAR=KIND_SINGULAR,
+        STATUS_LABELS=STATUS_LABELS,
+        population=population,
+        priority_count=priority_count,
+        priorities=priorities,
+        data_years=data_years,
+        uses_insee_small_areas=uses_insee_small_areas,
+    )
     return env
 
 
 @dataclass(frozen=True)
 class PageSpec:
     """A generated page before it is rendered: its template, place, title, source and template values."""
+
     template: str
     path: str
     title: str
@@ -112,32 +132,69 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
         PageSpec("contract.md.j2", page_path("contract"), "Le contrat", contract_src),
         PageSpec("foreword.md.j2", page_path("foreword"), c.contract["foreword"]["title"], contract_src),
     ]
-    specs += [PageSpec("article.md.j2", page_path("article", a["id"]), f"Article {a['number']} – {a['title']}",
-                       c.source(a), context={"article": a}) for a in c.articles]
+    specs += [
+        PageSpec(
+            "article.md.j2",
+            page_path("article", a["id"]),
+            f"Article {a['number']} – {a['title']}",
+            c.source(a),
+            context={"article": a},
+        )
+        for a in c.articles
+    ]
     specs.append(PageSpec("neighbourhoods.md.j2", page_path("neighbourhoods"), "Les quartiers", None))
-    specs += [PageSpec("neighbourhood.md.j2", page_path("neighbourhood", n["id"]), n["name"], c.source(n), boost=4,
-                       context={"n": n, "indicators": {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])}})
-              for n in c.neighbourhoods]
+    specs += [
+        PageSpec(
+            "neighbourhood.md.j2",
+            page_path("neighbourhood", n["id"]),
+            n["name"],
+            c.source(n),
+            boost=4,
+            context={"n": n, "indicators": {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])}},
+        )
+        for n in c.neighbourhoods
+    ]
     specs.append(PageSpec("common_base.md.j2", page_path("common-base"), c.objectives["title"], c.source(c.objectives)))
-    specs.append(PageSpec("signatories.md.j2", page_path("signatories"), "Les signataires et leurs engagements",
-                          c.single_sources.get("signatories")))
-    specs += [PageSpec("commitment.md.j2", page_path("commitment", cm["id"]), f"Engagement : {cm['title']}",
-                       c.source(cm), context={"commitment": cm}) for cm in c.commitments]
+    specs.append(
+        PageSpec(
+            "signatories.md.j2",
+            page_path("signatories"),
+            "Les signataires et leurs engagements",
+            c.single_sources.get("signatories"),
+        )
+    )
+    specs += [
+        PageSpec(
+            "commitment.md.j2",
+            page_path("commitment", cm["id"]),
+            f"Engagement : {cm['title']}",
+            c.source(cm),
+            context={"commitment": cm},
+        )
+        for cm in c.commitments
+    ]
     specs.append(PageSpec("devices.md.j2", page_path("devices"), "Les dispositifs", None))
     specs.append(PageSpec("data.md.j2", page_path("data"), "Données", None))  # its values: _data_context
     specs.append(PageSpec("glossary.md.j2", page_path("glossary"), "Glossaire", c.single_sources.get("glossary")))
-    specs += [PageSpec("device.md.j2", page_path("device", d["id"]), d["name"], c.source(d), context={"device": d})
-              for d in c.devices]
+    specs += [
+        PageSpec("device.md.j2", page_path("device", d["id"]), d["name"], c.source(d), context={"device": d})
+        for d in c.devices
+    ]
     return specs
 
 
 def _data_context(corpus: Corpus, pdf: str | None) -> dict:
     from .opendata import CSV_COLUMNS, data_dictionary
 
-    observations = sum(len(i["observations"]) for n in corpus.neighbourhoods
-                       for i in (n.get("portrait") or {}).get("indicators", []))
-    return {"dictionary": data_dictionary(corpus.root / "schemas"), "observations": observations, "pdf": pdf,
-            "columns": ", ".join(CSV_COLUMNS)}
+    observations = sum(
+        len(i["observations"]) for n in corpus.neighbourhoods for i in (n.get("portrait") or {}).get("indicators", [])
+    )
+    return {
+        "dictionary": data_dictionary(corpus.root / "schemas"),
+        "observations": observations,
+        "pdf": pdf,
+        "columns": ", ".join(CSV_COLUMNS),
+    }
 
 
 def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, directory_urls: bool = True) -> Page:
@@ -155,25 +212,36 @@ def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, director
     # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
     # that each page and anchor exists).
     with page_links(lambda target, anchor: relative_page_href(target, anchor, path, directory_urls)):
-        text = _environment().get_template(spec.template).render(
-            c=corpus, contract=corpus.contract, link=link, blocks=blocks, title=spec.title, **context)
+        text = (
+            _environment()
+            .get_template(spec.template)
+            .render(c=corpus, contract=corpus.contract, link=link, blocks=blocks, title=spec.title, **context)
+        )
     return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
 
 
-def build_pages(corpus: Corpus, changes: Page | None = None, pdf: str | None = None,
-                directory_urls: bool = True) -> list[Page]:
+def build_pages(
+    corpus: Corpus, changes: Page | None = None, pdf: str | None = None, directory_urls: bool = True
+) -> list[Page]:
     """Every generated page (pdf: the PDF's path in the site, when the build writes it)."""
     pages = [render_page(corpus, spec, pdf, directory_urls) for spec in page_specs(corpus)]
     return pages + [changes] if changes else pages
 
 
 def changes_page(corpus: Corpus, diff, in_force_label: str | None) -> Page:
-    """"Ce qui change": the version in force against the sources being built, for non-specialists."""
+    """ "Ce qui change": the version in force against the sources being built, for non-specialists."""
     from .diff import to_markdown
 
-    text = _environment().get_template("changes.md.j2").render(
-        contract=corpus.contract, in_force=in_force_label, diff=diff,
-        body=Markup(to_markdown(diff, heading="##").split("\n", 1)[1]) if diff is not None else "")
+    text = (
+        _environment()
+        .get_template("changes.md.j2")
+        .render(
+            contract=corpus.contract,
+            in_force=in_force_label,
+            diff=diff,
+            body=Markup(to_markdown(diff, heading="##").split("\n", 1)[1]) if diff is not None else "",
+        )
+    )
     return Page(page_path("changes"), "Ce qui change", front_matter("Ce qui change") + text, None)
 
 
@@ -197,25 +265,41 @@ def _nav(title) -> Markup:
     return title_html(title)
 
 
-def navigation(corpus: Corpus) -> dict[str, list]:
+def navigation(corpus: Corpus) -> dict[str, Any]:
     """Navigation sections for the `cdv:` markers of mkdocs.yml, in reading order."""
     c = corpus
-    articles = [{_nav(f"Article {a['number']} – {a.get('short_title') or a['title']}"): page_path("article", a["id"])}
-                for a in c.articles]
-    by_kind = [{KIND_TITLES[kind]: bounded_nav_list([{_nav(n["name"]): page_path("neighbourhood", n["id"])}
-                                                     for n in c.neighbourhoods_of_kind(kind)])}
-               for kind in KIND_TITLES if c.neighbourhoods_of_kind(kind)]
+    articles = [
+        {_nav(f"Article {a['number']} – {a.get('short_title') or a['title']}"): page_path("article", a["id"])}
+        for a in c.articles
+    ]
+    by_kind = [
+        {
+            KIND_TITLES[kind]: bounded_nav_list(
+                [{_nav(n["name"]): page_path("neighbourhood", n["id"])} for n in c.neighbourhoods_of_kind(kind)]
+            )
+        }
+        for kind in KIND_TITLES
+        if c.neighbourhoods_of_kind(kind)
+    ]
     return {
-        "cdv:contract": [page_path("contract"), {_nav(c.contract["foreword"]["title"]): page_path("foreword")}, *articles],
+        "cdv:contract": [
+            page_path("contract"),
+            {_nav(c.contract["foreword"]["title"]): page_path("foreword")},
+            *articles,
+        ],
         "cdv:neighbourhoods": [page_path("neighbourhoods"), *by_kind],
         "cdv:common-base": page_path("common-base"),
-        "cdv:signatories": [page_path("signatories"),
-                            *({_nav(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments)],
+        "cdv:signatories": [
+            page_path("signatories"),
+            *({_nav(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments),
+        ],
         "cdv:changes": page_path("changes"),
         "cdv:glossary": page_path("glossary"),
         "cdv:data": page_path("data"),
-        "cdv:devices": [page_path("devices"),
-                        *({_nav(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices)],
+        "cdv:devices": [
+            page_path("devices"),
+            *({_nav(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices),
+        ],
     }
 
 
@@ -232,18 +316,19 @@ def bounded_nav_list(entries: list[dict]) -> list[dict]:
         return entries
     count = math.ceil(len(entries) / NAV_LIST_LIMIT)
     size = math.ceil(len(entries) / count)
-    ranges = [entries[i:i + size] for i in range(0, len(entries), size)]
-    return bounded_nav_list([{Markup("{} – {}").format(_leaf_title(r[0], 0), _leaf_title(r[-1], -1)): r}
-                             for r in ranges])
+    ranges = [entries[i : i + size] for i in range(0, len(entries), size)]
+    return bounded_nav_list(
+        [{Markup("{} – {}").format(_leaf_title(r[0], 0), _leaf_title(r[-1], -1)): r} for r in ranges]
+    )
 
 
 def _leaf_title(entry: dict, end: int) -> str:
     """The title of the first (end=0) or last (end=-1) page under a navigation entry."""
-    (title, target), = entry.items()
+    ((title, target),) = entry.items()
     return title if isinstance(target, str) else _leaf_title(target[end], end)
 
 
-def expand_nav(nav, sections: dict[str, list], config_file: str | None = None):
+def expand_nav(nav, sections: dict[str, Any], config_file: str | None = None):
     """Replace the `cdv:` markers of a MkDocs nav by the generated sections (dropping empty ones).
 
     An unknown marker (« cdv:quartiers », « CDV:contract ») is an InvalidSources naming every one, each at
@@ -272,11 +357,18 @@ def expand_nav(nav, sections: dict[str, list], config_file: str | None = None):
 
         file = Path(config_file).name if config_file else "mkdocs.yml"
         possible = ", ".join(f"« {m} »" for m in sections)
-        raise InvalidSources([
-            SourceError(file, *_nav_position(config_file, pointer), "/" + "/".join(map(str, pointer)),
-                        f"marqueur de navigation inconnu « {shown(marker)} » ; marqueurs possibles : {possible}."
-                        + _suggest(marker.strip(), list(sections)))
-            for pointer, marker in unknown])
+        raise InvalidSources(
+            [
+                SourceError(
+                    file,
+                    *_nav_position(config_file, pointer),
+                    "/" + "/".join(map(str, pointer)),
+                    f"marqueur de navigation inconnu « {shown(marker)} » ; marqueurs possibles : {possible}."
+                    + _suggest(marker.strip(), list(sections)),
+                )
+                for pointer, marker in unknown
+            ]
+        )
     return expanded
 
 

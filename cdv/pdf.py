@@ -3,6 +3,7 @@
 The print template is our own (cdv/templates/print/): the signed document must not depend on the web
 theme. Same sources, same bytes: dates come from the contract, SOURCE_DATE_EPOCH or the git commit.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,7 +52,9 @@ def _fonts() -> dict[str, str]:
 
 def _css_string(value) -> Markup:
     """A CSS string literal: contributor text in a stylesheet is quoted, never markup or CSS."""
-    escaped = "".join(ch if ch.isalnum() or ch in " -—_.,:;()/'éèêàçôûîïëüœ" else f"\\{ord(ch):x} " for ch in str(value))
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " -—_.,:;()/'éèêàçôûîïëüœ" else f"\\{ord(ch):x} " for ch in str(value)
+    )
     return Markup(f'"{escaped}"')
 
 
@@ -62,13 +65,25 @@ def _keep_compounds(value) -> Markup:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("cdv", "templates/print"), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
-                      trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
-    env.filters.update(fr_date=fr_date, fr_number=fr_number, plain=plain_text, css_string=_css_string,
-                       keep_compounds=_keep_compounds)
-    env.globals.update(KIND_TITLES=KIND_TITLES, KIND_SINGULAR=KIND_SINGULAR, STATUS_LABELS=STATUS_LABELS,
-                       population=population, priority_count=priority_count, anchor=_anchor)
+    env = Environment(
+        loader=PackageLoader("cdv", "templates/print"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=bytecode_cache(),
+    )
+    env.filters.update(
+        fr_date=fr_date, fr_number=fr_number, plain=plain_text, css_string=_css_string, keep_compounds=_keep_compounds
+    )
+    env.globals.update(
+        KIND_TITLES=KIND_TITLES,
+        KIND_SINGULAR=KIND_SINGULAR,
+        STATUS_LABELS=STATUS_LABELS,
+        population=population,
+        priority_count=priority_count,
+        anchor=_anchor,
+    )
     return env
 
 
@@ -84,9 +99,15 @@ def render_print_html(corpus: Corpus, origin: Provenance) -> str:
     template = _environment().get_template("contract.html.j2")
 
     def render() -> str:
-        return template.render(c=corpus, contract=corpus.contract, origin=origin, blocks=blocks, inline=inline,
-                               fonts=_fonts(), indicators_of=lambda n: {i["id"]: i for i in
-                                                                        (n.get("portrait") or {}).get("indicators", [])})
+        return template.render(
+            c=corpus,
+            contract=corpus.contract,
+            origin=origin,
+            blocks=blocks,
+            inline=inline,
+            fonts=_fonts(),
+            indicators_of=lambda n: {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])},
+        )
 
     # Links of the text to pages of the site: in the PDF, a link to the part that holds that page, or the
     # label as text where the PDF holds none (never a dead link, never the site's address). A first pass
@@ -105,9 +126,14 @@ def _pdf_href(corpus: Corpus, ids: set[str], path: str, anchor: str | None) -> s
     """The print document's anchor for the site's page `path` (and the anchor on it, if the PDF has it)."""
     from .pages import page_path
 
-    fixed = {page_path("foreword"): ("avant-propos", ""), page_path("neighbourhoods"): ("deuxieme-partie", ""),
-             page_path("common-base"): ("socle-commun", ""), page_path("signatories"): ("signataires", ""),
-             page_path("devices"): ("annexe-dispositifs", ""), page_path("glossary"): ("glossaire", "")}
+    fixed = {
+        page_path("foreword"): ("avant-propos", ""),
+        page_path("neighbourhoods"): ("deuxieme-partie", ""),
+        page_path("common-base"): ("socle-commun", ""),
+        page_path("signatories"): ("signataires", ""),
+        page_path("devices"): ("annexe-dispositifs", ""),
+        page_path("glossary"): ("glossaire", ""),
+    }
     for a in corpus.articles:
         fixed[page_path("article", a["id"])] = (a["id"], "")
     for n in corpus.neighbourhoods:
@@ -142,14 +168,16 @@ def local_fetcher(root: Path):
 
     from weasyprint.urls import URLFetcher
 
-    allowed = [Path(root).resolve(), *{Path(url2pathname(uri.removeprefix("file:"))).resolve().parent
-                                       for uri in _fonts().values()}]
+    allowed = [
+        Path(root).resolve(),
+        *{Path(url2pathname(uri.removeprefix("file:"))).resolve().parent for uri in _fonts().values()},
+    ]
 
     class LocalFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             if not url.lower().startswith("file:"):
                 raise ValueError(f"ressource extérieure refusée : {url[:200]}")
-            rest = url[len("file:"):].split("?")[0].split("#")[0]
+            rest = url[len("file:") :].split("?")[0].split("#")[0]
             rest = rest[2:] if rest.startswith("///") else rest
             if not rest.startswith("/") or rest.startswith("//"):  # relative, or on another machine
                 raise ValueError(f"adresse de fichier refusée : {url[:200]}")
@@ -170,7 +198,8 @@ def _write(html: str, root: Path, output: Path, identity: str) -> Path:
     partial = output.with_name(f".{output.name}.partial")
     identifier = hashlib.sha256(identity.encode()).hexdigest()[:32].encode()
     HTML(string=html, base_url=str(root), url_fetcher=local_fetcher(root)).write_pdf(
-        partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+        partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier
+    )
     partial.replace(output)
     return output
 
@@ -193,9 +222,23 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
         return Markup(f"<p>{body}</p>" if body else "")
 
     origin = provenance(root)
-    html = _environment().get_template("amendment.html.j2").render(
-        c=new, contract=new.contract, origin=origin, number=amendment_number(root, new.contract["version"]),
-        old_label=old_label, new_label=new_label, groups=groups, levels=LEVELS, redline=redline,
-        action=action_label, old_signed=old.contract["status"] == "signed", old_signature=old.contract["signature"],
-        fonts=_fonts())
+    html = (
+        _environment()
+        .get_template("amendment.html.j2")
+        .render(
+            c=new,
+            contract=new.contract,
+            origin=origin,
+            number=amendment_number(root, new.contract["version"]),
+            old_label=old_label,
+            new_label=new_label,
+            groups=groups,
+            levels=LEVELS,
+            redline=redline,
+            action=action_label,
+            old_signed=old.contract["status"] == "signed",
+            old_signature=old.contract["signature"],
+            fonts=_fonts(),
+        )
+    )
     return _write(html, root, Path(output), origin.sources_sha256 + old_label + new_label)

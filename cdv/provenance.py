@@ -1,4 +1,5 @@
 """What ties an output to one state of the repository: version, git commit, SHA-256 of the sources."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,7 +7,7 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import CdvError, GitError
@@ -22,8 +23,10 @@ def source_date_epoch() -> int | None:
     if value is None:
         return None
     if not re.fullmatch(r"[0-9]{1,12}", value) or int(value) > _MAX_EPOCH:
-        raise CdvError(f"la variable d'environnement SOURCE_DATE_EPOCH vaut « {value} » : ce doit être un nombre "
-                       "entier de secondes depuis le 1er janvier 1970 (ex. 1719792000), ou retirez-la.")
+        raise CdvError(
+            f"la variable d'environnement SOURCE_DATE_EPOCH vaut « {value} » : ce doit être un nombre "
+            "entier de secondes depuis le 1er janvier 1970 (ex. 1719792000), ou retirez-la."
+        )
     return int(value)
 
 
@@ -63,8 +66,13 @@ _GIT_TIMEOUT = 60  # seconds
 def _run_git(root: Path, args: tuple[str, ...], env: dict | None = None) -> subprocess.CompletedProcess | None:
     """git's answer in `root`; None when git cannot be run at all (not installed)."""
     try:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=_GIT_TIMEOUT,
-                              env={**os.environ, **env} if env else None)
+        return subprocess.run(
+            ["git", *args],
+            cwd=root,
+            capture_output=True,
+            timeout=_GIT_TIMEOUT,
+            env={**os.environ, **env} if env else None,
+        )
     except subprocess.TimeoutExpired:
         raise GitError(f"git n'a pas répondu en {_GIT_TIMEOUT} s (git {' '.join(args)}) dans {root}") from None
     except OSError:
@@ -106,8 +114,9 @@ def git_read(root: Path, *args: str) -> str:
     if result is None:
         raise GitError(f"git est introuvable pour lire l'historique de {root} : installez git")
     if result.returncode != 0:
-        raise GitError(f"git a échoué dans {root} (git {' '.join(args)})",
-                       detail=result.stderr.decode("utf-8", "replace"))
+        raise GitError(
+            f"git a échoué dans {root} (git {' '.join(args)})", detail=result.stderr.decode("utf-8", "replace")
+        )
     return result.stdout.decode("utf-8")
 
 
@@ -120,8 +129,11 @@ def git_file(root: Path, revision: str, path: str) -> str | None:
     exists = _run_git(root, ("rev-parse", "--verify", "--quiet", f"{revision}:{path}"))
     if exists is not None and exists.returncode == 1 and not exists.stderr.strip():
         return None
-    raise GitError(f"git ne peut pas lire {path} à la révision {revision}", revision=revision,
-                   detail=(result.stderr if result is not None else b"").decode("utf-8", "replace"))
+    raise GitError(
+        f"git ne peut pas lire {path} à la révision {revision}",
+        revision=revision,
+        detail=(result.stderr if result is not None else b"").decode("utf-8", "replace"),
+    )
 
 
 def provenance(root: Path) -> Provenance:
@@ -129,10 +141,11 @@ def provenance(root: Path) -> Provenance:
     « hors dépôt git », not an error; a git that fails inside a checkout is a GitError."""
     root = Path(root)
     commit = head_commit(root)
-    dirty = bool(commit and git_read(root, "status", "--porcelain", "--", "contract", "neighbourhoods",
-                                     "schemas").strip())
+    dirty = bool(
+        commit and git_read(root, "status", "--porcelain", "--", "contract", "neighbourhoods", "schemas").strip()
+    )
     epoch = source_date_epoch()
     if epoch is None and commit:
         epoch = int(git_read(root, "log", "-1", "--format=%ct", commit).strip() or 0) or None
-    generated = datetime.fromtimestamp(epoch, timezone.utc) if epoch is not None else datetime.now(timezone.utc)
+    generated = datetime.fromtimestamp(epoch, UTC) if epoch is not None else datetime.now(UTC)
     return Provenance(commit, dirty, sources_sha256(root), generated)

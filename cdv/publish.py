@@ -2,6 +2,7 @@
 
 Versions are years (mike sorts them), titled "2024 (signée)" or "2027 (projet)"; the version in force
 carries the alias `en-vigueur`, written as redirects, and is the site's default."""
+
 from __future__ import annotations
 
 import os
@@ -38,16 +39,22 @@ def _check_branch(root: Path, branch: str) -> None:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", branch) or ".." in branch or branch.endswith((".lock", "/")):
         raise UsageError(f"branche « {branch} » invalide : un nom de branche git simple, ex. gh-pages.")
     if git_output(root, "rev-parse", "--git-dir") is None:
-        raise CdvError(f"{root} n'est pas dans un dépôt git (ou git est introuvable) : cdv publish écrit sur une "
-                       "branche git ; lancez « git init » ou publiez depuis le dépôt du contrat.")
+        raise CdvError(
+            f"{root} n'est pas dans un dépôt git (ou git est introuvable) : cdv publish écrit sur une "
+            "branche git ; lancez « git init » ou publiez depuis le dépôt du contrat."
+        )
     current = (git_output(root, "symbolic-ref", "--quiet", "--short", "HEAD") or "").strip()
     if branch == current:
-        raise UsageError(f"branche « {branch} » refusée : c'est la branche en cours, qui porte les sources. "
-                         "Publiez sur une branche à part (par défaut gh-pages).")
+        raise UsageError(
+            f"branche « {branch} » refusée : c'est la branche en cours, qui porte les sources. "
+            "Publiez sur une branche à part (par défaut gh-pages)."
+        )
     if git_output(root, "cat-file", "-e", f"refs/heads/{branch}:contract/contract.yml") is not None:
-        raise UsageError(f"branche « {branch} » refusée : elle contient les sources du contrat "
-                         "(contract/contract.yml) ; la publication les mélangerait au site. Publiez sur une "
-                         "branche à part (par défaut gh-pages).")
+        raise UsageError(
+            f"branche « {branch} » refusée : elle contient les sources du contrat "
+            "(contract/contract.yml) ; la publication les mélangerait au site. Publiez sur une "
+            "branche à part (par défaut gh-pages)."
+        )
 
 
 def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-pages") -> str:
@@ -57,24 +64,34 @@ def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-page
 
     root = Path(root).resolve()
     if not re.fullmatch(r"[0-9]{4}", version):
-        raise UsageError(f"version « {version} » : une version est une année (ex. 2024), pour que les versions se trient.")
+        raise UsageError(
+            f"version « {version} » : une version est une année (ex. 2024), pour que les versions se trient."
+        )
     corpus = load_corpus(root)
     if corpus.contract["version"] != version:
-        raise UsageError(f"les sources sont la version {corpus.contract['version']}, pas {version} : "
-                         "changez « version » dans contract/contract.yml ou publiez la bonne version.")
+        raise UsageError(
+            f"les sources sont la version {corpus.contract['version']}, pas {version} : "
+            "changez « version » dans contract/contract.yml ou publiez la bonne version."
+        )
     title = version_title(corpus.contract)
     _check_branch(root, branch)
     try:
         with TemporaryFolder("cdv-publish-") as tmp, _cwd(root):
             site_dir = Path(tmp) / "site"
             cfg = {"site_dir": str(site_dir), "use_directory_urls": True}
-            with commands.deploy(cfg, version, title, aliases, update_aliases=True, alias_type=AliasType.redirect,
-                                 branch=branch, message=f"Publication de la version {title}"):
+            with commands.deploy(
+                cfg,
+                version,
+                title,
+                aliases,
+                update_aliases=True,
+                alias_type=AliasType.redirect,
+                branch=branch,
+                message=f"Publication de la version {title}",
+            ):
                 build_site(root, site_dir, versioned=True)
             if IN_FORCE in aliases:
-                commands.set_default(IN_FORCE, branch=branch, message=f"Version en vigueur : {title}",
-                                     allow_empty=True)
+                commands.set_default(IN_FORCE, branch=branch, message=f"Version en vigueur : {title}", allow_empty=True)
     except GitError as exc:
         raise CdvError(f"la publication sur la branche « {branch} » a échoué (git) : {exc}") from None
     return title
-

@@ -4,6 +4,7 @@ Each kind of block renders as cdv.blocks (its registry) says; this module holds 
 know of the document (corpus, indicators, links, anchors) and the indicator cards.
 Every value of the sources goes through cdv.text.to_html (md, inline_html and title_html are its forms).
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup
@@ -16,7 +17,7 @@ from .text import NBSP, fr_number, fr_value, inline_html, md, title_html
 
 def source_with_period(obs: dict) -> str:
     """'OPS 2022' stays as is; a source that does not name its period gets it in brackets."""
-    return obs["source"] if obs["period"] in obs["source"] else f'{obs["source"]} ({obs["period"]})'
+    return obs["source"] if obs["period"] in obs["source"] else f"{obs['source']} ({obs['period']})"
 
 
 def trend(ind: dict) -> str:
@@ -26,15 +27,24 @@ def trend(ind: dict) -> str:
     arrow = "↗" if delta > 0 else "↘" if delta < 0 else "→"
     sign = "+" if delta > 0 else "−" if delta < 0 else ""
     amount = fr_number(abs(delta))
-    unit = {"pourcent": f"{NBSP}point" + ("s" if abs(delta) >= 2 else ""), "euros": f"{NBSP}€", "nombre": ""}[ind["unit"]]
+    unit = {"pourcent": f"{NBSP}point" + ("s" if abs(delta) >= 2 else ""), "euros": f"{NBSP}€", "nombre": ""}[
+        ind["unit"]
+    ]
     return f"{arrow} {sign}{amount}{unit} depuis {inline_html(previous['period'])}"
 
 
 class BlockRenderer:
     """Renders blocks for one document; `indicators` is the portrait's indicators, by id."""
 
-    def __init__(self, corpus: Corpus, indicators: dict | None = None, heading_level: int = 3, links=None,
-                 id_prefix: str = "", place: str | None = None):
+    def __init__(
+        self,
+        corpus: Corpus,
+        indicators: dict | None = None,
+        heading_level: int = 3,
+        links=None,
+        id_prefix: str = "",
+        place: str | None = None,
+    ):
         self.corpus = corpus
         self.place = place  # the neighbourhood's name, for the charts
         self.id_prefix = id_prefix  # keeps anchors unique where several documents share one page (the PDF)
@@ -64,16 +74,18 @@ class BlockRenderer:
     def indicator_card(self, ind: dict) -> str:
         obs = latest(ind)
         value = fr_value(obs["value"], ind["unit"], obs.get("explicit_sign", False))
-        prefix = f'{inline_html(ind["prefix"])} ' if ind.get("prefix") else ""
+        prefix = f"{inline_html(ind['prefix'])} " if ind.get("prefix") else ""
         territory = self.corpus.contract["territory"]
         compare = []
         if "commune" in obs:
-            compare.append(f'{fr_value(obs["commune"], ind["unit"])} {inline_html(territory["commune"])}')
+            compare.append(f"{fr_value(obs['commune'], ind['unit'])} {inline_html(territory['commune'])}")
         if "epci" in obs:
             name = territory.get("epci_short") or territory["epci"]
-            compare.append(f'{fr_value(obs["epci"], ind["unit"])} {inline_html(name)}')
-        parts = [f'<span class="cdv-card__value">{prefix}{value}</span>',
-                 f'<span class="cdv-card__label">{inline_html(ind["label"])}</span>']
+            compare.append(f"{fr_value(obs['epci'], ind['unit'])} {inline_html(name)}")
+        parts = [
+            f'<span class="cdv-card__value">{prefix}{value}</span>',
+            f'<span class="cdv-card__label">{inline_html(ind["label"])}</span>',
+        ]
         if compare:
             parts.append(f'<span class="cdv-card__compare">({" / ".join(compare)})</span>')
         if len(ind["observations"]) > 1:

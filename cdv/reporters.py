@@ -9,6 +9,7 @@ one line in REPORTERS.
 The json format is read by programs: its shape is stable and documented in README (« Validation »):
 {"valid": bool, "files": int | null, "errors": [{"file", "line", "column", "pointer", "message"}]}.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,6 +44,7 @@ def error_summary(errors: Sequence[SourceError], files_read: int | None = None, 
 
 # --- one error, one line --------------------------------------------------------------------------
 
+
 def text_line(error: SourceError) -> str:
     """`file:line:column: message (à l'emplacement /pointer)`, on one line whatever the values quoted."""
     where = f" (à l'emplacement {visible(error.pointer)})" if error.pointer else ""
@@ -68,6 +70,7 @@ def github_line(error: SourceError) -> str:
 
 
 # --- the formats ----------------------------------------------------------------------------------
+
 
 def text(report: Report, out: TextIO, err: TextIO) -> None:
     """For people: one line per error, then the summary, all on `out`."""

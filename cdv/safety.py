@@ -10,6 +10,7 @@
 - Temporary folders (old versions, PDF) live in the system's temporary folder, are removed when done or
   at exit, and those of a killed process are removed by the next one (each holds a lock while in use).
 """
+
 from __future__ import annotations
 
 import errno
@@ -22,7 +23,7 @@ import tempfile
 import time
 import weakref
 import zlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import CdvError, UnsafeTarget  # UnsafeTarget: defined with the other errors, imported from here too
@@ -42,6 +43,7 @@ LOCK_TIMEOUT = 600.0  # seconds a build waits for another one (CDV_LOCK_TIMEOUT 
 
 
 # --- where a command may write ------------------------------------------------------------------
+
 
 def _real(path: Path) -> Path:
     return Path(os.path.realpath(os.path.abspath(path)))
@@ -127,16 +129,22 @@ def check_site_dir(target: Path, root: Path, extra: tuple[Path, ...] = ()) -> Pa
     reason = protected_reason(target, (root,), extra)
     real = _real(target)
     if reason:
-        raise UnsafeTarget(f"dossier de sortie refusé : {shown} ({reason}). Rien n'a été écrit ; "
-                           "choisissez un dossier neuf, par exemple « site/ ».")
+        raise UnsafeTarget(
+            f"dossier de sortie refusé : {shown} ({reason}). Rien n'a été écrit ; "
+            "choisissez un dossier neuf, par exemple « site/ »."
+        )
     if real.exists() or real.is_symlink():
         if not real.is_dir():
-            raise UnsafeTarget(f"dossier de sortie refusé : {shown} existe et n'est pas un dossier. "
-                               "Rien n'a été écrit ; choisissez un autre chemin.")
+            raise UnsafeTarget(
+                f"dossier de sortie refusé : {shown} existe et n'est pas un dossier. "
+                "Rien n'a été écrit ; choisissez un autre chemin."
+            )
         if not is_marked(real) and any(real.iterdir()):
-            raise UnsafeTarget(f"dossier de sortie refusé : {shown} existe et n'a pas été fabriqué par cdv "
-                               f"(pas de fichier {MARKER}) ; cdv ne remplace que ses propres sites. Rien n'a "
-                               "été écrit : choisissez un dossier neuf, ou videz celui-ci vous-même.")
+            raise UnsafeTarget(
+                f"dossier de sortie refusé : {shown} existe et n'a pas été fabriqué par cdv "
+                f"(pas de fichier {MARKER}) ; cdv ne remplace que ses propres sites. Rien n'a "
+                "été écrit : choisissez un dossier neuf, ou videz celui-ci vous-même."
+            )
     for parent in real.parents:
         if parent.exists() and not parent.is_dir():
             raise UnsafeTarget(f"dossier de sortie refusé : {shown} : « {parent} » est un fichier, pas un dossier.")
@@ -147,11 +155,14 @@ def check_pdf_output(output: Path, root: Path) -> Path:
     """Where a PDF may be written: a `.pdf` name, outside the project's sources, replacing only a PDF."""
     shown = str(output)
     if Path(output).suffix.lower() != ".pdf":
-        raise UnsafeTarget(f"fichier de sortie refusé : {shown} : le nom doit se terminer par « .pdf ». "
-                           "Rien n'a été écrit.")
+        raise UnsafeTarget(
+            f"fichier de sortie refusé : {shown} : le nom doit se terminer par « .pdf ». Rien n'a été écrit."
+        )
     if Path(output).is_symlink():
-        raise UnsafeTarget(f"fichier de sortie refusé : {shown} est un lien symbolique ; donnez le chemin "
-                           "d'un vrai fichier. Rien n'a été écrit.")
+        raise UnsafeTarget(
+            f"fichier de sortie refusé : {shown} est un lien symbolique ; donnez le chemin "
+            "d'un vrai fichier. Rien n'a été écrit."
+        )
     real = _real(output)
     # A new PDF may go anywhere but into what people wrote; an existing file is replaced only if a PDF.
     reason = _inside_project_folders(real.parent, (root,))
@@ -164,9 +175,11 @@ def check_pdf_output(output: Path, root: Path) -> Path:
         if not real.is_file():
             raise UnsafeTarget(f"fichier de sortie refusé : {shown} existe et n'est pas un fichier.")
         if not made_by_cdv(real):
-            raise UnsafeTarget(f"fichier de sortie refusé : {shown} existe et n'est pas un PDF produit par cdv "
-                               "(un contrat signé scanné, par exemple) ; cdv ne remplace que ses propres PDF. "
-                               "Rien n'a été écrit : choisissez un autre nom.")
+            raise UnsafeTarget(
+                f"fichier de sortie refusé : {shown} existe et n'est pas un PDF produit par cdv "
+                "(un contrat signé scanné, par exemple) ; cdv ne remplace que ses propres PDF. "
+                "Rien n'a été écrit : choisissez un autre nom."
+            )
     return real
 
 
@@ -186,7 +199,7 @@ def made_by_cdv(path: Path) -> bool:
     for match in _STREAM.finditer(data):
         end = data.find(b"endstream", match.end())
         try:
-            text = zlib.decompressobj().decompress(data[match.end():end if end > 0 else None], 1 << 22)
+            text = zlib.decompressobj().decompress(data[match.end() : end if end > 0 else None], 1 << 22)
         except zlib.error:
             continue
         if any(tag in text for tag in _CDV_PDF):
@@ -212,6 +225,7 @@ def check_new_folder(target: Path) -> None:
 
 # --- one build at a time, and what a killed build left ------------------------------------------
 
+
 def lock_timeout() -> float:
     value = os.environ.get("CDV_LOCK_TIMEOUT")
     if value is None:
@@ -221,8 +235,10 @@ def lock_timeout() -> float:
     except ValueError:
         timeout = -1
     if not timeout >= 0:
-        raise CdvError(f"la variable d'environnement CDV_LOCK_TIMEOUT vaut « {value} » : donnez un nombre de "
-                       "secondes positif ou nul (ex. 600).")
+        raise CdvError(
+            f"la variable d'environnement CDV_LOCK_TIMEOUT vaut « {value} » : donnez un nombre de "
+            "secondes positif ou nul (ex. 600)."
+        )
     return timeout
 
 
@@ -236,8 +252,11 @@ def build_lock(target: Path):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             timeout = lock_timeout()
-            print(f"cdv : une autre construction est en cours dans {target} ; attente de sa fin "
-                  f"(au plus {timeout:g} s)…", file=sys.stderr, flush=True)
+            print(
+                f"cdv : une autre construction est en cours dans {target} ; attente de sa fin (au plus {timeout:g} s)…",
+                file=sys.stderr,
+                flush=True,
+            )
             deadline = time.monotonic() + timeout
             while True:
                 try:
@@ -245,9 +264,11 @@ def build_lock(target: Path):
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise CdvError(f"une autre construction est toujours en cours dans {target} après "
-                                       f"{timeout:g} s : rien n'a été construit. Relancez quand elle est finie "
-                                       "(CDV_LOCK_TIMEOUT règle l'attente).") from None
+                        raise CdvError(
+                            f"une autre construction est toujours en cours dans {target} après "
+                            f"{timeout:g} s : rien n'a été construit. Relancez quand elle est finie "
+                            "(CDV_LOCK_TIMEOUT règle l'attente)."
+                        ) from None
                     time.sleep(0.2)
         yield
     finally:
@@ -324,8 +345,7 @@ def sweep_temporary() -> None:
         return
     _SWEPT.add(str(base))
     try:
-        candidates = [p for p in base.iterdir()
-                      if p.name.startswith(TEMP_PREFIX) and p.is_dir() and not p.is_symlink()]
+        candidates = [p for p in base.iterdir() if p.name.startswith(TEMP_PREFIX) and p.is_dir() and not p.is_symlink()]
     except OSError:
         return
     for folder in candidates:
@@ -349,10 +369,8 @@ class TemporaryFolder:
     @staticmethod
     def _remove(name: str, fd: int) -> None:
         shutil.rmtree(name, ignore_errors=True)
-        try:
+        with suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
 
     def cleanup(self) -> None:
         self._finalizer()
@@ -366,7 +384,7 @@ class TemporaryFolder:
 
 # --- OS errors, in French -----------------------------------------------------------------------
 
-_REASONS = {
+_REASONS: dict[int | None, str] = {
     errno.ENOENT: "fichier ou dossier introuvable",
     errno.EACCES: "permission refusée",
     errno.EPERM: "opération non permise",

@@ -9,6 +9,7 @@ arguments, and the schemas' examples name no real place (a test holds them to it
 The sources written are the templates of cdv/skeletons/ (package data), rendered with every value as a
 YAML string that reads back exactly as typed: a name is data, never YAML, markup or a template.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,20 +25,17 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-import cdv
-
 from .errors import UsageError
 from .fmt import canonical_text
 from .messages import french_message
 from .schemas import validators
+from .toolkit import missing_entries, toolkit_dir
 from .yamlload import YamlError, load_yaml, load_yaml_file
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KINDS = ("qpv", "fragile")
 
-# What a new contract's folder is made of, copied from the toolkit's repository.
-TOOLKIT_DIRS = ("schemas", "overrides")
-TOOLKIT_FILES = ("macros.py", "mkdocs.yml", "docs/index.md")
+# What a new contract's folder is made of is listed in cdv.toolkit (ENTRIES), and shipped in the wheel.
 TOOLKIT_ASSETS = "docs/assets"
 # mkdocs.yml keys that name the toolkit's own territory, host or repository: rewritten or dropped.
 _MKDOCS_DROPPED = ("site_url", "repo_url", "repo_name", "edit_uri")
@@ -71,8 +69,13 @@ _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 @lru_cache(maxsize=1)
 def _skeletons() -> Environment:
-    env = Environment(loader=PackageLoader("cdv", "skeletons"), undefined=StrictUndefined, autoescape=False,
-                      keep_trailing_newline=True, finalize=_only_escaped)
+    env = Environment(
+        loader=PackageLoader("cdv", "skeletons"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        finalize=_only_escaped,
+    )
     env.filters.update(yaml=_yaml_string, comment=_comment_text)
     return env
 
@@ -87,28 +90,36 @@ def _check_text(value, what: str) -> str:
         raise UsageError(f"{what} manquant : donnez un texte non vide.")
     if value != value.strip() or _BREAKS.search(value):
         shown = _BREAKS.sub(lambda m: repr(m.group())[1:-1], value)  # a tab or a line break, made visible
-        raise UsageError(f"{what} « {shown} » : un texte sur une ligne, sans espace au début ni à la fin, ni "
-                         "tabulation ou autre caractère de contrôle.")
+        raise UsageError(
+            f"{what} « {shown} » : un texte sur une ligne, sans espace au début ni à la fin, ni "
+            "tabulation ou autre caractère de contrôle."
+        )
     return value
 
 
 def _check_slug(slug: str) -> str:
     if not isinstance(slug, str) or not SLUG.match(slug):
-        raise UsageError(f"identifiant de quartier « {slug} » invalide : minuscules sans accent, chiffres et "
-                         "tirets, sans tiret au début ni à la fin (ex. « hauts-du-chateau »).")
+        raise UsageError(
+            f"identifiant de quartier « {slug} » invalide : minuscules sans accent, chiffres et "
+            "tirets, sans tiret au début ni à la fin (ex. « hauts-du-chateau »)."
+        )
     return slug
 
 
 def _territory_commune(root: Path) -> str:
     contract_file = root / "contract" / "contract.yml"
     if not contract_file.is_file():
-        raise UsageError(f"aucun projet trouvé (contract/contract.yml) dans {root} : donnez la commune du "
-                         "quartier, ou lancez la commande dans le dossier du projet.")
+        raise UsageError(
+            f"aucun projet trouvé (contract/contract.yml) dans {root} : donnez la commune du "
+            "quartier, ou lancez la commande dans le dossier du projet."
+        )
     try:
         data = load_yaml_file(contract_file, "contract/contract.yml").data
     except YamlError as exc:
-        raise UsageError("contract/contract.yml illisible, corrigez-le d'abord (cdv validate) :\n"
-                         + "\n".join(e.format_text() for e in exc.errors)) from None
+        raise UsageError(
+            "contract/contract.yml illisible, corrigez-le d'abord (cdv validate) :\n"
+            + "\n".join(e.format_text() for e in exc.errors)
+        ) from None
     commune = (data.get("territory") or {}).get("commune") if isinstance(data, dict) else None
     if not isinstance(commune, str) or not commune.strip():
         raise UsageError("contract/contract.yml ne donne pas territory.commune : donnez la commune du quartier.")
@@ -130,15 +141,18 @@ def new_neighbourhood(root: Path, slug: str, name: str, kind: str, commune: str 
     root = Path(root)
     _check_slug(slug)
     if kind not in KINDS:
-        raise UsageError(f"type de quartier « {kind} » invalide ; valeurs possibles : « qpv » (quartier "
-                         "prioritaire), « fragile » (quartier fragile).")
+        raise UsageError(
+            f"type de quartier « {kind} » invalide ; valeurs possibles : « qpv » (quartier "
+            "prioritaire), « fragile » (quartier fragile)."
+        )
     _check_text(name, "nom du quartier")
     commune = _territory_commune(root) if commune is None else _check_text(commune, "commune")
     folder = root / "neighbourhoods"
     target = folder / f"{slug}.yml"
     if target.exists() or (folder.is_dir() and any(p.name.lower() == target.name for p in folder.iterdir())):
-        raise UsageError(f"neighbourhoods/{slug}.yml existe déjà : choisissez un autre identifiant, ou modifiez "
-                         "ce fichier.")
+        raise UsageError(
+            f"neighbourhoods/{slug}.yml existe déjà : choisissez un autre identifiant, ou modifiez ce fichier."
+        )
     rel = f"neighbourhoods/{slug}.yml"
     schema_dir = root / "schemas"
     text = canonical_text(_neighbourhood_text(slug, name, kind, commune), "neighbourhood", schema_dir, rel)
@@ -152,8 +166,10 @@ def new_neighbourhood(root: Path, slug: str, name: str, kind: str, commune: str 
         with open(target, "x", encoding="utf-8") as out:
             out.write(text)
     except FileExistsError:
-        raise UsageError(f"neighbourhoods/{slug}.yml existe déjà (ou un lien à ce nom) : choisissez un autre "
-                         "identifiant, ou modifiez ce fichier.") from None
+        raise UsageError(
+            f"neighbourhoods/{slug}.yml existe déjà (ou un lien à ce nom) : choisissez un autre "
+            "identifiant, ou modifiez ce fichier."
+        ) from None
     return target
 
 
@@ -167,14 +183,17 @@ def _check_neighbourhood_folder(root: Path, folder: Path) -> None:
 
 # --- a new contract -----------------------------------------------------------------------------------
 
+
 def toolkit_root() -> Path:
-    """The repository holding the toolkit's schemas, theme override and site configuration."""
-    root = Path(cdv.__file__).resolve().parents[1]
-    missing = [name for name in TOOLKIT_DIRS + TOOLKIT_FILES + (TOOLKIT_ASSETS,) if not (root / name).exists()]
+    """The folder holding the toolkit's schemas, theme override and site configuration (cdv.toolkit: the
+    installed package's own copy, or the repository of a checkout)."""
+    root = toolkit_dir()
+    missing = missing_entries(root)
     if missing:
-        raise UsageError(f"fichiers de l'outil introuvables dans {root} : {', '.join(missing)}. « cdv new "
-                         "contract » s'utilise depuis une copie du dépôt de l'outil, installée avec "
-                         "« pip install -e ».")
+        raise UsageError(
+            f"fichiers de l'outil introuvables dans {root} : {', '.join(missing)}. Réinstallez "
+            "cdv (« pip install cdv ») ou utilisez une copie complète du dépôt de l'outil."
+        )
     return root
 
 
@@ -199,8 +218,9 @@ def _mkdocs_yml(text: str, site_name: str, description: str, author: str, docs: 
     config = yaml.load(text)
     for key in _MKDOCS_DROPPED:
         config.pop(key, None)
-    for position, (key, value) in enumerate((("site_name", site_name), ("site_description", description),
-                                             ("site_author", author))):
+    for position, (key, value) in enumerate(
+        (("site_name", site_name), ("site_description", description), ("site_author", author))
+    ):
         if key in config:
             config[key] = value
         else:
@@ -256,14 +276,24 @@ CONTRACT_SKELETONS = (
 
 def _contract_sources(title: str, commune: str, epci: str, year: int) -> dict[str, tuple[str, str]]:
     slug, name = EXAMPLE_NEIGHBOURHOOD
-    values = dict(title=title, commune=commune, epci=epci, year=year, neighbourhood_id=slug,
-                  neighbourhood_name=name, contract_id="contrat-de-ville-" + (_slugify(commune) or "territoire"))
-    return {rel: (skeleton(rel, **values), kind)
-            for rel, kind in CONTRACT_SKELETONS}
+    values = dict(
+        title=title,
+        commune=commune,
+        epci=epci,
+        year=year,
+        neighbourhood_id=slug,
+        neighbourhood_name=name,
+        contract_id="contrat-de-ville-" + (_slugify(commune) or "territoire"),
+    )
+    return {rel: (skeleton(rel, **values), kind) for rel, kind in CONTRACT_SKELETONS}
 
 
-def new_contract(target: Path, title: str = "Contrat de ville de Exempleville", commune: str = "Exempleville",
-                 epci: str = "Communauté d'agglomération d'Exempleville") -> Path:
+def new_contract(
+    target: Path,
+    title: str = "Contrat de ville de Exempleville",
+    commune: str = "Exempleville",
+    epci: str = "Communauté d'agglomération d'Exempleville",
+) -> Path:
     """Write a minimal valid project for another territory in `target` (empty or missing); return it.
 
     The folder gets the toolkit's schemas, theme override,
@@ -304,10 +334,13 @@ def _write_contract(toolkit: Path, target: Path, title: str, commune: str, epci:
     (target / "docs").mkdir()
     shutil.copy2(toolkit / "docs" / "index.md", target / "docs" / "index.md")
     shutil.copytree(toolkit / TOOLKIT_ASSETS, target / TOOLKIT_ASSETS)
-    mkdocs = _mkdocs_yml((toolkit / "mkdocs.yml").read_text(encoding="utf-8"),
-                         site_name=f"{title} {year}-{year + 6}",
-                         description=f"{title} {year}-{year + 6} : le contrat, ses quartiers et leurs projets",
-                         author=epci, docs=target / "docs")
+    mkdocs = _mkdocs_yml(
+        (toolkit / "mkdocs.yml").read_text(encoding="utf-8"),
+        site_name=f"{title} {year}-{year + 6}",
+        description=f"{title} {year}-{year + 6} : le contrat, ses quartiers et leurs projets",
+        author=epci,
+        docs=target / "docs",
+    )
     (target / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
 
     for rel, (text, kind) in _contract_sources(title, commune, epci, year).items():

@@ -1,4 +1,5 @@
 """The JSON Schemas of the sources (draft 2020-12), loaded once per project."""
+
 from __future__ import annotations
 
 import json
@@ -43,12 +44,12 @@ def validators(schema_dir: str) -> dict[str, Draft202012Validator]:
     from referencing import Registry, Resource
 
     schemas = load_schemas(schema_dir)
-    registry = Registry().with_resources(
-        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
-    )
+    registry = Registry().with_resources((schema["$id"], Resource.from_contents(schema)) for schema in schemas.values())
     # Relative $ref ("common.schema.json#/...") resolve against each schema's $id.
-    return {kind: Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
-            for kind, schema in _schemas_by_kind(schemas).items()}
+    return {
+        kind: Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
+        for kind, schema in _schemas_by_kind(schemas).items()
+    }
 
 
 @lru_cache(maxsize=8)
@@ -61,5 +62,7 @@ def fast_validators(schema_dir: str) -> dict[str, jsonschema_rs.Validator]:
     """
     schemas = load_schemas(schema_dir)
     registry = jsonschema_rs.Registry([(schema["$id"], schema) for schema in schemas.values()])
-    return {kind: jsonschema_rs.validator_for(schema, registry=registry, validate_formats=True)
-            for kind, schema in _schemas_by_kind(schemas).items()}
+    return {
+        kind: jsonschema_rs.validator_for(schema, registry=registry, validate_formats=True)
+        for kind, schema in _schemas_by_kind(schemas).items()
+    }

@@ -10,14 +10,16 @@ An adapter (cdv.mkdocs_plugin for MkDocs) only maps the plan onto its generator'
 git or French word is handled there. A page is added in cdv.pages (its template and its entry in
 `page_specs`); a file of the site in `_files` below.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .labels import STATUS_IN_FORCE
 from .corpus import Corpus, load_corpus_cached
+from .labels import STATUS_IN_FORCE
 from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_specs
 from .text import fr_date
 
@@ -27,7 +29,7 @@ class SitePlan:
     corpus: Corpus
     pages: tuple[Page, ...]  # generated pages, in reading order
     files: dict[str, str | bytes]  # other files of the site by path (open data, feed, PDF)
-    sections: dict[str, object]  # the navigation section of each `cdv:` marker
+    sections: dict[str, Any]  # the navigation section of each `cdv:` marker
     abbreviations: dict[str, str]  # acronym -> expansion, explained on hover on every page
     extra: dict[str, str] = field(default_factory=dict)  # values the theme's templates read
 
@@ -41,8 +43,14 @@ class SitePlan:
         return next((page.source for page in self.pages if page.path == path), None)
 
 
-def plan_site(root: Path, *, pdf: str | None = None, feed: str | None = "versions.xml", site_url: str = "",
-              directory_urls: bool = True) -> SitePlan:
+def plan_site(
+    root: Path,
+    *,
+    pdf: str | None = None,
+    feed: str | None = "versions.xml",
+    site_url: str = "",
+    directory_urls: bool = True,
+) -> SitePlan:
     """The plan of the site built from the sources at `root` (validated: InvalidSources if they are not).
 
     pdf: the PDF's path in the site, None for a site without it (the live preview, quick builds);
@@ -62,7 +70,7 @@ def plan_site(root: Path, *, pdf: str | None = None, feed: str | None = "version
 
 
 def whats_changing(corpus: Corpus) -> Page:
-    """"Ce qui change": the version in force (git history) against the sources being built; without a
+    """ "Ce qui change": the version in force (git history) against the sources being built; without a
     signed version in the history, the page says there is nothing to compare yet."""
     from .diff import compare, load_version
     from .versions import in_force
@@ -82,8 +90,11 @@ def announcement(corpus: Corpus, feed: str | None) -> dict[str, str]:
         "version": contract["version"],
         "status": STATUS_IN_FORCE[contract["status"]],
         # The date of what every page shows; portraits also give the years of their figures.
-        "dated": (f"texte signé le {fr_date(contract['signature']['date'])}" if contract["status"] == "signed"
-                  else "texte en projet"),
+        "dated": (
+            f"texte signé le {fr_date(contract['signature']['date'])}"
+            if contract["status"] == "signed"
+            else "texte en projet"
+        ),
     }
     if feed:
         values["feed"] = feed

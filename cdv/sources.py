@@ -10,6 +10,7 @@ Ignored on purpose, because they are never sources: `.gitkeep`-like markers, ope
 (`.DS_Store`, `Thumbs.db`, `desktop.ini`), and an editor's backup, swap or lock file of a source that
 exists next to it (`planoise.yml~`, `.planoise.yml.swp`, `#planoise.yml#`, `.~lock.planoise.yml#`).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -87,8 +88,12 @@ def classify(rel: str) -> tuple[str | None, str | None]:
     folder, _, name = rel.rpartition("/")
     if name != name.rstrip():
         return None, "espace à la fin du nom de fichier : renommez-le sans espace, terminé par « .yml »."
-    if folder in COLLECTIONS or folder == "contract" and name.lower().endswith((".yml", ".yaml")) \
-            and name.lower() in {n.rpartition("/")[2] for n in SINGLE_FILES}:
+    if (
+        folder in COLLECTIONS
+        or folder == "contract"
+        and name.lower().endswith((".yml", ".yaml"))
+        and name.lower() in {n.rpartition("/")[2] for n in SINGLE_FILES}
+    ):
         if name.lower().endswith(".yaml"):
             return None, "extension « .yaml » : nommez le fichier en « .yml »."
         if name.endswith((".YML", ".Yml", ".yML")) or re.search(r"\.ya?ml\.[A-Za-z0-9]+$", name, re.I):
@@ -96,23 +101,47 @@ def classify(rel: str) -> tuple[str | None, str | None]:
         if "." not in name:
             return None, "fichier sans extension : ajoutez « .yml » à la fin du nom."
         if not FILE_NAME.match(name):
-            return None, ("nom de fichier invalide : minuscules sans accent, chiffres et tirets, "
-                          "terminé par « .yml » (ex. « planoise.yml »).")
+            return None, (
+                "nom de fichier invalide : minuscules sans accent, chiffres et tirets, "
+                "terminé par « .yml » (ex. « planoise.yml »)."
+            )
         return COLLECTIONS[folder], None
     expected = ", ".join(list(SINGLE_FILES) + [f"{d}/*.yml" for d in COLLECTIONS])
     return None, f"fichier au mauvais endroit : les sources attendues sont {expected}."
 
 
-_MARKERS = {".gitkeep", ".keep", ".gitignore", ".gitattributes", ".DS_Store", "Thumbs.db", "desktop.ini",
-            ".directory", "Icon\r"}
+_MARKERS = {
+    ".gitkeep",
+    ".keep",
+    ".gitignore",
+    ".gitattributes",
+    ".DS_Store",
+    "Thumbs.db",
+    "desktop.ini",
+    ".directory",
+    "Icon\r",
+}
 # Editor and office leftovers, with the name of the file they belong to.
-_LEFTOVERS = (re.compile(r"^(?P<of>.+)~$"), re.compile(r"^(?P<of>.+)\.(?:bak|orig|swp|swo)$"),
-              re.compile(r"^\.(?P<of>.+)\.sw[a-p]$"), re.compile(r"^#(?P<of>.+)#$"), re.compile(r"^\.#(?P<of>.+)$"),
-              re.compile(r"^\.~lock\.(?P<of>.+)#$"))
+_LEFTOVERS = (
+    re.compile(r"^(?P<of>.+)~$"),
+    re.compile(r"^(?P<of>.+)\.(?:bak|orig|swp|swo)$"),
+    re.compile(r"^\.(?P<of>.+)\.sw[a-p]$"),
+    re.compile(r"^#(?P<of>.+)#$"),
+    re.compile(r"^\.#(?P<of>.+)$"),
+    re.compile(r"^\.~lock\.(?P<of>.+)#$"),
+)
 _TOP_ALIASES = {
     "contract": {"contract", "contracts", "contrat", "contrats", "contract-cadre", "contratcadre"},
-    "neighbourhoods": {"neighbourhoods", "neighbourhood", "neighborhoods", "neighborhood", "quartiers", "quartier",
-                       "qpv", "quartiersprioritaires"},
+    "neighbourhoods": {
+        "neighbourhoods",
+        "neighbourhood",
+        "neighborhoods",
+        "neighborhood",
+        "quartiers",
+        "quartier",
+        "qpv",
+        "quartiersprioritaires",
+    },
 }
 _SUB_ALIASES = {
     "contract/articles": {"articles", "article", "art"},
@@ -180,7 +209,7 @@ def _scan(root: Path) -> tuple[list[_Entry], list[_Entry]]:
     strays: list[_Entry] = []
     try:
         with os.scandir(root) as it:
-            tops = sorted((e.name for e in it if e.is_dir(follow_symlinks=False)))
+            tops = sorted(e.name for e in it if e.is_dir(follow_symlinks=False))
     except OSError:
         tops = []
     for name in tops:
@@ -193,7 +222,9 @@ def _scan(root: Path) -> tuple[list[_Entry], list[_Entry]]:
 
 
 def _is_source_name(rel: str) -> bool:
-    return rel in SINGLE_FILES or (rel.rpartition("/")[0] in COLLECTIONS and bool(FILE_NAME.match(rel.rpartition("/")[2])))
+    return rel in SINGLE_FILES or (
+        rel.rpartition("/")[0] in COLLECTIONS and bool(FILE_NAME.match(rel.rpartition("/")[2]))
+    )
 
 
 def discover(root: Path) -> list[str]:
@@ -208,7 +239,7 @@ def tree_state(root: Path) -> tuple:
     Two equal states mean the same sources and the same file problems."""
     root = Path(root)
     entries, strays = _scan(root)
-    state = []
+    state: list[tuple] = []
     for e in entries + strays:
         try:
             info = os.lstat(root / e.rel)
@@ -253,8 +284,14 @@ def suggest(rel: str) -> str | None:
     if top != "contract":
         return None
     if len(folders) == 1:
-        french = {"contrat": "contract", "objectifs": "objectives", "socle-commun": "objectives",
-                  "signataires": "signatories", "centres-sociaux": "social-centres", "glossaire": "glossary"}
+        french = {
+            "contrat": "contract",
+            "objectifs": "objectives",
+            "socle-commun": "objectives",
+            "signataires": "signatories",
+            "centres-sociaux": "social-centres",
+            "glossaire": "glossary",
+        }
         name = french.get(name[:-4], name[:-4]) + ".yml"
         if f"contract/{name}" in SINGLE_FILES:
             return f"contract/{name}"
@@ -286,24 +323,51 @@ def file_problems(root: Path) -> list[SourceError]:
     errors = []
     for e in entries + strays:
         if e.kind == "link":
-            errors.append(SourceError(_printable(e.rel), 0, 0, "", "lien symbolique refusé : une source doit être un "
-                                      "fichier ordinaire du dépôt, pas un lien (son contenu n'est pas lu) ; remplacez "
-                                      "le lien par le fichier lui-même."))
+            errors.append(
+                SourceError(
+                    _printable(e.rel),
+                    0,
+                    0,
+                    "",
+                    "lien symbolique refusé : une source doit être un "
+                    "fichier ordinaire du dépôt, pas un lien (son contenu n'est pas lu) ; remplacez "
+                    "le lien par le fichier lui-même.",
+                )
+            )
         elif e.kind == "special":
-            errors.append(SourceError(_printable(e.rel), 0, 0, "", "ce n'est pas un fichier ordinaire (tube nommé, "
-                                      "périphérique ou socket) : il n'est pas ouvert ; supprimez-le du dossier."))
+            errors.append(
+                SourceError(
+                    _printable(e.rel),
+                    0,
+                    0,
+                    "",
+                    "ce n'est pas un fichier ordinaire (tube nommé, "
+                    "périphérique ou socket) : il n'est pas ouvert ; supprimez-le du dossier.",
+                )
+            )
         elif e.kind == "unreadable-dir":
-            errors.append(SourceError(_printable(e.rel), 0, 0, "", "dossier illisible (droits insuffisants) : donnez le "
-                                      "droit de lecture sur ce dossier (chmod a+rx), puis relancez."))
+            errors.append(
+                SourceError(
+                    _printable(e.rel),
+                    0,
+                    0,
+                    "",
+                    "dossier illisible (droits insuffisants) : donnez le "
+                    "droit de lecture sur ce dossier (chmod a+rx), puis relancez.",
+                )
+            )
         elif not (_is_source_name(e.rel) or _is_leftover(e.rel, names)):
             kind, reason = classify(e.rel)
-            reason = reason if kind is None else "nom de fichier invalide."
+            reason = (reason or "") if kind is None else "nom de fichier invalide."
             target = suggest(e.rel)
             if target and target != e.rel:
                 if reason.startswith("fichier au mauvais endroit"):
                     folder = e.rel.rpartition("/")[0]
-                    reason = ("fichier au mauvais endroit : " + ("ce nom n'est pas celui d'une source"
-                              if folder == "contract" or folder in COLLECTIONS else "cdv ne lit pas ce dossier"))
+                    reason = "fichier au mauvais endroit : " + (
+                        "ce nom n'est pas celui d'une source"
+                        if folder == "contract" or folder in COLLECTIONS
+                        else "cdv ne lit pas ce dossier"
+                    )
                 message = f"fichier ignoré {_quoted(e.rel)} : voulez-vous dire « {target} » ? ({reason.rstrip('.')})"
             else:
                 message = f"fichier ignoré {_quoted(e.rel)} : {reason}"
@@ -339,8 +403,15 @@ def load_sources(root: Path, load=None) -> tuple[list[SourceFile], list[SourceEr
         lower = rel.lower()
         if lower in seen_lower:
             problems.pop(rel, None)
-            errors.append(SourceError(rel, 1, 1, "", f"nom de fichier identique à « {seen_lower[lower]} » "
-                                      "à la casse près : renommez l'un des deux."))
+            errors.append(
+                SourceError(
+                    rel,
+                    1,
+                    1,
+                    "",
+                    f"nom de fichier identique à « {seen_lower[lower]} » à la casse près : renommez l'un des deux.",
+                )
+            )
             continue
         seen_lower[lower] = rel
         kind, reason = classify(rel)
@@ -355,6 +426,14 @@ def load_sources(root: Path, load=None) -> tuple[list[SourceFile], list[SourceEr
     present = {f.rel for f in files} | {e.file for e in errors}
     for rel, kind in SINGLE_FILES.items():
         if rel not in present and kind in ("contract", "objectives", "signatories"):
-            errors.append(SourceError(rel, 0, 0, "", f"fichier obligatoire absent : le projet doit contenir {rel} ; "
-                                      "s'il a été supprimé par erreur, restaurez-le depuis l'historique (git)."))
+            errors.append(
+                SourceError(
+                    rel,
+                    0,
+                    0,
+                    "",
+                    f"fichier obligatoire absent : le projet doit contenir {rel} ; "
+                    "s'il a été supprimé par erreur, restaurez-le depuis l'historique (git).",
+                )
+            )
     return files, errors

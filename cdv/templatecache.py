@@ -8,6 +8,7 @@ so an edited or upgraded template is compiled again.
 The cache lives in Jinja's private per-user folder of the system's temporary directory, or in the folder
 named by CDV_TEMPLATE_CACHE; CDV_TEMPLATE_CACHE=off compiles every template in every run.
 """
+
 from __future__ import annotations
 
 import os

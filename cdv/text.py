@@ -4,6 +4,7 @@ Contributor text is data: every value reaches HTML through one function, `to_htm
 boundary" below). HTML and template syntax in it are printed as typed, and only the inline markdown the
 contract uses (bold, italics, https and mailto links, links to the site's own pages) is rendered.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,9 +17,22 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 NBSP = "\u00a0"
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre"]
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 UNIT_SUFFIX = {"nombre": "", "pourcent": f"{NBSP}%", "euros": f"{NBSP}€"}
+
 
 def fr_number(value) -> str:
     """15378 -> '15 378', 10.8 -> '10,8' (non-breaking spaces, decimals as written in the source)."""
@@ -55,7 +69,6 @@ def sort_key(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-
 # --- the escaping boundary --------------------------------------------------------------------------
 #
 # Every value of the sources reaches HTML (generated markdown pages, navigation, page titles, search,
@@ -70,8 +83,21 @@ def sort_key(text: str) -> str:
 
 ALLOWED_SCHEMES = ("https", "mailto")
 # Characters that mean something to Markdown or its extensions anywhere in a line.
-_MD_INERT = {"\\": "&#92;", "`": "&#96;", "*": "&#42;", "_": "&#95;", "{": "&#123;", "}": "&#125;", "[": "&#91;",
-             "]": "&#93;", "#": "&#35;", "|": "&#124;", "~": "&#126;", "$": "&#36;", "^": "&#94;"}
+_MD_INERT = {
+    "\\": "&#92;",
+    "`": "&#96;",
+    "*": "&#42;",
+    "_": "&#95;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "#": "&#35;",
+    "|": "&#124;",
+    "~": "&#126;",
+    "$": "&#36;",
+    "^": "&#94;",
+}
 _MD_INERT_RE = re.compile("[" + re.escape("".join(_MD_INERT)) + "]")
 # What only means something at the start of a line: list markers, rules, setext underlines, ordered lists.
 _LINE_START = re.compile(r"^(?:[-+=:]|\d+(?=[.)]))")
@@ -80,7 +106,9 @@ _LINK_TARGET_CHARS = r"[^\s()<>\"'`\\\[\]{}|^]"
 _INLINE = re.compile(
     r"(?P<link>\[(?P<label>[^\[\]]*[^\[\]\s][^\[\]]*)\]\((?P<href>" + _LINK_TARGET_CHARS + r"+)\))"
     r"|(?P<strong>\*\*(?P<sbody>[^\s*](?:.*?[^\s])?)\*\*)"
-    r"|(?P<em>(?<![*\w])\*(?P<ebody>[^\s*](?:.*?[^\s*])?)\*(?![*\w]))", re.S)
+    r"|(?P<em>(?<![*\w])\*(?P<ebody>[^\s*](?:.*?[^\s*])?)\*(?![*\w]))",
+    re.S,
+)
 
 
 def allowed_link(target: str) -> bool:
@@ -97,8 +125,10 @@ def allowed_link(target: str) -> bool:
 # A page of the site, as MkDocs writes links between pages: its path from the site root as a .md file, with
 # an optional anchor (contrat/article-13.md, quartiers/planoise.md#indicateur-population). Every segment
 # starts with a letter, digit or "_": no "..", no "/" at the start, no scheme, nothing to escape.
-_PAGE_LINK = re.compile(r"(?P<path>(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\.md)"
-                        r"(?:#(?P<anchor>[A-Za-z0-9_][A-Za-z0-9_.:-]*))?")
+_PAGE_LINK = re.compile(
+    r"(?P<path>(?:[A-Za-z0-9_][A-Za-z0-9_.-]*/)*[A-Za-z0-9_][A-Za-z0-9_.-]*\.md)"
+    r"(?:#(?P<anchor>[A-Za-z0-9_][A-Za-z0-9_.:-]*))?"
+)
 # How the text being rendered reaches the pages of the site: callable(path, anchor) -> href, or None where
 # the text is shown out of any page (feed, "Ce qui change", titles): a link to a page is then its label.
 _PAGE_LINKS: ContextVar = ContextVar("cdv_page_links", default=None)
@@ -137,7 +167,7 @@ def _inert(text: str, line_start: bool) -> str:
         if match:
             end = match.end()
             if match.group()[0].isdigit():  # "1986. " must not open an ordered list: write the dot as a reference
-                return out[:end] + f"&#{ord(out[end])};" + out[end + 1:]
+                return out[:end] + f"&#{ord(out[end])};" + out[end + 1 :]
             return f"&#{ord(out[0])};" + out[1:]
     return out
 
@@ -148,19 +178,23 @@ def _href(target: str) -> str:
 
 
 def _markup(text: str, line_start: bool, links: bool = True) -> str:
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     while pos < len(text):
         match = _INLINE.search(text, pos)
         if match is None:
             break
-        if match.group("link") and (not links or not (allowed_link(match.group("href")) or page_link(match.group("href")))
-                                    or _is_image(text, match)):
+        if match.group("link") and (
+            not links
+            or not (allowed_link(match.group("href")) or page_link(match.group("href")))
+            or _is_image(text, match)
+        ):
             # Not an allowed link: its "[" is text, and what follows is read again (it may hold emphasis).
-            out.append(_inert(text[pos:match.start() + 1], line_start and not out))
+            out.append(_inert(text[pos : match.start() + 1], line_start and not out))
             pos = match.start() + 1
             continue
         if match.start() > pos:
-            out.append(_inert(text[pos:match.start()], line_start and not out))
+            out.append(_inert(text[pos : match.start()], line_start and not out))
         if match.group("link"):
             label = _markup(match.group("label"), False, links=False)
             href = match.group("href")
@@ -226,12 +260,13 @@ def plain_text(text) -> str:
         match = _INLINE.search(text, pos)
         if match is None:
             break
-        if match.group("link") and (not (allowed_link(match.group("href")) or page_link(match.group("href")))
-                                    or _is_image(text, match)):
-            out.append(text[pos:match.start() + 1])
+        if match.group("link") and (
+            not (allowed_link(match.group("href")) or page_link(match.group("href"))) or _is_image(text, match)
+        ):
+            out.append(text[pos : match.start() + 1])
             pos = match.start() + 1
             continue
-        out.append(text[pos:match.start()])
+        out.append(text[pos : match.start()])
         body = match.group("label") or match.group("sbody") or match.group("ebody")
         out.append(plain_text(body))
         pos = match.end()

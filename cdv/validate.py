@@ -2,6 +2,7 @@
 
 Every error is collected and reported at once, each with its file, line, column and path.
 """
+
 from __future__ import annotations
 
 import gc
@@ -14,6 +15,7 @@ import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import blocks
 from .characters import FOREIGN_LETTER, SPACES
@@ -21,9 +23,8 @@ from .errors import SourceError
 from .links import link_errors, page_links_of
 from .messages import agree, french_message
 from .schemas import fast_validators, validators
-from .yamlload import _pointer_text
 from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_one, load_sources
-
+from .yamlload import _pointer_text
 
 _SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}
 
@@ -33,8 +34,9 @@ def schema_state(schema_dir: Path) -> tuple:
     return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(schema_dir.glob("*.schema.json")))
 
 
-def cached_schema_errors(source: SourceFile, root: Path, schema_dir: Path,
-                         schemas: tuple | None = None) -> list[SourceError]:
+def cached_schema_errors(
+    source: SourceFile, root: Path, schema_dir: Path, schemas: tuple | None = None
+) -> list[SourceError]:
     """schema_errors, remembered per file state: a live preview revalidates only the file just saved."""
     path = root / source.rel
     stat = path.stat()
@@ -56,9 +58,16 @@ def _blocks_with_several_main_keys(source: SourceFile, schema_dir: Path) -> list
         present = [k for k in keys if k in block]
         if len(present) > 1:
             line, col = source.loaded.mark(pointer)
-            found.append(SourceError(source.rel, line, col, _pointer_text(pointer),
-                                     f"« Bloc de contenu » : un bloc ne peut contenir qu'un seul de ces champs : "
-                                     f"{', '.join(keys)} (ici : {', '.join(present)}) ; faites-en plusieurs blocs."))
+            found.append(
+                SourceError(
+                    source.rel,
+                    line,
+                    col,
+                    _pointer_text(pointer),
+                    f"« Bloc de contenu » : un bloc ne peut contenir qu'un seul de ces champs : "
+                    f"{', '.join(keys)} (ici : {', '.join(present)}) ; faites-en plusieurs blocs.",
+                )
+            )
     return found
 
 
@@ -71,7 +80,7 @@ def _typed_from(root: Path | None, source: SourceFile, line: int, col: int) -> s
         lines = (root / source.rel).read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
         return None
-    return lines[line - 1][col - 1:].rstrip() if line <= len(lines) else None
+    return lines[line - 1][col - 1 :].rstrip() if line <= len(lines) else None
 
 
 def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None) -> list[SourceError]:
@@ -85,7 +94,9 @@ def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             # Point at the unknown key itself, not at the object that holds it.
             unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-            line, col = source.loaded.mark(pointer + (unknown[0],), key=True) if unknown else source.loaded.mark(pointer)
+            line, col = (
+                source.loaded.mark(pointer + (unknown[0],), key=True) if unknown else source.loaded.mark(pointer)
+            )
         else:
             line, col = source.loaded.mark(pointer)
         raw = source.loaded.scalar_text.get(pointer)
@@ -97,9 +108,16 @@ def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None
     for pointer in sorted(source.loaded.plain_dates, key=str):
         text = source.loaded.scalar_text[pointer]
         line, col = source.loaded.mark(pointer)
-        found.append(SourceError(source.rel, line, col, _pointer_text(pointer),
-                                 f"date « {text} » sans guillemets : écrivez-la entre guillemets (\"{text}\"), "
-                                 "d'autres lecteurs YAML la liraient comme une date et non comme un texte."))
+        found.append(
+            SourceError(
+                source.rel,
+                line,
+                col,
+                _pointer_text(pointer),
+                f'date « {text} » sans guillemets : écrivez-la entre guillemets ("{text}"), '
+                "d'autres lecteurs YAML la liraient comme une date et non comme un texte.",
+            )
+        )
     return found
 
 
@@ -138,8 +156,12 @@ class _RefChecker:
             if ident in first:
                 other_source, other_pointer = first[ident]
                 line, _ = other_source.loaded.mark(other_pointer)
-                self.error(source, pointer, f"{what} « {ident} » en double (déjà utilisé dans "
-                                            f"{other_source.rel} ligne {line}) : chaque identifiant doit être unique.")
+                self.error(
+                    source,
+                    pointer,
+                    f"{what} « {ident} » en double (déjà utilisé dans "
+                    f"{other_source.rel} ligne {line}) : chaque identifiant doit être unique.",
+                )
             else:
                 first[ident] = (source, pointer)
         return set(first)
@@ -157,22 +179,32 @@ class _RefChecker:
         # One document per file: the file name is the id.
         for source in articles + neighbourhoods + devices + commitments:
             if source.data["id"] != source.stem:
-                self.error(source, ("id",), f"l'identifiant « {source.data['id']} » doit être le nom du "
-                                            f"fichier sans « .yml » : « {source.stem} ».")
+                self.error(
+                    source,
+                    ("id",),
+                    f"l'identifiant « {source.data['id']} » doit être le nom du "
+                    f"fichier sans « .yml » : « {source.stem} ».",
+                )
 
         part_ids = {p["id"] for p in contract.data["parts"]} if contract else set()
         article_ids = self.unique([(a, ("id",), a.data["id"]) for a in articles], "identifiant d'article")
         article_ids |= self.invalid_ids["article"]
         self.unique([(a, ("number",), str(a.data["number"])) for a in articles], "numéro d'article")
-        section_ids = self.unique([(a, ("sections", i, "id"), s["id"]) for a in articles
-                                   for i, s in enumerate(a.data.get("sections", []))], "identifiant de sous-article")
+        section_ids = self.unique(
+            [(a, ("sections", i, "id"), s["id"]) for a in articles for i, s in enumerate(a.data.get("sections", []))],
+            "identifiant de sous-article",
+        )
         for a in articles:
             if contract and a.data["part"] not in part_ids:
                 self.unknown(a, ("part",), "partie", a.data["part"], part_ids)
             for i, s in enumerate(a.data.get("sections", [])):
                 if not s["number"].startswith(f"{a.data['number']}."):
-                    self.error(a, ("sections", i, "number"), f"le sous-article « {s['number']} » doit commencer "
-                                                             f"par le numéro de l'article ({a.data['number']}.).")
+                    self.error(
+                        a,
+                        ("sections", i, "number"),
+                        f"le sous-article « {s['number']} » doit commencer "
+                        f"par le numéro de l'article ({a.data['number']}.).",
+                    )
         del section_ids
 
         for source in self.files:
@@ -184,8 +216,13 @@ class _RefChecker:
             if target is None:
                 self.unknown(contract, ("fragile_project_notice", "article"), "article", notice["article"], article_ids)
             elif notice["block"] not in self.block_ids(target, report=False):
-                self.unknown(contract, ("fragile_project_notice", "block"), "bloc", notice["block"],
-                             self.block_ids(target, report=False))
+                self.unknown(
+                    contract,
+                    ("fragile_project_notice", "block"),
+                    "bloc",
+                    notice["block"],
+                    self.block_ids(target, report=False),
+                )
 
         # Common base: axes, objectives and priorities.
         objective_ids: set = set()
@@ -194,11 +231,19 @@ class _RefChecker:
             axes = objectives.data["axes"]
             self.unique([(objectives, ("axes", i, "id"), ax["id"]) for i, ax in enumerate(axes)], "identifiant d'axe")
             objective_ids = self.unique(
-                [(objectives, ("axes", i, "objectives", j, "id"), ob["id"])
-                 for i, ax in enumerate(axes) for j, ob in enumerate(ax["objectives"])], "identifiant d'objectif")
-            common_priorities = [(objectives, ("axes", i, "objectives", j, "priorities", k, "id"), pr["id"])
-                                 for i, ax in enumerate(axes) for j, ob in enumerate(ax["objectives"])
-                                 for k, pr in enumerate(ob["priorities"])]
+                [
+                    (objectives, ("axes", i, "objectives", j, "id"), ob["id"])
+                    for i, ax in enumerate(axes)
+                    for j, ob in enumerate(ax["objectives"])
+                ],
+                "identifiant d'objectif",
+            )
+            common_priorities = [
+                (objectives, ("axes", i, "objectives", j, "priorities", k, "id"), pr["id"])
+                for i, ax in enumerate(axes)
+                for j, ob in enumerate(ax["objectives"])
+                for k, pr in enumerate(ob["priorities"])
+            ]
 
         device_ids = self.unique([(d, ("id",), d.data["id"]) for d in devices], "identifiant de dispositif")
         device_ids |= self.invalid_ids["device"]
@@ -209,7 +254,9 @@ class _RefChecker:
 
         neighbourhood_ids = self.unique([(n, ("id",), n.data["id"]) for n in neighbourhoods], "identifiant de quartier")
         neighbourhood_ids |= self.invalid_ids["neighbourhood"]
-        self.unique([(n, ("qpv_code",), n.data["qpv_code"]) for n in neighbourhoods if n.data.get("qpv_code")], "code QPV")
+        self.unique(
+            [(n, ("qpv_code",), n.data["qpv_code"]) for n in neighbourhoods if n.data.get("qpv_code")], "code QPV"
+        )
         project_priorities = []
         themes = []
         for n in neighbourhoods:
@@ -232,43 +279,64 @@ class _RefChecker:
         self.unique(common_priorities + project_priorities, "identifiant de priorité")
 
         if centres:
-            self.unique([(centres, ("centres", i, "id"), c["id"]) for i, c in enumerate(centres.data["centres"])],
-                        "identifiant d'équipement")
+            self.unique(
+                [(centres, ("centres", i, "id"), c["id"]) for i, c in enumerate(centres.data["centres"])],
+                "identifiant d'équipement",
+            )
             for i, c in enumerate(centres.data["centres"]):
                 for j, nid in enumerate(c["neighbourhoods"]):
                     if nid not in neighbourhood_ids:
                         self.unknown(centres, ("centres", i, "neighbourhoods", j), "quartier", nid, neighbourhood_ids)
         for source in self.files:
             if not centres and any("social-centres" in blocks.needs(b) for _, b in self.blocks(source)):
-                self.error(source, (), "le tableau des centres sociaux est inséré ici mais "
-                                       "contract/social-centres.yml est absent.")
+                self.error(
+                    source,
+                    (),
+                    "le tableau des centres sociaux est inséré ici mais contract/social-centres.yml est absent.",
+                )
 
         glossary = self.one("glossary")
         if glossary:
             terms = glossary.data["terms"]
             self.unique([(glossary, ("terms", i, "id"), t["id"]) for i, t in enumerate(terms)], "identifiant de terme")
-            self.unique([(glossary, ("terms", i, "term"), t["term"]) for i, t in enumerate(terms)], "terme du glossaire")
+            self.unique(
+                [(glossary, ("terms", i, "term"), t["term"]) for i, t in enumerate(terms)], "terme du glossaire"
+            )
 
         commitment_ids = self.unique([(c, ("id",), c.data["id"]) for c in commitments], "identifiant d'engagement")
         commitment_ids |= self.invalid_ids["commitment"]
         self.unique([(c, ("position",), str(c.data["position"])) for c in commitments], "position dans l'annexe")
         if signatories:
             sig = signatories.data
-            group_ids = self.unique([(signatories, ("groups", i, "id"), g["id"]) for i, g in enumerate(sig["groups"])],
-                                    "identifiant de groupe")
-            self.unique([(signatories, ("signatories", i, "id"), s["id"]) for i, s in enumerate(sig["signatories"])],
-                        "identifiant de signataire")
-            positions = self.unique([(signatories, ("signatories", i, "signature", "position"), str(s["signature"]["position"]))
-                                     for i, s in enumerate(sig["signatories"])], "position de signature")
+            group_ids = self.unique(
+                [(signatories, ("groups", i, "id"), g["id"]) for i, g in enumerate(sig["groups"])],
+                "identifiant de groupe",
+            )
+            self.unique(
+                [(signatories, ("signatories", i, "id"), s["id"]) for i, s in enumerate(sig["signatories"])],
+                "identifiant de signataire",
+            )
+            positions = self.unique(
+                [
+                    (signatories, ("signatories", i, "signature", "position"), str(s["signature"]["position"]))
+                    for i, s in enumerate(sig["signatories"])
+                ],
+                "position de signature",
+            )
             expected = {str(i) for i in range(1, len(sig["signatories"]) + 1)}
             if positions and positions != expected and len(positions) == len(sig["signatories"]):
-                self.error(signatories, ("signatories",), "les positions de signature doivent aller de 1 à "
-                                                          f"{len(sig['signatories'])} sans trou.")
+                self.error(
+                    signatories,
+                    ("signatories",),
+                    f"les positions de signature doivent aller de 1 à {len(sig['signatories'])} sans trou.",
+                )
             for i, s in enumerate(sig["signatories"]):
                 if s["group"] not in group_ids:
                     self.unknown(signatories, ("signatories", i, "group"), "groupe", s["group"], group_ids)
                 if "commitment" in s and s["commitment"] not in commitment_ids:
-                    self.unknown(signatories, ("signatories", i, "commitment"), "engagement", s["commitment"], commitment_ids)
+                    self.unknown(
+                        signatories, ("signatories", i, "commitment"), "engagement", s["commitment"], commitment_ids
+                    )
         return self.errors
 
     def blocks(self, source: SourceFile) -> list[tuple[tuple, dict]]:
@@ -287,10 +355,14 @@ class _RefChecker:
         portrait = n.data.get("portrait")
         if not portrait:
             return
-        ids = self.unique([(n, ("portrait", "indicators", i, "id"), ind["id"])
-                           for i, ind in enumerate(portrait["indicators"])], "identifiant d'indicateur")
-        self.unique([(n, ("portrait", "sections", i, "id"), s["id"]) for i, s in enumerate(portrait["sections"])],
-                    "identifiant de rubrique")
+        ids = self.unique(
+            [(n, ("portrait", "indicators", i, "id"), ind["id"]) for i, ind in enumerate(portrait["indicators"])],
+            "identifiant d'indicateur",
+        )
+        self.unique(
+            [(n, ("portrait", "sections", i, "id"), s["id"]) for i, s in enumerate(portrait["sections"])],
+            "identifiant de rubrique",
+        )
         shown: dict[str, int] = defaultdict(int)
         # The portrait's blocks, from the walk of the whole file (the same, in the same order).
         for ptr, block in ((p[1:], b) for p, b in self.blocks(n) if p[0] == "portrait"):
@@ -300,11 +372,19 @@ class _RefChecker:
                     self.unknown(n, ("portrait",) + ptr + sub, "indicateur", ref, ids)
         for i, ind in enumerate(portrait["indicators"]):
             if shown[ind["id"]] == 0:
-                self.error(n, ("portrait", "indicators", i, "id"), f"l'indicateur « {ind['id']} » n'est affiché "
-                           "dans aucune rubrique : ajoutez-le à un bloc « indicators » ou « schools ».")
+                self.error(
+                    n,
+                    ("portrait", "indicators", i, "id"),
+                    f"l'indicateur « {ind['id']} » n'est affiché "
+                    "dans aucune rubrique : ajoutez-le à un bloc « indicators » ou « schools ».",
+                )
             elif shown[ind["id"]] > 1:
-                self.error(n, ("portrait", "indicators", i, "id"), f"l'indicateur « {ind['id']} » est affiché "
-                           f"{shown[ind['id']]} fois : il ne doit l'être qu'une fois.")
+                self.error(
+                    n,
+                    ("portrait", "indicators", i, "id"),
+                    f"l'indicateur « {ind['id']} » est affiché "
+                    f"{shown[ind['id']]} fois : il ne doit l'être qu'une fois.",
+                )
 
 
 _BLOCK_LISTS = frozenset(blocks.BLOCK_LISTS + blocks.NESTING)
@@ -320,12 +400,13 @@ def _walk_blocks_with_pointer(node, pointer=()) -> list[tuple[tuple, dict]]:
         node, pointer, is_block = stack.pop()
         if is_block:
             found.append((pointer, node))
-        children = []
+        children: list[tuple[Any, tuple, bool]] = []
         if isinstance(node, dict):
             for key, value in node.items():
                 if key in _BLOCK_LISTS and isinstance(value, list):
-                    children += [(block, pointer + (key, i), True) for i, block in enumerate(value)
-                                 if isinstance(block, dict)]
+                    children += [
+                        (block, pointer + (key, i), True) for i, block in enumerate(value) if isinstance(block, dict)
+                    ]
                 elif isinstance(value, (dict, list)):
                     children.append((value, pointer + (key,), False))
         elif isinstance(node, list):
@@ -366,14 +447,20 @@ def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
 
     def load(root: Path, items: list[tuple[str, str]]):
         jobs = _jobs(len(items))
-        results = _in_processes(root, items, schemas, jobs) if jobs > 1 else \
-            [_check_file(root, rel, kind, schemas, cached=True) for rel, kind in items]
-        for (rel, _), (source, _, *found) in zip(items, results):
+        results = (
+            _in_processes(root, items, schemas, jobs)
+            if jobs > 1
+            else [_check_file(root, rel, kind, schemas, cached=True) for rel, kind in items]
+        )
+        for (rel, _), (_source, _, *found) in zip(items, results, strict=False):
             checked[rel] = found
         return [(source, load_errors) for source, load_errors, *_ in results]
 
     files, errors = load_sources(root, load)
-    valid, invalid_kinds, link_found, page_links = [], set(), [], []
+    valid: list = []
+    invalid_kinds: set = set()
+    link_found: list = []
+    page_links: list = []
     for source in files:
         own, links, pages, schema_valid = checked[source.rel]
         errors.extend(own)
@@ -450,18 +537,34 @@ def _in_processes(root: Path, items: list[tuple[str, str]], schemas: tuple, jobs
 
     fast_validators(str(root / "schemas"))  # compiled once, here: every worker inherits them
     size = -(-len(items) // (jobs * 4))  # a few slices per worker, so that one slow slice is not the tail
-    slices = [(root, items[i:i + size], schemas) for i in range(0, len(items), size)]
+    slices = [(root, items[i : i + size], schemas) for i in range(0, len(items), size)]
     with multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts) as pool:
         return [result for part in pool.map(_check_slice, slices, chunksize=1) for result in part]
 
 
 # --- What the schema cannot say: periods, order of observations, empty texts, identifiers. ---
 
-_MONTHS = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-           "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+_MONTHS = {
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+}
 _POINT = r"(?:(?P<{m}>" + "|".join(_MONTHS) + r")\s+)?(?<![0-9])(?P<{y}>(?:19|20)[0-9]{{2}})(?![0-9])"
-_RANGE = re.compile(_POINT.format(m="m1", y="y1") + r"(?:\s*(?:[-/–—]|\ba\b|\bau\b)\s*(?:"
-                    + _POINT.format(m="m2", y="y2") + r"|(?P<yy>[0-9]{2})\b))?")
+_RANGE = re.compile(
+    _POINT.format(m="m1", y="y1")
+    + r"(?:\s*(?:[-/–—]|\ba\b|\bau\b)\s*(?:"
+    + _POINT.format(m="m2", y="y2")
+    + r"|(?P<yy>[0-9]{2})\b))?"
+)
 _YEAR_ANYWHERE = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
 
 
@@ -515,26 +618,47 @@ def _observation_errors(source: SourceFile) -> list[SourceError]:
             line, col = source.loaded.mark(pointer)
             span = parse_period(text)
             if span and span[1] < span[0]:
-                found.append(SourceError(source.rel, line, col, _pointer_text(pointer),
-                                         f"période « {text} » : sa fin est avant son début ; écrivez le début en "
-                                         f"premier (« {_swapped(text, span)} »)."))
+                found.append(
+                    SourceError(
+                        source.rel,
+                        line,
+                        col,
+                        _pointer_text(pointer),
+                        f"période « {text} » : sa fin est avant son début ; écrivez le début en "
+                        f"premier (« {_swapped(text, span)} »).",
+                    )
+                )
                 span = None
             key = span or " ".join(unicodedata.normalize("NFC", text).casefold().split())
             if key in seen:
                 first_line, first_text = seen[key]
                 same = f"« {text} »" + (f" (comme « {first_text} »)" if first_text != text else "")
-                found.append(SourceError(source.rel, line, col, _pointer_text(pointer),
-                                         f"deux observations de l'indicateur « {ind['id']} » pour la même période {same}, "
-                                         f"déjà donnée ligne {first_line} : gardez-en une seule, avec sa valeur et sa source."))
+                found.append(
+                    SourceError(
+                        source.rel,
+                        line,
+                        col,
+                        _pointer_text(pointer),
+                        f"deux observations de l'indicateur « {ind['id']} » pour la même période {same}, "
+                        f"déjà donnée ligne {first_line} : gardez-en une seule, avec sa valeur et sa source.",
+                    )
+                )
             else:
                 seen[key] = (line, text)
             if span and previous and (span[1], span[0]) < (previous[0][1], previous[0][0]):
                 prev_span, prev_text, prev_pointer = previous
                 prev_line, prev_col = source.loaded.mark(prev_pointer)
-                found.append(SourceError(source.rel, prev_line, prev_col, _pointer_text(prev_pointer),
-                                         f"observations dans le désordre : « {prev_text} » est plus récente que « {text} » "
-                                         f"écrite après elle (ligne {line}) ; rangez les observations de la plus ancienne "
-                                         "à la plus récente : la dernière est celle que le site affiche."))
+                found.append(
+                    SourceError(
+                        source.rel,
+                        prev_line,
+                        prev_col,
+                        _pointer_text(prev_pointer),
+                        f"observations dans le désordre : « {prev_text} » est plus récente que « {text} » "
+                        f"écrite après elle (ligne {line}) ; rangez les observations de la plus ancienne "
+                        "à la plus récente : la dernière est celle que le site affiche.",
+                    )
+                )
             if span:
                 previous = (span, text, pointer)
     return found
@@ -551,12 +675,18 @@ def _empty_text_errors(source: SourceFile) -> list[SourceError]:
 
     if source.kind == "article" and isinstance(data, dict):
         if data.get("body") == [] and not data.get("sections"):
-            add(("body",), f"l'article {data.get('number', '')} n'a aucun texte : « body » est vide et il n'a pas de "
-                           "sous-article ; écrivez son texte sous « body: » (par exemple « - p: … »).")
+            add(
+                ("body",),
+                f"l'article {data.get('number', '')} n'a aucun texte : « body » est vide et il n'a pas de "
+                "sous-article ; écrivez son texte sous « body: » (par exemple « - p: … »).",
+            )
         for i, section in enumerate(data.get("sections") or []):
             if isinstance(section, dict) and section.get("body") == []:
-                add(("sections", i, "body"), f"le sous-article {section.get('number', '')} n'a aucun texte : « body » est "
-                                              "vide ; écrivez son texte (par exemple « - p: … ») ou supprimez le sous-article.")
+                add(
+                    ("sections", i, "body"),
+                    f"le sous-article {section.get('number', '')} n'a aucun texte : « body » est "
+                    "vide ; écrivez son texte (par exemple « - p: … ») ou supprimez le sous-article.",
+                )
 
     # Read from the loader's records of every key and every scalar's text, not by walking the tree: a
     # number, true/false or null is never a text of spaces.
@@ -621,12 +751,22 @@ def _identifier_errors(source: SourceFile, schema_dir: Path) -> list[SourceError
         for m in FOREIGN_LETTER.finditer(value):
             problems.append((m.start(), f"{letter_name(m.group())} dans l'identifiant « {value.strip()} »."))
         for m in OTHER_SPACE.finditer(value):
-            problems.append((m.start(), f"{space_name(m.group())} dans l'identifiant « {value.strip()} » : un "
-                                        "identifiant n'a pas d'espace ; reliez les mots par des tirets."))
+            problems.append(
+                (
+                    m.start(),
+                    f"{space_name(m.group())} dans l'identifiant « {value.strip()} » : un "
+                    "identifiant n'a pas d'espace ; reliez les mots par des tirets.",
+                )
+            )
         if "\n" in value:
             first = value.strip().split()[0] if value.strip() else "…"
-            problems.append((None, f"saut de ligne dans l'identifiant ou le code « {value.strip()} » : écrivez-le sur "
-                                   f"la même ligne que son champ, sans « | » ni « > » (« {pointer[-1]}: {first} »)."))
+            problems.append(
+                (
+                    None,
+                    f"saut de ligne dans l'identifiant ou le code « {value.strip()} » : écrivez-le sur "
+                    f"la même ligne que son champ, sans « | » ni « > » (« {pointer[-1]}: {first} »).",
+                )
+            )
         for offset, message in problems[:3]:
             at = (line, col + offset) if offset is not None and "\n" not in value[:offset] else (line, col)
             found.append(SourceError(source.rel, *at, _pointer_text(pointer), message))

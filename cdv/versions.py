@@ -3,6 +3,7 @@
 A version is signed when its contract.yml says `status: signed`; the version in force is the most recent
 signed state among the ancestors of HEAD (HEAD included). Sources with no git history (a tarball, a
 repository without commits) have no versions: a normal state; a git that fails is a GitError."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,8 +52,9 @@ def history(root: Path) -> list[VersionState]:
         data = _contract_at(root, commit)
         if data is None or "version" not in data or "status" not in data:
             continue
-        state = VersionState(str(data["version"]), str(data["status"]), commit, date,
-                             (data.get("signature") or {}).get("date"))
+        state = VersionState(
+            str(data["version"]), str(data["status"]), commit, date, (data.get("signature") or {}).get("date")
+        )
         if not states or (states[-1].version, states[-1].status) != (state.version, state.status):
             states.append(state)
     return states

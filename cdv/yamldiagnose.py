@@ -7,13 +7,13 @@ and each likely cause comes with the text as it would be once fixed. A cause is 
 parser, given that fixed text, gets past the place where it stopped: a wrong explanation is worse than a
 vague one, so when no fix is proven the caller keeps its general message.
 """
+
 from __future__ import annotations
 
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
@@ -78,8 +78,10 @@ def _by(n: int) -> str:
 
 
 # One line as an editor sees it: indentation, list dashes, a field name and its value.
-_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:-(?: +|$))*)"
-                   r"(?:(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*')[ ]*:(?=[ ]|$)[ ]*)?(?P<value>.*)$")
+_LINE = re.compile(
+    r"^(?P<indent> *)(?P<dashes>(?:-(?: +|$))*)"
+    r"(?:(?P<key>[A-Za-z_][\w-]*|\"[^\"]*\"|'[^']*')[ ]*:(?=[ ]|$)[ ]*)?(?P<value>.*)$"
+)
 
 
 @dataclass
@@ -104,8 +106,16 @@ def _read(lines: list[str], number: int) -> _Line:
     m = _LINE.match(text)
     dashes = m.group("dashes")
     dash = m.end("indent") + dashes.rstrip().rfind("-") if dashes else None
-    return _Line(number, text, len(m.group("indent")), dash, m.group("key"), m.start("key") if m.group("key") else
-                 m.end("dashes"), m.group("value").rstrip(" "), m.start("value"))
+    return _Line(
+        number,
+        text,
+        len(m.group("indent")),
+        dash,
+        m.group("key"),
+        m.start("key") if m.group("key") else m.end("dashes"),
+        m.group("value").rstrip(" "),
+        m.start("value"),
+    )
 
 
 def _content(lines: list[str], number: int) -> bool:
@@ -114,7 +124,7 @@ def _content(lines: list[str], number: int) -> bool:
 
 
 def _replace_line(lines: list[str], number: int, new: str) -> str:
-    return "\n".join(lines[:number] + [new] + lines[number + 1:])
+    return "\n".join(lines[:number] + [new] + lines[number + 1 :])
 
 
 def _quote(value: str) -> str:
@@ -129,8 +139,8 @@ def _short(value: str, limit: int = 50) -> str:
     if len(value) <= limit:
         return value
     head, tail = value[:32], value[-18:]
-    head = head[:head.rfind(" ")] if " " in head.strip() else head
-    tail = tail[tail.find(" ") + 1:] if " " in tail.strip() else tail
+    head = head[: head.rfind(" ")] if " " in head.strip() else head
+    tail = tail[tail.find(" ") + 1 :] if " " in tail.strip() else tail
     return f"{head.rstrip()} … {tail.lstrip()}"
 
 
@@ -144,7 +154,6 @@ def _strip_comment(value: str) -> str:
     return value[:at].rstrip() if at >= 0 else value
 
 
-_SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 _KEY_LINE = re.compile(r"^ *(?:- +)*([A-Za-z_][\w-]*) *:(?: |$)", re.M)
 
 
@@ -163,7 +172,9 @@ def _schema_keys() -> frozenset:
             for value in node:
                 walk(value)
 
-    for path in sorted(_SCHEMAS.glob("*.schema.json")):
+    from .toolkit import toolkit_dir
+
+    for path in sorted((toolkit_dir() / "schemas").glob("*.schema.json")):
         try:
             walk(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
@@ -230,8 +241,12 @@ class _Diagnoser:
                 fixed = _replace_line(self.lines, end, self.lines[end].rstrip() + quote)
                 if self.proven(fixed):
                     where = "à la fin de cette ligne" if end == p else f"à la fin du texte (ligne {end + 1})"
-                    yield (p, f.column, f"le guillemet {quote} ouvert ici n'est jamais fermé : ajoutez {quote} "
-                                        f"{where}", None)
+                    yield (
+                        p,
+                        f.column,
+                        f"le guillemet {quote} ouvert ici n'est jamais fermé : ajoutez {quote} {where}",
+                        None,
+                    )
                     return
             return
         line = self.line(p)
@@ -242,38 +257,44 @@ class _Diagnoser:
         close = self.closing(value)
         if close is None or close == len(value) - 1:
             return
-        rest = value[close + 1:]
+        rest = value[close + 1 :]
         if rest.lstrip().startswith("#"):
             return
         col = line.value_col + close
         inner = value[1:-1] if value.endswith(quote) and len(value) > 1 else value[1:]
-        before, after = value[close - 1:close], rest[:1]
+        before, after = value[close - 1 : close], rest[:1]
         if quote == "'" and before.isalpha() and after.isalpha():
             word = re.search(r"[\w’']*$", value[1:close]).group() + "'" + re.match(r"[\w’']*", rest).group().rstrip("'")
             several = inner.count("'") > 1
             fix = "'" + inner.replace("'", "''") + "'"
             alt = f'"{inner}"' if '"' not in inner and "\\" not in inner else None
-            msg = (f"l'apostrophe de « {word} » ferme le texte commencé par ' (colonne {line.value_col + 1}) : "
-                   f"{'doublez chaque apostrophe' if several else 'doublez-la'} ({word.replace(chr(39), chr(39) * 2)})")
+            msg = (
+                f"l'apostrophe de « {word} » ferme le texte commencé par ' (colonne {line.value_col + 1}) : "
+                f"{'doublez chaque apostrophe' if several else 'doublez-la'} ({word.replace(chr(39), chr(39) * 2)})"
+            )
             msg += f" ou entourez le texte de guillemets doubles ({_short(alt)})" if alt else ""
-            yield (p, col, msg, _replace_line(self.lines, p, line.text[:line.value_col] + fix))
+            yield (p, col, msg, _replace_line(self.lines, p, line.text[: line.value_col] + fix))
             if alt:
-                yield (p, col, msg, _replace_line(self.lines, p, line.text[:line.value_col] + alt))
+                yield (p, col, msg, _replace_line(self.lines, p, line.text[: line.value_col] + alt))
             return
         if value.rstrip().endswith(quote):
             # A quote inside the text closes it: the text was meant to hold a quotation.
             fix = "'" + inner.replace("'", "''") + "'" if quote == '"' else '"' + inner.replace('"', '\\"') + '"'
             other = "simples (')" if quote == '"' else 'doubles (")'
-            msg = (f"le guillemet {quote} avant « {_short(rest.split(quote)[0] or rest, 30)} » ferme le texte "
-                   f"commencé par {quote} (colonne {line.value_col + 1}) : pour une citation, utilisez les "
-                   f"guillemets français « … », ou entourez tout le texte de guillemets {other} : "
-                   f"{_with_key(line, _short(fix, 60))}")
+            msg = (
+                f"le guillemet {quote} avant « {_short(rest.split(quote)[0] or rest, 30)} » ferme le texte "
+                f"commencé par {quote} (colonne {line.value_col + 1}) : pour une citation, utilisez les "
+                f"guillemets français « … », ou entourez tout le texte de guillemets {other} : "
+                f"{_with_key(line, _short(fix, 60))}"
+            )
         else:
             fix = _quote(value)
-            msg = (f"du texte suit le guillemet fermant (« {_short(rest.strip(), 30)} ») : un texte qui commence "
-                   f"par {quote} doit finir par {quote} ; mettez tout le texte entre guillemets : "
-                   f"{_with_key(line, _short(fix, 60))}")
-        yield (p, col, msg, _replace_line(self.lines, p, line.text[:line.value_col] + fix))
+            msg = (
+                f"du texte suit le guillemet fermant (« {_short(rest.strip(), 30)} ») : un texte qui commence "
+                f"par {quote} doit finir par {quote} ; mettez tout le texte entre guillemets : "
+                f"{_with_key(line, _short(fix, 60))}"
+            )
+        yield (p, col, msg, _replace_line(self.lines, p, line.text[: line.value_col] + fix))
 
     def open_quote(self, p: int):
         """A quote opened on a line above and not closed there: the text ran on until the next quote."""
@@ -284,8 +305,12 @@ class _Diagnoser:
             if line.value[:1] in ("'", '"') and self.closing(line.value) is None:
                 quote = line.value[0]
                 if self.proven(_replace_line(self.lines, n, self.lines[n].rstrip() + quote)):
-                    yield (n, line.value_col, f"le guillemet {quote} ouvert ici n'est jamais fermé : ajoutez {quote} "
-                                              "à la fin de cette ligne", None)
+                    yield (
+                        n,
+                        line.value_col,
+                        f"le guillemet {quote} ouvert ici n'est jamais fermé : ajoutez {quote} à la fin de cette ligne",
+                        None,
+                    )
                 return
 
     @staticmethod
@@ -314,7 +339,7 @@ class _Diagnoser:
                 i += 2
                 continue
             if c == quote:
-                if quote == "'" and value[i + 1:i + 2] == "'":
+                if quote == "'" and value[i + 1 : i + 2] == "'":
                     i += 2
                     continue
                 return i
@@ -331,14 +356,29 @@ class _Diagnoser:
             return
         inner = line.value[1:-1] if line.value.endswith('"') else line.value[1:]
         single = "'" + inner.replace("'", "''") + "'"
-        yield (p, at, "barre oblique inversée « \\ » dans un texte entre guillemets doubles : doublez-la (\\\\) "
-                      f"ou entourez le texte de guillemets simples ({_short(single)})",
-               _replace_line(self.lines, p, line.text[:line.value_col] + single))
+        yield (
+            p,
+            at,
+            "barre oblique inversée « \\ » dans un texte entre guillemets doubles : doublez-la (\\\\) "
+            f"ou entourez le texte de guillemets simples ({_short(single)})",
+            _replace_line(self.lines, p, line.text[: line.value_col] + single),
+        )
 
     _INDICATORS = {
-        "*": "« * »", "&": "« & »", "@": "« @ »", "`": "« ` »", "%": "« % »", "|": "« | »", ">": "« > »",
-        "!": "« ! »", "[": "un crochet « [ »", "{": "une accolade « { »", "-": "un tiret « - »", "?": "« ? »",
-        ",": "une virgule", ":": "un deux-points",
+        "*": "« * »",
+        "&": "« & »",
+        "@": "« @ »",
+        "`": "« ` »",
+        "%": "« % »",
+        "|": "« | »",
+        ">": "« > »",
+        "!": "« ! »",
+        "[": "un crochet « [ »",
+        "{": "une accolade « { »",
+        "-": "un tiret « - »",
+        "?": "« ? »",
+        ",": "une virgule",
+        ":": "un deux-points",
     }
 
     def indicator(self, p: int):
@@ -353,10 +393,10 @@ class _Diagnoser:
             return
         if value[0] in "[{":
             end = self.matching(value)
-            if end is not None and value[end + 1:].lstrip()[:1] in ("]", "}"):
-                extra = line.value_col + end + 1 + len(value[end + 1:]) - len(value[end + 1:].lstrip())
-                fixed = _replace_line(self.lines, p, line.text[:extra] + line.text[extra + 1:])
-                yield (p, extra, f"« {self.lines[p][extra]} » en trop : retirez-le", fixed)
+            if end is not None and value[end + 1 :].lstrip()[:1] in ("]", "}"):
+                at = line.value_col + end + 1 + len(value[end + 1 :]) - len(value[end + 1 :].lstrip())
+                fixed = _replace_line(self.lines, p, line.text[:at] + line.text[at + 1 :])
+                yield (p, at, f"« {self.lines[p][at]} » en trop : retirez-le", fixed)
                 return
         start = re.match(r"(\*+|`+|-|\[|\{|.)", value).group()
         what = self._INDICATORS[value[0]] if start == value[0] or value[0] in "[{-" else f"« {start} »"
@@ -366,9 +406,13 @@ class _Diagnoser:
             extra = f" (pour un texte sur plusieurs lignes, passez à la ligne après « {value[0]} »)"
         elif value[0] in "[{":
             extra = f" (« {value[0]} » ouvre une liste ou un ensemble de champs)"
-        yield (p, line.value_col, f"un texte qui commence par {what} doit être entre guillemets{extra} : écrivez "
-                                  f"{_with_key(line, _short(fix, 60))}",
-               _replace_line(self.lines, p, line.text[:line.value_col] + fix))
+        yield (
+            p,
+            line.value_col,
+            f"un texte qui commence par {what} doit être entre guillemets{extra} : écrivez "
+            f"{_with_key(line, _short(fix, 60))}",
+            _replace_line(self.lines, p, line.text[: line.value_col] + fix),
+        )
 
     def in_open_flow(self, p: int) -> bool:
         """True when the error is inside an unclosed [ or { that opened on this line (not text after it)."""
@@ -384,9 +428,13 @@ class _Diagnoser:
         line_text = self.lines[p]
         hash_at, close_at = line_text.find(" #", f.column), line_text.find(closing, f.column)
         if hash_at >= 0 and not 0 <= close_at < hash_at:
-            yield (p, hash_at + 1, f"« # » précédé d'une espace commence un commentaire : la fin de la ligne, "
-                                   f"« {closing} » compris, est ignorée ; mettez ce texte entre guillemets",
-                   None)
+            yield (
+                p,
+                hash_at + 1,
+                f"« # » précédé d'une espace commence un commentaire : la fin de la ligne, "
+                f"« {closing} » compris, est ignorée ; mettez ce texte entre guillemets",
+                None,
+            )
             return
         # A missing comma between two elements: the parser stops at the second one.
         line, col = f.stop
@@ -415,9 +463,13 @@ class _Diagnoser:
             return
         colon = line.value_col + m.end() - 1
         fix = _quote(_strip_comment(value))
-        yield (p, colon, "le texte contient « : » (deux-points suivi d'une espace), que YAML prend pour un nouveau "
-                         f"champ : mettez tout le texte entre guillemets : {_with_key(line, _short(fix, 60))}",
-               _replace_line(self.lines, p, line.text[:line.value_col] + fix))
+        yield (
+            p,
+            colon,
+            "le texte contient « : » (deux-points suivi d'une espace), que YAML prend pour un nouveau "
+            f"champ : mettez tout le texte entre guillemets : {_with_key(line, _short(fix, 60))}",
+            _replace_line(self.lines, p, line.text[: line.value_col] + fix),
+        )
 
     def block_scalar(self, p: int):
         """A line of a | or > text indented less than the text's first line."""
@@ -438,10 +490,15 @@ class _Diagnoser:
                     return
                 fixed = _replace_line(self.lines, p, " " * want + self.lines[p].lstrip(" "))
                 if self.proven(fixed):
-                    yield (p, line.indent, f"cette ligne du texte commencé par « {head.value[0]} » (ligne {b + 1}) "
-                                           f"est décalée {_by(want - line.indent)} vers la gauche par rapport "
-                                           f"à sa première ligne (ligne {first + 1}) : commencez chaque ligne du "
-                                           f"texte par {_s(want)}", None)
+                    yield (
+                        p,
+                        line.indent,
+                        f"cette ligne du texte commencé par « {head.value[0]} » (ligne {b + 1}) "
+                        f"est décalée {_by(want - line.indent)} vers la gauche par rapport "
+                        f"à sa première ligne (ligne {first + 1}) : commencez chaque ligne du "
+                        f"texte par {_s(want)}",
+                        None,
+                    )
                 return
             if head.indent <= line.indent:
                 return
@@ -488,10 +545,9 @@ class _Diagnoser:
         if opens and line.indent > (above.key_col if above.key is not None else above.indent):
             return  # first line of a new level
         for col, n, key in sorted(levels, key=lambda lv: (abs(lv[0] - line.indent), -lv[0])):
-            if line.dash is not None and key != "-" and not any(k == "-" and c == col for c, _, k in levels):
-                # A list item aligns on another item, or on the fields of the field that holds the list.
-                if key == "":
-                    continue
+            # A list item aligns on another item, or on the fields of the field that holds the list.
+            if line.dash is not None and key == "" and not any(k == "-" and c == col for c, _, k in levels):
+                continue
             delta = line.indent - col
             fixed = self.shift(p, -delta)
             if not self.proven(fixed):
@@ -499,12 +555,17 @@ class _Diagnoser:
             side = "droite" if delta > 0 else "gauche"
             ref = self.line(n)
             if line.dash is not None and key == "-":
-                what = f"cet élément de liste est décalé {_by(abs(delta))} vers la {side} par rapport à celui " \
-                       f"de la ligne {n + 1}"
+                what = (
+                    f"cet élément de liste est décalé {_by(abs(delta))} vers la {side} par rapport à celui "
+                    f"de la ligne {n + 1}"
+                )
             else:
                 name = ref.key if key not in ("-", "") else ref.value[:20]
-                subject = f"le champ « {line.key} » est décalé" if line.key is not None and line.dash is None \
+                subject = (
+                    f"le champ « {line.key} » est décalé"
+                    if line.key is not None and line.dash is None
                     else "cet élément de liste est décalé"
+                )
                 what = f"{subject} {_by(abs(delta))} vers la {side} par rapport à « {name} » (ligne {n + 1})"
             yield (p, line.indent, f"{what} : {_start(col)}, comme la ligne {n + 1}", None)
             return
@@ -564,18 +625,30 @@ class _Diagnoser:
                         start = first
                     elif _content(self.lines, first) and ln.indent == line.indent:
                         break
-                fixed = _replace_line(self.lines, start, self.lines[start][:line.indent] + "- " +
-                                      self.lines[start][line.indent:])
-                if self.siblings(p, dash=True) >= self.siblings(p, dash=False) and \
-                        self.proven(self.shift_below(fixed, start, line.indent, p)):
-                    yield (start, line.indent, f"il manque le tiret « - » devant « {self.line(start).key} » : les autres "
-                                               f"éléments de cette liste (ligne {p + 1}) commencent par « - » ; écrivez "
-                                               f"« - {self.line(start).key}: … »", None)
+                fixed = _replace_line(
+                    self.lines, start, self.lines[start][: line.indent] + "- " + self.lines[start][line.indent :]
+                )
+                if self.siblings(p, dash=True) >= self.siblings(p, dash=False) and self.proven(
+                    self.shift_below(fixed, start, line.indent, p)
+                ):
+                    yield (
+                        start,
+                        line.indent,
+                        f"il manque le tiret « - » devant « {self.line(start).key} » : les autres "
+                        f"éléments de cette liste (ligne {p + 1}) commencent par « - » ; écrivez "
+                        f"« - {self.line(start).key}: … »",
+                        None,
+                    )
                     return
             if above.dash is None and above.key is not None and above.key_col == line.indent and above.value:
-                yield (p, line.indent, f"élément de liste « - » au même niveau que le champ « {above.key} » "
-                                       f"(ligne {prev + 1}), qui a déjà une valeur : une liste se place sous un "
-                                       "champ qui finit par « : », ses tirets décalés de 2 espaces", None)
+                yield (
+                    p,
+                    line.indent,
+                    f"élément de liste « - » au même niveau que le champ « {above.key} » "
+                    f"(ligne {prev + 1}), qui a déjà une valeur : une liste se place sous un "
+                    "champ qui finit par « : », ses tirets décalés de 2 espaces",
+                    None,
+                )
                 return
         if line.key is None or line.dash is not None:
             return
@@ -592,43 +665,63 @@ class _Diagnoser:
         if item is None:
             return
         options = []
-        with_dash = _replace_line(self.lines, p, self.lines[p][:line.indent] + "- " + self.lines[p][line.indent:])
+        with_dash = _replace_line(self.lines, p, self.lines[p][: line.indent] + "- " + self.lines[p][line.indent :])
         if self.proven(with_dash):
             options.append("ajoutez « - » devant pour commencer un nouvel élément de la liste")
         inner = (item.key_col if item.key is not None else item.value_col) - line.indent
         if inner > 0 and self.proven(self.shift(p, inner)):
-            options.append(f"décalez-le {_by(inner)} vers la droite pour le rattacher à l'élément de la ligne "
-                           f"{item.number + 1}")
+            options.append(
+                f"décalez-le {_by(inner)} vers la droite pour le rattacher à l'élément de la ligne {item.number + 1}"
+            )
         if options:
-            yield (p, line.indent, f"le champ « {line.key} » est au niveau des tirets « - » de la liste (ligne "
-                                   f"{item.number + 1}) : " + ", ou ".join(options), None)
+            yield (
+                p,
+                line.indent,
+                f"le champ « {line.key} » est au niveau des tirets « - » de la liste (ligne "
+                f"{item.number + 1}) : " + ", ou ".join(options),
+                None,
+            )
 
     def missing_space(self, q: int):
         text = self.lines[q]
         m = re.match(r"^( *(?:- +)*)([A-Za-z_][\w-]*):(?=[^\s:/])", text)
         if m:
-            fixed = _replace_line(self.lines, q, text[:m.end()] + " " + text[m.end():])
+            fixed = _replace_line(self.lines, q, text[: m.end()] + " " + text[m.end() :])
             if self.proven(fixed):
-                yield (q, m.end() - 1, f"espace manquante après « : » dans « {_short(text[m.start(2):].strip(), 30)} » : "
-                                       f"écrivez « {m.group(2)}: {_short(text[m.end():].strip(), 30)} »", None)
+                yield (
+                    q,
+                    m.end() - 1,
+                    f"espace manquante après « : » dans « {_short(text[m.start(2) :].strip(), 30)} » : "
+                    f"écrivez « {m.group(2)}: {_short(text[m.end() :].strip(), 30)} »",
+                    None,
+                )
                 return
         m = re.match(r"^( *)-(?=[^\s-])", text)
         if m:
-            fixed = _replace_line(self.lines, q, text[:m.end()] + " " + text[m.end():])
+            fixed = _replace_line(self.lines, q, text[: m.end()] + " " + text[m.end() :])
             if self.proven(fixed):
-                yield (q, m.end() - 1, "espace manquante après le tiret « - » d'un élément de liste : écrivez "
-                                       f"« - {_short(text[m.end():].strip(), 30)} »", None)
+                yield (
+                    q,
+                    m.end() - 1,
+                    "espace manquante après le tiret « - » d'un élément de liste : écrivez "
+                    f"« - {_short(text[m.end() :].strip(), 30)} »",
+                    None,
+                )
 
     def missing_colon(self, q: int):
         text = self.lines[q]
         m = re.match(r"^( *(?:- +)*)([A-Za-z_][\w-]*)(?= +[^\s:#])", text)
-        if not m or ":" in text[m.end():m.end() + 2] or m.group(2) not in self.keys:
+        if not m or ":" in text[m.end() : m.end() + 2] or m.group(2) not in self.keys:
             return
-        fixed = _replace_line(self.lines, q, text[:m.end()] + ":" + text[m.end():])
+        fixed = _replace_line(self.lines, q, text[: m.end()] + ":" + text[m.end() :])
         if self.proven(fixed):
-            yield (q, m.end(), f"deux-points manquant après le nom du champ « {m.group(2)} » : écrivez "
-                               f"« {m.group(2)}: {_short(text[m.end():].strip(), 30)} »", None)
-
+            yield (
+                q,
+                m.end(),
+                f"deux-points manquant après le nom du champ « {m.group(2)} » : écrivez "
+                f"« {m.group(2)}: {_short(text[m.end() :].strip(), 30)} »",
+                None,
+            )
 
     def continuation(self, p: int):
         """A text that went on to a new line starting too far left: YAML reads that line as a field."""
@@ -639,12 +732,20 @@ class _Diagnoser:
         above = self.line(q)
         if not above.value or above.value[0] in "'\"[{|>" or (above.key is None and above.dash is None):
             return
-        joined = "\n".join(self.lines[:q] + [self.lines[q].rstrip() + " " + self.lines[p].strip()] +
-                           self.lines[p + 1:])
-        if self.proven(joined) or self.proven(_replace_line(self.lines, p, " " * above.value_col + self.lines[p].lstrip())):
-            yield (p, line.indent, f"cette ligne continue le texte de la ligne {q + 1} mais commence trop à gauche : "
-                                   f"mettez-la à la suite de la ligne {q + 1}, "
-                                   f"ou commencez-la par {_s(above.value_col)}", None)
+        joined = "\n".join(
+            self.lines[:q] + [self.lines[q].rstrip() + " " + self.lines[p].strip()] + self.lines[p + 1 :]
+        )
+        if self.proven(joined) or self.proven(
+            _replace_line(self.lines, p, " " * above.value_col + self.lines[p].lstrip())
+        ):
+            yield (
+                p,
+                line.indent,
+                f"cette ligne continue le texte de la ligne {q + 1} mais commence trop à gauche : "
+                f"mettez-la à la suite de la ligne {q + 1}, "
+                f"ou commencez-la par {_s(above.value_col)}",
+                None,
+            )
 
 
 def diagnose(text: str, exc: yaml.MarkedYAMLError) -> Diagnosis | None:
@@ -655,7 +756,7 @@ def diagnose(text: str, exc: yaml.MarkedYAMLError) -> Diagnosis | None:
     lines = text.split("\n")
     if mark is None or mark.line >= len(lines):
         return None
-    near = "\n".join(lines[max(0, mark.line - 2):mark.line + 1])
+    near = "\n".join(lines[max(0, mark.line - 2) : mark.line + 1])
     if _ODD_INDENT.search(near):
         return None  # an invisible or unusual space in the indentation is named by the character checks
     try:
@@ -680,27 +781,38 @@ _ODD_INDENT = re.compile("^[ \t]*[\u00a0\u1680\u2000-\u200f\u2028\u2029\u202f\u2
 
 def _alias_as_text(line: _Line) -> Diagnosis:
     start = re.match(r"\*+", line.value).group()
-    return Diagnosis(line.number + 1, line.value_col + 1,
-                     f"un texte qui commence par « {start} » doit être entre guillemets (YAML y lirait un "
-                     f"alias) : écrivez {_with_key(line, _short(_quote(line.value), 60))}")
+    return Diagnosis(
+        line.number + 1,
+        line.value_col + 1,
+        f"un texte qui commence par « {start} » doit être entre guillemets (YAML y lirait un "
+        f"alias) : écrivez {_with_key(line, _short(_quote(line.value), 60))}",
+    )
 
 
 # --- texts YAML reads without error but not as typed ---------------------------------------------------
 
+
 def continued_list_item(text: str, node) -> tuple[int, int, str] | None:
     """A plain text over several lines whose next line starts with « - »: a list item indented one space too
     far, or a list typed under a text, that YAML silently joins to the text above."""
-    body = text[node.start_mark.index:node.end_mark.index].split("\n")
+    body = text[node.start_mark.index : node.end_mark.index].split("\n")
     if re.match(r"-[^\s-]", body[0]):
-        return (node.start_mark.line + 1, node.start_mark.column + 1,
-                f"espace manquante après le tiret « - » : écrivez « - {_short(body[0][1:], 30)} », un élément par ligne")
+        return (
+            node.start_mark.line + 1,
+            node.start_mark.column + 1,
+            f"espace manquante après le tiret « - » : écrivez « - {_short(body[0][1:], 30)} », un élément par ligne",
+        )
     for offset, line in enumerate(body[1:], start=1):
         stripped = line.lstrip(" ")
         if stripped.startswith("- ") or stripped == "-":
             n = node.start_mark.line + offset
             col = len(line) - len(stripped)
-            return (n + 1, col + 1, f"cette ligne commence par « - » mais YAML la lit comme la suite du texte de la "
-                                    f"ligne {node.start_mark.line + 1}, car elle est plus décalée : pour un nouvel "
-                                    "élément de liste, alignez son tiret sur celui de l'élément précédent ; si c'est "
-                                    "la suite du texte, mettez tout le texte entre guillemets")
+            return (
+                n + 1,
+                col + 1,
+                f"cette ligne commence par « - » mais YAML la lit comme la suite du texte de la "
+                f"ligne {node.start_mark.line + 1}, car elle est plus décalée : pour un nouvel "
+                "élément de liste, alignez son tiret sur celui de l'élément précédent ; si c'est "
+                "la suite du texte, mettez tout le texte entre guillemets",
+            )
     return None

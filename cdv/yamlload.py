@@ -6,11 +6,13 @@ date and `01053` as an octal number. Here scalars follow the YAML 1.2 core schem
 are booleans, only plain decimal numbers are numbers, everything else is text), duplicated keys,
 aliases, merge keys and unknown tags are errors, and every value keeps its line and column.
 """
+
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from .errors import SourceError, YamlError  # YamlError: an InvalidSources (cdv.
 from .yamldiagnose import continued_list_item, diagnose
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same result.
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 
     _LIBYAML = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -57,8 +59,10 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-_YAML11_TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
-                               r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$")
+_YAML11_TIMESTAMP = re.compile(
+    r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$"
+)
 
 
 class _CoreSchemaResolver(yaml.resolver.BaseResolver):
@@ -75,20 +79,14 @@ class _CoreSchemaResolver(yaml.resolver.BaseResolver):
         return _SEQ if kind is SequenceNode else _MAP
 
 
-_CoreSchemaResolver.add_implicit_resolver(
-    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_CoreSchemaResolver.add_implicit_resolver(
-    _INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
-)
+_CoreSchemaResolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_CoreSchemaResolver.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
 _CoreSchemaResolver.add_implicit_resolver(
     _FLOAT,
     re.compile(r"^[-+]?(?:(?:0|[1-9][0-9]*)\.[0-9]*(?:[eE][-+]?[0-9]+)?|(?:0|[1-9][0-9]*)[eE][-+]?[0-9]+)$"),
     list("-+0123456789"),
 )
-_CoreSchemaResolver.add_implicit_resolver(
-    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
+_CoreSchemaResolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
 _RESOLVER = _CoreSchemaResolver()  # what a plain scalar means without an explicit tag
@@ -156,36 +154,46 @@ def _decode(raw: bytes, name: str) -> str:
         raise YamlError([SourceError(name, line, col, "", msg)])
 
     if len(raw) > MAX_FILE_BYTES:
-        fail(1, 1, f"fichier trop volumineux ({len(raw)} octets) : une source ne doit pas dépasser "
-                   f"{MAX_FILE_BYTES} octets ; découpez-la en plusieurs fichiers.")
+        fail(
+            1,
+            1,
+            f"fichier trop volumineux ({len(raw)} octets) : une source ne doit pas dépasser "
+            f"{MAX_FILE_BYTES} octets ; découpez-la en plusieurs fichiers.",
+        )
     if not raw.strip():
         fail(1, 1, "fichier vide : un document YAML est attendu.")
     if raw.startswith(b"\xef\xbb\xbf"):
-        fail(1, 1, "le fichier commence par une marque d'ordre des octets (BOM) : "
-                   "enregistrez-le en UTF-8 sans BOM.")
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(raw) > 1 and b"\0" in raw[:2] and raw.count(b"\0") * 3 >= len(raw)):
+        fail(1, 1, "le fichier commence par une marque d'ordre des octets (BOM) : enregistrez-le en UTF-8 sans BOM.")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+        len(raw) > 1 and b"\0" in raw[:2] and raw.count(b"\0") * 3 >= len(raw)
+    ):
         fail(1, 1, "fichier enregistré en UTF-16 (« Unicode » dans le Bloc-notes ou Word) : enregistrez-le en UTF-8.")
     if b"\0" in raw:
         at = raw.index(b"\0")
         line = raw.count(b"\n", 0, at) + 1
-        fail(line, at - raw.rfind(b"\n", 0, at), "octet nul (NUL) dans le fichier : "
-             "seul du texte UTF-8 est accepté.")
+        fail(line, at - raw.rfind(b"\n", 0, at), "octet nul (NUL) dans le fichier : seul du texte UTF-8 est accepté.")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - raw.rfind(b"\n", 0, exc.start)
-        fail(line, col, "octets invalides en UTF-8 (fichier enregistré en Latin-1 ou Windows-1252 ?) : "
-                        "enregistrez le fichier en UTF-8.")
+        fail(
+            line,
+            col,
+            "octets invalides en UTF-8 (fichier enregistré en Latin-1 ou Windows-1252 ?) : "
+            "enregistrez le fichier en UTF-8.",
+        )
     control = _CONTROL.search(text)
     if control:
         at = control.start()
-        fail(text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at),
-             f"caractère de contrôle U+{ord(control.group()):04X} interdit : seul du texte imprimable est accepté.")
+        fail(
+            text.count("\n", 0, at) + 1,
+            at - text.rfind("\n", 0, at),
+            f"caractère de contrôle U+{ord(control.group()):04X} interdit : seul du texte imprimable est accepté.",
+        )
     if "\r" in text:
         line = text.count("\n", 0, text.index("\r")) + 1
-        fail(line, 1, "fins de ligne Windows (CRLF) : enregistrez le fichier avec des fins de ligne "
-                      "Unix (LF).")
+        fail(line, 1, "fins de ligne Windows (CRLF) : enregistrez le fichier avec des fins de ligne Unix (LF).")
     # Before parsing: YAML readers count U+2028, U+2029 and U+0085 as line breaks, so every place they
     # would give after one of them is wrong; these are named at the place an editor sees them.
     invisible = characters.text_errors(text, name)
@@ -210,13 +218,22 @@ _YAML_PROBLEMS["mapping values are not allowed in this context"] = _YAML_PROBLEM
 
 # (context of the parser, French message, report at the context's mark: where the construct opened)
 _YAML_CONTEXTS = (
-    ("while parsing a flow sequence", "crochet « [ » ouvert ici et jamais fermé : ajoutez « ] » "
-     "(et une virgule entre deux éléments)", True),
-    ("while parsing a flow mapping", "accolade « { » ouverte ici et jamais fermée : ajoutez « } » "
-     "(et une virgule entre deux champs)", True),
+    (
+        "while parsing a flow sequence",
+        "crochet « [ » ouvert ici et jamais fermé : ajoutez « ] » (et une virgule entre deux éléments)",
+        True,
+    ),
+    (
+        "while parsing a flow mapping",
+        "accolade « { » ouverte ici et jamais fermée : ajoutez « } » (et une virgule entre deux champs)",
+        True,
+    ),
     ("while scanning a quoted scalar", "guillemet ouvert ici et jamais fermé : ajoutez le guillemet de fin", True),
-    ("while parsing a block", "indentation incohérente : alignez ce champ sur les autres champs du même "
-     "niveau (avec des espaces)", False),
+    (
+        "while parsing a block",
+        "indentation incohérente : alignez ce champ sur les autres champs du même niveau (avec des espaces)",
+        False,
+    ),
     ("while scanning a simple key", "indentation incohérente ou deux-points manquant après le nom du champ", False),
 )
 
@@ -229,8 +246,9 @@ def _translate_yaml_problem(problem: str, context: str | None = None) -> tuple[s
     for english, french, at_context in _YAML_CONTEXTS:
         if context and context.startswith(english):
             return french, at_context
-    return ("YAML illisible à cet endroit : vérifiez l'indentation, les guillemets, les crochets et les "
-            "deux-points"), False
+    return (
+        "YAML illisible à cet endroit : vérifiez l'indentation, les guillemets, les crochets et les deux-points"
+    ), False
 
 
 def _check_depth(text: str, name: str) -> None:
@@ -251,8 +269,17 @@ def _check_depth(text: str, name: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH + 1:
                     mark = event.start_mark
-                    raise YamlError([SourceError(name, mark.line + 1, mark.column + 1, "",
-                                                 f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).")])
+                    raise YamlError(
+                        [
+                            SourceError(
+                                name,
+                                mark.line + 1,
+                                mark.column + 1,
+                                "",
+                                f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux).",
+                            )
+                        ]
+                    )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     finally:
@@ -273,10 +300,12 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
         _raise_space_cause(text, name, exc)
         _raise_comment_cut(text, name, exc)
         mark = exc.problem_mark or exc.context_mark
-        at_tab = mark is not None and text[mark.index:mark.index + 1] == "\t"
+        at_tab = mark is not None and text[mark.index : mark.index + 1] == "\t"
         diagnosis = None if at_tab else diagnose(text, exc)  # the real cause, when a fix proves it
         if diagnosis:
-            raise YamlError([SourceError(name, diagnosis.line, diagnosis.column, "", diagnosis.message + ".")])
+            raise YamlError(
+                [SourceError(name, diagnosis.line, diagnosis.column, "", diagnosis.message + ".")]
+            ) from None
         if at_tab:
             problem, at_context = _YAML_PROBLEMS["found character '\\t' that cannot start any token"], False
         else:
@@ -284,15 +313,26 @@ def load_yaml(raw: bytes | str, name: str) -> LoadedYaml:
         if at_context and exc.context_mark:
             mark = exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlError([SourceError(name, line, col, "", problem + ".")])
+        raise YamlError([SourceError(name, line, col, "", problem + ".")]) from None
     except yaml.YAMLError as exc:
-        raise YamlError([SourceError(name, 1, 1, "", _translate_yaml_problem(str(exc))[0] + ".")])
+        raise YamlError([SourceError(name, 1, 1, "", _translate_yaml_problem(str(exc))[0] + ".")]) from None
     if node is None:
         only_comments = all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
-        raise YamlError([SourceError(name, 1, 1, "", "fichier vide : il ne contient que des commentaires "
-                                     "(lignes commençant par « # »), que YAML ne lit pas ; écrivez les champs du "
-                                     "document sous les commentaires." if only_comments else
-                                     "fichier vide : un document YAML est attendu.")])
+        raise YamlError(
+            [
+                SourceError(
+                    name,
+                    1,
+                    1,
+                    "",
+                    "fichier vide : il ne contient que des commentaires "
+                    "(lignes commençant par « # »), que YAML ne lit pas ; écrivez les champs du "
+                    "document sous les commentaires."
+                    if only_comments
+                    else "fichier vide : un document YAML est attendu.",
+                )
+            ]
+        )
     result = LoadedYaml(data=None, source=(text, name))
     errors: list[SourceError] = []
     builder = _Builder(name, result, errors, text)
@@ -314,10 +354,12 @@ _TEXT_THEN_COMMENT = re.compile(r"^(?P<head>\s*(?:-\s+)*(?:[\w.-]+:\s+)?)(?P<tex
 
 def _comment_message(lost: str, full: str | None) -> str:
     shown = lost if len(lost) <= 60 else lost[:59] + "…"
-    quoted = f" (\"{full[:60]}{'…' if len(full) > 60 else ''}\")" if full else ""
-    return (f"le texte s'arrête avant « # » : YAML lit « {shown} » comme un commentaire, qui ne serait pas publié. "
-            f"Si ce texte fait partie de la valeur, mettez toute la valeur entre guillemets{quoted} ; si c'est un "
-            "commentaire, mettez-le sur sa propre ligne, au-dessus.")
+    quoted = f' ("{full[:60]}{"…" if len(full) > 60 else ""}")' if full else ""
+    return (
+        f"le texte s'arrête avant « # » : YAML lit « {shown} » comme un commentaire, qui ne serait pas publié. "
+        f"Si ce texte fait partie de la valeur, mettez toute la valeur entre guillemets{quoted} ; si c'est un "
+        "commentaire, mettez-le sur sa propre ligne, au-dessus."
+    )
 
 
 def _raise_comment_cut(text: str, name: str, exc: yaml.MarkedYAMLError) -> None:
@@ -366,27 +408,37 @@ def read_regular_file(path: Path, name: str) -> bytes:
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP or os.path.islink(path):
-            fail("lien symbolique refusé : une source doit être un fichier ordinaire du dépôt ; "
-                 "remplacez le lien par le fichier lui-même.")
+            fail(
+                "lien symbolique refusé : une source doit être un fichier ordinaire du dépôt ; "
+                "remplacez le lien par le fichier lui-même."
+            )
         if exc.errno in (errno.EACCES, errno.EPERM):
-            fail("fichier illisible (droits insuffisants) : donnez le droit de lecture sur ce fichier "
-                 "(chmod a+r), puis relancez.")
+            fail(
+                "fichier illisible (droits insuffisants) : donnez le droit de lecture sur ce fichier "
+                "(chmod a+r), puis relancez."
+            )
         if exc.errno == errno.ENOENT:
             fail("fichier disparu pendant la lecture : relancez la commande.")
-        fail(f"fichier illisible (erreur système {errno.errorcode.get(exc.errno, exc.errno)}) : vérifiez le disque et "
-             "les droits de ce fichier.")
+        fail(
+            f"fichier illisible (erreur système {errno.errorcode.get(exc.errno, exc.errno)}) : vérifiez le disque et "
+            "les droits de ce fichier."
+        )
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            fail("ce n'est pas un fichier ordinaire (tube nommé, périphérique ou socket) : une source doit être "
-                 "un fichier texte du dépôt ; supprimez-le.")
+            fail(
+                "ce n'est pas un fichier ordinaire (tube nommé, périphérique ou socket) : une source doit être "
+                "un fichier texte du dépôt ; supprimez-le."
+            )
         chunks, size = [], 0
         while size <= MAX_FILE_BYTES:
             try:
                 chunk = os.read(fd, 1 << 20)
             except OSError as exc:
-                fail(f"fichier illisible (erreur système {errno.errorcode.get(exc.errno, exc.errno)}) : vérifiez "
-                     "le disque et les droits de ce fichier.")
+                fail(
+                    f"fichier illisible (erreur système {errno.errorcode.get(exc.errno, exc.errno)}) : vérifiez "
+                    "le disque et les droits de ce fichier."
+                )
             if not chunk:
                 break
             chunks.append(chunk)
@@ -420,15 +472,18 @@ class _Builder:
         self.seen: set[int] = set()
         # Only an anchor (« &nom ») lets the composer give the same node twice: without one, no alias.
         self.may_alias = "&" in text
-        self.alias_marks = None
+        self.alias_marks: Iterator[tuple[int, int]] | None = None
         self.interior_lines: set[int] = set()  # lines inside a multi-line text (1-based)
         self.key_spaces: list[SourceError] = []  # reported unless the line's indentation already is
         self.anchored: list[tuple[int, SourceError]] = []  # an anchor no alias uses: it only ate text
         self.reused: set[int] = set()
 
     def error(self, node, pointer: Pointer, message: str) -> None:
-        self.errors.append(SourceError(self.name, node.start_mark.line + 1, node.start_mark.column + 1,
-                                       _pointer_text(pointer), message))
+        self.errors.append(
+            SourceError(
+                self.name, node.start_mark.line + 1, node.start_mark.column + 1, _pointer_text(pointer), message
+            )
+        )
 
     def properties_ok(self, node, pointer: Pointer) -> bool:
         """A value written `! Attention` or `&nbsp; texte`: YAML takes « ! » for a tag and « &nom » for an
@@ -438,19 +493,32 @@ class _Builder:
             return True
         mark = self.text[start]
         end = self.text.find("\n", start)
-        typed = self.text[start:end if end >= 0 else len(self.text)].strip()[:60]
+        typed = self.text[start : end if end >= 0 else len(self.text)].strip()[:60]
         word = typed.split(" ")[0]
         quoted = typed.replace(chr(34), chr(39))
         if mark == "!":
-            self.error(node, pointer, f"étiquette YAML « {word} » interdite : un texte qui commence par « ! » perd ce "
-                                      "« ! » (YAML le lit comme une étiquette) ; mettez tout le texte entre guillemets "
-                                      f"(\"{quoted}\").")
+            self.error(
+                node,
+                pointer,
+                f"étiquette YAML « {word} » interdite : un texte qui commence par « ! » perd ce "
+                "« ! » (YAML le lit comme une étiquette) ; mettez tout le texte entre guillemets "
+                f'("{quoted}").',
+            )
             return False
         # An anchor is reported only if no alias uses it: an alias is the error then.
-        self.anchored.append((id(node), SourceError(
-            self.name, node.start_mark.line + 1, node.start_mark.column + 1, _pointer_text(pointer),
-            f"ancre YAML « {word} » interdite : un texte qui commence par « & » doit être entre guillemets, sinon "
-            f"YAML lit « {word} » comme une ancre et l'enlève du texte ; écrivez \"{quoted}\".")))
+        self.anchored.append(
+            (
+                id(node),
+                SourceError(
+                    self.name,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    _pointer_text(pointer),
+                    f"ancre YAML « {word} » interdite : un texte qui commence par « & » doit être entre guillemets, sinon "
+                    f'YAML lit « {word} » comme une ancre et l\'enlève du texte ; écrivez "{quoted}".',
+                ),
+            )
+        )
         return True
 
     def key_problems(self, key: str, key_node, pointer: str) -> list[SourceError]:
@@ -462,8 +530,7 @@ class _Builder:
         self.key_spaces += spaced
         found = []
         for err in characters.lookalike_errors(key, self.name, always=True):
-            found.append(SourceError(self.name, line, col + err.column - 1, pointer,
-                                     "nom de champ : " + err.message))
+            found.append(SourceError(self.name, line, col + err.column - 1, pointer, "nom de champ : " + err.message))
         if not found and not spaced and key_node.style == '"':
             escaped = characters.value_char_problem(key)
             if escaped:
@@ -474,15 +541,25 @@ class _Builder:
         """Marks a word processor adds and YAML keeps in a field's name: typographic quotes, a bullet."""
         bare = key.strip(_TYPOGRAPHIC_QUOTES + " \u00a0")
         if bare != key.strip() and key.strip()[:1] in _TYPOGRAPHIC_QUOTES and bare:
-            return SourceError(self.name, line, col, pointer,
-                               f"guillemets typographiques « {key.strip()[0]} » autour du nom du champ « {bare} » (collé "
-                               f"depuis un traitement de texte ?) : un nom de champ s'écrit sans guillemets ({bare}: …).")
+            return SourceError(
+                self.name,
+                line,
+                col,
+                pointer,
+                f"guillemets typographiques « {key.strip()[0]} » autour du nom du champ « {bare} » (collé "
+                f"depuis un traitement de texte ?) : un nom de champ s'écrit sans guillemets ({bare}: …).",
+            )
         if key[:1] in _BULLETS:
             rest = key[1:].strip()
-            return SourceError(self.name, line, col, pointer,
-                               f"puce « {key[0]} » (collée depuis un traitement de texte ?) : un élément de liste "
-                               f"commence par un tiret et une espace ; remplacez « {key[0]} » par « - »"
-                               + (f" (- {rest}: …)." if rest else "."))
+            return SourceError(
+                self.name,
+                line,
+                col,
+                pointer,
+                f"puce « {key[0]} » (collée depuis un traitement de texte ?) : un élément de liste "
+                f"commence par un tiret et une espace ; remplacez « {key[0]} » par « - »"
+                + (f" (- {rest}: …)." if rest else "."),
+            )
         return None
 
     def comment_eats_text(self, node, pointer: Pointer, value: str) -> bool:
@@ -499,20 +576,26 @@ class _Builder:
         else:
             # A paragraph continued on the next line with `#…`: that line is a comment, the text ends before.
             line_start = self.text.rfind("\n", 0, node.start_mark.index) + 1
-            before = self.text[line_start:node.start_mark.index]
+            before = self.text[line_start : node.start_mark.index]
             if len(m.group("indent")) <= len(before) - len(before.lstrip(" -")):
                 return False
             at = m.start("next") - 1
         line, col = characters.position(self.text, at)
         line_end = self.text.find("\n", at)
-        lost = self.text[at:line_end if line_end >= 0 else len(self.text)].strip()
+        lost = self.text[at : line_end if line_end >= 0 else len(self.text)].strip()
         full = " ".join(f"{value} {lost}".replace('"', "'").split())
         self.errors.append(SourceError(self.name, line, col, _pointer_text(pointer), _comment_message(lost, full)))
         return True
 
     def alias_error(self, pointer: Pointer) -> None:
-        self.errors.append(SourceError(self.name, *self.alias_mark(), _pointer_text(pointer),
-                                       "alias YAML (*nom) interdit : recopiez le texte voulu à cet endroit."))
+        self.errors.append(
+            SourceError(
+                self.name,
+                *self.alias_mark(),
+                _pointer_text(pointer),
+                "alias YAML (*nom) interdit : recopiez le texte voulu à cet endroit.",
+            )
+        )
 
     def alias_mark(self) -> tuple[int, int]:
         # Composed nodes forget where an alias stood; the parser's events still know. The builder meets
@@ -546,7 +629,7 @@ class _Builder:
         if type(node) is ScalarNode:
             # A tag or an anchor is written where the node starts: without « ! » or « & » there, the tag is
             # the one the resolver gave and only the scalar's own checks remain.
-            properties = self.text[start.index:start.index + 1] in ("!", "&")
+            properties = self.text[start.index : start.index + 1] in ("!", "&")
             if properties and not self.properties_ok(node, pointer):
                 return None
             return self.scalar(node, pointer, properties)
@@ -567,8 +650,12 @@ class _Builder:
         out: dict = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL):
-                self.error(key_node, pointer, "une clé doit être un simple texte (un texte qui commence par "
-                                             "« [ » ou « { » doit être entre guillemets).")
+                self.error(
+                    key_node,
+                    pointer,
+                    "une clé doit être un simple texte (un texte qui commence par "
+                    "« [ » ou « { » doit être entre guillemets).",
+                )
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<" and not key_node.style:
                 self.error(key_node, pointer, "clé de fusion YAML « << » interdite : écrivez chaque champ.")
@@ -587,9 +674,12 @@ class _Builder:
                     key, key_pointer = nfc, pointer + (nfc,)
             if key in out:
                 first = self.result.key_marks[key_pointer]
-                self.error(key_node, key_pointer,
-                           f"clé « {key} » en double (déjà définie ligne {first[0]}) : "
-                           "supprimez l'une des deux, YAML ne garderait que la dernière.")
+                self.error(
+                    key_node,
+                    key_pointer,
+                    f"clé « {key} » en double (déjà définie ligne {first[0]}) : "
+                    "supprimez l'une des deux, YAML ne garderait que la dernière.",
+                )
                 continue
             self.result.key_marks[key_pointer] = (key_line, key_col)
             out[key] = self.build(value_node, key_pointer, depth + 1)
@@ -606,8 +696,12 @@ class _Builder:
         if properties:  # an explicit tag (none without « ! » or « & » where the node starts: see build)
             implicit = _STR if style else _RESOLVER.resolve(ScalarNode, text, (True, False))
             if tag in (_STR, _INT, _FLOAT, _BOOL, _NULL) and tag != implicit:
-                self.error(node, pointer, f"étiquette YAML « {tag} » interdite sur « {text[:40]} » : écrivez la "
-                                          "valeur sans étiquette (entre guillemets si c'est un texte).")
+                self.error(
+                    node,
+                    pointer,
+                    f"étiquette YAML « {tag} » interdite sur « {text[:40]} » : écrivez la "
+                    "valeur sans étiquette (entre guillemets si c'est un texte).",
+                )
                 return None
         if tag == _STR:
             if style:
@@ -616,13 +710,21 @@ class _Builder:
             if style == '"':
                 control = _CONTROL.search(text)
                 if control:
-                    self.error(node, pointer, f"caractère de contrôle U+{ord(control.group()):04X} interdit "
-                                              "(séquence d'échappement) : seul du texte imprimable est accepté.")
+                    self.error(
+                        node,
+                        pointer,
+                        f"caractère de contrôle U+{ord(control.group()):04X} interdit "
+                        "(séquence d'échappement) : seul du texte imprimable est accepté.",
+                    )
                     return None
                 escaped = characters.value_char_problem(text)
                 if escaped:
-                    self.error(node, pointer, f"{escaped} interdit (écrit par une séquence d'échappement « \\ ») : "
-                                              "supprimez cette séquence du texte.")
+                    self.error(
+                        node,
+                        pointer,
+                        f"{escaped} interdit (écrit par une séquence d'échappement « \\ ») : "
+                        "supprimez cette séquence du texte.",
+                    )
                     return None
             if end_line > start_line:
                 last = end_line + (1 if node.end_mark.column else 0)
@@ -640,10 +742,18 @@ class _Builder:
         if tag in (_INT, _FLOAT):
             number = int(text) if tag == _INT and len(text) <= 20 else float(text)
             if len(text) > 20 or not math.isfinite(number):
-                self.error(node, pointer, f"nombre hors limites « {text[:20]}{'…' if len(text) > 20 else ''} » : "
-                                          "20 caractères au plus ; mettez-le entre guillemets si c'est un texte.")
+                self.error(
+                    node,
+                    pointer,
+                    f"nombre hors limites « {text[:20]}{'…' if len(text) > 20 else ''} » : "
+                    "20 caractères au plus ; mettez-le entre guillemets si c'est un texte.",
+                )
                 return None
             return number
-        self.error(node, pointer, f"étiquette YAML « {tag} » interdite : seuls du texte, des nombres, "
-                                  "true/false, des listes et des champs sont acceptés.")
+        self.error(
+            node,
+            pointer,
+            f"étiquette YAML « {tag} » interdite : seuls du texte, des nombres, "
+            "true/false, des listes et des champs sont acceptés.",
+        )
         return None

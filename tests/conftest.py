@@ -1,7 +1,14 @@
-"""Shared fixtures: the real project, and throwaway copies of it to break or extend."""
+"""Shared fixtures: the real project, and throwaway copies of it to break or extend.
+
+The real site (and its PDF, and the PDF's text) is built once per test session (`built_site`,
+`site_pdf`, `site_pdf_text`): a test that only reads them takes one of these fixtures and never builds
+again. Such a test is marked slow by construction (see pytest_collection_modifyitems), so that
+`make check` (-m "not slow") builds nothing of the real site.
+"""
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -51,12 +58,45 @@ def project(tmp_path) -> Path:
     return copy_project(tmp_path / "projet")
 
 
+# The fixtures that build the real site: any test using one (directly or through another fixture) is slow.
+SITE_FIXTURES = frozenset({"built_site", "site_pdf", "site_pdf_text"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks (--dist loadgroup)
+def pytest_collection_modifyitems(config, items):
+    """Mark slow every test that reads the built real site, and group tests for pytest-xdist: a file
+    with a test reading the built site runs on that site's worker (one build per run), any other file on
+    one worker (its module fixtures built once)."""
+    reading = {item for item in items if SITE_FIXTURES & set(getattr(item, "fixturenames", ()))}
+    site_files = {item.nodeid.split("::")[0] for item in reading}
+    for item in items:
+        if item in reading:
+            item.add_marker(pytest.mark.slow)
+        file = item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group("built-site" if file in site_files else file))
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The real sources built once into a temporary site folder."""
+    """The real sources built once into a temporary site folder (with the PDF: mkdocs.yml asks for it)."""
     from cdv.build import build_site
 
     return build_site(ROOT, tmp_path_factory.mktemp("site") / "site")
+
+
+@pytest.fixture(scope="session")
+def site_pdf(built_site) -> Path:
+    """The printable contract, as `cdv build` writes it into the site."""
+    pdf = built_site / "contrat.pdf"
+    assert pdf.is_file(), "cdv build doit écrire le PDF dans le site"
+    return pdf
+
+
+@pytest.fixture(scope="session")
+def site_pdf_text(site_pdf) -> str:
+    """The PDF's text as pdftotext reads it (reading order, no layout), once per session."""
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(site_pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
 
 
 @pytest.fixture(scope="session")

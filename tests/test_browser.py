@@ -15,6 +15,8 @@ from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # Drives a browser over the built site.
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"

@@ -4,6 +4,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from cdv.mkdocs_warnings import translate
 
 
@@ -11,6 +13,7 @@ def cdv(*args, cwd):
     return subprocess.run([sys.executable, "-m", "cdv.cli", *args], cwd=cwd, capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_broken_links_of_a_hand_written_page_are_located_in_french(project, tmp_path):
     index = project / "docs" / "index.md"
     lines = index.read_text(encoding="utf-8").splitlines()

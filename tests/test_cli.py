@@ -66,6 +66,7 @@ def test_usage_errors_exit_2(tmp_path):
     assert empty.returncode == 2 and "aucun projet" in empty.stderr
 
 
+@pytest.mark.slow
 def test_build_refuses_invalid_sources_and_keeps_the_previous_site(project, tmp_path):
     site = tmp_path / "site"
     site.mkdir()

@@ -12,6 +12,8 @@ from seedtext import CONTRACT, NEIGHBOURHOOD_HEADINGS, comparable, contract_line
     found_in, neighbourhood_chapter
 from sitetext import page_text, visible_text
 
+pytestmark = pytest.mark.slow  # Reads the built site and rebuilds it from the seed sources.
+
 EDITORIAL_NOTES = ROOT / "docs" / "notes-editoriales.md"
 SEED_VERSION = "2024"  # the seed is the contract signed on 29 March 2024
 
@@ -39,7 +41,7 @@ def seed_site(built_site, corpus, tmp_path_factory):
                              check=True).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(dest, filter="data")
-    return build_site(dest, dest / "site")
+    return build_site(dest, dest / "site", with_pdf=False)  # these tests read pages only
 
 
 @pytest.fixture(scope="module")

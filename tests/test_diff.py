@@ -106,6 +106,7 @@ def test_no_change_says_so(update):
     assert "Aucune modification" in to_markdown(diff)
 
 
+@pytest.mark.slow
 def test_cli_compares_git_revisions_and_formats(tmp_path):
     repo = copy_project(tmp_path / "depot")
     run = lambda *a: subprocess.run(a, cwd=repo, check=True, capture_output=True, text=True)  # noqa: E731
@@ -202,6 +203,7 @@ def with_link(root: Path, place: str, target: str) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("place", LINK_PLACES)
 def test_a_redirected_link_is_reported_at_the_level_of_its_element(tmp_path, place):
     old = with_link(copy_project(tmp_path / "avant"), place, "https://ancien.example/page")
@@ -216,6 +218,7 @@ def test_a_redirected_link_is_reported_at_the_level_of_its_element(tmp_path, pla
     assert "ancien.example/page" in text and "autre-site.example/page" in text
 
 
+@pytest.mark.slow
 def test_fail_above_routine_refuses_a_redirected_link_through_the_cli(tmp_path):
     """The CI check of a pull request labelled editorial, run as CI runs it."""
     repo = with_link(copy_project(tmp_path / "depot"), "priorité", "https://ancien.example/page")
@@ -512,6 +515,7 @@ def _changes_with(base, project: Path, rel: str, edit):
         (project / rel).write_bytes(original)
 
 
+@pytest.mark.slow
 def test_changing_any_string_anywhere_is_always_reported(base, project):
     """A seeded sample of string values of every kind of source file (glossary included), each changed
     alone: every valid change gives at least one reported change, never an editorial one but the version's."""
@@ -542,6 +546,7 @@ def _set(data, path, change):
     holder[key] = change(holder[key])
 
 
+@pytest.mark.slow
 def test_swapping_two_elements_of_any_list_is_always_reported(base, project):
     """Every list of two or more distinct elements, those with ids first, in every source file: swapping
     two of its elements is reported. The glossary's list of terms is the one list readers never see in

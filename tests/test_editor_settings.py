@@ -80,8 +80,20 @@ def hooks() -> dict[str, dict]:
     return {hook["id"]: hook for hook in repo["hooks"]}
 
 
+SOURCE_HOOKS = ("cdv-validate", "cdv-fmt")
+CODE_HOOKS = ("ruff-check", "ruff-format", "mypy")
+
+
+def source_hooks() -> dict[str, dict]:
+    return {id: hook for id, hook in hooks().items() if id in SOURCE_HOOKS}
+
+
+def test_pre_commit_has_the_source_hooks_and_the_code_hooks_only():
+    assert sorted(hooks()) == sorted(SOURCE_HOOKS + CODE_HOOKS)
+
+
 def test_pre_commit_runs_validate_and_fmt_on_the_whole_project():
-    found = hooks()
+    found = source_hooks()
     assert {hook["entry"] for hook in found.values()} == {".venv/bin/cdv validate", ".venv/bin/cdv fmt"}
     for hook in found.values():
         assert hook["language"] == "system"
@@ -89,10 +101,20 @@ def test_pre_commit_runs_validate_and_fmt_on_the_whole_project():
 
 
 def test_pre_commit_runs_when_a_source_changes_and_only_then():
-    for hook in hooks().values():
+    for hook in source_hooks().values():
         files = re.compile(hook["files"])
         for rel in discover(ROOT):
             assert files.search(rel), (hook["id"], rel)
         for rel in ("docs/index.md", "mkdocs.yml", "schemas/contract.schema.json", "cdv/cli.py",
                     ".github/workflows/publish.yml", "tests/invalid/contract/contract.yml"):
             assert not files.search(rel), (hook["id"], rel)
+
+
+def test_pre_commit_checks_the_package_code_and_not_the_sources():
+    for id in CODE_HOOKS:
+        hook = hooks()[id]
+        assert hook["language"] == "system" and hook["entry"].startswith(".venv/bin/"), id
+        files = re.compile(hook["files"])
+        assert files.search("cdv/cli.py"), id
+        for rel in [*discover(ROOT), "tests/test_cli.py", "docs/index.md"]:
+            assert not files.search(rel), (id, rel)

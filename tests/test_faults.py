@@ -42,10 +42,16 @@ def cdv(*args, cwd: Path, env: dict | None = None, **kwargs) -> subprocess.Compl
                           capture_output=True, text=True, **kwargs)
 
 
+def _child_setup() -> None:
+    os.umask(0o022)
+    # A pytest started in the background (`make test &`, a CI step under nohup) ignores SIGINT, and so
+    # would cdv, inheriting it: give cdv the default Ctrl-C a user's terminal gives it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(*args, cwd: Path, env: dict | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "cdv.cli", *args], cwd=cwd, env=env or env_with(),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: os.umask(0o022))
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_child_setup)
 
 
 def git(repo: Path, *args: str) -> str:
@@ -257,6 +263,7 @@ def test_diff_refuses_a_revision_that_is_an_option(repo):
 
 # --- builds: replaced only when cdv made them, one at a time, nothing left behind -------------------
 
+@pytest.mark.slow
 def test_build_then_rebuild_ordinary_permissions_and_no_temporary_copy(fresh_repo, tmp_path):
     """A new folder is built and marked; the marked folder is replaced by the next build; the site is
     readable by a web server (0755/0644 under umask 022); no copy of an old version stays in TMPDIR."""
@@ -279,6 +286,7 @@ def test_build_then_rebuild_ordinary_permissions_and_no_temporary_copy(fresh_rep
     assert cdv_temporaries(tmp) == []
 
 
+@pytest.mark.slow
 def test_a_killed_build_leaves_nothing_the_next_build_keeps(fresh_repo, tmp_path):
     tmp = tmp_path / "tmp"
     site = fresh_repo / "site"
@@ -311,6 +319,7 @@ def test_a_killed_process_temporary_copy_is_removed_by_the_next(fresh_repo, tmp_
     assert cdv_temporaries(tmp) == ["cdv-pas-a-nous"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_exits_130_in_one_line_and_keeps_the_previous_site(fresh_repo, tmp_path):
     site = fresh_repo / "site"
     site.mkdir()
@@ -329,6 +338,7 @@ def test_ctrl_c_exits_130_in_one_line_and_keeps_the_previous_site(fresh_repo, tm
     assert cdv_temporaries(tmp) == []
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_wait_for_each_other(fresh_repo):
     """While a build holds the site's lock, another one says it waits; with CDV_LOCK_TIMEOUT=0 it stops
     (exit 1, French line, nothing written); once the lock is free, both waiting builds end with a site."""
@@ -366,6 +376,7 @@ def immutable(folder: Path):
     return lambda: subprocess.run(["chattr", "-i", str(folder)], check=True)
 
 
+@pytest.mark.slow
 def test_build_in_a_read_only_folder_keeps_the_site(fresh_repo, tmp_path):
     parent = tmp_path / "public"
     site = parent / "site"
@@ -390,6 +401,7 @@ def test_build_in_a_folder_nobody_can_write_to(repo):
     assert any(reason in result.stderr for reason in ("permission refusée", "opération non permise"))
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_one_line(fresh_repo, tmp_path):
     """The file-size limit stands in for a full disk: the system refuses a write half-way (EFBIG)."""
     import resource
@@ -413,6 +425,7 @@ def test_source_date_epoch_not_a_number(repo, value, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_fmt_check_on_broken_yaml_reports_like_validate(fresh_repo):
     path = fresh_repo / "neighbourhoods" / "battant.yml"
     path.write_text(path.read_text(encoding="utf-8") + "  nom: [non fermé\n", encoding="utf-8")
@@ -488,6 +501,7 @@ def test_an_empty_folder_or_a_marked_one_may_receive_the_site(repo, tmp_path):
         (repo / "docs" / MARKER).unlink()
 
 
+@pytest.mark.slow
 def test_a_mkdocs_error_is_one_french_line_naming_the_problem(fresh_repo, tmp_path):
     with (fresh_repo / "docs" / "index.md").open("a", encoding="utf-8") as page:
         page.write("\n[lien cassé](nulle-part.md)\n")

@@ -203,6 +203,7 @@ def clean_site(tmp_path_factory):
     return build_site(ROOT, tmp_path_factory.mktemp("propre") / "site", with_pdf=False)
 
 
+@pytest.mark.slow
 def test_the_clean_site_has_no_live_markup(clean_site):
     """The baseline: without payloads the checker finds nothing, so what it finds below is the payloads'."""
     files = built_files(clean_site)

@@ -77,6 +77,7 @@ def _cli(*args, cwd: Path):
     return subprocess.run([sys.executable, "-m", "cdv.cli", *args], cwd=cwd, capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_links_to_pages_resolve_in_the_built_site(project, tmp_path):
     for edit in EDITS:
         _edit(project, *edit)
@@ -164,6 +165,7 @@ def test_unknown_page_and_anchor_are_located_french_errors(project):
                      r"« quartiers/planoise\.md » ; ancres de cette page : #demographie", out), out
 
 
+@pytest.mark.slow
 def test_pdf_links_to_its_own_parts(project, tmp_path):
     """In the PDF, a link to an article is an internal link to that article; a page the PDF does not hold
     (the editorial notes) is its label as text; nothing is fetched (the fetcher refuses all remote URLs)."""

@@ -108,6 +108,7 @@ def valid_site(tmp_path_factory) -> Path:
     return site
 
 
+@pytest.mark.slow
 def test_minimal_project_builds(valid_site):
     """If this fails, every case below errors: the toolkit files (docs/, mkdocs.yml) no longer build a
     project made of the minimal sources."""
@@ -132,6 +133,7 @@ def test_manifest_and_case_files_match():
         assert (case.get("generate") == "deep") == (b"@@DEEP@@" in (CASES / f"{name}.yml").read_bytes()), name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(MANIFEST))
 def test_invalid_input_is_refused_and_site_kept(name, valid_site, tmp_path):
     case = MANIFEST[name]

@@ -6,11 +6,15 @@ import hashlib
 import re
 import subprocess
 
+import pytest
+
 from cdv.build import build_site
 
 from conftest import ROOT
 from sitetext import normalise, visible_text
 from sourcestrings import source_strings
+
+pytestmark = pytest.mark.slow  # Reads the built site and PDF, and builds them again.
 
 
 def letters(text: str) -> str:

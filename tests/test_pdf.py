@@ -40,16 +40,30 @@ def normalise_hyphens(text: str) -> str:
     return text.replace("\u2010", "-").replace("\u2011", "-")
 
 
-@pytest.fixture(scope="module")
-def contract_pdf(built_site) -> Path:
-    pdf = built_site / "contrat.pdf"
-    assert pdf.is_file(), "cdv build doit écrire le PDF dans le site"
-    return pdf
+# Every test here builds or reads the printable contract.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def text(contract_pdf) -> str:
-    return flat(pdftotext(contract_pdf))
+def contract_pdf(site_pdf) -> Path:
+    return site_pdf  # built once per session by `cdv build` (conftest)
+
+
+@pytest.fixture(scope="module")
+def text(site_pdf_text) -> str:
+    return flat(site_pdf_text)
+
+
+@pytest.fixture(scope="module")
+def cli_pdf(tmp_path_factory) -> Path:
+    """The contract as `cdv pdf` writes it, in its own process."""
+    import sys
+
+    out = tmp_path_factory.mktemp("cli") / "contrat.pdf"
+    result = subprocess.run([sys.executable, "-m", "cdv.cli", "pdf", "--output", str(out)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out
 
 
 def test_every_signatory_with_name_and_title_as_printed(text, corpus):
@@ -129,10 +143,9 @@ def test_signature_page_and_footer_name_one_state_of_the_sources(contract_pdf):
     assert origin.sources_sha256[:16] in footer and "version 2024" in footer
 
 
-def test_two_builds_are_byte_identical(tmp_path, contract_pdf):
-    first = write_pdf(ROOT, tmp_path / "a.pdf")
-    second = write_pdf(ROOT, tmp_path / "b.pdf")
-    assert first.read_bytes() == second.read_bytes() == contract_pdf.read_bytes()
+def test_two_builds_are_byte_identical(cli_pdf, contract_pdf):
+    # Two builds in two processes: `cdv pdf` and the PDF `cdv build` wrote into the site.
+    assert cli_pdf.read_bytes() == contract_pdf.read_bytes()
 
 
 def test_watermark_only_on_drafts(project, tmp_path, contract_pdf):
@@ -147,11 +160,5 @@ def test_watermark_only_on_drafts(project, tmp_path, contract_pdf):
     assert "Version 2024 — Projet" in cover and "Projet généré le" in cover
 
 
-def test_cdv_pdf_command_writes_the_file(tmp_path):
-    import sys
-
-    out = tmp_path / "contrat.pdf"
-    result = subprocess.run([sys.executable, "-m", "cdv.cli", "pdf", "--output", str(out)], cwd=ROOT,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert out.read_bytes().startswith(b"%PDF-1.7")
+def test_cdv_pdf_command_writes_the_file(cli_pdf):
+    assert cli_pdf.read_bytes().startswith(b"%PDF-1.7")

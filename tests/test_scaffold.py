@@ -36,6 +36,7 @@ def not_canonical(root: Path) -> list[str]:
 
 # --- new_neighbourhood -----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["qpv", "fragile"])
 def test_new_neighbourhood_is_valid_canonical_and_built(project, tmp_path, kind):
     path = new_neighbourhood(project, "les-tilleuls", "Les Tilleuls", kind)
@@ -265,6 +266,7 @@ def test_every_skeleton_is_package_data():
     assert {p.relative_to(package / "skeletons").as_posix() for p in skeletons} == used
 
 
+@pytest.mark.slow
 def test_new_contract_builds_its_own_site(new_project, tmp_path):
     site = build_site(new_project, tmp_path / "site", with_pdf=False)
     home = (site / "index.html").read_text(encoding="utf-8")
@@ -276,6 +278,7 @@ def test_new_contract_builds_its_own_site(new_project, tmp_path):
         assert not TERRITORY_WORDS.search(page.read_text(encoding="utf-8")), page
 
 
+@pytest.mark.slow
 def test_new_contract_builds_with_its_pdf(new_project, tmp_path):
     pytest.importorskip("pypdf")
     from pypdf import PdfReader
@@ -319,7 +322,9 @@ def test_new_contract_needs_the_toolkit_files(tmp_path, monkeypatch):
     fake_package = tmp_path / "ailleurs" / "cdv" / "__init__.py"
     fake_package.parent.mkdir(parents=True)
     fake_package.write_text("", encoding="utf-8")
-    monkeypatch.setattr(scaffold.cdv, "__file__", str(fake_package))
+    import cdv
+
+    monkeypatch.setattr(cdv, "__file__", str(fake_package))
     with pytest.raises(UsageError, match="fichiers de l'outil introuvables"):
         new_contract(tmp_path / "nouveau")
     assert not (tmp_path / "nouveau").exists()

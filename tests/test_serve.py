@@ -49,6 +49,8 @@ def test_editing_a_yaml_file_updates_the_served_page(project):
 
 import pytest
 
+pytestmark = pytest.mark.slow  # Serves the site with live reload and rebuilds it.
+
 
 @pytest.mark.parametrize("added, expect", [
     ("neighbourhoods/lien.yml", "lien symbolique"),

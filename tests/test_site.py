@@ -11,6 +11,8 @@ from cdv.text import plain_text
 
 from sitetext import normalise, page_text
 
+pytestmark = pytest.mark.slow  # Builds the site, or reads the built one.
+
 
 def test_planoise_page_lists_every_priority_and_its_computed_count(built_site, corpus):
     planoise = corpus.neighbourhood("planoise")
@@ -68,7 +70,7 @@ def test_generated_pages_edit_their_yaml_source(built_site):
 def test_adding_a_neighbourhood_file_adds_its_page_and_navigation(project, tmp_path):
     (project / "neighbourhoods" / "les-orchidees.yml").write_text(
         "id: les-orchidees\nkind: fragile\nname: Les Orchidées\ncommune: Besançon\n", encoding="utf-8")
-    site = build_site(project, tmp_path / "site")
+    site = build_site(project, tmp_path / "site", with_pdf=False)
     page = page_text(site, "quartiers/les-orchidees")
     assert "Les Orchidées" in page and "Quartier fragile" in page
     assert 'href="../les-orchidees/"' in (site / "quartiers" / "planoise" / "index.html").read_text(encoding="utf-8")
@@ -81,7 +83,7 @@ def test_contributor_text_is_printed_as_typed_never_evaluated(project, tmp_path)
     text = path.read_text(encoding="utf-8").replace(
         "text: Lutter contre la **fracture numérique** et l'illectronisme", f'text: "{hostile}"')
     path.write_text(text, encoding="utf-8")
-    site = build_site(project, tmp_path / "site")
+    site = build_site(project, tmp_path / "site", with_pdf=False)
     raw = (site / "quartiers" / "planoise" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in raw and "<img src=x" not in raw
     visible = page_text(site, "quartiers/planoise")

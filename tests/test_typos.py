@@ -161,6 +161,7 @@ GUIDE_MISTAKES = [
 ]
 
 
+@pytest.mark.slow
 def test_the_guide_quotes_real_messages(tmp_path):
     from conftest import ROOT, copy_project
 

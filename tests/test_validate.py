@@ -181,6 +181,7 @@ def test_a_linked_source_folder_is_refused_and_not_walked(project, tmp_path):
     assert not any(e.file.startswith("neighbourhoods/") for e in errors)
 
 
+@pytest.mark.slow
 def test_a_named_pipe_in_the_sources_does_not_hang_any_command(project, tmp_path):
     import os
 

@@ -17,6 +17,8 @@ from sitetext import normalise, page_text
 from test_pdf import flat, pdftotext
 from update2027 import NEW_SIGNER, apply_2027_update
 
+pytestmark = pytest.mark.slow  # Replays git history, publishes with mike and builds the site.
+
 GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
 
