@@ -103,6 +103,16 @@ def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, 
         gc.unfreeze()
 
 
+def _check_nav(config, root: Path) -> None:
+    """An unknown `cdv:` marker in mkdocs.yml's nav is a located InvalidSources, raised before MkDocs
+    starts: MkDocs would say the plugin's error as one line of its own."""
+    from .corpus import load_corpus_cached
+    from .pages import expand_nav, navigation
+
+    if config.nav:
+        expand_nav(config.nav, navigation(load_corpus_cached(root)), config.config_file_path)
+
+
 def _build(root: Path, site_dir: Path | None, with_pdf: bool, versioned: bool) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -118,6 +128,7 @@ def _build(root: Path, site_dir: Path | None, with_pdf: bool, versioned: bool) -
             try:
                 config = _mkdocs_config(root, staging, with_pdf, versioned)
                 check_site_dir(shown, root, extra=_theme_folders(config))
+                _check_nav(config, root)
                 with _reproducible_dates(root), collected_warnings() as problems:
                     try:
                         build(config)

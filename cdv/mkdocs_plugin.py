@@ -49,7 +49,9 @@ class ContractPlugin(BasePlugin[ContractConfig]):
             if config.nav:  # an unknown `cdv:` marker is a located error, said by MkDocs as a plugin error
                 config.nav = self.plan.nav(config.nav, config.config_file_path)
         except CdvError as exc:
-            raise PluginError(str(exc)) from None
+            # MkDocs says a PluginError in one message; `cdv build` takes the CdvError back (its cause) to
+            # report it located, as `cdv validate` does.
+            raise PluginError(str(exc)) from exc
         if "abbr" in config.markdown_extensions:
             # Given as the extension's glossary, not as "*[QPV]: …" lines that Markdown re-parses page by page.
             abbr = config.mdx_configs.setdefault("abbr", {})
