@@ -6,8 +6,10 @@ import hashlib
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from .errors import CdvError, GitError
@@ -93,7 +95,8 @@ def git_output(root: Path, *args: str) -> str | None:
 
 def head_commit(root: Path) -> str:
     """HEAD's full commit, or "" when there is no history to read (no git, not a checkout, no commit yet:
-    a normal state). A repository git refuses to read (« dubious ownership », a broken .git) is a GitError."""
+    a normal state; a folder of another user's that git refuses to read is said so on stderr, once). A
+    repository git fails to read (a broken .git, a bad configuration) is a GitError."""
     result = _run_git(root, ("rev-parse", "--verify", "--quiet", "HEAD^{commit}"), env={"LC_ALL": "C"})
     if result is None:
         return ""
@@ -104,7 +107,21 @@ def head_commit(root: Path) -> str:
         return ""
     if "not a git repository" in stderr:
         return ""
+    if "dubious ownership" in stderr:
+        # The folder belongs to another user and this machine's git refuses to read it (a CI runner, a
+        # shared copy): the sources are built as having no history, and said so where it is seen.
+        _warn_once(
+            f"cdv : attention, git refuse de lire l'historique de {root.resolve()} (dossier d'un autre utilisateur) : "
+            "le site et le PDF sont construits « hors dépôt git », sans version en vigueur. Pour lire "
+            f"l'historique : git config --global --add safe.directory {root.resolve()}"
+        )
+        return ""
     raise GitError(f"git ne peut pas lire le dépôt de {root}", detail=stderr)
+
+
+@cache
+def _warn_once(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def git_read(root: Path, *args: str) -> str:

@@ -7,6 +7,7 @@ its invalid cases, and in throwaway git repositories.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import subprocess
@@ -399,3 +400,19 @@ def test_the_real_navigation_expands(corpus):
 
     nav = expand_nav([{"Les quartiers": "cdv:neighbourhoods"}, "index.md"], navigation(corpus))
     assert nav[1] == "index.md" and nav[0]["Les quartiers"][0] == "quartiers/index.md"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the checkout to another user")
+def test_a_checkout_of_another_user_is_built_without_history_and_said_so(repo):
+    """git refuses a folder of another user's (« dubious ownership »: a CI runner, a shared copy): the site
+    is built « hors dépôt git », and the build says so once, with the command that lets git read it."""
+    for path in [repo, *repo.rglob("*")]:
+        os.lchown(path, 4321, 4321)
+    result = cdv("build", cwd=repo)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "git refuse de lire" in line]
+    assert len(warnings) == 1 and f"safe.directory {repo.resolve()}" in warnings[0], result.stderr
+    from cdv.provenance import provenance
+    from cdv.versions import in_force
+
+    assert provenance(repo).commit_label == "hors dépôt git" and in_force(repo) is None
