@@ -49,6 +49,13 @@ def cached_schema_errors(
     return _SCHEMA_CACHE[key]
 
 
+def error_at(source: SourceFile, pointer: tuple, message: str, key: bool = False) -> SourceError:
+    """An error on the value (or, with `key`, the field name) at `pointer` in `source`, where the loader
+    saw it."""
+    line, col = source.loaded.mark(pointer, key=key)
+    return SourceError(source.rel, line, col, _pointer_text(pointer), message)
+
+
 def _blocks_with_several_main_keys(source: SourceFile, schema_dir: Path) -> list[SourceError]:
     """A block holds exactly one main key. The schema says "at least one" (anyOf: cheap, it stops at the
     first match); "at most one" is checked here, with the same French sentence."""
@@ -57,13 +64,10 @@ def _blocks_with_several_main_keys(source: SourceFile, schema_dir: Path) -> list
     for pointer, block in _walk_blocks_with_pointer(source.data):
         present = [k for k in keys if k in block]
         if len(present) > 1:
-            line, col = source.loaded.mark(pointer)
             found.append(
-                SourceError(
-                    source.rel,
-                    line,
-                    col,
-                    _pointer_text(pointer),
+                error_at(
+                    source,
+                    pointer,
                     f"« Bloc de contenu » : un bloc ne peut contenir qu'un seul de ces champs : "
                     f"{', '.join(keys)} (ici : {', '.join(present)}) ; faites-en plusieurs blocs.",
                 )
@@ -107,13 +111,10 @@ def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None
     found += _blocks_with_several_main_keys(source, schema_dir)
     for pointer in sorted(source.loaded.plain_dates, key=str):
         text = source.loaded.scalar_text[pointer]
-        line, col = source.loaded.mark(pointer)
         found.append(
-            SourceError(
-                source.rel,
-                line,
-                col,
-                _pointer_text(pointer),
+            error_at(
+                source,
+                pointer,
                 f'date « {text} » sans guillemets : écrivez-la entre guillemets ("{text}"), '
                 "d'autres lecteurs YAML la liraient comme une date et non comme un texte.",
             )
@@ -137,8 +138,7 @@ class _RefChecker:
             self.by_kind[f.kind].append(f)
 
     def error(self, source: SourceFile, pointer: tuple, message: str, key: bool = False) -> None:
-        line, col = source.loaded.mark(pointer, key=key)
-        self.errors.append(SourceError(source.rel, line, col, _pointer_text(pointer), message))
+        self.errors.append(error_at(source, pointer, message, key))
 
     def one(self, kind: str):
         items = self.by_kind.get(kind, [])
@@ -615,15 +615,13 @@ def _observation_errors(source: SourceFile) -> list[SourceError]:
         for j, obs in enumerate(ind.get("observations", [])):
             pointer = ("portrait", "indicators", i, "observations", j, "period")
             text = obs["period"]
-            line, col = source.loaded.mark(pointer)
+            line, _ = source.loaded.mark(pointer)  # said in the messages of the observations after it
             span = parse_period(text)
             if span and span[1] < span[0]:
                 found.append(
-                    SourceError(
-                        source.rel,
-                        line,
-                        col,
-                        _pointer_text(pointer),
+                    error_at(
+                        source,
+                        pointer,
                         f"période « {text} » : sa fin est avant son début ; écrivez le début en "
                         f"premier (« {_swapped(text, span)} »).",
                     )
@@ -634,11 +632,9 @@ def _observation_errors(source: SourceFile) -> list[SourceError]:
                 first_line, first_text = seen[key]
                 same = f"« {text} »" + (f" (comme « {first_text} »)" if first_text != text else "")
                 found.append(
-                    SourceError(
-                        source.rel,
-                        line,
-                        col,
-                        _pointer_text(pointer),
+                    error_at(
+                        source,
+                        pointer,
                         f"deux observations de l'indicateur « {ind['id']} » pour la même période {same}, "
                         f"déjà donnée ligne {first_line} : gardez-en une seule, avec sa valeur et sa source.",
                     )
@@ -647,13 +643,10 @@ def _observation_errors(source: SourceFile) -> list[SourceError]:
                 seen[key] = (line, text)
             if span and previous and (span[1], span[0]) < (previous[0][1], previous[0][0]):
                 prev_span, prev_text, prev_pointer = previous
-                prev_line, prev_col = source.loaded.mark(prev_pointer)
                 found.append(
-                    SourceError(
-                        source.rel,
-                        prev_line,
-                        prev_col,
-                        _pointer_text(prev_pointer),
+                    error_at(
+                        source,
+                        prev_pointer,
                         f"observations dans le désordre : « {prev_text} » est plus récente que « {text} » "
                         f"écrite après elle (ligne {line}) ; rangez les observations de la plus ancienne "
                         "à la plus récente : la dernière est celle que le site affiche.",
@@ -670,8 +663,7 @@ def _empty_text_errors(source: SourceFile) -> list[SourceError]:
     data = source.data
 
     def add(pointer, message, key=True):
-        line, col = source.loaded.mark(pointer, key=key)
-        found.append(SourceError(source.rel, line, col, _pointer_text(pointer), message))
+        found.append(error_at(source, pointer, message, key))
 
     if source.kind == "article" and isinstance(data, dict):
         if data.get("body") == [] and not data.get("sections"):
