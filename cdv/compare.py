@@ -208,17 +208,23 @@ def neutral(value):
 # --- the values a change carries (contributor text is a plain str) -------------------------------
 
 
-@dataclass(frozen=True, eq=False)
-class Raw:
-    """A raw value of the sources (a field, an item of a list), compared as readers would read it."""
+class _ComparedAsRead:
+    """A value equal to another of its own type when readers would read both the same (`neutral`)."""
 
     value: Any
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Raw) and neutral(self.value) == neutral(other.value)
+        return type(other) is type(self) and neutral(self.value) == neutral(other.value)
 
     def __hash__(self) -> int:
         return hash(_canon(self.value))
+
+
+@dataclass(frozen=True, eq=False)
+class Raw(_ComparedAsRead):
+    """A raw value of the sources (a field, an item of a list), compared as readers would read it."""
+
+    value: Any
 
 
 @dataclass(frozen=True)
@@ -255,17 +261,11 @@ class Fields:
     items: tuple[tuple[tuple, Any], ...]
 
 
-@dataclass(frozen=True)
-class Flat:
+@dataclass(frozen=True, eq=False)
+class Flat(_ComparedAsRead):
     """A field of the contract, compared as shown."""
 
     value: Any
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Flat) and neutral(self.value) == neutral(other.value)
-
-    def __hash__(self) -> int:
-        return hash(_canon(self.value))
 
 
 @dataclass(frozen=True)
