@@ -52,6 +52,16 @@ def copy_project(dest: Path) -> Path:
     return copy_files(PROJECT_FILES, dest)
 
 
+MINIMAL = ROOT / "tests" / "invalid" / "minimal"
+
+
+def copy_minimal_project(dest: Path) -> Path:
+    """The minimal valid sources (one neighbourhood, one article) and the toolkit files they need: a
+    project that builds in a few seconds, for tests about the build itself rather than the content."""
+    shutil.copytree(MINIMAL, dest)
+    return copy_files(TOOLKIT_FILES, dest)
+
+
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A fresh copy of the real sources, safe to modify."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_minimal_project, copy_project
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
@@ -59,8 +59,8 @@ def git(repo: Path, *args: str) -> str:
                           text=True).stdout
 
 
-def make_repo(dest: Path) -> Path:
-    repo = copy_project(dest)
+def make_repo(dest: Path, *, minimal: bool = False) -> Path:
+    repo = (copy_minimal_project if minimal else copy_project)(dest)
     shutil.copy2(ROOT / "README.md", repo / "README.md")
     git(repo, "init", "-q", "-b", "main")
     git(repo, "add", "-A")
@@ -77,6 +77,13 @@ def repo(tmp_path_factory) -> Path:
 @pytest.fixture
 def fresh_repo(tmp_path) -> Path:
     return make_repo(tmp_path / "projet")
+
+
+@pytest.fixture
+def fresh_minimal_repo(tmp_path) -> Path:
+    """A git copy of the minimal project: for the tests about how builds replace, lock and fail, which
+    need whole builds but not the real content (a real build takes ten times longer)."""
+    return make_repo(tmp_path / "projet", minimal=True)
 
 
 def snapshot(folder: Path) -> dict[str, tuple]:
@@ -123,10 +130,10 @@ def cdv_temporaries(tmp: Path) -> list[str]:
     return sorted(p.name for p in tmp.iterdir() if p.name.startswith("cdv-"))
 
 
-def assert_valid_site(site: Path) -> None:
+def assert_valid_site(site: Path, neighbourhood: str = "planoise") -> None:
     assert (site / MARKER).is_file()
     assert "Contrat de Ville" in (site / "index.html").read_text(encoding="utf-8")
-    assert (site / "quartiers" / "planoise" / "index.html").is_file()
+    assert (site / "quartiers" / neighbourhood / "index.html").is_file()
     assert (site / "contrat.pdf").read_bytes().startswith(b"%PDF-")
 
 
@@ -264,24 +271,24 @@ def test_diff_refuses_a_revision_that_is_an_option(repo):
 # --- builds: replaced only when cdv made them, one at a time, nothing left behind -------------------
 
 @pytest.mark.slow
-def test_build_then_rebuild_ordinary_permissions_and_no_temporary_copy(fresh_repo, tmp_path):
+def test_build_then_rebuild_ordinary_permissions_and_no_temporary_copy(fresh_minimal_repo, tmp_path):
     """A new folder is built and marked; the marked folder is replaced by the next build; the site is
     readable by a web server (0755/0644 under umask 022); no copy of an old version stays in TMPDIR."""
     tmp = tmp_path / "tmp"
     env = env_with(tmp)
     site = tmp_path / "public" / "site"
     for _ in range(2):
-        proc = start("build", "--site-dir", str(site), cwd=fresh_repo, env=env)
+        proc = start("build", "--site-dir", str(site), cwd=fresh_minimal_repo, env=env)
         out, err = proc.communicate()
         assert proc.returncode == 0, err
         assert "Traceback" not in err
-    assert_valid_site(site)
+    assert_valid_site(site, "quartier")
     assert "fabriqué par cdv" in (site / MARKER).read_text(encoding="utf-8")
     assert staging_folders(site.parent) == []
     assert cdv_temporaries(tmp) == []  # the version in force was compared (Ce qui change), its copy removed
     modes = {(p.is_dir(), p.stat().st_mode & 0o777) for p in [site, *site.rglob("*")]}
     assert modes == {(True, 0o755), (False, 0o644)}
-    diff = cdv("diff", "HEAD", cwd=fresh_repo, env=env)
+    diff = cdv("diff", "HEAD", cwd=fresh_minimal_repo, env=env)
     assert diff.returncode == 0, diff.stderr
     assert cdv_temporaries(tmp) == []
 
@@ -339,29 +346,29 @@ def test_ctrl_c_exits_130_in_one_line_and_keeps_the_previous_site(fresh_repo, tm
 
 
 @pytest.mark.slow
-def test_two_builds_at_once_wait_for_each_other(fresh_repo):
+def test_two_builds_at_once_wait_for_each_other(fresh_minimal_repo):
     """While a build holds the site's lock, another one says it waits; with CDV_LOCK_TIMEOUT=0 it stops
     (exit 1, French line, nothing written); once the lock is free, both waiting builds end with a site."""
-    site = fresh_repo / "site"
-    lock = fresh_repo / ".site.cdv-lock"
+    site = fresh_minimal_repo / "site"
+    lock = fresh_minimal_repo / ".site.cdv-lock"
     with open(lock, "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        stopped = cdv("build", cwd=fresh_repo, env=env_with(CDV_LOCK_TIMEOUT="0"))
+        stopped = cdv("build", cwd=fresh_minimal_repo, env=env_with(CDV_LOCK_TIMEOUT="0"))
         assert stopped.returncode == 1, stopped.stderr
         lines = [line for line in stopped.stderr.splitlines() if line.strip()]
         assert lines[0].startswith("cdv : une autre construction est en cours dans")
         assert lines[-1].startswith("cdv : une autre construction est toujours en cours")
         assert "rien n'a été construit" in lines[-1] and "Traceback" not in stopped.stderr
-        assert not site.exists() and staging_folders(fresh_repo) == []
-        first, second = (start("build", cwd=fresh_repo) for _ in range(2))
+        assert not site.exists() and staging_folders(fresh_minimal_repo) == []
+        first, second = (start("build", cwd=fresh_minimal_repo) for _ in range(2))
         for proc in (first, second):  # each says it waits: a line read, not a delay
             assert proc.stderr.readline().startswith("cdv : une autre construction est en cours")
     for proc in (first, second):
         out, err = proc.communicate()
         assert proc.returncode == 0, err
         assert "Site construit" in out
-    assert_valid_site(site)
-    assert staging_folders(fresh_repo) == []
+    assert_valid_site(site, "quartier")
+    assert staging_folders(fresh_minimal_repo) == []
 
 
 # --- every fault: one French line, an exact status, never a traceback --------------------------------
@@ -502,11 +509,11 @@ def test_an_empty_folder_or_a_marked_one_may_receive_the_site(repo, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_mkdocs_error_is_one_french_line_naming_the_problem(fresh_repo, tmp_path):
-    with (fresh_repo / "docs" / "index.md").open("a", encoding="utf-8") as page:
+def test_a_mkdocs_error_is_one_french_line_naming_the_problem(fresh_minimal_repo, tmp_path):
+    with (fresh_minimal_repo / "docs" / "index.md").open("a", encoding="utf-8") as page:
         page.write("\n[lien cassé](nulle-part.md)\n")
     site = tmp_path / "site"
-    result = cdv("build", "--site-dir", str(site), cwd=fresh_repo, env=env_with(tmp_path / "tmp"))
+    result = cdv("build", "--site-dir", str(site), cwd=fresh_minimal_repo, env=env_with(tmp_path / "tmp"))
     assert_one_french_line(result, 1, "la construction du site a échoué : ", "nulle-part.md")
     assert not site.exists() and staging_folders(tmp_path) == []
     assert cdv_temporaries(tmp_path / "tmp") == []

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, TOOLKIT_FILES, copy_files, load_manifest
+from conftest import MINIMAL, ROOT, copy_minimal_project, load_manifest
 
 HERE = Path(__file__).resolve().parent / "invalid"
-MINIMAL = HERE / "minimal"
 CASES = HERE / "cases"
 MANIFEST = load_manifest(HERE / "cases.yml")
 
@@ -31,9 +30,7 @@ ENGLISH = re.compile(r"\b(found|did not|expected|while (parsing|scanning)|not al
 
 def make_project(tmp_path: Path) -> Path:
     """A fresh copy of the minimal valid sources and the toolkit files they need (schemas, docs, theme)."""
-    project = tmp_path / "projet"
-    shutil.copytree(MINIMAL, project)
-    return copy_files(TOOLKIT_FILES, project)
+    return copy_minimal_project(tmp_path / "projet")
 
 
 CASE_TIMEOUT = 30  # seconds; a valid run takes well under one
