@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .errors import InvalidSources
 from .labels import KIND_SINGULAR, KIND_TITLES  # noqa: F401  (pages and pdf import them from here)
+from .shape import Shape
 from .text import sort_key
 from .validate import validate_project
 
@@ -30,6 +31,11 @@ class Corpus:
     glossary: list[dict] = field(default_factory=list)
     source_of: dict[int, str] = field(default_factory=dict)  # id(document) -> repo-relative YAML path
     single_sources: dict[str, str] = field(default_factory=dict)  # kind of single file -> its path
+
+    @property
+    def shape(self) -> Shape:
+        """The contract's own shape: kinds of neighbourhood, numbered titles, annexes (cdv.shape)."""
+        return Shape(self.contract)
 
     # --- lookups -------------------------------------------------------------------------------
     def source(self, document: dict) -> str:
@@ -141,6 +147,7 @@ def corpus_from_files(root: Path, files) -> Corpus:
         by_kind.setdefault(f.kind, []).append(f)
     one = lambda kind: by_kind[kind][0].data if kind in by_kind else {}  # noqa: E731
     signatories = one("signatories")
+    kind_order = Shape(one("contract")).kind_ids
     corpus = Corpus(
         root=root,
         contract=one("contract"),
@@ -155,7 +162,10 @@ def corpus_from_files(root: Path, files) -> Corpus:
         social_centres=one("social-centres"),
         neighbourhoods=sorted(
             (f.data for f in by_kind.get("neighbourhood", [])),
-            key=lambda n: (list(KIND_TITLES).index(n["kind"]), sort_key(n["name"])),
+            key=lambda n: (
+                kind_order.index(n["kind"]) if n["kind"] in kind_order else len(kind_order),
+                sort_key(n["name"]),
+            ),
         ),
         glossary=sorted(one("glossary").get("terms", []), key=lambda t: sort_key(t["term"])),
     )

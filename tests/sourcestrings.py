@@ -10,7 +10,9 @@ from cdv.yamlload import load_yaml_file
 # Keys whose values are identifiers, references or codes, shown through what they point to, not as typed.
 REFERENCE_KEYS = {"id", "kind", "unit", "level", "include", "part", "group", "commitment", "status", "objectives",
                   "devices", "neighbourhoods", "indicators", "pupils", "article", "block", "url", "articles",
-                  "date", "version", "ordered", "common_base", "explicit_sign", "programme_url"}
+                  "date", "version", "ordered", "common_base", "explicit_sign", "programme_url",
+                  # shape: a kind of annex, and the patterns of numbered titles (printed filled in)
+                  "shows", "section", "annex"}
 
 
 def source_strings(root: Path, skip_kinds: tuple = ()) -> list[tuple[str, str, str]]:

@@ -1,0 +1,133 @@
+"""The contract's own shape, read from contract.yml `shape`: its kinds of neighbourhood, how its parts,
+articles, sections and annexes are numbered and titled, its annexes and its approval levels.
+
+Nothing here knows a territory: a contract whose parts read "II/ Le QPV…" and one whose articles read
+"Article 5 – …" differ only in their YAML. The outputs (site pages, PDF, diff) ask this module for every
+numbered title and every kind label, so that no template writes "Article" or "partie" itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+_ROMAN = (
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+)
+
+
+def roman(number: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def ordinal(number: int) -> str:
+    """French feminine ordinal, as in "1re partie", "2e partie"."""
+    return f"{number}re" if number == 1 else f"{number}e"
+
+
+def numbered(pattern: str, number, title: str) -> str:
+    """A title written after the contract's pattern: "{ordinal} partie : {titre}" -> "2e partie : Approche".
+    `number` may be an integer (parts, articles, annexes) or a text such as "9.1" (sections). Plain text:
+    for HTML, use `numbered_markup`."""
+    return "".join(_pieces(pattern, number, title, str))
+
+
+def numbered_markup(pattern: str, number, title_markup) -> Markup:
+    """The same title as HTML: the pattern is contributor text, so its words are escaped; the title is
+    already markup (text.title_html / inline_html)."""
+    return Markup("".join(_pieces(pattern, number, Markup(title_markup), escape)))
+
+
+def _pieces(pattern: str, number, title, literal) -> list:
+    is_int = isinstance(number, int) and not isinstance(number, bool)
+    values = {
+        "numero": str(number),
+        "romain": roman(number) if is_int else str(number),
+        "ordinal": ordinal(number) if is_int else str(number),
+        "titre": title,
+    }
+    out, i, start = [], 0, 0
+    while i < len(pattern):
+        if pattern[i] == "{":
+            end = pattern.find("}", i)
+            name = pattern[i + 1 : end] if end > i else ""
+            if name in values:
+                out.append(literal(pattern[start:i]))
+                value = values[name]
+                out.append(value if name == "titre" else literal(value))
+                i = start = end + 1
+                continue
+        i += 1
+    out.append(literal(pattern[start:]))
+    return out
+
+
+def count(number: int, singular: str, plural: str) -> str:
+    """ "1 priorité", "3 priorités", "0 priorité": French takes the singular below 2."""
+    return f"{number} {singular if number < 2 else plural}"
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    singular: str
+    plural: str
+    description: str = ""
+    grouped: bool = False
+
+
+class Shape:
+    """The `shape` block of contract.yml, with the derived titles the outputs print."""
+
+    def __init__(self, contract: dict):
+        shape = contract.get("shape") or {}
+        self.contract = contract
+        self.kinds = [
+            Kind(k["id"], k["singular"], k["plural"], k.get("description", ""), bool(k.get("grouped")))
+            for k in shape.get("neighbourhood_kinds", [])
+        ]
+        self.headings = shape.get("headings", {})
+        self.annexes = list(shape.get("annexes", []))
+        self.approvals = dict(shape.get("approvals", {}))
+        self.amendment_basis = shape.get("amendment_basis", "")
+
+    def kind(self, ident: str) -> Kind:
+        return next(k for k in self.kinds if k.id == ident)
+
+    @property
+    def kind_ids(self) -> list[str]:
+        return [k.id for k in self.kinds]
+
+    def part_title(self, part: dict) -> str:
+        return numbered(self.headings["part"], part["number"], part["title"])
+
+    def article_title(self, article: dict, title: str | None = None) -> str:
+        return numbered(self.headings["article"], article["number"], article["title"] if title is None else title)
+
+    def section_title(self, section: dict, title: str | None = None) -> str:
+        return numbered(self.headings["section"], section["number"], section["title"] if title is None else title)
+
+    def annex_title(self, annex: dict, number: int) -> str:
+        return numbered(self.headings["annex"], number, annex["title"])
+
+    def parts_including(self, what: str, value=True) -> list[dict]:
+        """The parts whose `includes` name this content: ("neighbourhoods", "qpv") or ("common_base", True)."""
+        return [p for p in self.contract.get("parts", []) if any(i.get(what) == value for i in p.get("includes", []))]
