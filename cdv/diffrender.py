@@ -138,7 +138,8 @@ WORDS: dict[Term, Callable[..., str]] = {
 
 
 def _moved(feminine: bool) -> Callable[..., str]:
-    return lambda old, new: f"déplacé{'e' if feminine else ''} de « {old} » vers « {new} »"
+    moved = CHANGE_ACTIONS["moved"] + ("e" if feminine else "")
+    return lambda old, new: f"{moved} de « {old} » vers « {new} »"
 
 
 @dataclass
