@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus
-from .flatten import blocks_shown_text, shown_text
+from .flatten import STRATEGY_FIELDS, blocks_shown_text, shown_text, strategy_entries
 from .labels import HEADINGS
 from .render import source_with_period
 from .shape import Shape, numbered
@@ -127,8 +127,6 @@ CONTRACT_TERMS = (
     "credits",
     "licence",
 )
-# A priority's structured fields (its pilot, partners, levers...), in the order they are printed.
-STRATEGY_FIELDS = ("lead", "partners", "levers", "funding", "criteria", "indicators")
 
 
 class Term(Enum):
@@ -725,27 +723,7 @@ def _items(neighbourhoods: dict) -> dict:
 
 
 def _strategy(priority: dict, neighbourhood: dict, corpus: Corpus) -> dict[str, Strategy]:
-    """A priority's structured fields as readers are given them, each entry by its name in this version (an
-    id this version does not know is shown as typed: the validator names it)."""
-    signatories = {s["id"]: s["organisation"] for s in corpus.signatories}
-    devices = {d["id"]: d["name"] for d in corpus.devices}
-    indicators = {i["id"]: i["label"] for i in (neighbourhood.get("portrait") or {}).get("indicators", [])}
-    names = {"lead": signatories, "partners": signatories, "levers": devices, "funding": devices,
-             "indicators": indicators}  # fmt: skip
-    out = {}
-    for f in STRATEGY_FIELDS:
-        if f not in priority:
-            continue
-        values = priority[f] if isinstance(priority[f], list) else [priority[f]]
-        entries = []
-        for v in values:
-            if isinstance(v, dict):
-                v = v.get("name", v.get("text", ""))
-            elif isinstance(v, str):
-                v = names.get(f, {}).get(v, v)
-            entries.append(shown_text(v))
-        out[f] = Strategy(f, tuple(entries))
-    return out
+    return {f: Strategy(f, tuple(e)) for f, e in strategy_entries(priority, neighbourhood, corpus).items()}
 
 
 def _priority_text(p: dict):
