@@ -281,3 +281,23 @@ def test_a_priority_gaining_partners_criteria_and_items_between_two_commits(tmp_
         ("priorité", "changed", "planoise-formation"), ("priorité", "changed", "planoise-formation")]
     assert load_yaml_file(repo / PLANOISE).data  # the sources stay readable
     assert load_corpus(repo).contract["shape"]["approvals"]["copil"].endswith("article 13)")
+
+
+def test_the_order_of_items_is_a_change_of_the_priority():
+    old, new = versions(strategic)
+    swapped = copy.deepcopy(new)
+    priority(swapped)["items"].reverse()
+    [change] = diffrender.present(compare(new, swapped), "1", "2").changes
+    assert (change.kind, change.action, change.level, change.id) == ("ordre des objectifs", "reordered", "copil", "p1")
+    assert change.old == "1. Tenir des permanences\n2. Ouvrir des ateliers"
+
+
+def test_a_reference_replaced_by_the_same_name_typed_is_still_reported():
+    """The first pass shows names; when both read the same, the second pass reports the field as typed."""
+    old, new = versions(strategic, shape=None)
+    typed = copy.deepcopy(new)
+    priority(typed)["lead"] = {"name": "Organisation 1"}  # was the signatory s1, whose organisation it is
+    [change] = compare(new, typed).changes
+    assert (change.kind, change.action, change.level) == (Kind.PRIORITY, Action.CHANGED, Level.COMMITTEE)
+    assert change.old == cmp.Fields(((("lead",), "s1"),))
+    assert change.new == cmp.Fields(((("lead",), {"name": "Organisation 1"}),))
