@@ -1,6 +1,7 @@
 """Compare two versions of the contract element by element, by stable id, and say what approval each
-change needs under the contract's own governance (article 13): a routine update of a portrait (article
-9.1), the comité de pilotage (projets de quartier), or an amendment signed by the signatories.
+change needs under the contract's own governance: a routine update of a portrait, the comité de pilotage
+(projets de quartier), or an amendment signed by the signatories (each contract words these levels in its
+contract.yml `shape.approvals`).
 
 Language-neutral on purpose: a change is typed (Level, Kind, Action), names its element with a Phrase (a
 Term that cdv.diffrender words, and the contributor text it quotes), and carries the values compared:
@@ -24,8 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus
-from .flatten import blocks_shown_text, shown_text
+from .flatten import STRATEGY_FIELDS, blocks_shown_text, shown_text, strategy_entries
+from .labels import HEADINGS
 from .render import source_with_period
+from .shape import Shape, numbered
 
 
 class Level(StrEnum):
@@ -71,6 +74,7 @@ class Kind(StrEnum):
     PROJECT = "project"
     THEME = "theme"
     PRIORITY = "priority"
+    ITEM = "item"  # level 3 of a project: an item under a priority (`items`)
     PORTRAIT = "portrait"
     INDICATOR = "indicator"
     SOURCE = "source"  # a kind of source added to the corpus later, compared whole
@@ -103,6 +107,7 @@ ELEMENT_LEVELS = {
     Kind.PROJECT: Level.COMMITTEE,
     Kind.THEME: Level.COMMITTEE,
     Kind.PRIORITY: Level.COMMITTEE,
+    Kind.ITEM: Level.COMMITTEE,
     Kind.PORTRAIT: Level.ROUTINE,
     Kind.INDICATOR: Level.ROUTINE,
 }
@@ -152,6 +157,8 @@ class Term(Enum):
     # details
     MOVED = auto()  # (from, to)
     MOVED_PRIORITY = auto()  # (from, to)
+    MOVED_ITEM = auto()  # (from, to): an item of a priority
+    STRATEGY_FIELD = auto()  # (field name): which structured field of a priority changed
     LINKS = auto()
     SIGNER = auto()
     CORRECTED = auto()
@@ -282,6 +289,30 @@ class Links:
 
 
 @dataclass(frozen=True)
+class Strategy:
+    """A structured field of a priority (`name`: lead, partners...) as readers are given it: each entry
+    named (a signatory by its organisation, a device by its name, an indicator by its label)."""
+
+    name: str
+    entries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PriorityText:
+    """A priority added or removed, with the structured fields it carries."""
+
+    text: str
+    fields: tuple[Strategy, ...]
+
+
+@dataclass(frozen=True)
+class NeighbourhoodKind:
+    """A kind of neighbourhood (its id: the renderer names it after the contract's shape)."""
+
+    id: str
+
+
+@dataclass(frozen=True)
 class Membership:
     """A signatory's organisation, group and commitment (id, or ABSENT)."""
 
@@ -295,7 +326,7 @@ class Identity:
     """Who a neighbourhood is: name, kind (an id), commune, QPV code (or None)."""
 
     name: str
-    kind: str
+    kind: NeighbourhoodKind
     commune: str
     qpv_code: Any
 
@@ -317,6 +348,9 @@ class Change:
 class Comparison:
     changes: list[Change]
     schema_dir: str  # the schemas of the newer version: the titles of its fields
+    # Both versions' contract.yml: the renderer words the changes after their `shape` (the newer one's).
+    old_contract: dict = field(default_factory=dict)
+    new_contract: dict = field(default_factory=dict)
 
 
 # --- the elements of a version ------------------------------------------------------------------
@@ -458,15 +492,26 @@ def _elements(corpus: Corpus) -> _Elements:
                     field_name="themes",
                 )
                 for p in theme["priorities"]:
-                    out.put(
+                    pk = out.put(
                         K.PRIORITY,
                         p["id"],
                         Words(Term.WITHIN, (name, t(theme["title"]))),
                         t(p["text"]),
                         p,
+                        subs=("items",),
                         parent=tk,
                         field_name="priorities",
                     )
+                    for item in p.get("items", []):
+                        out.put(
+                            K.ITEM,
+                            item["id"],
+                            Words(Term.WITHIN, (name, t(p["text"]))),
+                            t(item["text"]),
+                            item,
+                            parent=pk,
+                            field_name="items",
+                        )
     handled |= {
         "contract",
         "articles",
@@ -584,7 +629,8 @@ def _article_title(a: dict) -> Words:
     return Words(Term.ARTICLE, (a["number"], shown_text(a["title"])))
 
 
-def _article_parts(article: dict) -> dict:
+def _article_parts(article: dict, section: str = HEADINGS["section"]) -> dict:
+    """What readers read of an article, part by part; `section`: how its version titles a sub-article."""
     parts: dict = {"title": _article_title(article)}
     if article.get("chapter"):
         parts["chapter"] = (
@@ -593,13 +639,13 @@ def _article_parts(article: dict) -> dict:
     parts["body"] = blocks_shown_text(article["body"])
     for s in article.get("sections", []):
         parts[("sections", ("id", s["id"]))] = (
-            f"{s['number']} - {shown_text(s['title'])}\n{blocks_shown_text(s['body'])}"
+            f"{numbered(section, s['number'], shown_text(s['title']))}\n{blocks_shown_text(s['body'])}"
         )
     return parts
 
 
-def _article_text(article: dict) -> str:
-    parts = _article_parts(article)
+def _article_text(article: dict, section: str = HEADINGS["section"]) -> str:
+    parts = _article_parts(article, section)
     return "\n".join(p for k, p in parts.items() if p and k != "title")
 
 
@@ -643,7 +689,7 @@ def _common_base(corpus: Corpus, level: str) -> dict:
     return out
 
 
-def _priorities(neighbourhoods: dict) -> dict:
+def _priorities(neighbourhoods: dict, corpus: Corpus) -> dict:
     out = {}
     for n in neighbourhoods.values():
         for theme in (n.get("project") or {}).get("themes", []):
@@ -655,8 +701,34 @@ def _priorities(neighbourhoods: dict) -> dict:
                     "text": shown_text(p["text"]),
                     "objectives": p.get("objectives", []),
                     "devices": p.get("devices", []),
+                    "fields": {f: p[f] for f in STRATEGY_FIELDS if f in p},
+                    "shown": _strategy(p, n, corpus),
                 }
     return out
+
+
+def _items(neighbourhoods: dict) -> dict:
+    """The items (level 3) of every priority, by id."""
+    out = {}
+    for n in neighbourhoods.values():
+        for theme in (n.get("project") or {}).get("themes", []):
+            for p in theme["priorities"]:
+                for item in p.get("items", []):
+                    out[item["id"]] = {
+                        "priority": p["id"],
+                        "where": Words(Term.WITHIN, (shown_text(n["name"]), shown_text(p["text"]))),
+                        "text": shown_text(item["text"]),
+                    }
+    return out
+
+
+def _strategy(priority: dict, neighbourhood: dict, corpus: Corpus) -> dict[str, Strategy]:
+    return {f: Strategy(f, tuple(e)) for f, e in strategy_entries(priority, neighbourhood, corpus).items()}
+
+
+def _priority_text(p: dict):
+    """A priority as its text, or with its structured fields when it has some."""
+    return PriorityText(p["text"], tuple(p["shown"].values())) if p["shown"] else p["text"]
 
 
 def _links(p: dict) -> Links:
@@ -673,7 +745,9 @@ def _membership(s: dict) -> Membership:
 
 
 def _identity(n: dict) -> Identity:
-    return Identity(shown_text(n["name"]), n["kind"], shown_text(n["commune"]), n.get("qpv_code") or None)
+    return Identity(
+        shown_text(n["name"]), NeighbourhoodKind(n["kind"]), shown_text(n["commune"]), n.get("qpv_code") or None
+    )
 
 
 def _observation(ind: dict, obs: dict, extras: tuple | None = None) -> Observation:
@@ -695,6 +769,10 @@ class _Comparer:
         self.old, self.new = old, new
         self.changes: list[Change] = []
         self.explained: dict[tuple, set] = {}  # element -> paths of the fields the first pass reported
+        # How each version titles a sub-article ("9.1 - Titre"): a version without `shape` has the default.
+        self.old_section, self.new_section = (
+            Shape(c.contract).headings.get("section", HEADINGS["section"]) for c in (old, new)
+        )
 
     def add(
         self,
@@ -893,15 +971,18 @@ class _Comparer:
         new = {a["id"]: a for a in self.new.articles}
         for ident in sorted(old.keys() | new.keys()):
             a, b = old.get(ident), new.get(ident)
+            sa, sb = self.old_section, self.new_section
             if a is None:
-                self.add(Level.AMENDMENT, Kind.ARTICLE, Action.ADDED, ident, _article_title(b), None, _article_text(b))
+                self.add(
+                    Level.AMENDMENT, Kind.ARTICLE, Action.ADDED, ident, _article_title(b), None, _article_text(b, sb)
+                )
             elif b is None:
                 self.add(
-                    Level.AMENDMENT, Kind.ARTICLE, Action.REMOVED, ident, _article_title(a), _article_text(a), None
+                    Level.AMENDMENT, Kind.ARTICLE, Action.REMOVED, ident, _article_title(a), _article_text(a, sa), None
                 )
             else:
                 # Part by part, sub-articles by id: a reorder alone is reported as a reorder.
-                pa, pb = _article_parts(a), _article_parts(b)
+                pa, pb = _article_parts(a, sa), _article_parts(b, sb)
                 differ = [k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k)]
                 if differ:
                     self.add(
@@ -910,8 +991,8 @@ class _Comparer:
                         Action.CHANGED,
                         ident,
                         _article_title(b),
-                        _article_text(a),
-                        _article_text(b),
+                        _article_text(a, sa),
+                        _article_text(b, sb),
                         paths=tuple(p for k in differ for p in _ARTICLE_PATHS.get(k, (k,))),
                     )
 
@@ -994,8 +1075,8 @@ class _Comparer:
                     Action.ADDED if a is None else Action.REMOVED,
                     ident,
                     Words(Term.NEIGHBOURHOOD_IN, (t(present["name"]), t(present["commune"]))),
-                    None if a is None else present["kind"],
-                    present["kind"] if a is None else None,
+                    None if a is None else NeighbourhoodKind(present["kind"]),
+                    NeighbourhoodKind(present["kind"]) if a is None else None,
                 )
             elif _identity(a) != _identity(b):
                 self.add(
@@ -1147,14 +1228,14 @@ class _Comparer:
         )
 
     def priorities(self, old: dict, new: dict) -> None:
-        pa, pb = _priorities(old), _priorities(new)
+        pa, pb = _priorities(old, self.old), _priorities(new, self.new)
         K, L, A = Kind, Level, Action
         for ident in sorted(pa.keys() | pb.keys()):
             x, y = pa.get(ident), pb.get(ident)
             if x is None:
-                self.add(L.COMMITTEE, K.PRIORITY, A.ADDED, ident, y["where"], None, y["text"])
+                self.add(L.COMMITTEE, K.PRIORITY, A.ADDED, ident, y["where"], None, _priority_text(y))
             elif y is None:
-                self.add(L.COMMITTEE, K.PRIORITY, A.REMOVED, ident, x["where"], x["text"], None)
+                self.add(L.COMMITTEE, K.PRIORITY, A.REMOVED, ident, x["where"], _priority_text(x), None)
             else:
                 if (x["neighbourhood"], x["theme"]) != (y["neighbourhood"], y["theme"]):
                     self.add(
@@ -1183,6 +1264,51 @@ class _Comparer:
                         _links(y),
                         detail=Words(Term.LINKS),
                         paths=(("objectives",), ("devices",)),
+                    )
+                # Each structured field on its own, compared as typed (ids, not the names they show: a
+                # signatory renamed is its own change); shown as readers read it.
+                for f in STRATEGY_FIELDS:
+                    fx, fy = x["fields"].get(f, ABSENT), y["fields"].get(f, ABSENT)
+                    if neutral(fx) != neutral(fy):
+                        self.add(
+                            L.COMMITTEE,
+                            K.PRIORITY,
+                            A.CHANGED,
+                            ident,
+                            y["where"],
+                            x["shown"].get(f),
+                            y["shown"].get(f),
+                            detail=Words(Term.STRATEGY_FIELD, (f,)),
+                            paths=((f,),),
+                        )
+        self.items(old, new)
+
+    def items(self, old: dict, new: dict) -> None:
+        """The items under the priorities (level 3), by id: added, removed, moved, reworded."""
+        ia, ib = _items(old), _items(new)
+        K, L, A = Kind, Level, Action
+        for ident in sorted(ia.keys() | ib.keys()):
+            x, y = ia.get(ident), ib.get(ident)
+            if x is None:
+                self.add(L.COMMITTEE, K.ITEM, A.ADDED, ident, y["where"], None, y["text"])
+            elif y is None:
+                self.add(L.COMMITTEE, K.ITEM, A.REMOVED, ident, x["where"], x["text"], None)
+            else:
+                if x["priority"] != y["priority"]:
+                    self.add(
+                        L.COMMITTEE,
+                        K.ITEM,
+                        A.MOVED,
+                        ident,
+                        y["where"],
+                        x["where"],
+                        y["where"],
+                        detail=Words(Term.MOVED_ITEM, (x["where"], y["where"])),
+                        paths=(PARENT,),
+                    )
+                if x["text"] != y["text"]:
+                    self.add(
+                        L.COMMITTEE, K.ITEM, A.REWORDED, ident, y["where"], x["text"], y["text"], paths=(("text",),)
                     )
 
     # --- the second pass: every field of every element ---------------------------------------------
@@ -1270,4 +1396,4 @@ class _Comparer:
 
 def compare(old: Corpus, new: Corpus) -> Comparison:
     """Every change from `old` to `new`, in the order found (cdv.diffrender sorts them for readers)."""
-    return Comparison(_Comparer(old, new).run(), str(Path(new.root) / "schemas"))
+    return Comparison(_Comparer(old, new).run(), str(Path(new.root) / "schemas"), old.contract, new.contract)

@@ -16,11 +16,22 @@ from typing import Any
 from . import compare as cmp
 from .compare import ABSENT, Action, Kind, Level, Term, Words
 from .flatten import shown_text
-from .labels import APPROVAL_LEVELS, CHANGE_ACTIONS, STATUS_LABELS
+from .labels import (
+    APPROVAL_LEVELS,
+    CHANGE_ACTIONS,
+    COMMITMENTS_PAGE,
+    HEADINGS,
+    KIND_SINGULAR,
+    STATUS_LABELS,
+    STRATEGY_FIELDS,
+    STRATEGY_LEVELS,
+)
 from .schemas import load_schemas
+from .shape import Shape, numbered
 from .text import fr_value, to_html
 
-# The French words shared with other outputs live in cdv.labels, keyed by the same English values.
+# The French words shared with other outputs live in cdv.labels, keyed by the same English values. These
+# module tables are the defaults: a comparison is worded after the contract's own shape (`vocabulary`).
 LEVELS = {level.value: APPROVAL_LEVELS[level.value] for level in Level}
 LEVEL_ORDER = [level.value for level in Level]
 
@@ -40,8 +51,9 @@ KINDS = {
     Kind.DEVICE: "dispositif",
     Kind.GLOSSARY_TERM: "terme du glossaire",
     Kind.PROJECT: "projet de quartier",
-    Kind.THEME: "thème",
-    Kind.PRIORITY: "priorité",
+    Kind.THEME: STRATEGY_LEVELS[0]["singular"],
+    Kind.PRIORITY: STRATEGY_LEVELS[1]["singular"],
+    Kind.ITEM: STRATEGY_LEVELS[2]["singular"],
     Kind.PORTRAIT: "portrait",
     Kind.INDICATOR: "indicateur",
     Kind.SOURCE: "source",
@@ -52,8 +64,9 @@ ORDER_NOUNS = {
     (Kind.ARTICLE, "sections"): "sous-articles",
     (Kind.PORTRAIT, "sections"): "rubriques du portrait",
     (Kind.PORTRAIT, "indicators"): "indicateurs",
-    (Kind.PROJECT, "themes"): "thèmes",
-    (Kind.THEME, "priorities"): "priorités",
+    (Kind.PROJECT, "themes"): STRATEGY_LEVELS[0]["plural"],
+    (Kind.THEME, "priorities"): STRATEGY_LEVELS[1]["plural"],
+    (Kind.PRIORITY, "items"): STRATEGY_LEVELS[2]["plural"],
     (Kind.SIGNATORY_LIST, "signatories"): "signataires",
     (Kind.SIGNATORY_LIST, "groups"): "groupes de signataires",
     (Kind.SOCIAL_CENTRES, "centres"): "centres sociaux",
@@ -68,7 +81,7 @@ ORDER_NOUNS = {
     (Kind.SIGNATORY, "position"): "signatures",
 }
 ACTIONS = {action: CHANGE_ACTIONS[action.value] for action in Action}
-FEMININE_KINDS = {"priorité"}
+FEMININE_KINDS = {level["singular"] for level in STRATEGY_LEVELS if level["feminine"]}
 STATUSES = STATUS_LABELS
 CONTRACT_FIELDS = {
     "title": "Titre",
@@ -92,9 +105,9 @@ WORDS: dict[Term, Callable[..., str]] = {
     Term.VERSION: lambda: "Version",
     Term.STATUS: lambda: "Statut",
     Term.FOREWORD: lambda: "Avant-propos",
-    Term.ARTICLE: lambda number, title: f"Article {number} – {title}",
+    Term.ARTICLE: lambda number, title: numbered(HEADINGS["article"], number, title),
     Term.COMMITMENT: lambda title: f"Engagement « {title} »",
-    Term.COMMITMENTS_PAGE: lambda: "Engagements des partenaires (annexe 1)",
+    Term.COMMITMENTS_PAGE: lambda: COMMITMENTS_PAGE,
     Term.SIGNATORIES: lambda: "Signataires",
     Term.SIGNATURES_PAGE: lambda: "Page des signatures",
     Term.COMMON_BASE: lambda: "Le socle commun",
@@ -111,6 +124,8 @@ WORDS: dict[Term, Callable[..., str]] = {
     Term.SOURCE: lambda name: f"Source « {name} »",
     Term.MOVED: lambda old, new: f"déplacé de « {old} » vers « {new} »",
     Term.MOVED_PRIORITY: lambda old, new: f"déplacée de « {old} » vers « {new} »",
+    Term.MOVED_ITEM: lambda old, new: f"déplacée de « {old} » vers « {new} »",
+    Term.STRATEGY_FIELD: lambda name: STRATEGY_FIELDS.get(name) or str(name),
     Term.LINKS: lambda: "rattachements au socle commun ou aux dispositifs",
     Term.SIGNER: lambda: "personne qui signe",
     Term.CORRECTED: lambda: "valeur corrigée",
@@ -122,10 +137,80 @@ WORDS: dict[Term, Callable[..., str]] = {
 }
 
 
-def phrase(value) -> str:
+def _moved(feminine: bool) -> Callable[..., str]:
+    moved = CHANGE_ACTIONS["moved"] + ("e" if feminine else "")
+    return lambda old, new: f"{moved} de « {old} » vers « {new} »"
+
+
+@dataclass
+class Vocabulary:
+    """The words of one comparison that a contract chooses in its `shape`: its approval levels, how it
+    titles an article, its commitments' annex, its kinds of neighbourhood and the names of the levels of its
+    projects. The newer version's shape decides; what it lacks comes from the older one's, and what neither
+    has (a version signed before `shape` existed) from the defaults of cdv.labels."""
+
+    levels: dict[str, str] = field(default_factory=lambda: dict(LEVELS))
+    words: dict[Term, Callable[..., str]] = field(default_factory=lambda: dict(WORDS))
+    kinds: dict[Kind, str] = field(default_factory=lambda: dict(KINDS))
+    order_nouns: dict[tuple, str] = field(default_factory=lambda: dict(ORDER_NOUNS))
+    feminine: set[str] = field(default_factory=lambda: set(FEMININE_KINDS))
+    neighbourhood_kinds: dict[str, str] = field(default_factory=lambda: dict(KIND_SINGULAR))
+    strategy_fields: dict[str, str] = field(default_factory=lambda: dict(STRATEGY_FIELDS))
+
+
+def vocabulary(new_contract: dict | None = None, old_contract: dict | None = None) -> Vocabulary:
+    """The words of a comparison from the two versions' contract.yml (see Vocabulary)."""
+    shapes = [Shape(c) for c in (new_contract, old_contract) if c]
+    raw = [(c.get("shape") or {}) for c in (new_contract, old_contract) if c]
+
+    def first(get, default):
+        return next((v for v in map(get, shapes) if v), default)
+
+    v = Vocabulary()
+    v.levels = {level: first(lambda s, k=level: s.approvals.get(k), v.levels[level]) for level in LEVEL_ORDER}
+    article = first(lambda s: s.headings.get("article"), HEADINGS["article"])
+    v.words[Term.ARTICLE] = lambda number, title: numbered(article, number, title)
+    # The commitments' page is the annex that shows them, numbered by its place among the annexes.
+    annexes = next((s for s in shapes if s.annexes), None)
+    if annexes is not None:
+        found = [(i, a) for i, a in enumerate(annexes.annexes, 1) if a.get("shows") == "commitments"]
+        if found:
+            pattern = annexes.headings.get("annex", HEADINGS["annex"])
+            title = numbered(pattern, found[0][0], shown_text(found[0][1]["title"]))
+            v.words[Term.COMMITMENTS_PAGE] = lambda: title
+    for s in reversed(shapes):  # the newer version's names win
+        v.neighbourhood_kinds.update({k.id: shown_text(k.singular) for k in s.kinds})
+    strategy = [r.get("strategy") or {} for r in raw]
+    levels: list[dict] = next((s["levels"] for s in strategy if s.get("levels")), [])
+    named = []
+    for i, default in enumerate(STRATEGY_LEVELS):
+        given = levels[i] if i < len(levels) else default
+        feminine = bool(given.get("feminine", given["singular"] == default["singular"] and default["feminine"]))
+        named.append((shown_text(given["singular"]), shown_text(given["plural"]), feminine))
+    for (singular, plural, feminine), kind, (owner, list_name) in zip(
+        named,
+        (Kind.THEME, Kind.PRIORITY, Kind.ITEM),
+        ((Kind.PROJECT, "themes"), (Kind.THEME, "priorities"), (Kind.PRIORITY, "items")),
+        strict=True,
+    ):
+        v.kinds[kind] = singular
+        v.order_nouns[(owner, list_name)] = plural
+        v.feminine.discard(KINDS[kind])
+        if feminine:
+            v.feminine.add(singular)
+    v.words[Term.MOVED_PRIORITY] = _moved(named[1][2])
+    v.words[Term.MOVED_ITEM] = _moved(named[2][2])
+    for s in reversed(strategy):
+        v.strategy_fields.update({k: shown_text(t) for k, t in (s.get("field_labels") or {}).items()})
+    labels = v.strategy_fields
+    v.words[Term.STRATEGY_FIELD] = lambda name: labels.get(name) or str(name)
+    return v
+
+
+def phrase(value, words: dict[Term, Callable[..., str]] = WORDS) -> str:
     """A title or a detail in words (contributor text as readers are given it)."""
     if isinstance(value, Words):
-        return WORDS[value.term](*(phrase(a) if isinstance(a, Words) else a for a in value.args))
+        return words[value.term](*(phrase(a, words) if isinstance(a, Words) else a for a in value.args))
     return "" if value is None else str(value)
 
 
@@ -195,10 +280,15 @@ def field_titles(schema_dir: str) -> dict[str, str]:
 
 
 class _Labels:
-    """Words that need the schemas' field titles (paths of fields)."""
+    """Words that need the schemas' field titles (paths of fields) and the contract's vocabulary."""
 
-    def __init__(self, titles: dict[str, str]):
+    def __init__(self, titles: dict[str, str], words: Vocabulary | None = None):
         self.titles = titles
+        self.vocabulary = words or Vocabulary()
+        self.words = self.vocabulary.words
+
+    def phrase(self, value) -> str:
+        return phrase(value, self.words)
 
     def path_label(self, path: tuple) -> str:
         parts = []
@@ -215,16 +305,22 @@ class _Labels:
 
     def kind(self, change: cmp.Change) -> str:
         if change.action == Action.REORDERED and change.order_of is not None:
-            noun = ORDER_NOUNS.get((change.kind, _list_name(change.order_of)))
+            noun = self.vocabulary.order_nouns.get((change.kind, _list_name(change.order_of)))
             return f"ordre des {noun or f'éléments de « {self.path_label(change.order_of)} »'}"
-        return KINDS[change.kind]
+        return self.vocabulary.kinds[change.kind]
 
     def value(self, value) -> Any:
         """A value of a change as a reader is given it (None stays None: nothing on that side)."""
         if value is None or isinstance(value, (str, Words)):
-            return None if value is None else phrase(value)
+            return None if value is None else self.phrase(value)
         if isinstance(value, cmp.Lines):
-            return "\n".join((WORDS[prefix]() if prefix else "") + text for prefix, text in value.parts)
+            return "\n".join((self.words[prefix]() if prefix else "") + text for prefix, text in value.parts)
+        if isinstance(value, cmp.Strategy):  # as printed: "Partenaires : CAF, Régie de quartier."
+            return f"{self.words[Term.STRATEGY_FIELD](value.name)} : {', '.join(value.entries)}."
+        if isinstance(value, cmp.PriorityText):
+            return "\n".join([value.text, *(self.value(f) for f in value.fields)])
+        if isinstance(value, cmp.NeighbourhoodKind):
+            return self.vocabulary.neighbourhood_kinds.get(value.id, value.id)
         if isinstance(value, cmp.Observation):
             text = f"{fr_value(value.value, value.unit, value.explicit_sign)} ({value.source})".replace("\u00a0", " ")
             if value.extras is not None:
@@ -244,13 +340,14 @@ class _Labels:
             commitment = "—" if value.commitment is ABSENT else value.commitment
             return f"{value.organisation} ({value.group}, engagement {commitment})"
         if isinstance(value, cmp.Identity):
+            kind = self.value(value.kind) if isinstance(value.kind, cmp.NeighbourhoodKind) else value.kind
             return ", ".join(
-                filter(None, [value.name, value.kind, value.commune, value.qpv_code and f"code {value.qpv_code}"])
+                filter(None, [value.name, kind, value.commune, value.qpv_code and f"code {value.qpv_code}"])
             )
         return value  # a raw value (a version number) as it is
 
     def label(self, label) -> str:
-        return shown(label.value) if isinstance(label, cmp.Raw) else phrase(label)
+        return shown(label.value) if isinstance(label, cmp.Raw) else self.phrase(label)
 
     def values(self, change: cmp.Change) -> tuple[Any, Any]:
         old, new = change.old, change.new
@@ -271,7 +368,7 @@ class _Labels:
         if isinstance(detail, Words) and detail.term is Term.QUOTED_DEFINITION:
             quoted = [s for s in reversed(detail.args) if isinstance(s, str) and s.startswith(QUOTING_SOURCE)]
             return f"définition reprise du contrat : {shown_text(quoted[0])}" if quoted else ""
-        return phrase(detail)
+        return self.phrase(detail)
 
 
 # --- changes as readers read them ----------------------------------------------------------------
@@ -289,6 +386,8 @@ class Change:
     old: str | None = None
     new: str | None = None
     detail: str = ""
+    # Whether the action agrees in the feminine ("priorité ajoutée"): the kind's name is the contract's.
+    feminine: bool = False
 
     def redline(self) -> list[tuple[str, str]]:
         """Word-level differences: ('=', text), ('-', removed), ('+', inserted)."""
@@ -300,6 +399,7 @@ class Diff:
     old_label: str
     new_label: str
     changes: list[Change] = field(default_factory=list)
+    levels: dict[str, str] = field(default_factory=lambda: dict(LEVELS))  # the contract's approval levels
 
     def by_level(self) -> dict[str, list[Change]]:
         return {level: [c for c in self.changes if c.level == level] for level in LEVEL_ORDER}
@@ -315,38 +415,51 @@ class Diff:
             "summary": {level: len(items) for level, items in self.by_level().items()},
             "highest_level": self.highest_level(),
             "changes": [
-                dict(asdict(c), level_label=LEVELS[c.level], redline=c.redline() if c.old and c.new else [])
+                dict(_record(c), level_label=self.levels[c.level], redline=c.redline() if c.old and c.new else [])
                 for c in self.changes
             ],
         }
 
 
+def _record(change: Change) -> dict:
+    """A change as `cdv diff --format json` gives it (agreement is the renderer's business)."""
+    record = asdict(change)
+    del record["feminine"]
+    return record
+
+
 def present(comparison: cmp.Comparison, old_label: str, new_label: str) -> Diff:
     """The changes in words, heaviest approval first, then as readers look them up (kind, title)."""
-    labels = _Labels(field_titles(comparison.schema_dir))
+    words = vocabulary(comparison.new_contract, comparison.old_contract)
+    labels = _Labels(field_titles(comparison.schema_dir), words)
     changes = []
     for c in comparison.changes:
         old, new = labels.values(c)
+        kind = labels.kind(c)
         changes.append(
             Change(
                 c.level.value,
-                labels.kind(c),
+                kind,
                 c.action.value,
                 c.id,
-                phrase(c.subject),
+                labels.phrase(c.subject),
                 old,
                 new,
                 labels.detail(c.detail),
+                feminine=kind in words.feminine,
             )
         )
     return Diff(
-        old_label, new_label, sorted(changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, c.title, c.id))
+        old_label,
+        new_label,
+        sorted(changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, c.title, c.id)),
+        words.levels,
     )
 
 
 def action_label(change: Change) -> str:
     label = ACTIONS[Action(change.action)]
-    if change.kind in FEMININE_KINDS and change.action != Action.OBSERVATION:
+    if change.feminine and change.action != Action.OBSERVATION:
         label += "e"
     return label
 
@@ -425,13 +538,15 @@ def to_markdown(diff: Diff, heading: str = "##") -> str:
         lines.append("Aucune modification des termes du contrat, des projets de quartier ni des portraits.")
         return "\n".join(lines) + "\n"
     counts = ", ".join(
-        f"{len(items)} × {LEVELS[level].split(' (')[0].lower()}" for level, items in diff.by_level().items() if items
+        f"{len(items)} × {_escape(diff.levels[level].split(' (')[0].lower())}"
+        for level, items in diff.by_level().items()
+        if items
     )
     lines += [f"{len(diff.changes)} modification(s) : {counts}.", ""]
     for level, items in diff.by_level().items():
         if not items:
             continue
-        lines += [f"{heading}# {LEVELS[level]}", ""]
+        lines += [f"{heading}# {_escape(diff.levels[level])}", ""]
         for c in items:
             head = f"- **{c.kind.capitalize()} {action_label(c)}** : {_escape(c.title)}"
             if c.detail:

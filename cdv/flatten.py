@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .blocks import KEY_ORDER, kind_of, rest
 from .text import plain_text
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
+
+# A priority's structured fields, in the order they are printed (the contract's strategy model).
+STRATEGY_FIELDS = ("lead", "partners", "levers", "funding", "criteria", "indicators")
 
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\n]*)\)")
 _ITALIC = re.compile(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])")
@@ -63,3 +70,28 @@ def _lines(blocks, text, complete=False):
             extra = rest(b, _KNOWN, text)
             if extra:
                 yield "[…]" + extra
+
+
+def strategy_entries(priority: dict, neighbourhood: dict, corpus: Corpus) -> dict[str, list[str]]:
+    """A priority's structured fields as readers are given them (shown_text), each entry by its name in this
+    version: a signatory by its organisation, a device by its name, an indicator of the neighbourhood's
+    portrait by its label, a {name} or {text} as typed. An id the version does not know is shown as typed
+    (the validator names it)."""
+    signatories = {s["id"]: s["organisation"] for s in corpus.signatories}
+    devices = {d["id"]: d["name"] for d in corpus.devices}
+    indicators = {i["id"]: i["label"] for i in (neighbourhood.get("portrait") or {}).get("indicators", [])}
+    names = {"lead": signatories, "partners": signatories, "levers": devices, "funding": devices,
+             "indicators": indicators}  # fmt: skip
+    out = {}
+    for f in STRATEGY_FIELDS:
+        if f not in priority:
+            continue
+        entries = []
+        for v in priority[f] if isinstance(priority[f], list) else [priority[f]]:
+            if isinstance(v, dict):
+                v = v.get("name", v.get("text", ""))
+            elif isinstance(v, str):
+                v = names.get(f, {}).get(v, v)
+            entries.append(shown_text(v))
+        out[f] = entries
+    return out

@@ -8,6 +8,8 @@ A territory that words its outputs differently edits this file alone.
 
 from __future__ import annotations
 
+from typing import Any
+
 # --- status of a version of the contract (contract.yml `status`) ----------------------------------------
 # After "Version 2024, …" on the site, in "Ce qui change" and in `cdv diff`.
 STATUS_LABELS = {"signed": "signé", "draft": "projet"}
@@ -29,11 +31,40 @@ KIND_TITLES = {"qpv": "Quartiers prioritaires", "fragile": "Quartiers fragiles"}
 KIND_SINGULAR = {"qpv": "Quartier prioritaire", "fragile": "Quartier fragile"}
 
 # --- approval a change needs (cdv diff, "Ce qui change", the amendment's PDF), from the strongest -----------
+# Defaults only: a contract words its own levels in contract.yml `shape.approvals` (Besançon cites its
+# articles there). These serve a version that has none, such as a version signed before `shape` existed,
+# so they name no article: article numbers belong to one contract.
 APPROVAL_LEVELS = {
     "avenant": "Avenant signé par les signataires (contrat cadre, signataires et engagements)",
-    "copil": "Validation par le comité de pilotage (projets de quartier, article 13)",
-    "routine": "Mise à jour courante d'un portrait de quartier (article 9.1)",
+    "copil": "Validation par le comité de pilotage (projets de quartier)",
+    "routine": "Mise à jour courante d'un portrait de quartier",
     "editorial": "Information sur la version (sans effet sur les engagements)",
+}
+# Default numbered titles of a version whose contract.yml has no `shape.headings`.
+HEADINGS = {
+    "part": "{ordinal} partie : {titre}",
+    "article": "Article {numero} – {titre}",
+    "section": "{numero} - {titre}",
+    "annex": "Annexe {numero} : {titre}",
+}
+# The commitments' page, when the contract declares no annex showing them.
+COMMITMENTS_PAGE = "Engagements des partenaires"
+# Names of the levels of a neighbourhood project (shape.strategy.levels), outermost first: themes,
+# priorities, items. `feminine` is for agreement ("priorité ajoutée"); a contract's level that does not say
+# it is taken as masculine unless its name is the default one.
+STRATEGY_LEVELS: list[dict[str, Any]] = [
+    {"singular": "thème", "plural": "thèmes", "feminine": False},
+    {"singular": "priorité", "plural": "priorités", "feminine": True},
+    {"singular": "action", "plural": "actions", "feminine": True},
+]
+# Titles of a priority's structured fields (shape.strategy.field_labels overrides them), in print order.
+STRATEGY_FIELDS = {
+    "lead": "Pilote",
+    "partners": "Partenaires",
+    "levers": "Leviers",
+    "funding": "Financements",
+    "criteria": "Critères d'évaluation",
+    "indicators": "Indicateurs",
 }
 # What happened to an element, after its name ("Article 5 modifié").
 CHANGE_ACTIONS = {

@@ -1,5 +1,8 @@
 """Open data of a version: the whole contract as one JSON file valid against the published schemas, the
-indicators of every neighbourhood as CSV, and a data dictionary generated from the schemas."""
+indicators of every neighbourhood and the priorities of every project as CSV, and a data dictionary
+generated from the schemas (and from the contract's shape for the kinds of neighbourhood).
+
+Every CSV cell goes through `csv_cell`: a text a spreadsheet would run as a formula is neutralised."""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 from .corpus import Corpus
+from .flatten import STRATEGY_FIELDS, shown_text, strategy_entries
 
 BUNDLE_SCHEMA = "bundle.schema.json"
 CSV_COLUMNS = [
@@ -25,6 +30,46 @@ CSV_COLUMNS = [
     "periode",
     "source",
 ]
+# One row per priority of every neighbourhood project (its structured fields joined by LIST_SEPARATOR).
+PRIORITY_COLUMNS = [
+    "quartier_id",
+    "quartier",
+    "type_quartier",
+    "theme_id",
+    "theme",
+    "priorite_id",
+    "priorite",
+    "objectifs_socle",
+    "dispositifs",
+    "pilote",
+    "partenaires",
+    "leviers",
+    "financements",
+    "criteres",
+    "indicateurs",
+    "elements",
+]
+_PRIORITY_FIELDS = dict(zip(STRATEGY_FIELDS, PRIORITY_COLUMNS[9:15], strict=True))
+LIST_SEPARATOR = " ; "
+# A cell starting so is run as a formula by spreadsheet programs (OWASP, "CSV injection"): it is written
+# after a single quote, which they show as text. Numbers are written as numbers.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISED = (
+    "Une cellule de texte qui commencerait par =, +, -, @, une tabulation ou un retour chariot est précédée "
+    "d'une apostrophe ('), pour qu'un tableur ne l'exécute pas comme une formule."
+)
+
+
+def csv_cell(value):
+    """A value as a CSV cell: a text that a spreadsheet would run as a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _writer() -> tuple[io.StringIO, Any]:  # csv's writer type is private
+    out = io.StringIO()
+    return out, csv.writer(out, lineterminator="\n")
 
 
 def bundle(corpus: Corpus) -> dict:
@@ -49,13 +94,13 @@ def bundle_json(corpus: Corpus) -> str:
 
 def indicators_csv(corpus: Corpus) -> str:
     """One row per observation of every indicator (a time series keeps all its rows)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out, writer = _writer()
     writer.writerow(CSV_COLUMNS)
     for n in corpus.neighbourhoods:
         for ind in (n.get("portrait") or {}).get("indicators", []):
             for obs in ind["observations"]:
-                writer.writerow(
+                _row(
+                    writer,
                     [
                         n["id"],
                         n["name"],
@@ -69,13 +114,119 @@ def indicators_csv(corpus: Corpus) -> str:
                         obs.get("epci", ""),
                         obs["period"],
                         obs["source"],
-                    ]
+                    ],
                 )
     return out.getvalue()
 
 
-def data_dictionary(schema_dir: Path) -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
-    """For each published schema: (file, title, rows of (path, title, type, description))."""
+def priorities_csv(corpus: Corpus) -> str:
+    """One row per priority: where it stands, its text, what it is attached to and its structured fields
+    (each entry by its name, as printed), lists joined by " ; "."""
+    out, writer = _writer()
+    writer.writerow(PRIORITY_COLUMNS)
+    for n in corpus.neighbourhoods:
+        for theme in (n.get("project") or {}).get("themes", []):
+            for p in theme["priorities"]:
+                entries = strategy_entries(p, n, corpus)
+                _row(
+                    writer,
+                    [
+                        n["id"],
+                        n["name"],
+                        n["kind"],
+                        theme["id"],
+                        shown_text(theme["title"]),
+                        p["id"],
+                        shown_text(p["text"]),
+                        LIST_SEPARATOR.join(p.get("objectives", [])),
+                        LIST_SEPARATOR.join(p.get("devices", [])),
+                        *(LIST_SEPARATOR.join(entries.get(f, [])) for f in STRATEGY_FIELDS),
+                        LIST_SEPARATOR.join(shown_text(i["text"]) for i in p.get("items", [])),
+                    ],
+                )
+    return out.getvalue()
+
+
+def _row(writer, values: list) -> None:
+    writer.writerow([csv_cell(v) for v in values])
+
+
+_TEXT = "texte"
+_NUMBER = "nombre"
+
+
+def _kind_column(corpus: Corpus | None) -> tuple[str, str, str, str]:
+    kinds = corpus.shape.kinds if corpus is not None else []
+    listed = ", ".join(f"{k.id} ({shown_text(k.singular)})" for k in kinds)
+    return (
+        "type_quartier",
+        "Type de quartier",
+        _TEXT,
+        f"Identifiant du type de quartier : {listed}." if listed else "Identifiant du type de quartier.",
+    )
+
+
+def _csv_columns(corpus: Corpus | None) -> dict[str, list[tuple[str, str, str, str]]]:
+    """The columns of each CSV file, as the data dictionary describes them."""
+    neutralised = ("toute cellule de texte", "Formules neutralisées", _TEXT, NEUTRALISED)
+    return {
+        "indicateurs.csv": [
+            neutralised,
+            ("quartier_id", "Identifiant du quartier", _TEXT, "Identifiant stable du quartier."),
+            ("quartier", "Quartier", _TEXT, "Nom du quartier."),
+            _kind_column(corpus),
+            ("commune", "Commune", _TEXT, "Commune du quartier."),
+            ("indicateur_id", "Identifiant de l'indicateur", _TEXT, "Identifiant de l'indicateur dans le portrait."),
+            ("libelle", "Libellé", _TEXT, "Ce que mesure l'indicateur."),
+            ("unite", "Unité", _TEXT, "Unité de la valeur."),
+            ("valeur", "Valeur", _NUMBER, "Valeur observée dans le quartier."),
+            ("valeur_commune", "Valeur de la commune", _NUMBER, "Valeur de comparaison pour la commune (vide sinon)."),
+            (
+                "valeur_intercommunalite",
+                "Valeur de l'intercommunalité",
+                _NUMBER,
+                "Valeur de comparaison pour l'intercommunalité (vide sinon).",
+            ),
+            ("periode", "Période", _TEXT, "Période de l'observation."),
+            ("source", "Source", _TEXT, "Source de l'observation."),
+        ],
+        "priorites.csv": [
+            neutralised,
+            ("quartier_id", "Identifiant du quartier", _TEXT, "Identifiant stable du quartier."),
+            ("quartier", "Quartier", _TEXT, "Nom du quartier."),
+            _kind_column(corpus),
+            ("theme_id", "Identifiant du thème", _TEXT, "Identifiant du thème du projet de quartier."),
+            ("theme", "Thème", _TEXT, "Titre du thème."),
+            ("priorite_id", "Identifiant de la priorité", _TEXT, "Identifiant stable de la priorité."),
+            ("priorite", "Priorité", _TEXT, "Texte de la priorité, sans mise en forme (un lien suivi de son adresse)."),
+            (
+                "objectifs_socle",
+                "Objectifs du socle",
+                _TEXT,
+                "Identifiants des objectifs du socle commun, séparés par « ; ».",
+            ),
+            ("dispositifs", "Dispositifs", _TEXT, "Identifiants des dispositifs, séparés par « ; »."),
+            ("pilote", "Pilote", _TEXT, "Qui pilote la priorité : le nom de l'organisation."),
+            ("partenaires", "Partenaires", _TEXT, "Les organisations partenaires, par leur nom, séparées par « ; »."),
+            ("leviers", "Leviers", _TEXT, "Les dispositifs ou leviers mobilisés, par leur nom, séparés par « ; »."),
+            ("financements", "Financements", _TEXT, "Les financements, par leur nom, séparés par « ; »."),
+            ("criteres", "Critères d'évaluation", _TEXT, "Les critères d'évaluation, séparés par « ; »."),
+            (
+                "indicateurs",
+                "Indicateurs",
+                _TEXT,
+                "Les indicateurs du portrait suivis, par leur libellé, séparés par « ; ».",
+            ),
+            ("elements", "Éléments", _TEXT, "Le texte des éléments détaillant la priorité, séparés par « ; »."),
+        ],
+    }
+
+
+def data_dictionary(
+    schema_dir: Path, corpus: Corpus | None = None, csv_files: tuple[str, ...] = ("indicateurs.csv",)
+) -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
+    """For each published schema, then each published CSV file (`csv_files`): (file, title, rows of (path,
+    title, type, description)). With the corpus, the kinds of neighbourhood are named after its shape."""
     schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(schema_dir.glob("*.schema.json"))}
     out = []
     for name, schema in schemas.items():
@@ -88,7 +239,16 @@ def data_dictionary(schema_dir: Path) -> list[tuple[str, str, list[tuple[str, st
         else:
             _walk(schemas, schema, name, "", rows, set(), depth=0)
         out.append((name, schema.get("title", name), rows))
+    columns = _csv_columns(corpus)
+    for name in csv_files:
+        out.append((name, CSV_TITLES[name], columns[name]))
     return out
+
+
+CSV_TITLES = {
+    "indicateurs.csv": "Les chiffres des portraits, en CSV",
+    "priorites.csv": "Les priorités des projets de quartier, en CSV",
+}
 
 
 def _type_of(node: dict) -> str:
@@ -119,3 +279,7 @@ def _walk(schemas, node, file, path, rows, seen, depth):
         _walk(schemas, node["items"], file, f"{path}[]", rows, seen, depth + 1) if "$ref" not in node["items"] else None
     for key, prop in (node.get("properties") or {}).items():
         _walk(schemas, prop, file, f"{path}.{key}" if path else key, rows, seen, depth + 1)
+    # A value of several forms (an id, or an object such as {name: …}): the fields of each object form.
+    for branch in node.get("oneOf", []) + node.get("anyOf", []):
+        for key, prop in (branch.get("properties") or {}).items() if isinstance(branch, dict) else ():
+            _walk(schemas, prop, file, f"{path}.{key}" if path else key, rows, seen, depth + 1)

@@ -190,7 +190,7 @@ def _data_context(corpus: Corpus, pdf: str | None) -> dict:
         len(i["observations"]) for n in corpus.neighbourhoods for i in (n.get("portrait") or {}).get("indicators", [])
     )
     return {
-        "dictionary": data_dictionary(corpus.root / "schemas"),
+        "dictionary": data_dictionary(corpus.root / "schemas", corpus),
         "observations": observations,
         "pdf": pdf,
         "columns": ", ".join(CSV_COLUMNS),

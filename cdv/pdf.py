@@ -206,7 +206,7 @@ def _write(html: str, root: Path, output: Path, identity: str) -> Path:
 
 def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) -> Path:
     """Avenant n° N: the changes from OLD to NEW in contract terms, then the signature blocks."""
-    from .diff import LEVELS, action_label, change_body, compare, load_version
+    from .diff import action_label, change_body, compare, load_version
     from .versions import amendment_number
 
     root = Path(root).resolve()
@@ -233,7 +233,7 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
             old_label=old_label,
             new_label=new_label,
             groups=groups,
-            levels=LEVELS,
+            levels=diff.levels,
             redline=redline,
             action=action_label,
             old_signed=old.contract["status"] == "signed",
