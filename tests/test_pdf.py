@@ -168,3 +168,22 @@ def test_watermark_only_on_drafts(project, tmp_path, contract_pdf):
 
 def test_cdv_pdf_command_writes_the_file(cli_pdf):
     assert cli_pdf.read_bytes().startswith(b"%PDF-1.7")
+
+
+def test_amendment_opens_with_the_contracts_words_and_names_each_approval_level(project, tmp_path):
+    """The avenant's opening words (shape.amendment_basis) and its articles, one per approval level in the
+    contract's words (shape.approvals): what tests/test_nothing_dropped.py leaves to the avenant."""
+    from cdv.corpus import load_corpus
+    from cdv.pdf import write_amendment_pdf
+
+    from update2027 import apply_2027_update
+
+    apply_2027_update(project)
+    shape = load_corpus(project).shape
+    text = flat(pdftotext(write_amendment_pdf(project, str(ROOT), str(project), tmp_path / "avenant.pdf")))
+    assert normalise(f"{shape.amendment_basis} les signataires conviennent des modifications suivantes") in text
+    assert "Conformément à l'article 8 du contrat, qui prévoit son actualisation, les signataires" in text
+    for number, level in enumerate(("avenant", "copil", "routine"), 1):
+        assert normalise(shape.article_title({"number": number, "title": shape.approvals[level]})) in text
+    assert shape.approvals["editorial"] not in text  # the version number itself is not a clause
+    assert "Article 4 – Dispositions finales" in text
