@@ -204,17 +204,22 @@ def render_print_html(corpus: Corpus, origin: Provenance) -> str:
         return render()
 
 
-def strategy_fields(corpus: Corpus, priority: dict, neighbourhood: dict, inline, link_devices: bool = True):
-    """The structured fields of a priority, in print order, as (label, [values as markup]): a signatory by
-    its organisation, a device by its name (linked to its annex entry), an indicator by its label."""
-    labels = {**STRATEGY_FIELDS, **((corpus.contract.get("shape") or {}).get("strategy") or {}).get("field_labels", {})}
+def strategy_fields(
+    corpus: Corpus, priority: dict, neighbourhood: dict, inline, link_devices: bool = True
+) -> list[tuple[str, list[Markup]]]:
+    """The structured fields of a priority present, in print order, as (label, values as markup): a
+    signatory by its organisation, a device by its name (linked to its annex entry when the PDF has the
+    devices annex), an indicator of the neighbourhood by its label. Labels: shape.strategy.field_labels,
+    else the defaults of cdv.labels."""
+    strategy = (corpus.contract.get("shape") or {}).get("strategy") or {}
+    labels = {**STRATEGY_FIELDS, **strategy.get("field_labels", {})}
     organisations = {s["id"]: s["organisation"] for s in corpus.signatories}
     devices = {d["id"]: d["name"] for d in corpus.devices}
 
     def value(key: str, v) -> Markup:
-        if key in ("lead", "partners"):
+        if key in ("lead", "partners"):  # a signatory id, or {name: …} for an actor who does not sign
             return _keep_compounds(v["name"] if isinstance(v, dict) else organisations.get(v, v))
-        if key in ("levers", "funding"):
+        if key in ("levers", "funding"):  # a device id, or {text: …}
             if isinstance(v, dict):
                 return inline(v["text"])
             if v in devices and link_devices:
@@ -223,18 +228,14 @@ def strategy_fields(corpus: Corpus, priority: dict, neighbourhood: dict, inline,
         if key == "indicators":
             found = indicator(neighbourhood, v)
             return escape(found["label"] if found else v)
-        return inline(v)
+        return inline(v)  # criteria: inline texts
 
     out = []
     for key in STRATEGY_FIELDS:
         given = priority.get(key)
         if given:
-            out.append(
-                (
-                    labels.get(key, STRATEGY_FIELDS[key]),
-                    [value(key, v) for v in (given if isinstance(given, list) else [given])],
-                )
-            )
+            values = given if isinstance(given, list) else [given]
+            out.append((labels[key], [value(key, v) for v in values]))
     return out
 
 
