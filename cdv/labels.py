@@ -30,6 +30,17 @@ def version_title(version: str, status: str) -> str:
 KIND_TITLES = {"qpv": "Quartiers prioritaires", "fragile": "Quartiers fragiles"}
 KIND_SINGULAR = {"qpv": "Quartier prioritaire", "fragile": "Quartier fragile"}
 
+# --- structured fields of a priority of a neighbourhood project, in the order they are printed ------------
+# Defaults of contract.yml `shape.strategy.field_labels`: "<label> : value, value." after the priority's text.
+STRATEGY_FIELDS = {
+    "lead": "Pilote",
+    "partners": "Partenaires",
+    "levers": "Leviers",
+    "funding": "Financements",
+    "criteria": "Critères d'évaluation",
+    "indicators": "Indicateurs",
+}
+
 # --- approval a change needs (cdv diff, "Ce qui change", the amendment's PDF), from the strongest -----------
 # Defaults only: a contract words its own levels in contract.yml `shape.approvals` (Besançon cites its
 # articles there). These serve a version that has none, such as a version signed before `shape` existed,

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .corpus import KIND_SINGULAR, KIND_TITLES, Corpus, load_corpus, population, priority_count
+from .corpus import Corpus, indicator, load_corpus, population, priority_count
 from .labels import COVER_STATUS as STATUS_LABELS
+from .labels import STRATEGY_FIELDS
 from .provenance import Provenance, provenance
 from .render import BlockRenderer
+from .shape import Kind, Shape, numbered, numbered_markup
 from .templatecache import bytecode_cache
 from .text import fr_date, fr_number, page_links, plain_text
 
@@ -29,8 +32,73 @@ def _anchor(kind: str, ident: str = "") -> str:
     if kind == "page":
         return {"common-base": "#socle-commun", "signatories": "#signataires"}.get(ident, "#")
     if kind in ("neighbourhoods",):
-        return "#deuxieme-partie"
+        return "#quartiers"
     return f"#{prefixes.get(kind, '')}{ident}"
+
+
+# What the print document holds after a part's articles, and its annexes: computed here so that the
+# template prints what is there and no empty heading (a kind without neighbourhoods, a common base
+# without axes, an annex without content).
+@dataclass(frozen=True)
+class Included:
+    kind: Kind | None  # None: the common base
+    neighbourhoods: list = field(default_factory=list)
+    first: bool = False  # the first neighbourhoods of the document carry the anchor of the site's list
+
+
+def _kind(shape: Shape, ident: str) -> Kind:
+    # Validation ties every neighbourhood's kind to a declared one; an undeclared kind still prints.
+    return next((k for k in shape.kinds if k.id == ident), Kind(ident, ident, ident))
+
+
+def _has_common_base(corpus: Corpus) -> bool:
+    return bool((corpus.objectives or {}).get("axes"))
+
+
+def _includes(corpus: Corpus) -> dict[str, list[Included]]:
+    """For each part (by id), what it prints after its articles, in the order of its `includes`."""
+    shape, first = corpus.shape, True
+    plan: dict[str, list[Included]] = {}
+    for part in corpus.contract["parts"]:
+        plan[part["id"]] = entries = []
+        for item in part.get("includes", []):
+            if "neighbourhoods" in item:
+                members = corpus.neighbourhoods_of_kind(item["neighbourhoods"])
+                if members:
+                    entries.append(Included(_kind(shape, item["neighbourhoods"]), members, first))
+                    first = False
+            elif item.get("common_base") and _has_common_base(corpus):
+                entries.append(Included(None))
+    return plan
+
+
+def _annexes(corpus: Corpus) -> list[tuple[dict, int, list]]:
+    """(annex, number, its elements) of the annexes printed: numbered by their place among them."""
+    contents = {"commitments": corpus.commitments, "devices": corpus.devices}
+    printed = [a for a in corpus.shape.annexes if contents.get(a["shows"])]
+    return [(a, number, contents[a["shows"]]) for number, a in enumerate(printed, 1)]
+
+
+def _annex_anchor(annex: dict) -> str:
+    return f"annexe-{annex['id']}"
+
+
+def _number_label(pattern: str, number) -> str:
+    """The numbered title without its words, for a running header: "Annexe {numero} : {titre}" ->
+    "Annexe 1". Empty when the pattern is the title alone."""
+    before = pattern.split("{titre}", 1)[0]
+    return numbered(before, number, "").rstrip(" :–—-/.")
+
+
+def _reference(pattern: str, number) -> str:
+    """How the text cites an article or sub-article by its number, after the article pattern: the words
+    just before the number, with a small first letter ("Article {numero} – {titre}" -> "article 9.2")."""
+    match = re.search(r"\{(numero|romain|ordinal)\}", pattern)
+    if not match:
+        return str(number)
+    words = pattern[: match.start()].rsplit("}", 1)[-1]
+    words = words[:1].lower() + words[1:]
+    return numbered(words + match.group(0), number, "")
 
 
 def _fonts() -> dict[str, str]:
@@ -77,12 +145,15 @@ def _environment() -> Environment:
         fr_date=fr_date, fr_number=fr_number, plain=plain_text, css_string=_css_string, keep_compounds=_keep_compounds
     )
     env.globals.update(
-        KIND_TITLES=KIND_TITLES,
-        KIND_SINGULAR=KIND_SINGULAR,
         STATUS_LABELS=STATUS_LABELS,
         population=population,
         priority_count=priority_count,
         anchor=_anchor,
+        numbered=numbered,
+        numbered_markup=numbered_markup,
+        number_label=_number_label,
+        reference=_reference,
+        annex_anchor=_annex_anchor,
     )
     return env
 
@@ -97,16 +168,27 @@ def render_print_html(corpus: Corpus, origin: Provenance) -> str:
         return Markup(html.removeprefix("<p>").removesuffix("</p>"))
 
     template = _environment().get_template("contract.html.j2")
+    includes, annexes = _includes(corpus), _annexes(corpus)
+    devices_printed = any(a["shows"] == "devices" for a, _, _ in annexes)
+
+    def strategy(priority: dict, neighbourhood: dict) -> list[tuple[str, list[Markup]]]:
+        return strategy_fields(corpus, priority, neighbourhood, inline, devices_printed)
 
     def render() -> str:
         return template.render(
             c=corpus,
             contract=corpus.contract,
+            shape=corpus.shape,
             origin=origin,
             blocks=blocks,
             inline=inline,
             fonts=_fonts(),
             indicators_of=lambda n: {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])},
+            includes=includes,
+            annexes=annexes,
+            common_base_printed=any(i.kind is None for entries in includes.values() for i in entries),
+            kind=lambda ident: _kind(corpus.shape, ident),
+            strategy=strategy,
         )
 
     # Links of the text to pages of the site: in the PDF, a link to the part that holds that page, or the
@@ -122,18 +204,55 @@ def render_print_html(corpus: Corpus, origin: Provenance) -> str:
         return render()
 
 
+def strategy_fields(
+    corpus: Corpus, priority: dict, neighbourhood: dict, inline, link_devices: bool = True
+) -> list[tuple[str, list[Markup]]]:
+    """The structured fields of a priority present, in print order, as (label, values as markup): a
+    signatory by its organisation, a device by its name (linked to its annex entry when the PDF has the
+    devices annex), an indicator of the neighbourhood by its label. Labels: shape.strategy.field_labels,
+    else the defaults of cdv.labels."""
+    strategy = (corpus.contract.get("shape") or {}).get("strategy") or {}
+    labels = {**STRATEGY_FIELDS, **strategy.get("field_labels", {})}
+    organisations = {s["id"]: s["organisation"] for s in corpus.signatories}
+    devices = {d["id"]: d["name"] for d in corpus.devices}
+
+    def value(key: str, v) -> Markup:
+        if key in ("lead", "partners"):  # a signatory id, or {name: …} for an actor who does not sign
+            return _keep_compounds(v["name"] if isinstance(v, dict) else organisations.get(v, v))
+        if key in ("levers", "funding"):  # a device id, or {text: …}
+            if isinstance(v, dict):
+                return inline(v["text"])
+            if v in devices and link_devices:
+                return Markup('<a href="#dispositif-{}">{}</a>').format(v, devices[v])
+            return escape(devices.get(v, v))
+        if key == "indicators":
+            found = indicator(neighbourhood, v)
+            return escape(found["label"] if found else v)
+        return inline(v)  # criteria: inline texts
+
+    out = []
+    for key in STRATEGY_FIELDS:
+        given = priority.get(key)
+        if given:
+            values = given if isinstance(given, list) else [given]
+            out.append((labels[key], [value(key, v) for v in values]))
+    return out
+
+
 def _pdf_href(corpus: Corpus, ids: set[str], path: str, anchor: str | None) -> str | None:
     """The print document's anchor for the site's page `path` (and the anchor on it, if the PDF has it)."""
     from .pages import page_path
 
     fixed = {
         page_path("foreword"): ("avant-propos", ""),
-        page_path("neighbourhoods"): ("deuxieme-partie", ""),
+        page_path("neighbourhoods"): ("quartiers", ""),
         page_path("common-base"): ("socle-commun", ""),
         page_path("signatories"): ("signataires", ""),
-        page_path("devices"): ("annexe-dispositifs", ""),
         page_path("glossary"): ("glossaire", ""),
     }
+    for annex in corpus.shape.annexes:
+        if annex["shows"] == "devices":
+            fixed[page_path("devices")] = (_annex_anchor(annex), "")
     for a in corpus.articles:
         fixed[page_path("article", a["id"])] = (a["id"], "")
     for n in corpus.neighbourhoods:
@@ -232,6 +351,7 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
             number=amendment_number(root, new.contract["version"]),
             old_label=old_label,
             new_label=new_label,
+            shape=new.shape,
             groups=groups,
             levels=diff.levels,
             redline=redline,
