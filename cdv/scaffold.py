@@ -516,13 +516,20 @@ def new_contract(
     return target
 
 
-def _write_contract(toolkit: Path, target: Path, values: dict, neighbourhood: tuple[str, str]) -> None:
+def copy_toolkit(toolkit: Path, target: Path) -> None:
+    """Copy into the project `target` the toolkit's files it is built with: schemas, theme override,
+    `macros.py`, the generic home page and its assets (everything of cdv.toolkit but mkdocs.yml, which
+    names the territory)."""
     _copy_schemas(toolkit, target / "schemas")
     shutil.copytree(toolkit / "overrides", target / "overrides")
     shutil.copy2(toolkit / "macros.py", target / "macros.py")
-    (target / "docs").mkdir()
+    (target / "docs").mkdir(exist_ok=True)
     shutil.copy2(toolkit / "docs" / "index.md", target / "docs" / "index.md")
     shutil.copytree(toolkit / TOOLKIT_ASSETS, target / TOOLKIT_ASSETS)
+
+
+def _write_contract(toolkit: Path, target: Path, values: dict, neighbourhood: tuple[str, str]) -> None:
+    copy_toolkit(toolkit, target)
 
     values = dict(
         values,
