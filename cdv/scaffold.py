@@ -249,9 +249,12 @@ def _copy_schemas(toolkit: Path, target: Path) -> None:
         shutil.copyfile(path, target / path.name)
 
 
-def _mkdocs_yml(text: str, site_name: str, site_description: str, site_author: str, docs: Path) -> str:
+def _mkdocs_yml(
+    text: str, site_name: str, site_description: str, site_author: str, docs: Path, unused: frozenset = frozenset()
+) -> str:
     """The toolkit's mkdocs.yml for another territory: its names, no host or repository of the toolkit's,
-    and no hand-written page that was not copied (a section left empty goes too). Comments are kept."""
+    no hand-written page that was not copied (a section left empty goes too), and no generated section of
+    `unused` (e.g. "cdv:common-base" for a contract without a common base). Comments are kept."""
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 100000
@@ -267,28 +270,29 @@ def _mkdocs_yml(text: str, site_name: str, site_description: str, site_author: s
         else:
             config.insert(position, key, value)
     if isinstance(config.get("nav"), list):
-        config["nav"] = _nav_of_copied_pages(config["nav"], docs)
+        config["nav"] = _nav_of_copied_pages(config["nav"], docs, unused)
     out = io.StringIO()
     yaml.dump(config, out)
     return out.getvalue()
 
 
-def _nav_of_copied_pages(items: list, docs: Path) -> list:
-    """The navigation without the hand-written pages that are not in `docs` (generated entries stay)."""
+def _nav_of_copied_pages(items: list, docs: Path, unused: frozenset = frozenset()) -> list:
+    """The navigation without the hand-written pages that are not in `docs`, nor the generated sections of
+    `unused` (the other generated entries stay)."""
     kept = CommentedSeq()
     for item in items:
         if isinstance(item, dict):
             [(title, target)] = item.items()
             if isinstance(target, list):
-                target = _nav_of_copied_pages(target, docs)
+                target = _nav_of_copied_pages(target, docs, unused)
                 if not target:
                     continue
-            elif not _nav_target_exists(target, docs):
+            elif target in unused or not _nav_target_exists(target, docs):
                 continue
             entry = CommentedMap()
             entry[title] = target
             kept.append(entry)
-        elif _nav_target_exists(item, docs):
+        elif item not in unused and _nav_target_exists(item, docs):
             kept.append(item)
     return kept
 
@@ -433,14 +437,20 @@ def site_identity(contract: dict) -> dict[str, str]:
 
 # --- the sources of a new contract -----------------------------------------------------------------------
 
-# The sources of a new contract (each written from cdv/skeletons/<file>.j2) and their kinds. The common
-# base and the signatories are placeholders the validation of a draft still asks for.
+# The sources of a new contract (each written from cdv/skeletons/<file>.j2) and their kinds.
 CONTRACT_SKELETONS = (
     ("contract/contract.yml", "contract"),
-    ("contract/objectives.yml", "objectives"),
-    ("contract/signatories.yml", "signatories"),
     ("contract/articles/article-1.yml", "article"),
 )
+# Placeholders a territory may have no use for (a common base; signatories signing "Prénom NOM"), written
+# because the validation of a draft still requires them. Once a draft may go without them, empty this:
+# the contract's `includes` and the site's navigation follow.
+DRAFT_PLACEHOLDERS = (
+    ("contract/objectives.yml", "objectives"),
+    ("contract/signatories.yml", "signatories"),
+)
+# The generated section of the site each placeholder feeds, dropped from mkdocs.yml without it.
+_NAV_OF_PLACEHOLDER = {"contract/objectives.yml": "cdv:common-base", "contract/signatories.yml": "cdv:signatories"}
 
 
 def _schema_requires(schema_dir: Path, kind: str, field: str) -> bool:
@@ -449,7 +459,7 @@ def _schema_requires(schema_dir: Path, kind: str, field: str) -> bool:
 
 
 def _contract_sources(values: dict) -> dict[str, tuple[str, str]]:
-    return {rel: (skeleton(rel, **values), kind) for rel, kind in CONTRACT_SKELETONS}
+    return {rel: (skeleton(rel, **values), kind) for rel, kind in (*CONTRACT_SKELETONS, *DRAFT_PLACEHOLDERS)}
 
 
 def new_contract(
@@ -470,7 +480,7 @@ def new_contract(
     The folder gets the toolkit's schemas, theme override, `macros.py`, a `mkdocs.yml` whose names are
     derived from the contract (site_identity), the generic home page and its assets, and placeholder
     sources: a draft contract with one article, and the common base and signatories the validation still
-    requires of a draft. `cdv validate`, `cdv fmt --check` and `cdv build` accept it as it is.
+    requires of a draft (DRAFT_PLACEHOLDERS). `cdv validate`, `cdv fmt --check` and `cdv build` accept it as it is.
     Raises UsageError (French message) on a bad value, if the folder is not empty or the toolkit's files
     are missing.
     """
@@ -534,14 +544,18 @@ def _write_contract(toolkit: Path, target: Path, values: dict, neighbourhood: tu
     values = dict(
         values,
         with_signature=_schema_requires(target / "schemas", "contract", "signature"),
-        with_common_base=True,
+        with_common_base=any(rel == "contract/objectives.yml" for rel, _ in DRAFT_PLACEHOLDERS),
     )
     for rel, (text, kind) in _contract_sources(values).items():
         _write(target, rel, text, kind)
     # The site's names come from the contract as written, by the same rule as the toolkit's own site.
     contract = _contract_data(target)
+    written = {rel for rel, _ in DRAFT_PLACEHOLDERS}
     mkdocs = _mkdocs_yml(
-        (toolkit / "mkdocs.yml").read_text(encoding="utf-8"), **site_identity(contract), docs=target / "docs"
+        (toolkit / "mkdocs.yml").read_text(encoding="utf-8"),
+        **site_identity(contract),
+        docs=target / "docs",
+        unused=frozenset(nav for rel, nav in _NAV_OF_PLACEHOLDER.items() if rel not in written),
     )
     (target / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
     slug, name = neighbourhood

@@ -256,6 +256,19 @@ def test_new_contract_site_names_are_the_contracts(new_project):
     assert {key: mkdocs[key] for key in identity} == identity
 
 
+def test_a_contract_without_the_placeholders_says_nothing_of_them(tmp_path, monkeypatch):
+    """Once a draft may go without a common base and signatories, the skeleton writes neither, nor their
+    include and sections of the site."""
+    monkeypatch.setattr(scaffold, "DRAFT_PLACEHOLDERS", ())
+    target = new_contract(tmp_path / "c", "Valmont", "2024-2030")
+    assert not (target / "contract" / "objectives.yml").exists()
+    assert not (target / "contract" / "signatories.yml").exists()
+    contract = load_data(target, "contract/contract.yml")
+    assert [i for p in contract["parts"] for i in p.get("includes", []) if "common_base" in i] == []
+    nav = (target / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "cdv:common-base" not in nav and "cdv:signatories" not in nav and "cdv:devices" in nav
+
+
 def test_the_site_names_rule_is_the_toolkits_own():
     """The rule gives the real contract's site exactly the names its mkdocs.yml holds: a contract corrected
     later gets the same names from the same rule."""
@@ -438,7 +451,8 @@ def test_every_skeleton_is_package_data():
     shipped = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
     skeletons = {p for p in (package / "skeletons").rglob("*") if p.is_file()}
     assert skeletons and skeletons <= shipped
-    used = {f"{rel}.j2" for rel in (*(r for r, _ in scaffold.CONTRACT_SKELETONS), *scaffold.NEIGHBOURHOOD_SKELETONS)}
+    contract = (*scaffold.CONTRACT_SKELETONS, *scaffold.DRAFT_PLACEHOLDERS)
+    used = {f"{rel}.j2" for rel in (*(r for r, _ in contract), *scaffold.NEIGHBOURHOOD_SKELETONS)}
     assert {p.relative_to(package / "skeletons").as_posix() for p in skeletons} == used
 
 
