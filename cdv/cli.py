@@ -173,7 +173,15 @@ def cmd_new(args) -> int:
         path = new_neighbourhood(root, args.slug, args.name or args.slug, args.kind, args.commune)
         print(f"Quartier créé : {path.relative_to(root)} (à compléter, puis « cdv validate »)")
     else:
-        path = new_contract(Path(args.directory))
+        path = new_contract(
+            Path(args.directory),
+            args.territoire,
+            args.periode,
+            commune=args.commune,
+            epci=args.epci,
+            quartier=args.quartier,
+            type_quartier=args.type_quartier,
+        )
         print(f"Contrat minimal créé dans {path} (« cdv build {path} » construit son site)")
     return 0
 
@@ -257,11 +265,30 @@ def _parser() -> argparse.ArgumentParser:
     q = new.add_parser("neighbourhood", help="ajouter neighbourhoods/IDENTIFIANT.yml")
     q.add_argument("slug", metavar="IDENTIFIANT", help="identifiant du quartier, ex. les-orchidees")
     q.add_argument("--name", metavar="NOM", help="nom du quartier, ex. « Les Orchidées »")
-    q.add_argument("--kind", choices=["qpv", "fragile"], default="fragile")
+    q.add_argument(
+        "--kind",
+        metavar="TYPE",
+        help="type de quartier, un de ceux que déclare contract.yml (shape.neighbourhood_kinds, ex. qpv) ; "
+        "défaut : le dernier déclaré",
+    )
     q.add_argument("--commune", metavar="COMMUNE", help="commune (défaut : la commune du contrat)")
     q.add_argument("--path", default=None, metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
     k = new.add_parser("contract", help="écrire un contrat minimal valide pour un autre territoire")
     k.add_argument("directory", metavar="DOSSIER", help="dossier à créer pour le nouveau contrat")
+    k.add_argument(
+        "--territoire", required=True, metavar="NOM", help="territoire du contrat, ex. « Agglomération de Valmont »"
+    )
+    k.add_argument("--periode", required=True, metavar="AAAA-AAAA", help="période du contrat, ex. 2024-2030")
+    k.add_argument("--commune", metavar="COMMUNE", help="commune de comparaison des portraits (défaut : le territoire)")
+    k.add_argument("--epci", metavar="NOM", help="intercommunalité, auteur du contrat (défaut : le territoire)")
+    k.add_argument("--quartier", metavar="NOM", help="nom du premier quartier, ex. « Les Tilleuls »")
+    k.add_argument(
+        "--type",
+        dest="type_quartier",
+        default="quartier prioritaire",
+        metavar="TYPE",
+        help="type de ce quartier, ex. « quartier de veille » (défaut : quartier prioritaire)",
+    )
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")

@@ -94,7 +94,7 @@ ARGPARSE_ENGLISH = ("usage:", "error:", "invalid choice", "choose from", "requir
     (("validate", "--nope"), "argument(s) non reconnu(s) : --nope"),
     (("new",), "argument(s) obligatoire(s) manquant(s) : QUOI"),
     (("new", "neighbourhood"), "argument(s) obligatoire(s) manquant(s) : IDENTIFIANT"),
-    (("new", "neighbourhood", "x", "--kind", "prioritaire"), "choix invalide : 'prioritaire'"),
+    (("new", "contract", "x"), "argument(s) obligatoire(s) manquant(s) : --territoire, --periode"),
     (("diff",), "argument(s) obligatoire(s) manquant(s) : ANCIENNE"),
     (("diff", "HEAD", "--fail-above", "tout"), "choix invalide : 'tout'"),
     (("publish",), "argument(s) obligatoire(s) manquant(s) : VERSION"),

@@ -241,7 +241,7 @@ def test_pdf_never_replaces_a_pdf_it_did_not_make(repo, tmp_path):
 @pytest.mark.parametrize("where", [".git/nouveau", "contract/nouveau", "docs/nouveau"])
 def test_new_contract_refuses_the_project_folders(repo, where):
     before = snapshot(repo)
-    result = cdv("new", "contract", where, cwd=repo)
+    result = cdv("new", "contract", where, "--territoire", "Exempleville", "--periode", "2024-2030", cwd=repo)
     assert_one_french_line(result, 1, "dossier refusé")
     assert snapshot(repo) == before
 

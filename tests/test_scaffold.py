@@ -10,7 +10,7 @@ import cdv.scaffold as scaffold
 from cdv.build import build_site
 from cdv.errors import UsageError
 from cdv.fmt import format_project
-from cdv.scaffold import new_contract, new_neighbourhood
+from cdv.scaffold import SLUG, new_contract, new_neighbourhood
 from cdv.validate import validate_project
 from cdv.yamlload import load_yaml_file
 
@@ -24,6 +24,19 @@ HOSTILE_NAMES = ["Saint-Denis: Nord", "Cité « Les 4: Vents » #2", "L'Île d'e
                  "!étiquette", "%pour", "@arobase", "`accent`", "a #b", "a: b: c", "'guillemet simple",
                  "\\oblique\\", "{{ 7 * 7 }}", "{% raw %}", "{# note #}", "--- document", "... fin", "? clé",
                  "| barre", "> chevron", "Élan\u00a0Nord"]
+
+
+def _schema_fixes_the_kinds() -> bool:
+    import json
+
+    schema = json.loads((ROOT / "schemas" / "neighbourhood.schema.json").read_text(encoding="utf-8"))
+    return "enum" in schema["properties"]["kind"]
+
+
+# Until the neighbourhood schema takes any kind the contract declares (the "model" change), a kind of the
+# territory's own words is refused there; strict: these tests say so the day it is no longer true.
+NEEDS_DECLARED_KINDS = pytest.mark.xfail(_schema_fixes_the_kinds(), strict=True, raises=UsageError,
+                                         reason="le schéma des quartiers n'accepte encore que qpv et fragile")
 
 
 def errors_of(root: Path) -> list[str]:
@@ -68,7 +81,7 @@ def test_qpv_skeleton_holds_placeholders_only(project):
     assert section["blocks"] == [{"figure": {"kind": "graphique", "title": "Portrait à compléter"}}]
     project_ = data["project"]
     assert project_["title"] == "Projet de quartier Les Tilleuls"
-    assert project_["priorities_heading"] == "priorités pour le quartier de Les Tilleuls"
+    assert project_["priorities_heading"] == "priorités pour le quartier des Tilleuls"  # "de" + "Les" -> "des"
     [theme] = project_["themes"]
     [priority] = theme["priorities"]
     assert "Priorité à rédiger" in priority["text"]
@@ -105,6 +118,45 @@ def test_bad_kind_is_refused(project, kind):
     assert not (project / "neighbourhoods" / "les-tilleuls.yml").exists()
 
 
+def test_the_kinds_are_the_ones_the_contract_declares(project):
+    """--kind takes the kinds of shape.neighbourhood_kinds, not a fixed list: a contract declaring only
+    "qpv" refuses "fragile", names what it declares, and gives "qpv" by default."""
+    import yaml
+
+    contract_file = project / "contract" / "contract.yml"
+    contract = yaml.safe_load(contract_file.read_text(encoding="utf-8"))
+    contract["shape"]["neighbourhood_kinds"] = contract["shape"]["neighbourhood_kinds"][:1]
+    contract_file.write_text(yaml.safe_dump(contract, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(UsageError, match="types déclarés dans contract/contract.yml.*« qpv » \\(quartier prioritaire\\)"):
+        new_neighbourhood(project, "cite-nouvelle", "Cité Nouvelle", "fragile")
+    path = new_neighbourhood(project, "cite-nouvelle", "Cité Nouvelle")
+    assert load_yaml_file(path, "neighbourhoods/cite-nouvelle.yml").data["kind"] == "qpv"
+
+
+def test_the_default_kind_is_the_last_declared(project):
+    path = new_neighbourhood(project, "cite-nouvelle", "Cité Nouvelle")
+    assert load_yaml_file(path, "neighbourhoods/cite-nouvelle.yml").data["kind"] == "fragile"
+
+
+@NEEDS_DECLARED_KINDS
+def test_a_kind_the_contract_declares_is_accepted(tmp_path):
+    """A kind of the territory's own words ("quartier de veille"), grouped: its identity only, its singular
+    label in the first-line comment. Needs the neighbourhood schema to take any declared kind (model)."""
+    target = new_contract(tmp_path / "c", "Valmont", "2024-2030")
+    contract_file = target / "contract" / "contract.yml"
+    text = contract_file.read_text(encoding="utf-8").replace(
+        "      plural: Quartiers prioritaires\n",
+        "      plural: Quartiers prioritaires\n    - id: veille\n      singular: Quartier de veille\n"
+        "      plural: Quartiers de veille\n      grouped: true\n").replace(
+        "      - neighbourhoods: qpv\n", "      - neighbourhoods: qpv\n      - neighbourhoods: veille\n")
+    contract_file.write_text(text, encoding="utf-8")
+    path = new_neighbourhood(target, "les-acacias", "Les Acacias", "veille")
+    data = load_yaml_file(path, "neighbourhoods/les-acacias.yml").data
+    assert data == {"id": "les-acacias", "kind": "veille", "name": "Les Acacias", "commune": "Valmont"}
+    assert path.read_text(encoding="utf-8").startswith("# Quartier de veille Les Acacias : ")
+    assert errors_of(target) == []
+
+
 def test_existing_file_is_refused_and_left_untouched(project):
     before = (project / "neighbourhoods" / "planoise.yml").read_bytes()
     with pytest.raises(UsageError, match="existe déjà"):
@@ -133,9 +185,9 @@ def test_commune_needed_outside_a_project(tmp_path):
 
 @pytest.fixture(scope="module")
 def new_project(tmp_path_factory) -> Path:
-    return new_contract(tmp_path_factory.mktemp("nouveau") / "contrat-de-ville",
-                        title="Contrat de ville de Valmont", commune="Valmont",
-                        epci="Communauté de communes du Val de Mont")
+    return new_contract(tmp_path_factory.mktemp("nouveau") / "contrat-de-ville", "Agglomération de Valmont",
+                        "2024-2030", commune="Valmont", epci="Communauté de communes du Val de Mont",
+                        quartier="Les Tilleuls")
 
 
 def written_files(root: Path) -> list[Path]:
@@ -145,9 +197,9 @@ def written_files(root: Path) -> list[Path]:
 def test_new_contract_writes_the_expected_layout(new_project):
     rels = {p.relative_to(new_project).as_posix() for p in written_files(new_project)}
     for rel in ("mkdocs.yml", "macros.py", "docs/index.md", "overrides/main.html", "contract/contract.yml",
-                "contract/objectives.yml", "contract/signatories.yml", "contract/articles/article-1.yml",
-                "contract/social-centres.yml"):
+                "contract/articles/article-1.yml", "neighbourhoods/les-tilleuls.yml"):
         assert rel in rels
+    assert "contract/social-centres.yml" not in rels  # optional: a territory adds it if it has such a table
     assert {p.name for p in (new_project / "schemas").glob("*.json")} == \
         {p.name for p in (ROOT / "schemas").glob("*.json")}
     assert {p.name for p in (new_project / "docs" / "assets").iterdir()} == \
@@ -157,25 +209,146 @@ def test_new_contract_writes_the_expected_layout(new_project):
         (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
 
 
-def test_new_contract_sources(new_project):
-    def load(rel):
-        return load_yaml_file(new_project / rel, rel).data
+def load_data(root: Path, rel: str):
+    return load_yaml_file(root / rel, rel).data
 
-    contract = load("contract/contract.yml")
-    assert contract["title"] == "Contrat de ville de Valmont"
+
+def signature_required() -> bool:
+    import json
+
+    return "signature" in json.loads((ROOT / "schemas" / "contract.schema.json").read_text(encoding="utf-8"))["required"]
+
+
+def test_new_contract_sources(new_project):
+    contract = load_data(new_project, "contract/contract.yml")
+    assert contract["title"] == "Contrat de ville de l'Agglomération de Valmont"
     assert contract["status"] == "draft"
-    year = contract["period"]["start"]
-    assert contract["version"] == str(year)
-    assert contract["signature"] == {"place": "Valmont", "date": f"{year}-01-01"}
-    assert contract["territory"]["commune"] == "Valmont"
-    assert contract["parts"][0]["id"] == "contrat-cadre"
-    signatories = load("contract/signatories.yml")["signatories"]
-    assert len(signatories) == 2
+    assert contract["period"] == {"start": 2024, "end": 2030}  # the period given, not the current year
+    assert contract["version"] == "2024"
+    assert contract["territory"] == {"commune": "Valmont", "epci": "Communauté de communes du Val de Mont"}
+    assert contract["author"] == "Communauté de communes du Val de Mont"
+    # A draft is not signed: no signature block, unless this version's schema still requires one.
+    assert ("signature" in contract) == signature_required()
+    shape = contract["shape"]
+    assert shape["neighbourhood_kinds"] == [
+        {"id": "qpv", "singular": "Quartier prioritaire", "plural": "Quartiers prioritaires"}]
+    assert set(shape["headings"]) == {"part", "article", "section", "annex"}
+    assert [a["shows"] for a in shape["annexes"]] == ["commitments", "devices"]
+    assert set(shape["approvals"]) == {"avenant", "copil", "routine", "editorial"}
+    for words in shape["approvals"].values():
+        assert not re.search(r"article|\d", words, re.IGNORECASE), words  # no article of another contract
+    assert [i for p in contract["parts"] for i in p.get("includes", []) if "neighbourhoods" in i] == \
+        [{"neighbourhoods": "qpv"}]
+    neighbourhood = load_data(new_project, "neighbourhoods/les-tilleuls.yml")
+    assert (neighbourhood["name"], neighbourhood["kind"], neighbourhood["commune"]) == ("Les Tilleuls", "qpv", "Valmont")
+    signatories = load_data(new_project, "contract/signatories.yml")["signatories"]
     assert [s["signature"]["signers"][0]["name"] for s in signatories] == ["Prénom NOM", "Prénom NOM"]
     assert signatories[1]["organisation"] == "Communauté de communes du Val de Mont"
-    [neighbourhood] = new_project.joinpath("neighbourhoods").glob("*.yml")
-    assert load(f"neighbourhoods/{neighbourhood.name}")["kind"] == "qpv"
-    assert load(f"neighbourhoods/{neighbourhood.name}")["commune"] == "Valmont"
+
+
+def test_new_contract_site_names_are_the_contracts(new_project):
+    mkdocs = load_data(new_project, "mkdocs.yml")
+    assert mkdocs["site_name"] == "Contrat de ville de l'Agglomération de Valmont 2024-2030"
+    assert mkdocs["site_description"] == \
+        "Le Contrat de ville de l'Agglomération de Valmont 2024-2030, « Sous-titre à rédiger »"
+    assert mkdocs["site_author"] == "Communauté de communes du Val de Mont"
+    identity = scaffold.site_identity(load_data(new_project, "contract/contract.yml"))
+    assert {key: mkdocs[key] for key in identity} == identity
+
+
+def test_a_contract_without_the_placeholders_says_nothing_of_them(tmp_path, monkeypatch):
+    """Once a draft may go without a common base and signatories, the skeleton writes neither, nor their
+    include and sections of the site."""
+    monkeypatch.setattr(scaffold, "DRAFT_PLACEHOLDERS", ())
+    target = new_contract(tmp_path / "c", "Valmont", "2024-2030")
+    assert not (target / "contract" / "objectives.yml").exists()
+    assert not (target / "contract" / "signatories.yml").exists()
+    contract = load_data(target, "contract/contract.yml")
+    assert [i for p in contract["parts"] for i in p.get("includes", []) if "common_base" in i] == []
+    nav = (target / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "cdv:common-base" not in nav and "cdv:signatories" not in nav and "cdv:devices" in nav
+
+
+def test_the_site_names_rule_is_the_toolkits_own():
+    """The rule gives the real contract's site exactly the names its mkdocs.yml holds: a contract corrected
+    later gets the same names from the same rule."""
+    mkdocs = load_data(ROOT, "mkdocs.yml")
+    identity = scaffold.site_identity(load_data(ROOT, "contract/contract.yml"))
+    assert {key: mkdocs[key] for key in identity} == identity
+    assert scaffold.site_identity({"title": "Contrat de ville de Valmont", "period": {"start": 2024, "end": 2030},
+                                   "author": "Ville de Valmont"}) == {
+        "site_name": "Contrat de ville de Valmont 2024-2030",
+        "site_description": "Le Contrat de ville de Valmont 2024-2030",
+        "site_author": "Ville de Valmont"}
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Valmont", "de Valmont"),
+    ("Exempleville", "d'Exempleville"),
+    ("Agglomération de Valmont", "de l'Agglomération de Valmont"),
+    ("Eurométropole de Valmont", "de l'Eurométropole de Valmont"),
+    ("Île-Verte", "d'Île-Verte"),
+    ("Yzeure-sur-Mont", "d'Yzeure-sur-Mont"),
+    ("Communauté urbaine de Valmont", "de la Communauté urbaine de Valmont"),
+    ("Métropole du Val", "de la Métropole du Val"),
+    ("Grand Valmont", "du Grand Valmont"),
+    ("Pays de Valmont", "du Pays de Valmont"),
+    ("Le Mont-Clair", "du Mont-Clair"),
+    ("Les Tilleuls", "des Tilleuls"),
+    ("La Roche-Haute", "de La Roche-Haute"),
+    ("L'Isle-Verte", "de L'Isle-Verte"),
+    ("Hautval", "de Hautval"),
+    ("Agglo", "d'Agglo"),  # a proper noun: only a known common noun takes "de l'"
+    ("Ville", "de Ville"),  # a one-word name is a proper noun, whatever it reads as
+    ("« Les 4: Vents »", "de « Les 4: Vents »"),
+])
+def test_de_contracts_and_elides(name, expected):
+    assert scaffold.de(name) == expected
+    assert scaffold.contract_title(name) == f"Contrat de ville {expected}"
+
+
+@pytest.mark.parametrize(("text", "period"), [("2024-2030", (2024, 2030)), ("2030-2031", (2030, 2031)),
+                                               (" 2024-2030 ", (2024, 2030))])
+def test_period_is_read(text, period):
+    assert scaffold.parse_period(text) == period
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("2024", "AAAA-AAAA"), ("2024/2030", "AAAA-AAAA"), ("24-30", "AAAA-AAAA"), ("2024-2030-2036", "AAAA-AAAA"),
+    ("", "AAAA-AAAA"), ("deux mille vingt-quatre", "AAAA-AAAA"), ("２０２４-２０３０", "AAAA-AAAA"),
+    ("2030-2024", r"l'année de fin \(2024\) doit venir après l'année de début \(2030\)"),
+    ("2024-2024", "doit venir après"), ("1999-2005", "de 2000 à 2100"), ("2095-2101", "de 2000 à 2100"),
+])
+def test_a_bad_period_is_refused_in_french(tmp_path, text, reason):
+    with pytest.raises(UsageError, match=f"période « .* » invalide : .*{reason}"):
+        new_contract(tmp_path / "c", "Valmont", text)
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize(("type_name", "kind"), [
+    ("quartier prioritaire", {"id": "qpv", "singular": "Quartier prioritaire", "plural": "Quartiers prioritaires"}),
+    ("Quartier prioritaire de la politique de la ville",
+     {"id": "qpv", "singular": "Quartier prioritaire de la politique de la ville",
+      "plural": "Quartiers prioritaires de la politique de la ville"}),
+    ("quartier de veille", {"id": "quartier-de-veille", "singular": "Quartier de veille",
+                            "plural": "Quartiers de veille"}),
+    ("quartier fragile", {"id": "quartier-fragile", "singular": "Quartier fragile", "plural": "Quartiers fragiles"}),
+    ("secteur en veille active", {"id": "secteur-en-veille-active", "singular": "Secteur en veille active",
+                                  "plural": "Secteurs en veille active"}),
+    ("quartier d'intérêt local", {"id": "quartier-d-interet-local", "singular": "Quartier d'intérêt local",
+                                  "plural": "Quartiers d'intérêt local"}),
+    ("quartier  prioritaire  local", {"id": "quartier-prioritaire-local", "singular": "Quartier prioritaire local",
+                                      "plural": "Quartiers prioritaires locaux"}),
+    ("îlot", {"id": "ilot", "singular": "Îlot", "plural": "Îlots"}),
+])
+def test_the_kind_of_type(type_name, kind):
+    assert scaffold.kind_of_type(type_name) == kind
+
+
+def test_a_type_with_no_word_is_refused(tmp_path):
+    with pytest.raises(UsageError, match="type de quartier"):
+        new_contract(tmp_path / "c", "Valmont", "2024-2030", type_quartier="« »")
+    assert not (tmp_path / "c").exists()
 
 
 def test_new_contract_is_valid_and_canonical(new_project):
@@ -184,9 +357,10 @@ def test_new_contract_is_valid_and_canonical(new_project):
 
 
 def test_new_contract_says_nothing_of_this_territory(new_project):
-    for path in written_files(new_project):
+    for path in written_files(new_project) + sorted((ROOT / "cdv" / "skeletons").rglob("*.j2")):
         text = path.read_text(encoding="utf-8")
         assert not TERRITORY_WORDS.search(text), (path, TERRITORY_WORDS.search(text))
+        assert territory_mentions(text, ROOT) == [], path
     mkdocs = (new_project / "mkdocs.yml").read_text(encoding="utf-8")
     for key in ("site_url:", "repo_url:", "repo_name:", "edit_uri:"):
         assert key not in mkdocs
@@ -205,9 +379,9 @@ def test_new_contract_names_nothing_of_the_toolkits_sources(new_project):
 
 
 def test_hostile_neighbourhood_names_read_back_unchanged(tmp_path):
-    target = new_contract(tmp_path / "c")
+    target = new_contract(tmp_path / "c", "Exempleville", "2024-2030")
     for number, name in enumerate(HOSTILE_NAMES, 1):
-        path = new_neighbourhood(target, f"quartier-{number}", name, "qpv" if number % 2 else "fragile", commune=name)
+        path = new_neighbourhood(target, f"quartier-{number}", name, "qpv", commune=name)
         data = load_yaml_file(path, f"neighbourhoods/quartier-{number}.yml").data
         assert (data["name"], data["commune"]) == (name, name)
         if data["kind"] == "qpv":
@@ -219,25 +393,40 @@ def test_hostile_neighbourhood_names_read_back_unchanged(tmp_path):
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_a_hostile_territory_name_gives_a_valid_contract(tmp_path, name):
-    target = new_contract(tmp_path / "c", title=f"Contrat de ville {name}", commune=name, epci=f"{name} Métropole")
-    contract = load_yaml_file(target / "contract" / "contract.yml", "contract/contract.yml").data
-    assert contract["title"] == f"Contrat de ville {name}"
+    target = new_contract(tmp_path / "c", name, "2024-2030", epci=f"{name} Métropole", quartier=f"Cité {name}")
+    contract = load_data(target, "contract/contract.yml")
+    assert contract["title"] == scaffold.contract_title(name)
     assert contract["territory"] == {"commune": name, "epci": f"{name} Métropole"}
-    assert contract["signature"]["place"] == name
-    signatories = load_yaml_file(target / "contract" / "signatories.yml", "contract/signatories.yml").data
+    assert load_data(target, "mkdocs.yml")["site_author"] == f"{name} Métropole"
+    signatories = load_data(target, "contract/signatories.yml")
     assert signatories["signatories"][1]["organisation"] == f"{name} Métropole"
+    [neighbourhood] = (target / "neighbourhoods").glob("*.yml")
+    assert load_data(target, f"neighbourhoods/{neighbourhood.name}")["name"] == f"Cité {name}"
     assert errors_of(target) == []
+    assert not_canonical(target) == []
+
+
+@NEEDS_DECLARED_KINDS
+@pytest.mark.parametrize("name", HOSTILE_NAMES[::3])
+def test_a_hostile_type_of_neighbourhood_reads_back_unchanged(tmp_path, name):
+    target = new_contract(tmp_path / "c", "Valmont", "2024-2030", type_quartier=f"quartier {name}")
+    [kind] = load_data(target, "contract/contract.yml")["shape"]["neighbourhood_kinds"]
+    assert kind["singular"] == " ".join(f"Quartier {name}".split())
+    assert SLUG.match(kind["id"])
+    [neighbourhood] = (target / "neighbourhoods").glob("*.yml")
+    assert load_data(target, f"neighbourhoods/{neighbourhood.name}")["kind"] == kind["id"]
+    assert [e for e in errors_of(target) if not e.startswith("neighbourhoods/")] == []  # a kind of its own: model
     assert not_canonical(target) == []
 
 
 def test_a_hostile_territory_name_builds_its_site(tmp_path):
     name = "Saint-Denis: Nord « #2 » {{ x }}"
-    target = new_contract(tmp_path / "c", title=f"Contrat de ville {name}", commune=name, epci=f"{name} Métropole")
+    target = new_contract(tmp_path / "c", name, "2024-2030", epci=f"{name} Métropole")
     site = build_site(target, tmp_path / "site", with_pdf=False)
     from html import unescape
 
     home = unescape((site / "index.html").read_text(encoding="utf-8"))
-    assert f"Contrat de ville {name}" in home.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert f"Contrat de ville de {name} 2024-2030" in home.split("<title>", 1)[1].split("</title>", 1)[0]
 
 
 @pytest.mark.parametrize("name", ["Les\tTilleuls", "Les\rTilleuls", "Les\u2028Tilleuls", "Les\x85Tilleuls",
@@ -262,7 +451,8 @@ def test_every_skeleton_is_package_data():
     shipped = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
     skeletons = {p for p in (package / "skeletons").rglob("*") if p.is_file()}
     assert skeletons and skeletons <= shipped
-    used = {f"{rel}.j2" for rel, _ in scaffold.CONTRACT_SKELETONS} | {f"neighbourhood/{k}.yml.j2" for k in scaffold.KINDS}
+    contract = (*scaffold.CONTRACT_SKELETONS, *scaffold.DRAFT_PLACEHOLDERS)
+    used = {f"{rel}.j2" for rel in (*(r for r, _ in contract), *scaffold.NEIGHBOURHOOD_SKELETONS)}
     assert {p.relative_to(package / "skeletons").as_posix() for p in skeletons} == used
 
 
@@ -270,10 +460,9 @@ def test_every_skeleton_is_package_data():
 def test_new_contract_builds_its_own_site(new_project, tmp_path):
     site = build_site(new_project, tmp_path / "site", with_pdf=False)
     home = (site / "index.html").read_text(encoding="utf-8")
-    assert "Contrat de ville de Valmont" in home
-    assert "<title>" in home and "Valmont" in home.split("<title>", 1)[1].split("</title>", 1)[0]
-    [neighbourhood] = new_project.joinpath("neighbourhoods").glob("*.yml")
-    assert (site / "quartiers" / neighbourhood.stem / "index.html").is_file()
+    assert "Contrat de ville de l&#39;Agglomération de Valmont 2024-2030" in home.split("<title>", 1)[1] \
+        or "Contrat de ville de l'Agglomération de Valmont 2024-2030" in home.split("<title>", 1)[1]
+    assert (site / "quartiers" / "les-tilleuls" / "index.html").is_file()
     for page in site.rglob("*.html"):
         assert not TERRITORY_WORDS.search(page.read_text(encoding="utf-8")), page
 
@@ -287,35 +476,27 @@ def test_new_contract_builds_with_its_pdf(new_project, tmp_path):
     pdf = site / "contrat.pdf"
     assert pdf.is_file()
     text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
-    assert "Valmont" in text
+    assert "Valmont" in text and "Les Tilleuls" in text
     assert not TERRITORY_WORDS.search(text)
-
-
-def test_new_contract_with_default_names(tmp_path):
-    target = new_contract(tmp_path / "exemple")
-    contract = load_yaml_file(target / "contract" / "contract.yml", "contract/contract.yml").data
-    assert contract["title"] == "Contrat de ville de Exempleville"
-    assert contract["territory"] == {"commune": "Exempleville", "epci": "Communauté d'agglomération d'Exempleville"}
-    assert errors_of(target) == []
 
 
 def test_new_contract_in_an_existing_empty_folder(tmp_path):
     (tmp_path / "vide").mkdir()
-    assert errors_of(new_contract(tmp_path / "vide")) == []
+    assert errors_of(new_contract(tmp_path / "vide", "Exempleville", "2024-2030")) == []
 
 
 def test_new_contract_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "plein").mkdir()
     (tmp_path / "plein" / "notes.txt").write_text("à garder", encoding="utf-8")
     with pytest.raises(UsageError, match="pas un dossier vide"):
-        new_contract(tmp_path / "plein")
+        new_contract(tmp_path / "plein", "Exempleville", "2024-2030")
     assert [p.name for p in (tmp_path / "plein").iterdir()] == ["notes.txt"]
 
 
 def test_new_contract_refuses_a_file(tmp_path):
     (tmp_path / "fichier").write_text("x", encoding="utf-8")
     with pytest.raises(UsageError):
-        new_contract(tmp_path / "fichier")
+        new_contract(tmp_path / "fichier", "Exempleville", "2024-2030")
 
 
 def test_new_contract_needs_the_toolkit_files(tmp_path, monkeypatch):
@@ -326,7 +507,7 @@ def test_new_contract_needs_the_toolkit_files(tmp_path, monkeypatch):
 
     monkeypatch.setattr(cdv, "__file__", str(fake_package))
     with pytest.raises(UsageError, match="fichiers de l'outil introuvables"):
-        new_contract(tmp_path / "nouveau")
+        new_contract(tmp_path / "nouveau", "Exempleville", "2024-2030")
     assert not (tmp_path / "nouveau").exists()
 
 
@@ -340,7 +521,34 @@ def test_cdv_new_commands(project, tmp_path):
     assert made.returncode == 0, made.stderr
     assert "neighbourhoods/les-orchidees.yml" in made.stdout
     again = subprocess.run(cdv + ["neighbourhood", "les-orchidees", "--path", str(project)], capture_output=True, text=True)
-    assert again.returncode == 2
-    other = subprocess.run(cdv + ["contract", str(tmp_path / "ailleurs")], capture_output=True, text=True)
+    assert again.returncode == 2 and "existe déjà" in again.stderr
+    unknown = subprocess.run(cdv + ["neighbourhood", "les-lilas", "--kind", "veille", "--path", str(project)],
+                             capture_output=True, text=True)
+    assert unknown.returncode == 2 and "« qpv » (quartier prioritaire), « fragile » (quartier fragile)" in unknown.stderr
+    where = tmp_path / "ailleurs"
+    other = subprocess.run(cdv + ["contract", str(where), "--territoire", "Agglomération de Valmont", "--periode",
+                                  "2024-2030", "--commune", "Valmont", "--epci", "Valmont Agglomération",
+                                  "--quartier", "Les Tilleuls", "--type", "quartier prioritaire"],
+                           capture_output=True, text=True)
     assert other.returncode == 0, other.stderr
-    assert subprocess.run([sys.executable, "-m", "cdv.cli", "validate", str(tmp_path / "ailleurs")]).returncode == 0
+    assert load_data(where, "contract/contract.yml")["title"] == "Contrat de ville de l'Agglomération de Valmont"
+    assert load_data(where, "neighbourhoods/les-tilleuls.yml")["kind"] == "qpv"
+    assert subprocess.run([sys.executable, "-m", "cdv.cli", "validate", str(where)]).returncode == 0
+    assert subprocess.run([sys.executable, "-m", "cdv.cli", "fmt", "--check", str(where)]).returncode == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--periode", "2024-2030"], "--territoire"),
+    (["--territoire", "Valmont"], "--periode"),
+    (["--territoire", "Valmont", "--periode", "2030-2024"], "l'année de fin (2024) doit venir après"),
+    (["--territoire", "Valmont", "--periode", "2024"], "AAAA-AAAA"),
+])
+def test_cdv_new_contract_refuses_in_french(tmp_path, args, message):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "cdv.cli", "new", "contract", str(tmp_path / "c"), *args],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "c").exists()

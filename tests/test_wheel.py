@@ -78,7 +78,7 @@ def test_an_installed_wheel_makes_a_new_contract_its_site_and_its_pdf(wheel, tmp
     assert Path(where).is_relative_to(purelib), where
 
     cdv = str(venv / "bin" / "cdv")
-    run([cdv, "new", "contract", "exempleville"], cwd=elsewhere, env=env)
+    run([cdv, "new", "contract", "exempleville", "--territoire", "Exempleville", "--periode", "2024-2030"], cwd=elsewhere, env=env)
     project = elsewhere / "exempleville"
     run([cdv, "build", str(project)], cwd=elsewhere, env=env)
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
