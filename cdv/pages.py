@@ -107,7 +107,6 @@ def _environment() -> Environment:
         priorities=priorities,
         data_years=data_years,
         uses_insee_small_areas=uses_insee_small_areas,
-        reference=reference,
     )
     return env
 
@@ -133,6 +132,17 @@ def reference(pattern: str, number, title: str) -> str:
     if not any(char.isalpha() for char in words):
         return f"« {numbered(pattern, number, title)} »"
     return lower_first(numbered(head, number, "").rstrip(" :–—-/.,"))
+
+
+def block_reference(corpus: Corpus, article_id: str, block_id: str) -> str:
+    """How a sentence names the (sub-)article that holds a block: "article 9.2", after the contract's
+    article pattern."""
+    shape = corpus.shape
+    article = corpus.article(article_id)
+    number = corpus.block_section(article_id, block_id)
+    section = next((s for s in article.get("sections", []) if s["number"] == number), None)
+    title = section["title"] if section else article["title"]
+    return reference(shape.headings["article"], number, title)
 
 
 # The page of the site that shows what an annex of the contract holds (shape `annexes[].shows`).
@@ -327,6 +337,24 @@ def _data_context(corpus: Corpus, pdf: str | None) -> dict:
     }
 
 
+_SHAPE_CONTEXT: list = [None, {}]  # (corpus, its values): computed once per corpus, not once per page
+
+
+def _shape_context(corpus: Corpus) -> dict:
+    """The values every page may print that the whole contract decides (its annexes, whom its common base
+    is common to): the same for each page of one build."""
+    if _SHAPE_CONTEXT[0] is not corpus:
+        _SHAPE_CONTEXT[:] = [
+            corpus,
+            {
+                "annexes": annexes(corpus),
+                "commitments_annex": annex_showing(corpus, "commitments"),
+                "common_base_reach": common_base_reach(corpus),
+            },
+        ]
+    return _SHAPE_CONTEXT[1]
+
+
 def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, directory_urls: bool = True) -> Page:
     """One generated page as markdown: its front matter, then its template rendered with escaped values."""
     path = spec.path
@@ -353,9 +381,8 @@ def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, director
                 blocks=blocks,
                 title=spec.title,
                 strategy=lambda n, p: strategy_fields(corpus, n, p, link),
-                annexes=annexes(corpus),
-                commitments_annex=annex_showing(corpus, "commitments"),
-                common_base_reach=common_base_reach(corpus),
+                **_shape_context(corpus),
+                block_reference=lambda article, block: block_reference(corpus, article, block),
                 **context,
             )
         )

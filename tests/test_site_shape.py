@@ -164,6 +164,18 @@ def test_references_to_a_numbered_element_come_from_its_pattern():
     assert reference("{romain}/ {titre}", 2, "Les engagements") == "« II/ Les engagements »"
 
 
+def test_the_notice_of_an_unwritten_project_names_its_article_after_the_pattern(project):
+    corpus = load_corpus(project)
+    fragile = next(n for n in corpus.neighbourhoods if "project" not in n)
+    notice = corpus.contract["fragile_project_notice"]
+    spec = next(s for s in page_specs(corpus) if s.path == page_path("neighbourhood", fragile["id"]))
+    assert "Le contrat prévoit ([article 9.2](../contrat/article-9.md#" in render_page(corpus, spec).markdown
+    corpus.contract["shape"]["headings"]["article"] = "{romain}. {titre}"
+    section = corpus.block_section(notice["article"], notice["block"])
+    title = next(s["title"] for s in corpus.article(notice["article"])["sections"] if s["number"] == section)
+    assert f"Le contrat prévoit ([« 9.2. {title} »](" in render_page(corpus, spec).markdown
+
+
 STRATEGY = {
     "lead": "prefecture",
     "partners": ["prefecture", {"name": "Régie <b>des</b> Essais"}],
@@ -257,3 +269,19 @@ def test_the_home_page_of_the_real_contract_reads_as_before():
     assert "## Les trois axes du contrat" in text
     common = load_corpus(ROOT).common_priority_count()
     assert common > 1 and f"réunit {common} priorités communes à tous les quartiers prioritaires." in text
+
+
+@pytest.mark.slow
+def test_a_real_build_of_the_variant_reads_in_the_contract_words(variant, tmp_path):
+    from cdv.build import build_site
+
+    from sitetext import page_text
+
+    site = build_site(variant, tmp_path / "site", with_pdf=False)
+    home = page_text(site, ".")
+    assert "Les quartiers de la politique de la ville (1)" in home and "veille" not in home.lower()
+    assert "L'axe du contrat" in home and "réunit 1 priorité commune." in home
+    article = page_text(site, "contrat/article-1")
+    assert "Objet du contrat¶ I/ Contrat cadre Le présent contrat" in article and "Article" not in article
+    listing = page_text(site, "quartiers")
+    assert "Quartiers de la politique de la ville (1)" in listing and "veille" not in listing.lower()
