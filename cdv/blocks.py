@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .labels import FIGURE_KINDS, KIND_TITLES, PLACE_FALLBACK, SCHOOL_LEVELS, SOURCE
+from .labels import FIGURE_KINDS, PLACE_FALLBACK, SCHOOL_LEVELS, SOURCE
 from .text import fr_number, fr_value, inline_html, md, plain_text, plural, title_html
 
 if TYPE_CHECKING:
@@ -167,9 +167,10 @@ def _render_include(r, b):
         return f"Voir [{title_html(corpus.objectives['title'])}]({r.links('page', 'common-base')}).\n"
     if what == "neighbourhoods":
         lines = []
-        for kind, title in KIND_TITLES.items():
-            names = [r.link("neighbourhood", n["id"], n["name"]) for n in corpus.neighbourhoods_of_kind(kind)]
-            lines.append(f"- {title} : {', '.join(names)}")
+        for kind in corpus.shape.kinds:  # a kind with no neighbourhood has no line
+            names = [r.link("neighbourhood", n["id"], n["name"]) for n in corpus.neighbourhoods_of_kind(kind.id)]
+            if names:
+                lines.append(f"- {md(kind.plural)} : {', '.join(names)}")
         return "\n".join(lines) + "\n"
     raise ValueError(what)  # the schema's enum makes this unreachable
 

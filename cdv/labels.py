@@ -101,3 +101,14 @@ SCHOOL_LEVELS = {
 FIGURE_KINDS = {"graphique": "Graphique", "carte": "Carte"}
 # A chart's name for the neighbourhood, when the block does not know which one it is.
 PLACE_FALLBACK = "Quartier"
+
+# --- structured fields of a neighbourhood priority (printed after its text, in this order) ---------------
+# Default titles; a contract words them otherwise in contract.yml `shape.strategy.field_labels`.
+STRATEGY_FIELDS = {
+    "lead": "Pilote",
+    "partners": "Partenaires",
+    "levers": "Leviers",
+    "funding": "Financements",
+    "criteria": "Critères d'évaluation",
+    "indicators": "Indicateurs",
+}

@@ -10,8 +10,16 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .corpus import load_corpus_cached, population, priority_count
-from .pages import page_path
-from .text import fr_date, fr_number, md
+from .pages import common_base_reach, lower_first, page_path
+from .shape import count
+from .text import fr_date, fr_number, md, plural
+
+# Small numbers as a sentence writes them ("Les trois axes du contrat"); larger ones in figures.
+_WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze")
+
+
+def in_words(number: int) -> str:
+    return _WORDS[number] if 0 <= number < len(_WORDS) else fr_number(number)
 
 
 def escaped(value):
@@ -32,6 +40,8 @@ def define_env(env) -> None:
     env.variables["contrat"] = escaped(corpus.contract)
     env.variables["nombre_signataires"] = len(corpus.signatories)
     env.variables["nombre_priorites_socle"] = corpus.common_priority_count()
+    # Whom the common base is common to ("quartiers prioritaires"), "" if no project prints it.
+    env.variables["quartiers_du_socle"] = md(common_base_reach(corpus))
 
     @env.macro
     def date_fr(iso: str) -> str:
@@ -42,8 +52,39 @@ def define_env(env) -> None:
         return fr_number(value)
 
     @env.macro
+    def en_lettres(value: int) -> str:
+        """3 -> "trois": a count inside a sentence, computed but read as words."""
+        return in_words(int(value))
+
+    @env.macro
+    def compte(value: int, singulier: str, pluriel: str) -> str:
+        """ "1 priorité", "12 priorités": the number and its noun, agreed in French."""
+        return count(int(value), singulier, pluriel)
+
+    @env.macro
+    def types_de_quartiers() -> list[dict]:
+        """The contract's kinds of neighbourhood that have neighbourhoods, in its order (contract.yml
+        `shape.neighbourhood_kinds`), each with its names in the contract's words and its neighbourhoods."""
+        out = []
+        for kind in corpus.shape.kinds:
+            liste = quartiers(kind.id)
+            if liste:
+                out.append(
+                    {
+                        "id": kind.id,
+                        "singulier": md(kind.singular),
+                        "pluriel": md(kind.plural),
+                        "titre": md("Les " + lower_first(kind.plural)),  # "Les quartiers prioritaires"
+                        "description": md(kind.description) if kind.description else "",
+                        "quartiers": liste,
+                    }
+                )
+        return out
+
+    @env.macro
     def quartiers(kind: str) -> list[dict]:
-        """The neighbourhoods of a kind (qpv or fragile), with escaped names and computed figures."""
+        """The neighbourhoods of a kind (an id of `shape.neighbourhood_kinds`), with escaped names and
+        computed figures."""
         out = []
         for n in corpus.neighbourhoods_of_kind(kind):
             pop = population(n)
@@ -53,7 +94,14 @@ def define_env(env) -> None:
                     "nom": md(n["name"]),
                     "commune": md(n["commune"]),
                     "population": fr_number(pop["value"]) if pop else None,
+                    "habitants": f"{fr_number(pop['value'])} {plural(pop['value'], 'habitant', 'habitants')}"
+                    if pop
+                    else None,
                     "priorites": priority_count(n) if n.get("project") else None,
+                    # "12 priorités", "1 priorité"; None without a project or with no priority
+                    "priorites_texte": count(priority_count(n), "priorité", "priorités")
+                    if n.get("project") and priority_count(n)
+                    else None,
                     "page": page_path("neighbourhood", n["id"]),
                 }
             )

@@ -14,8 +14,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .corpus import (
-    KIND_SINGULAR,
-    KIND_TITLES,
     Corpus,
     data_years,
     population,
@@ -23,8 +21,9 @@ from .corpus import (
     priority_count,
     uses_insee_small_areas,
 )
-from .labels import STATUS_LABELS
+from .labels import STATUS_LABELS, STRATEGY_FIELDS
 from .render import BlockRenderer
+from .shape import count, numbered
 from .templatecache import bytecode_cache
 from .text import external_link, fr_date, fr_number, fr_value, md, page_links, plain_text, plural, title_html
 
@@ -95,12 +94,13 @@ def _environment() -> Environment:
         autoescape=False,
         bytecode_cache=bytecode_cache(),
     )
-    env.filters.update(fr_number=fr_number, fr_date=fr_date, plain=title_html, fr_value=fr_value)
+    env.filters.update(
+        fr_number=fr_number, fr_date=fr_date, plain=title_html, fr_value=fr_value, lower_first=lower_first
+    )
     env.globals.update(
         plural=plural,
         external_link=external_link,
-        KIND_TITLES=KIND_TITLES,
-        KIND_SINGULAR=KIND_SINGULAR,
+        count=count,
         STATUS_LABELS=STATUS_LABELS,
         population=population,
         priority_count=priority_count,
@@ -109,6 +109,145 @@ def _environment() -> Environment:
         uses_insee_small_areas=uses_insee_small_areas,
     )
     return env
+
+
+def lower_first(text) -> str:
+    """A name inside a sentence: "Quartiers prioritaires" -> "quartiers prioritaires"; an acronym
+    ("QPV prioritaires") keeps its capitals."""
+    text = str(text)
+    if text[1:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def reference(pattern: str, number, title: str) -> str:
+    """How a sentence of the site names a numbered element: the contract's heading pattern up to the
+    title, in lower case ("Annexe {numero} : {titre}" -> "annexe 1", "Article {numero} – {titre}" with
+    "9.2" -> "article 9.2"). A pattern with no word before the title ("{romain}/ {titre}") gives the whole
+    title in quotation marks."""
+    head = pattern.split("{titre}", 1)[0]
+    words = head
+    for name in ("{numero}", "{romain}", "{ordinal}"):
+        words = words.replace(name, "")
+    if not any(char.isalpha() for char in words):
+        return f"« {numbered(pattern, number, title)} »"
+    return lower_first(numbered(head, number, "").rstrip(" :–—-/.,"))
+
+
+def block_reference(corpus: Corpus, article_id: str, block_id: str) -> str:
+    """How a sentence names the (sub-)article that holds a block: "article 9.2", after the contract's
+    article pattern."""
+    shape = corpus.shape
+    article = corpus.article(article_id)
+    number = corpus.block_section(article_id, block_id)
+    section = next((s for s in article.get("sections", []) if s["number"] == number), None)
+    title = section["title"] if section else article["title"]
+    return reference(shape.headings["article"], number, title)
+
+
+# The page of the site that shows what an annex of the contract holds (shape `annexes[].shows`).
+ANNEX_PAGES = {"commitments": "signatories", "devices": "devices"}
+
+
+@dataclass(frozen=True)
+class Annex:
+    number: int  # its position among the contract's annexes
+    title: str  # as the contract numbers it: "Annexe 1 : L'engagement de chaque signataire"
+    reference: str  # inside a sentence: "annexe 1"
+    shows: str
+    page: str  # the page kind (PATHS) that shows it
+
+
+def annexes(corpus: Corpus) -> list[Annex]:
+    """The contract's annexes that hold something (an annex with no content is not shown), numbered by
+    their place in contract.yml `shape.annexes`."""
+    shape = corpus.shape
+    holds = {"commitments": bool(corpus.commitments), "devices": bool(corpus.devices)}
+    pattern = shape.headings.get("annex", "{titre}")
+    return [
+        Annex(
+            number,
+            shape.annex_title(a, number),
+            reference(pattern, number, a["title"]),
+            a["shows"],
+            ANNEX_PAGES[a["shows"]],
+        )
+        for number, a in enumerate(shape.annexes, 1)
+        if holds.get(a["shows"])
+    ]
+
+
+def annex_showing(corpus: Corpus, shows: str) -> Annex | None:
+    return next((a for a in annexes(corpus) if a.shows == shows), None)
+
+
+def common_base_reach(corpus: Corpus) -> str:
+    """Whom the common base is common to, in the contract's words: the kinds of neighbourhood whose
+    projects print it ("quartiers prioritaires"), in their order; "" if no project prints it."""
+    kinds = {n["kind"] for n in corpus.neighbourhoods if (n.get("project") or {}).get("common_base")}
+    return " et ".join(lower_first(k.plural) for k in corpus.shape.kinds if k.id in kinds)
+
+
+def strategy_labels(corpus: Corpus) -> dict[str, str]:
+    """How the structured fields of a priority are titled: contract.yml `shape.strategy.field_labels`,
+    else the defaults of cdv.labels."""
+    given = (((corpus.contract.get("shape") or {}).get("strategy") or {}).get("field_labels")) or {}
+    return {key: given.get(key, default) for key, default in STRATEGY_FIELDS.items()}
+
+
+def strategy_fields(corpus: Corpus, neighbourhood: dict, priority: dict, link) -> Markup:
+    """The structured fields of a priority (pilot, partners, levers, funding, criteria, indicators), one
+    line each as "Label : value, value.", then its items as a nested list: the markdown that follows the
+    priority's text inside its list item. Nothing when the priority has none."""
+    labels = strategy_labels(corpus)
+    signatories = {s["id"]: s for s in corpus.signatories}
+    devices = {d["id"]: d for d in corpus.devices}
+    indicators = {i["id"]: i for i in (neighbourhood.get("portrait") or {}).get("indicators", [])}
+
+    def signatory(value) -> str:
+        if isinstance(value, dict):
+            return md(value["name"], line_start=False)
+        s = signatories.get(value)
+        if s is None:  # validation names an unknown id; shown as typed meanwhile
+            return md(value, markup=False, line_start=False)
+        return f"[{title_html(s['organisation'])}]({link('signatories')}#{s['id']})"
+
+    def device(value) -> str:
+        if isinstance(value, dict):
+            return md(value["text"], line_start=False)
+        d = devices.get(value)
+        if d is None:
+            return md(value, markup=False, line_start=False)
+        return f"[{title_html(d['name'])}]({link('device', d['id'])})"
+
+    def indicator(value) -> str:
+        ind = indicators.get(value)
+        return md(ind["label"] if ind else value, markup=ind is not None, line_start=False)
+
+    render = {
+        "lead": signatory,
+        "partners": signatory,
+        "levers": device,
+        "funding": device,
+        "criteria": lambda value: md(value, line_start=False),
+        "indicators": indicator,
+    }
+    lines = []
+    for key, show in render.items():
+        value = priority.get(key)
+        if value in (None, [], ""):
+            continue
+        values = value if isinstance(value, list) else [value]
+        shown = ", ".join(show(v) for v in values)
+        lines.append(f'<br>\n  <span class="cdv-strategy">{md(labels[key], line_start=False)} : {shown}.</span>')
+    out = "".join(lines)
+    items = priority.get("items") or []
+    if items:
+        out += "".join(
+            f'\n    - <span class="cdv-item" id="{md(i["id"], markup=False)}">{md(i["text"], line_start=False)}</span>'
+            for i in items
+        )
+    return Markup(out)
 
 
 @dataclass(frozen=True)
@@ -127,6 +266,7 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
     """Every generated page of the site but "Ce qui change", in reading order. A new kind of page is one
     more entry here, its template in cdv/templates/ and its path in PATHS."""
     c = corpus
+    shape = c.shape
     contract_src = c.source(c.contract)
     specs = [
         PageSpec("contract.md.j2", page_path("contract"), "Le contrat", contract_src),
@@ -136,7 +276,7 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
         PageSpec(
             "article.md.j2",
             page_path("article", a["id"]),
-            f"Article {a['number']} – {a['title']}",
+            shape.article_title(a),
             c.source(a),
             context={"article": a},
         )
@@ -197,6 +337,24 @@ def _data_context(corpus: Corpus, pdf: str | None) -> dict:
     }
 
 
+_SHAPE_CONTEXT: list = [None, {}]  # (corpus, its values): computed once per corpus, not once per page
+
+
+def _shape_context(corpus: Corpus) -> dict:
+    """The values every page may print that the whole contract decides (its annexes, whom its common base
+    is common to): the same for each page of one build."""
+    if _SHAPE_CONTEXT[0] is not corpus:
+        _SHAPE_CONTEXT[:] = [
+            corpus,
+            {
+                "annexes": annexes(corpus),
+                "commitments_annex": annex_showing(corpus, "commitments"),
+                "common_base_reach": common_base_reach(corpus),
+            },
+        ]
+    return _SHAPE_CONTEXT[1]
+
+
 def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, directory_urls: bool = True) -> Page:
     """One generated page as markdown: its front matter, then its template rendered with escaped values."""
     path = spec.path
@@ -215,7 +373,18 @@ def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, director
         text = (
             _environment()
             .get_template(spec.template)
-            .render(c=corpus, contract=corpus.contract, link=link, blocks=blocks, title=spec.title, **context)
+            .render(
+                c=corpus,
+                contract=corpus.contract,
+                shape=corpus.shape,
+                link=link,
+                blocks=blocks,
+                title=spec.title,
+                strategy=lambda n, p: strategy_fields(corpus, n, p, link),
+                **_shape_context(corpus),
+                block_reference=lambda article, block: block_reference(corpus, article, block),
+                **context,
+            )
         )
     return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
 
@@ -268,18 +437,19 @@ def _nav(title) -> Markup:
 def navigation(corpus: Corpus) -> dict[str, Any]:
     """Navigation sections for the `cdv:` markers of mkdocs.yml, in reading order."""
     c = corpus
+    shape = c.shape
     articles = [
-        {_nav(f"Article {a['number']} – {a.get('short_title') or a['title']}"): page_path("article", a["id"])}
+        {_nav(shape.article_title(a, a.get("short_title") or a["title"])): page_path("article", a["id"])}
         for a in c.articles
     ]
     by_kind = [
         {
-            KIND_TITLES[kind]: bounded_nav_list(
-                [{_nav(n["name"]): page_path("neighbourhood", n["id"])} for n in c.neighbourhoods_of_kind(kind)]
+            _nav(kind.plural): bounded_nav_list(
+                [{_nav(n["name"]): page_path("neighbourhood", n["id"])} for n in c.neighbourhoods_of_kind(kind.id)]
             )
         }
-        for kind in KIND_TITLES
-        if c.neighbourhoods_of_kind(kind)
+        for kind in shape.kinds
+        if c.neighbourhoods_of_kind(kind.id)
     ]
     return {
         "cdv:contract": [
