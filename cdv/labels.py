@@ -68,15 +68,6 @@ STRATEGY_LEVELS: list[dict[str, Any]] = [
     {"singular": "priorité", "plural": "priorités", "feminine": True},
     {"singular": "action", "plural": "actions", "feminine": True},
 ]
-# Titles of a priority's structured fields (shape.strategy.field_labels overrides them), in print order.
-STRATEGY_FIELDS = {
-    "lead": "Pilote",
-    "partners": "Partenaires",
-    "levers": "Leviers",
-    "funding": "Financements",
-    "criteria": "Critères d'évaluation",
-    "indicators": "Indicateurs",
-}
 # What happened to an element, after its name ("Article 5 modifié").
 CHANGE_ACTIONS = {
     "added": "ajouté",
@@ -101,14 +92,3 @@ SCHOOL_LEVELS = {
 FIGURE_KINDS = {"graphique": "Graphique", "carte": "Carte"}
 # A chart's name for the neighbourhood, when the block does not know which one it is.
 PLACE_FALLBACK = "Quartier"
-
-# --- structured fields of a neighbourhood priority (printed after its text, in this order) ---------------
-# Default titles; a contract words them otherwise in contract.yml `shape.strategy.field_labels`.
-STRATEGY_FIELDS = {
-    "lead": "Pilote",
-    "partners": "Partenaires",
-    "levers": "Leviers",
-    "funding": "Financements",
-    "criteria": "Critères d'évaluation",
-    "indicators": "Indicateurs",
-}
