@@ -9,8 +9,12 @@ import json
 from pathlib import Path
 
 from .corpus import Corpus
+from .indicators import comparisons, observation_source
+from .labels import UNIT_LABELS
 
 BUNDLE_SCHEMA = "bundle.schema.json"
+# The columns of indicateurs.csv; the comparison columns come between "valeur" and "periode", one per
+# comparison territory of the contract (csv_columns).
 CSV_COLUMNS = [
     "quartier_id",
     "quartier",
@@ -19,12 +23,13 @@ CSV_COLUMNS = [
     "indicateur_id",
     "libelle",
     "unite",
+    "unite_libelle",
     "valeur",
-    "valeur_commune",
-    "valeur_intercommunalite",
     "periode",
     "source",
 ]
+# Column names the open data has always had, kept for its users; another comparison is "valeur_<id>".
+_COMPARISON_COLUMNS = {"commune": "valeur_commune", "epci": "valeur_intercommunalite"}
 
 
 def bundle(corpus: Corpus) -> dict:
@@ -47,13 +52,27 @@ def bundle_json(corpus: Corpus) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
+def _comparison_column(ident: str) -> str:
+    return _COMPARISON_COLUMNS.get(ident) or "valeur_" + ident.replace("-", "_")
+
+
+def csv_columns(corpus: Corpus) -> list[str]:
+    """The header of indicateurs.csv: a value column for each comparison territory, in display order."""
+    at = CSV_COLUMNS.index("valeur") + 1
+    ids = [_comparison_column(ident) for ident, _ in comparisons(corpus.contract)]
+    return CSV_COLUMNS[:at] + ids + CSV_COLUMNS[at:]
+
+
 def indicators_csv(corpus: Corpus) -> str:
     """One row per observation of every indicator (a time series keeps all its rows)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_columns(corpus))
+    ids = [ident for ident, _ in comparisons(corpus.contract)]
     for n in corpus.neighbourhoods:
         for ind in (n.get("portrait") or {}).get("indicators", []):
+            unit = ind["unit"]
+            symbol, label = (unit, UNIT_LABELS[unit]) if isinstance(unit, str) else (unit["symbol"], unit["label"])
             for obs in ind["observations"]:
                 writer.writerow(
                     [
@@ -63,12 +82,12 @@ def indicators_csv(corpus: Corpus) -> str:
                         n["commune"],
                         ind["id"],
                         ind["label"],
-                        ind["unit"],
+                        symbol,
+                        label,
                         obs["value"],
-                        obs.get("commune", ""),
-                        obs.get("epci", ""),
+                        *(obs.get(ident, "") for ident in ids),
                         obs["period"],
-                        obs["source"],
+                        observation_source(obs),
                     ]
                 )
     return out.getvalue()
