@@ -117,14 +117,17 @@ def _type_of(node: dict) -> str:
         return "une valeur parmi : " + ", ".join(str(v) for v in node["enum"])
     if "oneOf" in node and "type" not in node:
         return "plusieurs formes"
-    return {
+    names = {
         "string": "texte",
         "integer": "entier",
         "number": "nombre",
         "boolean": "vrai/faux",
         "object": "objet",
         "array": "liste",
-    }.get(node.get("type", ""), node.get("type", ""))
+    }
+    kinds = node.get("type", "")
+    # A field of several forms (an indicator's unit: a keyword or {symbol, label}) lists them.
+    return " ou ".join(names.get(k, k) for k in kinds) if isinstance(kinds, list) else names.get(kinds, kinds)
 
 
 def _walk(schemas, node, file, path, rows, seen, depth):
