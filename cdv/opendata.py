@@ -117,7 +117,7 @@ def _type_of(node: dict) -> str:
         return "une valeur parmi : " + ", ".join(str(v) for v in node["enum"])
     if "oneOf" in node and "type" not in node:
         return "plusieurs formes"
-    names = {
+    names: dict[str, str] = {
         "string": "texte",
         "integer": "entier",
         "number": "nombre",
@@ -127,7 +127,9 @@ def _type_of(node: dict) -> str:
     }
     kinds = node.get("type", "")
     # A field of several forms (an indicator's unit: a keyword or {symbol, label}) lists them.
-    return " ou ".join(names.get(k, k) for k in kinds) if isinstance(kinds, list) else names.get(kinds, kinds)
+    if isinstance(kinds, list):
+        return " ou ".join(names.get(str(k), str(k)) for k in kinds)
+    return names.get(str(kinds), str(kinds))
 
 
 def _walk(schemas, node, file, path, rows, seen, depth):
