@@ -20,7 +20,7 @@ from typing import Any
 from . import blocks
 from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError
-from .indicators import comparison_ids, comparisons
+from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons
 from .links import link_errors, page_links_of
 from .messages import agree, french_message
 from .schemas import fast_validators, validators
@@ -176,6 +176,15 @@ class _RefChecker:
                 [(contract, ("shape", "comparisons", i, "id"), c["id"]) for i, c in enumerate(declared)],
                 "territoire de comparaison",
             )
+            for i, c in enumerate(declared):
+                if c["id"] in OBSERVATION_FIELDS:
+                    self.error(
+                        contract,
+                        ("shape", "comparisons", i, "id"),
+                        f"« {c['id']} » ne peut pas identifier un territoire de comparaison : c'est déjà un "
+                        f"champ des observations ({', '.join(sorted(OBSERVATION_FIELDS))}) ; "
+                        "choisissez un autre identifiant.",
+                    )
         known = comparisons(contract.data)
         listed = ", ".join(f"« {ident} » ({label})" for ident, label in known) or "aucun"
         where = (
