@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .labels import FIGURE_KINDS, PLACE_FALLBACK, SCHOOL_LEVELS, SOURCE
-from .text import fr_number, fr_value, inline_html, md, plain_text, plural, title_html
+from .text import fr_number, inline_html, md, plain_text, plural, title_html, value_html
 
 if TYPE_CHECKING:
     from .render import BlockRenderer
@@ -191,11 +191,10 @@ def _render_indicators(r, b):
 
     cards = "".join(r.indicator_card(r.indicators[i]) for i in b["indicators"])
     charts = []
-    territory = r.corpus.contract["territory"]
     for ident in b["indicators"]:
         ind = r.indicators[ident]
         for chart in (
-            comparison_chart(ind, r.place or PLACE_FALLBACK, territory, r.id_prefix),
+            comparison_chart(ind, r.place or PLACE_FALLBACK, r.corpus.contract, r.id_prefix),
             series_chart(ind, r.place or PLACE_FALLBACK, r.id_prefix),
         ):
             if chart:
@@ -240,7 +239,9 @@ def _render_schools(r, b):
             ind = r.indicators[ref]
             obs = latest(ind)
             prefix = f"{inline_html(ind['prefix'])} " if ind.get("prefix") else ""
-            pupils.append(f"{prefix}<strong>{fr_value(obs['value'], ind['unit'])}</strong> {inline_html(ind['label'])}")
+            pupils.append(
+                f"{prefix}<strong>{value_html(obs['value'], ind['unit'])}</strong> {inline_html(ind['label'])}"
+            )
         listed = f" : {', '.join(str(inline_html(n)) for n in names)}" if names else ""
         parts = [
             f'<span class="cdv-school__level">{title}</span>',

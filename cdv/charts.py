@@ -6,15 +6,21 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from .corpus import latest
-from .text import fr_value, plain_text
+from .indicators import compared, observation_source
+from .text import fr_value, plain_text, unit_label
 
 WIDTH, BAR_H, GAP, LABEL_W = 360, 18, 8, 130
 
 
 def _bars(
-    chart_id: str, title: str, description: str, rows: list[tuple[str, float, str]], highlight: int = 0
+    chart_id: str,
+    title: str,
+    description: str,
+    rows: list[tuple[str, float, str]],
+    highlight: int = 0,
+    unit: str | None = None,
 ) -> Markup:
-    """Horizontal bars; rows are (label, value, formatted value)."""
+    """Horizontal bars; rows are (label, value, formatted value); `unit` names a declared unit."""
     top = max(v for _, v, _ in rows) or 1
     height = len(rows) * (BAR_H + GAP) + GAP
     usable = WIDTH - LABEL_W - 70
@@ -31,6 +37,7 @@ def _bars(
     rows_html = "".join(
         f'<tr><th scope="row">{escape(label)}</th><td>{escape(shown)}</td></tr>' for label, _, shown in rows
     )
+    caption = "Données du graphique" + (f" (en {unit})" if unit else "")
     return Markup(
         f'<figure class="cdv-chart" id="{chart_id}">'
         f'<svg role="img" aria-labelledby="{chart_id}-titre {chart_id}-desc" viewBox="0 0 {WIDTH} {height}" '
@@ -39,39 +46,49 @@ def _bars(
         + "".join(shapes)
         + "</svg>"
         f"<figcaption>{escape(title)}</figcaption>"
-        f'<table class="cdv-chart-data"><caption>Données du graphique</caption><tbody>{rows_html}</tbody></table>'
+        f'<table class="cdv-chart-data"><caption>{escape(caption)}</caption><tbody>{rows_html}</tbody></table>'
         "</figure>"
     )
 
 
-def comparison_chart(ind: dict, place: str, territory: dict, id_prefix: str = "") -> Markup | None:
-    """The neighbourhood against the commune and the intercommunality, where the source gives both or one."""
-    obs = latest(ind)
-    if "commune" not in obs and "epci" not in obs:
-        return None
-    rows = [(place, obs["value"], fr_value(obs["value"], ind["unit"]).replace("\u00a0", " "))]
-    if "commune" in obs:
-        rows.append(
-            (territory["commune"], obs["commune"], fr_value(obs["commune"], ind["unit"]).replace("\u00a0", " "))
-        )
-    if "epci" in obs:
-        name = territory.get("epci_short") or territory["epci"]
-        rows.append((name, obs["epci"], fr_value(obs["epci"], ind["unit"]).replace("\u00a0", " ")))
+def _shown(value, unit) -> str:
+    return fr_value(value, unit).replace("\u00a0", " ")
+
+
+def _title(ind: dict) -> str:
+    """The indicator's label, and its unit's when it declares one: "Surface de parcs (hectares)"."""
     label = plain_text(ind["label"])
-    title = f"{label} : {place} comparé à {', '.join(r[0] for r in rows[1:])}"
-    description = "; ".join(f"{r[0]} : {r[2]}" for r in rows) + f". Source : {obs['source']} ({obs['period']})."
-    return _bars(f"{id_prefix}graphique-{ind['id']}", title, description, rows)
+    named = unit_label(ind["unit"])
+    return f"{label} ({plain_text(named)})" if named else label
+
+
+def comparison_chart(ind: dict, place: str, contract: dict, id_prefix: str = "") -> Markup | None:
+    """The neighbourhood against the contract's comparison territories the source gives a value for."""
+    obs = latest(ind)
+    others = compared(obs, contract)
+    if not others:
+        return None
+    rows = [(place, obs["value"], _shown(obs["value"], ind["unit"]))]
+    rows += [(plain_text(name), figure, _shown(figure, ind["unit"])) for _, name, figure in others]
+    title = f"{_title(ind)} : {place} comparé à {', '.join(r[0] for r in rows[1:])}"
+    description = (
+        "; ".join(f"{r[0]} : {r[2]}" for r in rows) + f". Source : {observation_source(obs)} ({obs['period']})."
+    )
+    return _bars(f"{id_prefix}graphique-{ind['id']}", title, description, rows, unit=unit_label(ind["unit"]))
 
 
 def series_chart(ind: dict, place: str, id_prefix: str = "") -> Markup | None:
     """The latest observations of an indicator, oldest first, when there are several."""
     if len(ind["observations"]) < 2:
         return None
-    rows = [
-        (o["period"], o["value"], fr_value(o["value"], ind["unit"]).replace("\u00a0", " "))
-        for o in ind["observations"][-6:]
-    ]
-    label = plain_text(ind["label"])
-    title = f"{place} — {label} : évolution"
+    rows = [(o["period"], o["value"], _shown(o["value"], ind["unit"])) for o in ind["observations"][-6:]]
+    title = f"{place} — {_title(ind)} : évolution"
     description = "; ".join(f"{r[0]} : {r[2]}" for r in rows) + "."
-    return _bars(f"{id_prefix}evolution-{ind['id']}", title, description, rows, highlight=len(rows) - 1)
+    return _bars(
+        f"{id_prefix}evolution-{ind['id']}",
+        title,
+        description,
+        rows,
+        highlight=len(rows) - 1,
+        unit=unit_label(ind["unit"]),
+    )

@@ -751,7 +751,9 @@ def _identity(n: dict) -> Identity:
 
 
 def _observation(ind: dict, obs: dict, extras: tuple | None = None) -> Observation:
-    shown = {**obs, "source": shown_text(obs["source"]), "period": shown_text(obs["period"])}
+    shown = {**obs, "period": shown_text(obs["period"])}
+    if obs.get("source"):
+        shown["source"] = shown_text(obs["source"])
     return Observation(
         obs["value"],
         ind["unit"],
@@ -1112,8 +1114,8 @@ class _Comparer:
             if y is None:
                 self.add(L.COMMITTEE, K.INDICATOR, A.REMOVED, key, title, _observation(x, x["observations"][-1]), None)
                 continue
-            old_obs = {(o["period"], o["source"]): o for o in x["observations"]}
-            new_obs = {(o["period"], o["source"]): o for o in y["observations"]}
+            old_obs = {(o["period"], o.get("source")): o for o in x["observations"]}
+            new_obs = {(o["period"], o.get("source")): o for o in y["observations"]}
             explains = {"paths": (("observations",),)}
             for k, obs in new_obs.items():
                 if k not in old_obs:

@@ -226,5 +226,6 @@ def data_years(neighbourhood: dict) -> tuple[str, str] | None:
 def uses_insee_small_areas(neighbourhood: dict) -> bool:
     """Whether the portrait shows figures of the statistical system on a small area (INSEE caveats apply)."""
     return any(
-        _INSEE.search(latest(ind)["source"]) for ind in (neighbourhood.get("portrait") or {}).get("indicators", [])
+        _INSEE.search(latest(ind).get("source", ""))
+        for ind in (neighbourhood.get("portrait") or {}).get("indicators", [])
     )

@@ -81,6 +81,11 @@ CHANGE_ACTIONS = {
 
 # --- terms of the content blocks ------------------------------------------------------------------------
 SOURCE = "Source"  # before a source mention: "Source : INSEE 2020"
+# Where an observation's source would be, when the contract gives none (the site, the PDF, the open data).
+NO_SOURCE = "source non indiquée dans le contrat"
+# The name of a portrait indicator's unit keyword (indicator `unit`) in the open data; a declared unit
+# ({symbol, label}) gives its own.
+UNIT_LABELS = {"nombre": "nombre", "pourcent": "pourcentage", "euros": "euros"}
 # School levels (schools block `level`): one establishment, several, and the level's title.
 SCHOOL_LEVELS = {
     "maternelle": ("école maternelle publique", "écoles maternelles publiques", "Maternelle"),

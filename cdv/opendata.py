@@ -14,8 +14,12 @@ from typing import Any
 
 from .corpus import Corpus
 from .flatten import STRATEGY_FIELDS, shown_text, strategy_entries
+from .indicators import comparisons, observation_source
+from .labels import UNIT_LABELS
 
 BUNDLE_SCHEMA = "bundle.schema.json"
+# The columns of indicateurs.csv; the comparison columns come between "valeur" and "periode", one per
+# comparison territory of the contract (csv_columns).
 CSV_COLUMNS = [
     "quartier_id",
     "quartier",
@@ -24,9 +28,8 @@ CSV_COLUMNS = [
     "indicateur_id",
     "libelle",
     "unite",
+    "unite_libelle",
     "valeur",
-    "valeur_commune",
-    "valeur_intercommunalite",
     "periode",
     "source",
 ]
@@ -72,6 +75,10 @@ def _writer() -> tuple[io.StringIO, Any]:  # csv's writer type is private
     return out, csv.writer(out, lineterminator="\n")
 
 
+# Column names the open data has always had, kept for its users; another comparison is "valeur_<id>".
+_COMPARISON_COLUMNS = {"commune": "valeur_commune", "epci": "valeur_intercommunalite"}
+
+
 def bundle(corpus: Corpus) -> dict:
     """Every source document of the version, as validated, in one object (see schemas/bundle.schema.json)."""
     return {
@@ -92,12 +99,26 @@ def bundle_json(corpus: Corpus) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
+def _comparison_column(ident: str) -> str:
+    return _COMPARISON_COLUMNS.get(ident) or "valeur_" + ident.replace("-", "_")
+
+
+def csv_columns(corpus: Corpus) -> list[str]:
+    """The header of indicateurs.csv: a value column for each comparison territory, in display order."""
+    at = CSV_COLUMNS.index("valeur") + 1
+    ids = [_comparison_column(ident) for ident, _ in comparisons(corpus.contract)]
+    return CSV_COLUMNS[:at] + ids + CSV_COLUMNS[at:]
+
+
 def indicators_csv(corpus: Corpus) -> str:
     """One row per observation of every indicator (a time series keeps all its rows)."""
     out, writer = _writer()
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_columns(corpus))
+    ids = [ident for ident, _ in comparisons(corpus.contract)]
     for n in corpus.neighbourhoods:
         for ind in (n.get("portrait") or {}).get("indicators", []):
+            unit = ind["unit"]
+            symbol, label = (unit, UNIT_LABELS[unit]) if isinstance(unit, str) else (unit["symbol"], unit["label"])
             for obs in ind["observations"]:
                 _row(
                     writer,
@@ -108,12 +129,12 @@ def indicators_csv(corpus: Corpus) -> str:
                         n["commune"],
                         ind["id"],
                         ind["label"],
-                        ind["unit"],
+                        symbol,
+                        label,
                         obs["value"],
-                        obs.get("commune", ""),
-                        obs.get("epci", ""),
+                        *(obs.get(ident, "") for ident in ids),
                         obs["period"],
-                        obs["source"],
+                        observation_source(obs),
                     ],
                 )
     return out.getvalue()
@@ -258,14 +279,19 @@ def _type_of(node: dict) -> str:
         return "une valeur parmi : " + ", ".join(str(v) for v in node["enum"])
     if "oneOf" in node and "type" not in node:
         return "plusieurs formes"
-    return {
+    names: dict[str, str] = {
         "string": "texte",
         "integer": "entier",
         "number": "nombre",
         "boolean": "vrai/faux",
         "object": "objet",
         "array": "liste",
-    }.get(node.get("type", ""), node.get("type", ""))
+    }
+    kinds = node.get("type", "")
+    # A field of several forms (an indicator's unit: a keyword or {symbol, label}) lists them.
+    if isinstance(kinds, list):
+        return " ou ".join(names.get(str(k), str(k)) for k in kinds)
+    return names.get(str(kinds), str(kinds))
 
 
 def _walk(schemas, node, file, path, rows, seen, depth):

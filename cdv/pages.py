@@ -21,6 +21,7 @@ from .corpus import (
     priority_count,
     uses_insee_small_areas,
 )
+from .indicators import observation_source
 from .labels import STATUS_LABELS, STRATEGY_FIELDS
 from .render import BlockRenderer
 from .shape import count, numbered
@@ -107,6 +108,7 @@ def _environment() -> Environment:
         priorities=priorities,
         data_years=data_years,
         uses_insee_small_areas=uses_insee_small_areas,
+        observation_source=observation_source,
     )
     return env
 
@@ -324,7 +326,7 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
 
 
 def _data_context(corpus: Corpus, pdf: str | None) -> dict:
-    from .opendata import CSV_COLUMNS, data_dictionary
+    from .opendata import csv_columns, data_dictionary
 
     observations = sum(
         len(i["observations"]) for n in corpus.neighbourhoods for i in (n.get("portrait") or {}).get("indicators", [])
@@ -333,7 +335,7 @@ def _data_context(corpus: Corpus, pdf: str | None) -> dict:
         "dictionary": data_dictionary(corpus.root / "schemas", corpus),
         "observations": observations,
         "pdf": pdf,
-        "columns": ", ".join(CSV_COLUMNS),
+        "columns": ", ".join(csv_columns(corpus)),
     }
 
 

@@ -11,13 +11,16 @@ from markupsafe import Markup
 
 from .blocks import kind_of
 from .corpus import Corpus, latest
+from .indicators import compared, observation_source
 from .labels import SOURCE
-from .text import NBSP, fr_number, fr_value, inline_html, md, title_html
+from .text import NBSP, fr_number, inline_html, md, suffix_html, title_html, value_html
 
 
 def source_with_period(obs: dict) -> str:
-    """'OPS 2022' stays as is; a source that does not name its period gets it in brackets."""
-    return obs["source"] if obs["period"] in obs["source"] else f"{obs['source']} ({obs['period']})"
+    """'OPS 2022' stays as is; a source that does not name its period gets it in brackets (as does the
+    mention of a source the contract does not give)."""
+    source = observation_source(obs)
+    return source if obs.get("source") and obs["period"] in source else f"{source} ({obs['period']})"
 
 
 def trend(ind: dict) -> str:
@@ -27,9 +30,8 @@ def trend(ind: dict) -> str:
     arrow = "↗" if delta > 0 else "↘" if delta < 0 else "→"
     sign = "+" if delta > 0 else "−" if delta < 0 else ""
     amount = fr_number(abs(delta))
-    unit = {"pourcent": f"{NBSP}point" + ("s" if abs(delta) >= 2 else ""), "euros": f"{NBSP}€", "nombre": ""}[
-        ind["unit"]
-    ]
+    points = f"{NBSP}point" + ("s" if abs(delta) >= 2 else "")
+    unit = points if ind["unit"] == "pourcent" else suffix_html(ind["unit"])
     return f"{arrow} {sign}{amount}{unit} depuis {inline_html(previous['period'])}"
 
 
@@ -73,15 +75,12 @@ class BlockRenderer:
     # --- portrait blocks -----------------------------------------------------------------------
     def indicator_card(self, ind: dict) -> str:
         obs = latest(ind)
-        value = fr_value(obs["value"], ind["unit"], obs.get("explicit_sign", False))
+        value = value_html(obs["value"], ind["unit"], obs.get("explicit_sign", False))
         prefix = f"{inline_html(ind['prefix'])} " if ind.get("prefix") else ""
-        territory = self.corpus.contract["territory"]
-        compare = []
-        if "commune" in obs:
-            compare.append(f"{fr_value(obs['commune'], ind['unit'])} {inline_html(territory['commune'])}")
-        if "epci" in obs:
-            name = territory.get("epci_short") or territory["epci"]
-            compare.append(f"{fr_value(obs['epci'], ind['unit'])} {inline_html(name)}")
+        compare = [
+            f"{value_html(figure, ind['unit'])} {inline_html(label)}"
+            for _, label, figure in compared(obs, self.corpus.contract)
+        ]
         parts = [
             f'<span class="cdv-card__value">{prefix}{value}</span>',
             f'<span class="cdv-card__label">{inline_html(ind["label"])}</span>',

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from urllib.parse import quote
@@ -48,9 +49,21 @@ def fr_number(value) -> str:
     return sign + f"{int(whole):,}".replace(",", NBSP) + "," + decimals
 
 
-def fr_value(value, unit: str, explicit_sign: bool = False) -> str:
+def unit_suffix(unit: str | Mapping[str, str]) -> str:
+    """What follows a value: a keyword's suffix ("pourcent" -> " %"), or a declared unit's symbol
+    ({symbol: ha, label: hectares} -> " ha"), after a non-breaking space."""
+    return UNIT_SUFFIX[unit] if isinstance(unit, str) else NBSP + unit["symbol"]
+
+
+def unit_label(unit: str | Mapping[str, str]) -> str | None:
+    """The name of a declared unit ("hectares"); None for a keyword, which the outputs never named."""
+    return None if isinstance(unit, str) else unit["label"]
+
+
+def fr_value(value, unit: str | Mapping[str, str], explicit_sign: bool = False) -> str:
+    """15378, "nombre" -> '15 378'; 12.5, {symbol: ha, …} -> '12,5 ha' (non-breaking spaces)."""
     sign = "+" + NBSP if explicit_sign and value > 0 else ""
-    return sign + fr_number(value) + UNIT_SUFFIX[unit]
+    return sign + fr_number(value) + unit_suffix(unit)
 
 
 def fr_date(iso: str) -> str:
@@ -245,6 +258,19 @@ def external_link(label, target: str) -> Markup:
 # Kept names: both are the boundary itself.
 md = to_html
 inline_html = to_html
+
+
+def suffix_html(unit: str | Mapping[str, str]) -> Markup:
+    """unit_suffix as HTML: a declared unit's symbol is contributor text, escaped like any other (to_html
+    alone would fold the non-breaking space)."""
+    if isinstance(unit, str):
+        return Markup(UNIT_SUFFIX[unit])
+    return Markup(NBSP) + to_html(unit["symbol"], markup=False, line_start=False)
+
+
+def value_html(value, unit: str | Mapping[str, str], explicit_sign: bool = False) -> Markup:
+    """fr_value as HTML."""
+    return Markup(fr_value(value, "nombre", explicit_sign)) + suffix_html(unit)
 
 
 def escape_markdown_text(text) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from . import blocks
 from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError
+from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons
 from .links import link_errors, page_links_of
 from .messages import agree, french_message
 from .schemas import fast_validators, validators
@@ -166,6 +167,46 @@ class _RefChecker:
                 first[ident] = (source, pointer)
         return set(first)
 
+    def comparison_ids(self, contract: SourceFile, neighbourhoods: list[SourceFile]) -> None:
+        """An observation compares only with the territories contract.yml declares (shape.comparisons):
+        a value under another id would be published nowhere, or under no name."""
+        declared = (contract.data.get("shape") or {}).get("comparisons")
+        if declared is not None:
+            self.unique(
+                [(contract, ("shape", "comparisons", i, "id"), c["id"]) for i, c in enumerate(declared)],
+                "territoire de comparaison",
+            )
+            for i, c in enumerate(declared):
+                if c["id"] in OBSERVATION_FIELDS:
+                    self.error(
+                        contract,
+                        ("shape", "comparisons", i, "id"),
+                        f"« {c['id']} » ne peut pas identifier un territoire de comparaison : c'est déjà un "
+                        f"champ des observations ({', '.join(sorted(OBSERVATION_FIELDS))}) ; "
+                        "choisissez un autre identifiant.",
+                    )
+        known = comparisons(contract.data)
+        listed = ", ".join(f"« {ident} » ({label})" for ident, label in known) or "aucun"
+        where = (
+            f"{contract.rel} (shape.comparisons) déclare : {listed}"
+            if declared is not None
+            else f"{contract.rel} ne déclare pas de territoires de comparaison (shape.comparisons) ; "
+            f"sans cette liste, les seuls acceptés sont : {listed}"
+        )
+        ids = {ident for ident, _ in known}
+        for n in neighbourhoods:
+            for i, ind in enumerate((n.data.get("portrait") or {}).get("indicators", [])):
+                for j, obs in enumerate(ind["observations"]):
+                    for ident in comparison_ids(obs):
+                        if ident not in ids:
+                            self.error(
+                                n,
+                                ("portrait", "indicators", i, "observations", j, ident),
+                                f"territoire de comparaison « {ident} » non déclaré : {where}. Déclarez-le "
+                                f"dans shape.comparisons (identifiant et libellé) ou corrigez l'identifiant.",
+                                key=True,
+                            )
+
     def run(self) -> list[SourceError]:
         contract = self.one("contract")
         objectives = self.one("objectives")
@@ -277,6 +318,8 @@ class _RefChecker:
                             self.unknown(n, base + ("devices", i), "dispositif", dev, device_ids)
         self.unique(themes, "identifiant de thème")
         self.unique(common_priorities + project_priorities, "identifiant de priorité")
+        if contract and "contract" not in self.invalid_kinds:
+            self.comparison_ids(contract, neighbourhoods)
 
         if centres:
             self.unique(
