@@ -187,6 +187,20 @@ def _kind_column(corpus: Corpus | None) -> tuple[str, str, str, str]:
     )
 
 
+def _comparison_rows(corpus: Corpus | None) -> list[tuple[str, str, str, str]]:
+    """One column per comparison territory the contract declares (commune and EPCI without a corpus)."""
+    declared = comparisons(corpus.contract) if corpus is not None else [("commune", "la commune"), ("epci", "l'EPCI")]
+    return [
+        (
+            _comparison_column(ident),
+            f"Valeur de comparaison : {shown_text(label)}",
+            _NUMBER,
+            f"Valeur de comparaison pour {shown_text(label)} (vide sinon).",
+        )
+        for ident, label in declared
+    ]
+
+
 def _csv_columns(corpus: Corpus | None) -> dict[str, list[tuple[str, str, str, str]]]:
     """The columns of each CSV file, as the data dictionary describes them."""
     neutralised = ("toute cellule de texte", "Formules neutralisées", _TEXT, NEUTRALISED)
@@ -199,15 +213,10 @@ def _csv_columns(corpus: Corpus | None) -> dict[str, list[tuple[str, str, str, s
             ("commune", "Commune", _TEXT, "Commune du quartier."),
             ("indicateur_id", "Identifiant de l'indicateur", _TEXT, "Identifiant de l'indicateur dans le portrait."),
             ("libelle", "Libellé", _TEXT, "Ce que mesure l'indicateur."),
-            ("unite", "Unité", _TEXT, "Unité de la valeur."),
+            ("unite", "Unité", _TEXT, "Unité de la valeur (nombre, pourcent, euros, ou son symbole : ha…)."),
+            ("unite_libelle", "Libellé de l'unité", _TEXT, "L'unité en toutes lettres."),
             ("valeur", "Valeur", _NUMBER, "Valeur observée dans le quartier."),
-            ("valeur_commune", "Valeur de la commune", _NUMBER, "Valeur de comparaison pour la commune (vide sinon)."),
-            (
-                "valeur_intercommunalite",
-                "Valeur de l'intercommunalité",
-                _NUMBER,
-                "Valeur de comparaison pour l'intercommunalité (vide sinon).",
-            ),
+            *_comparison_rows(corpus),
             ("periode", "Période", _TEXT, "Période de l'observation."),
             ("source", "Source", _TEXT, "Source de l'observation."),
         ],

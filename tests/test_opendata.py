@@ -138,7 +138,7 @@ def test_the_bundle_exports_the_structured_fields_and_stays_valid(real, schemas)
 def test_the_data_dictionary_documents_the_csv_columns_and_the_kinds(real, schemas):
     dictionary = {name: rows for name, _, rows in opendata.data_dictionary(schemas, real)}
     columns = [r[0] for r in dictionary["indicateurs.csv"]][1:]
-    assert columns == opendata.CSV_COLUMNS
+    assert columns == opendata.csv_columns(real)
     assert dictionary["indicateurs.csv"][0][3] == opendata.NEUTRALISED and "apostrophe (')" in opendata.NEUTRALISED
     kind = next(r for r in dictionary["indicateurs.csv"] if r[0] == "type_quartier")
     assert kind[3] == "Identifiant du type de quartier : qpv (Quartier prioritaire), fragile (Quartier fragile)."
