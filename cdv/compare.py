@@ -112,7 +112,12 @@ ELEMENT_LEVELS = {
     Kind.INDICATOR: Level.ROUTINE,
 }
 # Fields of an element whose change needs another level than the element's.
-FIELD_LEVELS = {(Kind.CONTRACT, "version"): Level.EDITORIAL, (Kind.CONTRACT, "status"): Level.EDITORIAL}
+FIELD_LEVELS = {
+    (Kind.CONTRACT, "version"): Level.EDITORIAL,
+    (Kind.CONTRACT, "status"): Level.EDITORIAL,
+    # How the contract is presented (its kinds' names, numbered-title patterns, annexes' order): not its terms.
+    (Kind.CONTRACT, "shape"): Level.EDITORIAL,
+}
 # The contract's own fields compared in the first pass (each worded by cdv.diffrender).
 CONTRACT_TERMS = (
     "title",

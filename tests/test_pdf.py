@@ -86,7 +86,7 @@ def test_every_signatory_with_name_and_title_as_printed(text, corpus):
 def test_every_article_title_and_every_neighbourhood(text, corpus):
     for article in corpus.articles:
         assert normalise(corpus.shape.article_title(article, plain_text(article["title"]))) in text
-        assert normalise(f"Article {article['number']} – {plain_text(article['title'])}") in text
+        assert normalise(f"Article {article['number']} - {plain_text(article['title'])}") in text
     for n in corpus.neighbourhoods:
         assert normalise(n["name"]) in text
     assert "12 priorités pour l'écoquartier de Planoise" in text
@@ -101,7 +101,7 @@ def test_table_of_contents_page_numbers_match_the_pages(contract_pdf):
         number = int(number)
         assert 1 <= number <= pages
         page = flat(pdftotext(contract_pdf, number))
-        article = re.match(r"Article \d+ – ", title)  # the contents use the short title, the page the full one
+        article = re.match(r"Article \d+ - ", title)  # the contents use the short title, the page the full one
         expected = article.group(0) if article else normalise(title)[:40]
         assert expected in page, f"« {title} » annoncé page {number}"
     last = flat(pdftotext(contract_pdf, pages))
@@ -133,7 +133,7 @@ def test_metadata_bookmarks_and_tags(contract_pdf, corpus):
 
     bookmarks = list(titles(reader.outline))
     for article in corpus.articles:
-        assert any(b.startswith(f"Article {article['number']} – ") for b in bookmarks)
+        assert any(b.startswith(f"Article {article['number']} - ") for b in bookmarks)
     for n in corpus.neighbourhoods:
         assert normalise(n["name"]) in bookmarks
     assert "Quartiers fragiles" in bookmarks and "Signatures" in bookmarks
@@ -186,4 +186,4 @@ def test_amendment_opens_with_the_contracts_words_and_names_each_approval_level(
     for number, level in enumerate(("avenant", "copil", "routine"), 1):
         assert normalise(shape.article_title({"number": number, "title": shape.approvals[level]})) in text
     assert shape.approvals["editorial"] not in text  # the version number itself is not a clause
-    assert "Article 4 – Dispositions finales" in text
+    assert "Article 4 - Dispositions finales" in text
