@@ -165,7 +165,7 @@ def _looks_like_text(key) -> bool:
     return isinstance(key, str) and not re.fullmatch(r"[a-z_][a-z0-9_]*", key)
 
 
-def _suggest(word, choices) -> str:
+def suggest(word, choices) -> str:
     """« Voulez-vous dire … ? » for a near miss: a typo, a capital, an accent, a French name."""
     if not isinstance(word, str):
         return ""
@@ -180,6 +180,10 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
     v = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     title = _field_title(error)
+    if v == "required" and "then" in error.relative_schema_path and schema.get("description"):
+        # A field required only in some case (JSON Schema if/then): the `then` branch says which case, in
+        # its own description, since « champ obligatoire » alone would read as always required.
+        return f"{title}{schema['description']}"
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         prop = schema.get("properties", {}).get(missing, {})
@@ -195,7 +199,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         allowed = ", ".join(props)
         names = ", ".join(f"« {shown(u, 40)} »" for u in unknown)
         word = "champs inconnus" if len(unknown) > 1 else "champ inconnu"
-        return f"{title}{word} {names} ; champs acceptés : {allowed}.{_suggest(unknown[0], props) if unknown else ''}"
+        return f"{title}{word} {names} ; champs acceptés : {allowed}.{suggest(unknown[0], props) if unknown else ''}"
     if v == "type":
         expected = error.validator_value
         read_as_field = (
@@ -240,7 +244,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         typed = f"« {shown(error.instance)} »" if isinstance(error.instance, str) else describe_value(error.instance)
         return (
             f"{title}{typed} n'est pas une valeur acceptée ; valeurs possibles : {allowed}."
-            f"{_suggest(error.instance, error.validator_value)}"
+            f"{suggest(error.instance, error.validator_value)}"
         )
     if v == "pattern":
         desc = schema.get("description", "")
@@ -278,7 +282,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
                     f"(ici : {', '.join(present)}) ; faites-en plusieurs blocs."
                 )
             found = ", ".join(f"« {shown(k, 40)} »" for k in error.instance)
-            return f"{title}un bloc doit contenir l'un de ces champs : {keys_text} (ici : {found}).{_suggest(next(iter(error.instance), None), keys)}"
+            return f"{title}un bloc doit contenir l'un de ces champs : {keys_text} (ici : {found}).{suggest(next(iter(error.instance), None), keys)}"
         forms = [_TYPES[b["type"]][0] for b in schema.get(v, []) if isinstance(b, dict) and b.get("type") in _TYPES]
         expected = f" ; attendu : {' ou '.join(forms)}" if forms else ""
         return (

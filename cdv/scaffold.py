@@ -29,6 +29,7 @@ from .errors import UsageError
 from .fmt import canonical_text
 from .messages import french_message
 from .schemas import validators
+from .shape import site_metadata
 from .toolkit import missing_entries, toolkit_dir
 from .yamlload import YamlError, load_yaml, load_yaml_file
 
@@ -334,16 +335,19 @@ def _write_contract(toolkit: Path, target: Path, title: str, commune: str, epci:
     (target / "docs").mkdir()
     shutil.copy2(toolkit / "docs" / "index.md", target / "docs" / "index.md")
     shutil.copytree(toolkit / TOOLKIT_ASSETS, target / TOOLKIT_ASSETS)
+    sources = _contract_sources(title, commune, epci, year)
+    contract: dict = load_yaml(sources["contract/contract.yml"][0], "contract/contract.yml").data  # type: ignore[assignment]
+    site = site_metadata(contract)
     mkdocs = _mkdocs_yml(
         (toolkit / "mkdocs.yml").read_text(encoding="utf-8"),
-        site_name=f"{title} {year}-{year + 6}",
-        description=f"{title} {year}-{year + 6} : le contrat, ses quartiers et leurs projets",
-        author=epci,
+        site_name=site["site_name"],
+        description=site["site_description"],
+        author=site["site_author"],
         docs=target / "docs",
     )
     (target / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
 
-    for rel, (text, kind) in _contract_sources(title, commune, epci, year).items():
+    for rel, (text, kind) in sources.items():
         _write(target, rel, text, kind)
     slug, name = EXAMPLE_NEIGHBOURHOOD
     new_neighbourhood(target, slug, name, "qpv", commune)

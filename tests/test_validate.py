@@ -34,7 +34,8 @@ def _walk_schema(node, path=""):
         if node.get("type") == "object" or "properties" in node:
             yield path, node
         for key, value in node.items():
-            yield from _walk_schema(value, f"{path}/{key}")
+            if key != "if":  # a condition (if/then) names fields the object already describes
+                yield from _walk_schema(value, f"{path}/{key}")
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _walk_schema(value, f"{path}/{i}")
