@@ -165,7 +165,7 @@ def _looks_like_text(key) -> bool:
     return isinstance(key, str) and not re.fullmatch(r"[a-z_][a-z0-9_]*", key)
 
 
-def suggest(word, choices) -> str:
+def _suggest(word, choices) -> str:
     """« Voulez-vous dire … ? » for a near miss: a typo, a capital, an accent, a French name."""
     if not isinstance(word, str):
         return ""
@@ -199,7 +199,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         allowed = ", ".join(props)
         names = ", ".join(f"« {shown(u, 40)} »" for u in unknown)
         word = "champs inconnus" if len(unknown) > 1 else "champ inconnu"
-        return f"{title}{word} {names} ; champs acceptés : {allowed}.{suggest(unknown[0], props) if unknown else ''}"
+        return f"{title}{word} {names} ; champs acceptés : {allowed}.{_suggest(unknown[0], props) if unknown else ''}"
     if v == "type":
         expected = error.validator_value
         read_as_field = (
@@ -244,7 +244,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         typed = f"« {shown(error.instance)} »" if isinstance(error.instance, str) else describe_value(error.instance)
         return (
             f"{title}{typed} n'est pas une valeur acceptée ; valeurs possibles : {allowed}."
-            f"{suggest(error.instance, error.validator_value)}"
+            f"{_suggest(error.instance, error.validator_value)}"
         )
     if v == "pattern":
         desc = schema.get("description", "")
@@ -282,7 +282,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
                     f"(ici : {', '.join(present)}) ; faites-en plusieurs blocs."
                 )
             found = ", ".join(f"« {shown(k, 40)} »" for k in error.instance)
-            return f"{title}un bloc doit contenir l'un de ces champs : {keys_text} (ici : {found}).{suggest(next(iter(error.instance), None), keys)}"
+            return f"{title}un bloc doit contenir l'un de ces champs : {keys_text} (ici : {found}).{_suggest(next(iter(error.instance), None), keys)}"
         forms = [_TYPES[b["type"]][0] for b in schema.get(v, []) if isinstance(b, dict) and b.get("type") in _TYPES]
         expected = f" ; attendu : {' ou '.join(forms)}" if forms else ""
         return (

@@ -21,7 +21,7 @@ from . import blocks
 from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError
 from .links import link_errors, page_links_of
-from .messages import agree, french_message, suggest
+from .messages import _suggest, agree, french_message
 from .schemas import fast_validators, validators
 from .shape import pattern_problem, site_metadata
 from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_one, load_sources
@@ -94,7 +94,8 @@ def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None
         return [SourceError(source.rel, 1, 1, "", f"aucun schéma pour ce fichier dans {schema_dir.name}/.")]
     found = []
     valid = fast.is_valid(source.data)
-    for error in () if valid else validators(str(schema_dir))[source.kind].iter_errors(source.data):
+    validator = None if valid else validators(str(schema_dir))[source.kind]  # jsonschema: invalid files only
+    for error in () if validator is None else validator.iter_errors(source.data):
         pointer = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             # Point at the unknown key itself, not at the object that holds it.
@@ -102,6 +103,9 @@ def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None
             line, col = (
                 source.loaded.mark(pointer + (unknown[0],), key=True) if unknown else source.loaded.mark(pointer)
             )
+        elif error.validator == "required" and list(error.relative_schema_path)[-2:] == ["then", "required"]:
+            # Required only in some case (if/then): on the field that makes the case (« status: signed »).
+            line, col = source.loaded.mark(_condition_field(validator.schema, error, pointer))
         else:
             line, col = source.loaded.mark(pointer)
         raw = source.loaded.scalar_text.get(pointer)
@@ -121,6 +125,17 @@ def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None
             )
         )
     return found
+
+
+def _condition_field(root_schema: Any, error, pointer: tuple) -> tuple:
+    """For an error of an if/then's `then`: the pointer of the first field its `if` tests (the field that
+    makes the case), else the object's."""
+    schema: Any = root_schema
+    for part in list(error.schema_path)[:-2]:
+        schema = schema[part]
+    fields = list(((schema or {}).get("if") or {}).get("properties", {}))
+    present = [f for f in fields if isinstance(error.instance, dict) and f in error.instance]
+    return pointer + (present[0],) if present else pointer
 
 
 class _RefChecker:
@@ -395,7 +410,7 @@ class _RefChecker:
                     ("kind",),
                     f"type de quartier « {kind} » inconnu : les types déclarés dans "
                     f"contract/contract.yml (shape.neighbourhood_kinds) sont : {declared}."
-                    + suggest(kind, [k["id"] for k in kinds]),
+                    + _suggest(kind, [k["id"] for k in kinds]),
                 )
         included: set = set()
         for i, part in enumerate(contract.data["parts"]):
@@ -409,7 +424,7 @@ class _RefChecker:
                             pointer + ("neighbourhoods",),
                             f"type de quartier « {entry['neighbourhoods']} » inconnu : les types déclarés "
                             f"(shape.neighbourhood_kinds) sont : {declared}."
-                            + suggest(entry["neighbourhoods"], [k["id"] for k in kinds]),
+                            + _suggest(entry["neighbourhoods"], [k["id"] for k in kinds]),
                         )
                 elif entry.get("common_base") and "objectives" in self.absent:
                     self.error(
