@@ -294,6 +294,13 @@ class _RefChecker:
             project = n.data.get("project")
             if not project:
                 continue
+            if project.get("common_base") and "objectives" in self.absent:
+                self.error(
+                    n,
+                    ("project", "common_base"),
+                    "le projet s'inscrit dans le socle commun (common_base: true), imprimé à sa suite, mais "
+                    "contract/objectives.yml est absent : ajoutez ce fichier ou retirez cette ligne.",
+                )
             indicator_ids = {ind["id"] for ind in (n.data.get("portrait") or {}).get("indicators", [])}
             for t, theme in enumerate(project["themes"]):
                 themes.append((n, ("project", "themes", t, "id"), theme["id"]))
