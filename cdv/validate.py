@@ -210,8 +210,8 @@ class _RefChecker:
             self.shape(contract, neighbourhoods)
         if signatories:
             signatory_ids = {s["id"] for s in signatories.data["signatories"]}
-        elif "signatories" in self.invalid_kinds and "signatories" not in self.absent:
-            signatory_ids = None  # reported on its own: no "unknown signatory" cascade
+        elif "signatories" in self.invalid_kinds:
+            signatory_ids = None  # invalid or missing, reported on its own: no "unknown signatory" cascade
         else:
             signatory_ids = set()
 
