@@ -294,7 +294,8 @@ class _RefChecker:
             project = n.data.get("project")
             if not project:
                 continue
-            if project.get("common_base") and "objectives" in self.absent:
+            # Not when a part includes the common base: the missing file is then reported once, as such.
+            if project.get("common_base") and "objectives" in self.absent and "objectives" not in self.invalid_kinds:
                 self.error(
                     n,
                     ("project", "common_base"),

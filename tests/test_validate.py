@@ -482,6 +482,18 @@ def test_a_contract_without_common_base_needs_no_objectives_file(tmp_path):
     assert messages(project) == []
 
 
+def test_a_project_in_the_common_base_needs_the_objectives_file(tmp_path):
+    project = minimal(tmp_path)
+    edit(project / "contract" / "contract.yml", "      - common_base: true\n", "")
+    edit(project / "neighbourhoods" / "quartier.yml", "          objectives: [logement-inclusif]\n", "")
+    (project / "contract" / "objectives.yml").unlink()
+    quartier = project / "neighbourhoods" / "quartier.yml"
+    quartier.write_text(quartier.read_text(encoding="utf-8") + "  common_base: true\n", encoding="utf-8")
+    [err] = messages(project)
+    assert (err.file, err.line) == ("neighbourhoods/quartier.yml", 30)
+    assert "le projet s'inscrit dans le socle commun" in err.message and "objectives.yml est absent" in err.message
+
+
 def test_the_kind_check_lists_the_declared_kinds_with_a_suggestion(tmp_path):
     project = minimal(tmp_path)
     edit(project / "neighbourhoods" / "quartier.yml", "kind: qpv", "kind: QPV")
