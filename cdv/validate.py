@@ -357,7 +357,7 @@ class _RefChecker:
         commitment_ids = self.unique([(c, ("id",), c.data["id"]) for c in commitments], "identifiant d'engagement")
         commitment_ids |= self.invalid_ids["commitment"]
         self.unique([(c, ("position",), str(c.data["position"])) for c in commitments], "position dans l'annexe")
-        if signatories and contract and contract.data["status"] == "signed" and not signatories.data["signatories"]:
+        if signatories and contract and contract.data.get("status") == "signed" and not signatories.data["signatories"]:
             line, _ = contract.loaded.mark(("status",))
             self.error(
                 signatories,
@@ -401,7 +401,9 @@ class _RefChecker:
 
     def shape(self, contract: SourceFile, neighbourhoods: list[SourceFile]) -> None:
         """The contract's own shape against what uses it: kinds of neighbourhood, parts, heading patterns."""
-        shape = contract.data["shape"]
+        shape = contract.data.get("shape")
+        if not isinstance(shape, dict):
+            return  # a version older than the shape block, read against its own schemas (cdv diff)
         kinds = shape["neighbourhood_kinds"]
         kind_ids = self.unique(
             [(contract, ("shape", "neighbourhood_kinds", i, "id"), k["id"]) for i, k in enumerate(kinds)],
@@ -450,7 +452,7 @@ class _RefChecker:
                     f"les quartiers de type « {kind['id']} » ({', '.join(members)}) ne figureraient dans aucune "
                     f"partie du PDF : ajoutez « - neighbourhoods: {kind['id']} » aux « includes » d'une partie.",
                 )
-        for key, pattern in shape["headings"].items():
+        for key, pattern in shape.get("headings", {}).items():
             problem = pattern_problem(pattern)
             if problem:
                 self.error(contract, ("shape", "headings", key), f"intitulé « {key} » : {problem}")

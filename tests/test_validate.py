@@ -546,3 +546,17 @@ def test_mkdocs_yml_names_the_site_after_the_contract(tmp_path, key, wrong):
     line = next(i for i, row in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if row.startswith(key))
     assert (err.file, err.line) == ("mkdocs.yml", line)
     assert f"« {key}: {expected} »" in err.message and wrong in err.message
+
+
+def test_a_version_older_than_the_shape_block_still_validates_against_its_own_schemas(tmp_path):
+    """cdv diff reads an old revision with that revision's schemas, where `shape` did not exist yet."""
+    project = minimal(tmp_path)
+    contract = project / "contract" / "contract.yml"
+    text = contract.read_text(encoding="utf-8")
+    contract.write_text(text[: text.index("shape:\n")], encoding="utf-8")
+    edit(contract, "    includes:\n      - neighbourhoods: qpv\n      - common_base: true\n", "")
+    schema_path = project / "schemas" / "contract.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["required"].remove("shape")
+    schema_path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    assert messages(project) == []
