@@ -45,6 +45,31 @@ class BlockKind:
     fields: tuple[str, ...] = ()  # the kind's own keys beside its main key, in the order fmt writes them
     indicator_refs: Callable[[dict], Iterator[tuple[tuple, str]]] | None = None  # (pointer in the block, id)
     needs: Callable[[dict], Iterable[str]] | None = None  # kinds of source file the block inserts
+    # The kinds of document (PLACES) where the block can be rendered; None: anywhere. A block that shows
+    # a portrait's indicators has them only in a portrait: anywhere else the build would have none.
+    places: frozenset[str] | None = None
+
+
+# The kinds of document that hold blocks, as validation tells them from the file and the block's place,
+# with how an editor names them.
+PLACES = {
+    "article": "un article",
+    "foreword": "l'avant-propos du contrat",
+    "portrait": "un portrait de quartier (rubriques de « portrait » d'un fichier de neighbourhoods/)",
+    "project": "un projet de quartier",
+    "device": "une fiche de dispositif",
+    "commitment": "un engagement",
+}
+PORTRAIT = frozenset({"portrait"})
+
+
+def place_of(source_kind: str, pointer: tuple) -> str | None:
+    """The kind of document a block at `pointer` of a source file of `source_kind` is rendered in."""
+    if source_kind == "neighbourhood":
+        return pointer[0] if pointer and pointer[0] in ("portrait", "project") else None
+    return {"contract": "foreword", "article": "article", "device": "device", "commitment": "commitment"}.get(
+        source_kind
+    )
 
 
 # Where lists of blocks are found in a document (the schemas' properties of type `$defs/blocks`); a kind
@@ -180,7 +205,7 @@ def _flatten_include(b, text, complete, nested):
 
 
 def _include_needs(b):
-    return ("social-centres",) if b["include"] == "social_centres" else ()
+    return {"social_centres": ("social-centres",), "common_base": ("objectives",)}.get(b["include"], ())
 
 
 # --- portrait blocks ------------------------------------------------------------------------------------
@@ -311,9 +336,9 @@ KINDS: tuple[BlockKind, ...] = (
     BlockKind("note", _render_note, _flatten_note, fields=("label",)),
     BlockKind("source", _render_source, _flatten_source),
     BlockKind("include", _render_include, _flatten_include, needs=_include_needs),
-    BlockKind("indicators", _render_indicators, _flatten_indicators, indicator_refs=_indicators_refs),
+    BlockKind("indicators", _render_indicators, _flatten_indicators, indicator_refs=_indicators_refs, places=PORTRAIT),
     BlockKind("figure", _render_figure, _flatten_figure),
-    BlockKind("schools", _render_schools, _flatten_schools, indicator_refs=_schools_refs),
+    BlockKind("schools", _render_schools, _flatten_schools, indicator_refs=_schools_refs, places=PORTRAIT),
     BlockKind("ranking", _render_ranking, _flatten_ranking),
     BlockKind("transit", _render_transit, _flatten_transit),
 )

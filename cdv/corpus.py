@@ -100,6 +100,19 @@ class Corpus:
                 return section["number"]
         return str(article["number"])
 
+    # --- the structured fields of a priority (lead, partners, levers, funding, indicators) -----------
+    def party(self, ref) -> tuple[str, str | None]:
+        """(name shown, signatory id or None) of a lead or partner: a signatory's id, or {name: …}."""
+        if isinstance(ref, str):
+            return next(s["organisation"] for s in self.signatories if s["id"] == ref), ref
+        return ref["name"], None
+
+    def means(self, ref) -> tuple[str, str | None]:
+        """(name shown, device id or None) of a lever or a funding: a device's id, or {text: …}."""
+        if isinstance(ref, str):
+            return self.device(ref)["name"], ref
+        return ref["text"], None
+
     # --- derived values ------------------------------------------------------------------------
     def common_priority_count(self) -> int:
         return sum(len(o["priorities"]) for a in self.objectives["axes"] for o in a["objectives"])
@@ -119,6 +132,14 @@ def indicator(neighbourhood: dict, ident: str) -> dict | None:
         if ind["id"] == ident:
             return ind
     return None
+
+
+def indicator_label(neighbourhood: dict, ident: str) -> str:
+    """The label of one of the neighbourhood's portrait indicators (a priority's `indicators`)."""
+    found = indicator(neighbourhood, ident)
+    if found is None:
+        raise KeyError(ident)  # validation refuses an indicator the portrait does not have
+    return found["label"]
 
 
 def latest(ind: dict) -> dict:

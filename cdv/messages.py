@@ -180,6 +180,10 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
     v = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     title = _field_title(error)
+    if v == "required" and "then" in error.relative_schema_path and schema.get("description"):
+        # A field required only in some case (JSON Schema if/then): the `then` branch says which case, in
+        # its own description, since « champ obligatoire » alone would read as always required.
+        return f"{title}{schema['description']}"
     if v == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         prop = schema.get("properties", {}).get(missing, {})

@@ -28,6 +28,7 @@ from .errors import UsageError
 from .fmt import canonical_text
 from .messages import french_message
 from .schemas import validators
+from .shape import site_metadata
 from .toolkit import missing_entries, toolkit_dir
 from .yamlload import YamlError, load_yaml, load_yaml_file
 
@@ -419,22 +420,6 @@ def kind_of_type(type_name: str) -> dict:
     }
 
 
-def site_identity(contract: dict) -> dict[str, str]:
-    """The names mkdocs.yml gives the site, derived from the contract as the toolkit's own site does:
-    "<title> <start>-<end>", "Le <title> <start>-<end>, « <subtitle> »", and the EPCI (else the author)."""
-    period = f"{contract['period']['start']}-{contract['period']['end']}"
-    title = contract["title"]
-    named = f"{title} {period}"
-    article = "Le " if title.lower().startswith("contrat ") else ""
-    subtitle = contract.get("subtitle")
-    territory = contract.get("territory") or {}
-    return {
-        "site_name": named,
-        "site_description": f"{article}{named}, « {subtitle} »" if subtitle else f"{article}{named}",
-        "site_author": territory.get("epci") or contract.get("author") or title,
-    }
-
-
 # --- the sources of a new contract -----------------------------------------------------------------------
 
 # The sources of a new contract (each written from cdv/skeletons/<file>.j2) and their kinds.
@@ -478,7 +463,7 @@ def new_contract(
     "AAAA-AAAA" given; `commune` and `epci` default to the territory's name. Its shape declares one kind
     of neighbourhood built from `type_quartier`, and its first neighbourhood (`quartier`) is of that kind.
     The folder gets the toolkit's schemas, theme override, `macros.py`, a `mkdocs.yml` whose names are
-    derived from the contract (site_identity), the generic home page and its assets, and placeholder
+    derived from the contract (cdv.shape.site_metadata), the generic home page and its assets, and placeholder
     sources: a draft contract with one article, and the common base and signatories the validation still
     requires of a draft (DRAFT_PLACEHOLDERS). `cdv validate`, `cdv fmt --check` and `cdv build` accept it as it is.
     Raises UsageError (French message) on a bad value, if the folder is not empty or the toolkit's files
@@ -553,7 +538,7 @@ def _write_contract(toolkit: Path, target: Path, values: dict, neighbourhood: tu
     written = {rel for rel, _ in DRAFT_PLACEHOLDERS}
     mkdocs = _mkdocs_yml(
         (toolkit / "mkdocs.yml").read_text(encoding="utf-8"),
-        **site_identity(contract),
+        **site_metadata(contract),
         docs=target / "docs",
         unused=frozenset(nav for rel, nav in _NAV_OF_PLACEHOLDER.items() if rel not in written),
     )

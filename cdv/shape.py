@@ -8,9 +8,12 @@ numbered title and every kind label, so that no template writes "Article" or "pa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
+
+from .labels import STRATEGY_FIELDS, STRATEGY_LEVELS
 
 _ROMAN = (
     (1000, "M"),
@@ -80,9 +83,49 @@ def _pieces(pattern: str, number, title, literal) -> list:
     return out
 
 
+# The placeholders a heading pattern may hold; `{titre}` is required (a title without its words says nothing).
+PLACEHOLDERS = ("numero", "romain", "ordinal", "titre")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a heading pattern, in French, or None: an unknown `{…}` or no `{titre}`."""
+    listed = " ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+    unknown = [name for name in _PLACEHOLDER.findall(pattern) if name not in PLACEHOLDERS]
+    if unknown:
+        return f"repère « {{{unknown[0]}}} » inconnu dans « {pattern} » ; repères possibles : {listed}."
+    if "{titre}" not in pattern:
+        return f"le modèle « {pattern} » n'a pas de repère {{titre}} : le titre n'y figurerait pas ; repères possibles : {listed}."
+    return None
+
+
 def count(number: int, singular: str, plural: str) -> str:
     """ "1 priorité", "3 priorités", "0 priorité": French takes the singular below 2."""
     return f"{number} {singular if number < 2 else plural}"
+
+
+@dataclass(frozen=True)
+class Level:
+    singular: str
+    plural: str
+
+
+_DETERMINERS = re.compile(r"^(?:le|la|les|un|une)\s|^l['’]", re.I)
+
+
+def site_metadata(contract: dict) -> dict[str, str]:
+    """What mkdocs.yml must say of the contract (`cdv validate` compares, `cdv new contract` writes):
+    site_name "<title> <start>-<end>", site_description "Le <title> <start>-<end>, « <subtitle> »" (no
+    "Le" before a title that opens with its own article) and site_author the contract's author."""
+    period = contract["period"]
+    years = f"{contract['title']} {period['start']}-{period['end']}"
+    article = "" if _DETERMINERS.match(contract["title"]) else "Le "
+    subtitle = contract.get("subtitle")
+    return {
+        "site_name": years,
+        "site_description": f"{article}{years}, « {subtitle} »" if subtitle else f"{article}{years}",
+        "site_author": contract["author"],
+    }
 
 
 @dataclass(frozen=True)
@@ -108,6 +151,16 @@ class Shape:
         self.annexes = list(shape.get("annexes", []))
         self.approvals = dict(shape.get("approvals", {}))
         self.amendment_basis = shape.get("amendment_basis", "")
+        strategy = shape.get("strategy") or {}
+        # The levels of a neighbourhood project, outermost first: themes, priorities and maybe items.
+        self.levels = [Level(v["singular"], v["plural"]) for v in strategy.get("levels", [])] or [
+            Level(*names) for names in STRATEGY_LEVELS
+        ]
+        self.field_labels = {**STRATEGY_FIELDS, **(strategy.get("field_labels") or {})}
+
+    def field_label(self, key: str) -> str:
+        """How a structured field of a priority is titled ("Pilote", "Partenaires associés"…)."""
+        return self.field_labels[key]
 
     def kind(self, ident: str) -> Kind:
         return next(k for k in self.kinds if k.id == ident)

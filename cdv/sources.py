@@ -425,7 +425,9 @@ def load_sources(root: Path, load=None) -> tuple[list[SourceFile], list[SourceEr
     errors.extend(problems.values())
     present = {f.rel for f in files} | {e.file for e in errors}
     for rel, kind in SINGLE_FILES.items():
-        if rel not in present and kind in ("contract", "objectives", "signatories"):
+        # Only the contract is always required: a draft may have no signatories yet and a contract no
+        # common base; cdv.validate says when the contract needs them (signed, `common_base: true`).
+        if rel not in present and kind == "contract":
             errors.append(
                 SourceError(
                     rel,

@@ -22,8 +22,9 @@ from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError
 from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons
 from .links import link_errors, page_links_of
-from .messages import agree, french_message
+from .messages import _suggest, agree, french_message
 from .schemas import fast_validators, validators
+from .shape import pattern_problem, site_metadata
 from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_one, load_sources
 from .yamlload import _pointer_text
 
@@ -94,7 +95,8 @@ def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None
         return [SourceError(source.rel, 1, 1, "", f"aucun schéma pour ce fichier dans {schema_dir.name}/.")]
     found = []
     valid = fast.is_valid(source.data)
-    for error in () if valid else validators(str(schema_dir))[source.kind].iter_errors(source.data):
+    validator = None if valid else validators(str(schema_dir))[source.kind]  # jsonschema: invalid files only
+    for error in () if validator is None else validator.iter_errors(source.data):
         pointer = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             # Point at the unknown key itself, not at the object that holds it.
@@ -102,6 +104,9 @@ def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None
             line, col = (
                 source.loaded.mark(pointer + (unknown[0],), key=True) if unknown else source.loaded.mark(pointer)
             )
+        elif error.validator == "required" and list(error.relative_schema_path)[-2:] == ["then", "required"]:
+            # Required only in some case (if/then): on the field that makes the case (« status: signed »).
+            line, col = source.loaded.mark(_condition_field(validator.schema, error, pointer))
         else:
             line, col = source.loaded.mark(pointer)
         raw = source.loaded.scalar_text.get(pointer)
@@ -123,11 +128,26 @@ def schema_errors(source: SourceFile, schema_dir: Path, root: Path | None = None
     return found
 
 
+def _condition_field(root_schema: Any, error, pointer: tuple) -> tuple:
+    """For an error of an if/then's `then`: the pointer of the first field its `if` tests (the field that
+    makes the case), else the object's."""
+    schema: Any = root_schema
+    for part in list(error.schema_path)[:-2]:
+        schema = schema[part]
+    fields = list(((schema or {}).get("if") or {}).get("properties", {}))
+    present = [f for f in fields if isinstance(error.instance, dict) and f in error.instance]
+    return pointer + (present[0],) if present else pointer
+
+
 class _RefChecker:
     """Cross-reference checks over schema-valid documents."""
 
-    def __init__(self, files: list[SourceFile], invalid_kinds: set, present_ids: dict[str, set]):
+    def __init__(
+        self, files: list[SourceFile], invalid_kinds: set, present_ids: dict[str, set], absent: frozenset = frozenset()
+    ):
         self.files = files
+        self.absent = absent  # kinds of single file the project does not have (a draft's signatories…)
+        self.all_neighbourhoods: list[SourceFile] = []  # schema-valid or not (set by the caller)
         # A file that is unreadable or schema-invalid is reported on its own; its id (its file name)
         # still counts as known, so one bad file does not cascade into "unknown id" errors elsewhere.
         self.invalid_kinds = invalid_kinds
@@ -227,6 +247,15 @@ class _RefChecker:
                     f"fichier sans « .yml » : « {source.stem} ».",
                 )
 
+        if contract:
+            self.shape(contract, neighbourhoods)
+        if signatories:
+            signatory_ids = {s["id"] for s in signatories.data["signatories"]}
+        elif "signatories" in self.invalid_kinds:
+            signatory_ids = None  # invalid or missing, reported on its own: no "unknown signatory" cascade
+        else:
+            signatory_ids = set()
+
         part_ids = {p["id"] for p in contract.data["parts"]} if contract else set()
         article_ids = self.unique([(a, ("id",), a.data["id"]) for a in articles], "identifiant d'article")
         article_ids |= self.invalid_ids["article"]
@@ -300,16 +329,28 @@ class _RefChecker:
         )
         project_priorities = []
         themes = []
+        items = []
         for n in neighbourhoods:
             self.portrait(n)
             project = n.data.get("project")
             if not project:
                 continue
+            # Not when a part includes the common base: the missing file is then reported once, as such.
+            if project.get("common_base") and "objectives" in self.absent and "objectives" not in self.invalid_kinds:
+                self.error(
+                    n,
+                    ("project", "common_base"),
+                    "le projet s'inscrit dans le socle commun (common_base: true), imprimé à sa suite, mais "
+                    "contract/objectives.yml est absent : ajoutez ce fichier ou retirez cette ligne.",
+                )
+            indicator_ids = {ind["id"] for ind in (n.data.get("portrait") or {}).get("indicators", [])}
             for t, theme in enumerate(project["themes"]):
                 themes.append((n, ("project", "themes", t, "id"), theme["id"]))
                 for p, prio in enumerate(theme["priorities"]):
                     base = ("project", "themes", t, "priorities", p)
                     project_priorities.append((n, base + ("id",), prio["id"]))
+                    self.strategy_fields(n, base, prio, signatory_ids, device_ids, indicator_ids)
+                    items += [(n, base + ("items", i, "id"), it["id"]) for i, it in enumerate(prio.get("items", []))]
                     for i, ob in enumerate(prio.get("objectives", [])):
                         if ob not in objective_ids and "objectives" not in self.invalid_kinds:
                             self.unknown(n, base + ("objectives", i), "objectif du socle commun", ob, objective_ids)
@@ -317,7 +358,8 @@ class _RefChecker:
                         if dev not in device_ids:
                             self.unknown(n, base + ("devices", i), "dispositif", dev, device_ids)
         self.unique(themes, "identifiant de thème")
-        self.unique(common_priorities + project_priorities, "identifiant de priorité")
+        priority_ids = self.unique(common_priorities + project_priorities, "identifiant de priorité")
+        self.items(items, common_priorities + project_priorities, priority_ids)
         if contract and "contract" not in self.invalid_kinds:
             self.comparison_ids(contract, neighbourhoods)
 
@@ -337,6 +379,15 @@ class _RefChecker:
                     (),
                     "le tableau des centres sociaux est inséré ici mais contract/social-centres.yml est absent.",
                 )
+            for pointer, block in self.blocks(source):
+                if "objectives" in self.absent and "objectives" in blocks.needs(block):
+                    self.error(
+                        source,
+                        pointer,
+                        "le renvoi au socle commun (include: common_base) est inséré ici mais "
+                        "contract/objectives.yml est absent : ajoutez-le ou retirez ce bloc.",
+                    )
+                self.block_place(source, pointer, block)
 
         glossary = self.one("glossary")
         if glossary:
@@ -349,6 +400,15 @@ class _RefChecker:
         commitment_ids = self.unique([(c, ("id",), c.data["id"]) for c in commitments], "identifiant d'engagement")
         commitment_ids |= self.invalid_ids["commitment"]
         self.unique([(c, ("position",), str(c.data["position"])) for c in commitments], "position dans l'annexe")
+        if signatories and contract and contract.data.get("status") == "signed" and not signatories.data["signatories"]:
+            line, _ = contract.loaded.mark(("status",))
+            self.error(
+                signatories,
+                ("signatories",),
+                f"un contrat signé (status: signed, contract/contract.yml ligne {line}) doit avoir au moins un "
+                "signataire : ajoutez-les sous « signatories: », ou laissez le contrat en projet (status: draft).",
+                key=True,
+            )
         if signatories:
             sig = signatories.data
             group_ids = self.unique(
@@ -381,6 +441,133 @@ class _RefChecker:
                         signatories, ("signatories", i, "commitment"), "engagement", s["commitment"], commitment_ids
                     )
         return self.errors
+
+    def shape(self, contract: SourceFile, neighbourhoods: list[SourceFile]) -> None:
+        """The contract's own shape against what uses it: kinds of neighbourhood, parts, heading patterns."""
+        shape = contract.data.get("shape")
+        if not isinstance(shape, dict):
+            return  # a version older than the shape block, read against its own schemas (cdv diff)
+        kinds = shape["neighbourhood_kinds"]
+        kind_ids = self.unique(
+            [(contract, ("shape", "neighbourhood_kinds", i, "id"), k["id"]) for i, k in enumerate(kinds)],
+            "identifiant de type de quartier",
+        )
+        declared = ", ".join(f"« {k['id']} »" for k in kinds)
+        # A neighbourhood's kind is checked even in a file the schema refuses for another reason: the one
+        # error an editor who typed « prioritaire » must read is the list of the kinds declared.
+        for n in self.all_neighbourhoods:
+            kind = n.data.get("kind") if isinstance(n.data, dict) else None
+            if isinstance(kind, str) and kind and kind not in kind_ids:
+                self.error(
+                    n,
+                    ("kind",),
+                    f"type de quartier « {kind} » inconnu : les types déclarés dans "
+                    f"contract/contract.yml (shape.neighbourhood_kinds) sont : {declared}."
+                    + _suggest(kind, [k["id"] for k in kinds]),
+                )
+        included: set = set()
+        for i, part in enumerate(contract.data["parts"]):
+            for j, entry in enumerate(part.get("includes", [])):
+                pointer = ("parts", i, "includes", j)
+                if "neighbourhoods" in entry:
+                    included.add(entry["neighbourhoods"])
+                    if entry["neighbourhoods"] not in kind_ids:
+                        self.error(
+                            contract,
+                            pointer + ("neighbourhoods",),
+                            f"type de quartier « {entry['neighbourhoods']} » inconnu : les types déclarés "
+                            f"(shape.neighbourhood_kinds) sont : {declared}."
+                            + _suggest(entry["neighbourhoods"], [k["id"] for k in kinds]),
+                        )
+                elif entry.get("common_base") and "objectives" in self.absent:
+                    self.error(
+                        contract,
+                        pointer + ("common_base",),
+                        f"la partie « {part['id']} » inclut le socle commun (common_base: true) mais "
+                        "contract/objectives.yml est absent : ajoutez ce fichier ou retirez cette ligne.",
+                    )
+        for i, kind in enumerate(kinds):
+            members = sorted(n.data["id"] for n in neighbourhoods if n.data["kind"] == kind["id"])
+            if members and kind["id"] not in included:
+                self.error(
+                    contract,
+                    ("shape", "neighbourhood_kinds", i, "id"),
+                    f"les quartiers de type « {kind['id']} » ({', '.join(members)}) ne figureraient dans aucune "
+                    f"partie du PDF : ajoutez « - neighbourhoods: {kind['id']} » aux « includes » d'une partie.",
+                )
+        for key, pattern in shape.get("headings", {}).items():
+            problem = pattern_problem(pattern)
+            if problem:
+                self.error(contract, ("shape", "headings", key), f"intitulé « {key} » : {problem}")
+
+    def strategy_fields(self, n: SourceFile, base: tuple, prio: dict, signatory_ids, device_ids, indicator_ids):
+        """The structured fields of a priority: who (signatories), with what (devices), measured by what
+        (the neighbourhood's own indicators)."""
+        parties: list[tuple[tuple, Any]] = [(("lead",), prio["lead"])] if "lead" in prio else []
+        parties += [(("partners", i), p) for i, p in enumerate(prio.get("partners", []))]
+        for sub, ref in parties:
+            if isinstance(ref, str) and signatory_ids is not None and ref not in signatory_ids:
+                listed = ", ".join(sorted(signatory_ids)) or "(aucun)"
+                self.error(
+                    n,
+                    base + sub,
+                    f"signataire « {ref} » inconnu ; signataires de contract/signatories.yml : {listed}. "
+                    "Pour un acteur qui n'est pas signataire, écrivez son nom : { name: … }.",
+                )
+        for field in ("levers", "funding"):
+            for i, ref in enumerate(prio.get(field, [])):
+                if isinstance(ref, str) and ref not in device_ids:
+                    listed = ", ".join(sorted(device_ids)) or "(aucun)"
+                    self.error(
+                        n,
+                        base + (field, i),
+                        f"dispositif « {ref} » inconnu ; dispositifs de contract/devices/ : {listed}. "
+                        "Pour un texte libre, écrivez { text: … }.",
+                    )
+        for i, ref in enumerate(prio.get("indicators", [])):
+            if ref not in indicator_ids:
+                listed = ", ".join(sorted(indicator_ids)) or "(aucun)"
+                self.error(
+                    n,
+                    base + ("indicators", i),
+                    f"indicateur « {ref} » inconnu : ce n'est pas un indicateur du portrait de ce quartier ; "
+                    f"indicateurs du portrait : {listed}.",
+                )
+
+    def items(self, items: list, priorities: list, priority_ids: set) -> None:
+        """Ids of the items under priorities: unique among themselves and distinct from every priority's."""
+        self.unique(items, "identifiant d'élément")
+        first = {ident: (source, pointer) for source, pointer, ident in reversed(priorities)}
+        for source, pointer, ident in items:
+            if ident in priority_ids:
+                other, other_pointer = first[ident]
+                line, _ = other.loaded.mark(other_pointer)
+                self.error(
+                    source,
+                    pointer,
+                    f"identifiant d'élément « {ident} » déjà utilisé par une priorité ({other.rel} ligne {line}) : "
+                    "chaque identifiant doit être unique.",
+                )
+
+    def block_place(self, source: SourceFile, pointer: tuple, block: dict) -> None:
+        kind = blocks.kind_of(block)
+        if kind is None or kind.places is None:
+            return
+        place = blocks.place_of(source.kind, pointer)
+        if place not in kind.places:
+            allowed = " ou ".join(blocks.PLACES[p] for p in sorted(kind.places))
+            here = f" : ici, il est dans {blocks.PLACES[place]}" if place else ""
+            self.error(
+                source,
+                pointer + (kind.name,),
+                f"un bloc « {kind.name} » ne peut figurer que dans {allowed}{here}."
+                + (
+                    " Il affiche des chiffres du portrait, que seul un portrait a."
+                    if kind.places == blocks.PORTRAIT
+                    else ""
+                ),
+                key=True,
+            )
 
     def blocks(self, source: SourceFile) -> list[tuple[tuple, dict]]:
         """The file's content blocks with their pointers, walked once whatever asks for them."""
@@ -500,6 +687,8 @@ def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
         return [(source, load_errors) for source, load_errors, *_ in results]
 
     files, errors = load_sources(root, load)
+    absent = frozenset(kind for rel, kind in SINGLE_FILES.items() if not os.path.lexists(root / rel))
+    errors.extend(_required_files(files, absent))
     valid: list = []
     invalid_kinds: set = set()
     link_found: list = []
@@ -523,9 +712,83 @@ def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
         if kind in COLLECTIONS.values() and rel not in loaded:
             present_ids[kind].add(Path(rel).stem)
             invalid_kinds.add(kind)
-    errors.extend(_RefChecker(valid, invalid_kinds, present_ids).run())
+    checker = _RefChecker(valid, invalid_kinds, present_ids, absent)
+    checker.all_neighbourhoods = [f for f in files if f.kind == "neighbourhood"]
+    errors.extend(checker.run())
+    errors.extend(_site_metadata_errors(root, valid))
     errors.extend(_page_link_errors(files, root, page_links) if not errors else [])  # pages and anchors the text links
     return files, sorted(set(errors), key=lambda e: (e.file, e.line, e.column, e.message))
+
+
+def _required_files(files: list[SourceFile], absent: frozenset) -> list[SourceError]:
+    """The single files this contract cannot do without: its signatories once signed, its common base
+    when a part includes it. Without a readable contract.yml nothing tells, so both are asked for."""
+    contract = next((f.data for f in files if f.kind == "contract"), None)
+    readable = isinstance(contract, dict) and isinstance(contract.get("parts"), list)
+    found = []
+    for kind, why in (
+        ("signatories", "un contrat signé (status: signed) doit avoir ses signataires"),
+        ("objectives", "le contrat inclut le socle commun (common_base: true dans une partie)"),
+    ):
+        if kind not in absent:
+            continue
+        if readable and kind == "signatories" and contract.get("status") != "signed":
+            continue
+        if readable and kind == "objectives" and not _includes_common_base(contract):
+            continue
+        rel = next(r for r, k in SINGLE_FILES.items() if k == kind)
+        reason = f" : {why}" if readable else ""
+        found.append(
+            SourceError(
+                rel,
+                0,
+                0,
+                "",
+                f"fichier obligatoire absent : le projet doit contenir {rel}{reason} ; "
+                "s'il a été supprimé par erreur, restaurez-le depuis l'historique (git).",
+            )
+        )
+    return found
+
+
+def _includes_common_base(contract: dict) -> bool:
+    """Whether a part of a (maybe schema-invalid) contract includes the common base."""
+    parts = [p for p in contract["parts"] if isinstance(p, dict) and isinstance(p.get("includes"), list)]
+    return any(isinstance(i, dict) and i.get("common_base") is True for p in parts for i in p["includes"])
+
+
+def _site_metadata_errors(root: Path, valid: list[SourceFile]) -> list[SourceError]:
+    """mkdocs.yml names the site after the contract: a title or period changed in contract.yml alone
+    would leave the site's name, description and author saying the old ones."""
+    from .yamlload import YamlError, load_yaml_file
+
+    contract = next((f for f in valid if f.kind == "contract"), None)
+    config_path = root / "mkdocs.yml"
+    if contract is None or not config_path.is_file():
+        return []
+    try:
+        config = load_yaml_file(config_path, "mkdocs.yml")
+    except (YamlError, OSError):
+        return []  # MkDocs says what is wrong with its own file
+    if not isinstance(config.data, dict):
+        return []
+    found = []
+    for key, expected in site_metadata(contract.data).items():
+        value = config.data.get(key)
+        if value == expected:
+            continue
+        line, col = config.mark((key,)) if key in config.data else (1, 1)
+        said = f"il indique « {value} »" if key in config.data else "il ne l'indique pas"
+        found.append(
+            SourceError(
+                "mkdocs.yml",
+                line,
+                col,
+                f"/{key}",
+                f"« {key} » doit reprendre contract/contract.yml : « {key}: {expected} » ({said}).",
+            )
+        )
+    return found
 
 
 def _check_file(root: Path, rel: str, kind: str, schemas: tuple, cached: bool):

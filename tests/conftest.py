@@ -59,7 +59,25 @@ def copy_minimal_project(dest: Path) -> Path:
     """The minimal valid sources (one neighbourhood, one article) and the toolkit files they need: a
     project that builds in a few seconds, for tests about the build itself rather than the content."""
     shutil.copytree(MINIMAL, dest)
-    return copy_files(TOOLKIT_FILES, dest)
+    return name_site_after_contract(copy_files(TOOLKIT_FILES, dest))
+
+
+def name_site_after_contract(project: Path) -> Path:
+    """The toolkit's mkdocs.yml names Besançon's site; cdv validate wants it to name this contract's."""
+    import json
+    import re
+
+    import yaml
+
+    from cdv.shape import site_metadata
+
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    contract = yaml.safe_load((project / "contract" / "contract.yml").read_text(encoding="utf-8"))
+    for key, value in site_metadata(contract).items():
+        text = re.sub(rf"^{key}:.*$", lambda _: f"{key}: {json.dumps(value, ensure_ascii=False)}", text, flags=re.M)
+    config.write_text(text, encoding="utf-8")
+    return project
 
 
 @pytest.fixture

@@ -30,8 +30,9 @@ def test_validate_invalid_sources_exits_1_with_located_french_errors(project):
     break_planoise(project)
     result = cdv("validate", str(project))
     assert result.returncode == 1
-    assert ("neighbourhoods/planoise.yml:3:7: « Type » : « prioritaire » n'est pas une valeur acceptée ; "
-            "valeurs possibles : « qpv », « fragile ». (à l'emplacement /kind)") in result.stdout
+    assert ("neighbourhoods/planoise.yml:3:7: type de quartier « prioritaire » inconnu : les types déclarés dans "
+            "contract/contract.yml (shape.neighbourhood_kinds) sont : « qpv », « fragile ». (à l'emplacement /kind)"
+            ) in result.stdout
     assert "1 erreur dans 1 fichier ; " in result.stdout
 
 

@@ -19,7 +19,7 @@ from cdv.errors import InvalidSources
 from cdv.sources import classify, discover
 from cdv.yamlload import load_yaml_file
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, name_site_after_contract
 from update2027 import apply_2027_update
 
 
@@ -264,6 +264,7 @@ def base():
 
 def changes_after(base, project: Path, rel: str, edit) -> list:
     rewrite(project / rel, edit)
+    name_site_after_contract(project)  # mkdocs.yml follows a new title or author, as cdv validate asks
     return compare(base, load_corpus(project)).changes
 
 

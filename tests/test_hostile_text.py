@@ -37,7 +37,7 @@ from cdv.sources import discover
 from cdv.text import plain_text, to_html
 from cdv.yamlload import load_yaml_file
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, name_site_after_contract
 from sourcestrings import REFERENCE_KEYS
 
 # Hostile text that `cdv validate` accepts: it must be shown as typed. "cdvx" marks what would be live.
@@ -169,6 +169,7 @@ def poison_project(project: Path, choose) -> int:
         poisoned = _poison(data, None, choose, count)
         (project / rel).write_text(yaml.safe_dump(poisoned, allow_unicode=True, sort_keys=False, width=10**9),
                                    encoding="utf-8")
+    name_site_after_contract(project)  # mkdocs.yml names the site after the (poisoned) contract
     return len(count)
 
 

@@ -32,8 +32,10 @@ def test_every_status_and_kind_of_the_schemas_has_its_labels():
     statuses = set(contract["properties"]["status"]["enum"])
     for table in (labels.STATUS_LABELS, labels.VERSION_STATUS, labels.STATUS_IN_FORCE, labels.COVER_STATUS):
         assert set(table) == statuses
-    neighbourhood = json.loads((ROOT / "schemas" / "neighbourhood.schema.json").read_text(encoding="utf-8"))
-    kinds = set(neighbourhood["properties"]["kind"]["enum"])
+    from cdv.yamlload import load_yaml_file  # the kinds are the contract's own (shape.neighbourhood_kinds)
+
+    shape = load_yaml_file(ROOT / "contract" / "contract.yml").data["shape"]
+    kinds = {kind["id"] for kind in shape["neighbourhood_kinds"]}
     assert set(labels.KIND_TITLES) == set(labels.KIND_SINGULAR) == kinds
     common = json.loads((ROOT / "schemas" / "common.schema.json").read_text(encoding="utf-8"))
     block = common["$defs"]["block"]["properties"]

@@ -11,9 +11,9 @@ from cdv.build import build_site
 from cdv.errors import UsageError
 from cdv.fmt import format_project
 from cdv.scaffold import SLUG, new_contract, new_neighbourhood
+from cdv.shape import site_metadata
 from cdv.validate import validate_project
 from cdv.yamlload import load_yaml_file
-
 from territory import territory_mentions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -252,7 +252,7 @@ def test_new_contract_site_names_are_the_contracts(new_project):
     assert mkdocs["site_description"] == \
         "Le Contrat de ville de l'Agglomération de Valmont 2024-2030, « Sous-titre à rédiger »"
     assert mkdocs["site_author"] == "Communauté de communes du Val de Mont"
-    identity = scaffold.site_identity(load_data(new_project, "contract/contract.yml"))
+    identity = site_metadata(load_data(new_project, "contract/contract.yml"))
     assert {key: mkdocs[key] for key in identity} == identity
 
 
@@ -273,9 +273,9 @@ def test_the_site_names_rule_is_the_toolkits_own():
     """The rule gives the real contract's site exactly the names its mkdocs.yml holds: a contract corrected
     later gets the same names from the same rule."""
     mkdocs = load_data(ROOT, "mkdocs.yml")
-    identity = scaffold.site_identity(load_data(ROOT, "contract/contract.yml"))
+    identity = site_metadata(load_data(ROOT, "contract/contract.yml"))
     assert {key: mkdocs[key] for key in identity} == identity
-    assert scaffold.site_identity({"title": "Contrat de ville de Valmont", "period": {"start": 2024, "end": 2030},
+    assert site_metadata({"title": "Contrat de ville de Valmont", "period": {"start": 2024, "end": 2030},
                                    "author": "Ville de Valmont"}) == {
         "site_name": "Contrat de ville de Valmont 2024-2030",
         "site_description": "Le Contrat de ville de Valmont 2024-2030",

@@ -34,7 +34,8 @@ def _walk_schema(node, path=""):
         if node.get("type") == "object" or "properties" in node:
             yield path, node
         for key, value in node.items():
-            yield from _walk_schema(value, f"{path}/{key}")
+            if key != "if":  # a condition (if/then) names fields the object already describes
+                yield from _walk_schema(value, f"{path}/{key}")
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _walk_schema(value, f"{path}/{i}")
@@ -384,3 +385,178 @@ def test_a_message_is_one_line_whatever_value_it_quotes():
     assert err.format_text() == ("neighbourhoods/a⏎b.yml:3:4: le texte « a⏎b » n'a pas la forme attendue "
                                  "(à l'emplacement /id⏎)")
     assert "\n" not in err.format_github()
+
+
+# --- issue 15: structured priorities, drafts, kinds, where a block shows, the site's names ----------------
+
+STRUCTURED = """          objectives: [proprete-entretien]
+          lead: prefecture-doubs
+          partners: [ars-bfc, {name: Régie de quartier}]
+          levers: [npru, {text: Chantiers éducatifs}]
+          funding: [fph]
+          criteria: [Nombre de signalements traités]
+          indicators: [population]
+          items:
+            - id: planoise-proprete-permanences
+              text: Tenir des permanences"""
+
+
+def test_a_priority_with_every_structured_field_is_valid_and_read_by_the_corpus(project):
+    from cdv.corpus import indicator_label, load_corpus
+
+    edit(project / "neighbourhoods" / "planoise.yml", "          objectives: [proprete-entretien]", STRUCTURED)
+    assert messages(project) == []
+    corpus = load_corpus(project)
+    planoise = corpus.neighbourhood("planoise")
+    prio = next(p for t in planoise["project"]["themes"] for p in t["priorities"] if "lead" in p)
+    organisation = next(s["organisation"] for s in corpus.signatories if s["id"] == "prefecture-doubs")
+    assert corpus.party(prio["lead"]) == (organisation, "prefecture-doubs")
+    assert corpus.party(prio["partners"][1]) == ("Régie de quartier", None)
+    assert corpus.means(prio["levers"][0]) == (corpus.device("npru")["name"], "npru")
+    assert corpus.means(prio["levers"][1]) == ("Chantiers éducatifs", None)
+    assert indicator_label(planoise, "population") == "habitants"
+
+
+def test_every_wrong_reference_of_a_priority_names_what_exists(project):
+    wrong = (STRUCTURED.replace("lead: prefecture-doubs", "lead: prefecture")
+             .replace("[ars-bfc,", "[ars,").replace("[npru,", "[anru,").replace("[fph]", "[fhp]")
+             .replace("[population]", "[chomage]"))
+    edit(project / "neighbourhoods" / "planoise.yml", "          objectives: [proprete-entretien]", wrong)
+    found = {e.pointer.rsplit("/", 2)[-2] if e.pointer[-1].isdigit() else e.pointer.rsplit("/", 1)[-1]: e.message
+             for e in messages(project)}
+    assert set(found) == {"lead", "partners", "levers", "funding", "indicators"}
+    assert "« prefecture » inconnu" in found["lead"] and "prefecture-doubs" in found["lead"]
+    assert "« ars » inconnu" in found["partners"] and "{ name: … }" in found["partners"]
+    assert "« anru » inconnu" in found["levers"] and "npru" in found["levers"]
+    assert "« fhp » inconnu" in found["funding"] and "fph" in found["funding"]
+    assert "« chomage » inconnu" in found["indicators"] and "population" in found["indicators"]
+
+
+def test_an_item_id_is_unique_in_the_whole_contract(project):
+    edit(project / "neighbourhoods" / "planoise.yml", "          objectives: [proprete-entretien]",
+         STRUCTURED.replace("planoise-proprete-permanences", "planoise-proprete-dechets"))
+    [err] = messages(project)
+    assert "déjà utilisé par une priorité" in err.message and "planoise.yml ligne" in err.message
+
+
+def minimal(tmp_path: Path) -> Path:
+    from conftest import copy_minimal_project
+
+    return copy_minimal_project(tmp_path / "projet")
+
+
+def make_draft(project: Path) -> None:
+    edit(project / "contract" / "contract.yml", 'status: signed\nsignature:\n  place: Exempleville\n  date: "2024-03-29"\n',
+         "status: draft\n")
+
+
+def test_a_draft_needs_no_signature_and_no_signatories_file(tmp_path):
+    project = minimal(tmp_path)
+    make_draft(project)
+    (project / "contract" / "signatories.yml").unlink()
+    assert messages(project) == []
+
+
+def test_a_draft_may_list_no_signatories_but_a_signed_contract_must(tmp_path):
+    project = minimal(tmp_path)
+    (project / "contract" / "signatories.yml").write_text("groups: []\nsignatories: []\n", encoding="utf-8")
+    [err] = messages(project)
+    assert err.file == "contract/signatories.yml" and err.line == 2 and "un contrat signé" in err.message
+    make_draft(project)
+    assert messages(project) == []
+
+
+def test_a_signed_contract_without_signatories_file_says_why_it_is_required(tmp_path):
+    project = minimal(tmp_path)
+    (project / "contract" / "signatories.yml").unlink()
+    [err] = messages(project)
+    assert (err.file, err.line) == ("contract/signatories.yml", 0)
+    assert "fichier obligatoire absent" in err.message and "status: signed" in err.message
+
+
+def test_a_contract_without_common_base_needs_no_objectives_file(tmp_path):
+    project = minimal(tmp_path)
+    edit(project / "contract" / "contract.yml", "      - common_base: true\n", "")
+    edit(project / "neighbourhoods" / "quartier.yml", "          objectives: [logement-inclusif]\n", "")
+    (project / "contract" / "objectives.yml").unlink()
+    assert messages(project) == []
+
+
+def test_a_project_in_the_common_base_needs_the_objectives_file(tmp_path):
+    project = minimal(tmp_path)
+    edit(project / "contract" / "contract.yml", "      - common_base: true\n", "")
+    edit(project / "neighbourhoods" / "quartier.yml", "          objectives: [logement-inclusif]\n", "")
+    (project / "contract" / "objectives.yml").unlink()
+    quartier = project / "neighbourhoods" / "quartier.yml"
+    quartier.write_text(quartier.read_text(encoding="utf-8") + "  common_base: true\n", encoding="utf-8")
+    [err] = messages(project)
+    assert (err.file, err.line) == ("neighbourhoods/quartier.yml", 30)
+    assert "le projet s'inscrit dans le socle commun" in err.message and "objectives.yml est absent" in err.message
+
+
+def test_the_kind_check_lists_the_declared_kinds_with_a_suggestion(tmp_path):
+    project = minimal(tmp_path)
+    edit(project / "neighbourhoods" / "quartier.yml", "kind: qpv", "kind: QPV")
+    [err] = messages(project)
+    assert (err.file, err.line, err.column) == ("neighbourhoods/quartier.yml", 2, 7)
+    assert "« qpv », « fragile »" in err.message and "Voulez-vous dire « qpv » ?" in err.message
+
+
+def test_a_kind_the_contract_declares_in_its_own_words_is_accepted(tmp_path):
+    project = minimal(tmp_path)
+    edit(project / "contract" / "contract.yml", "    - id: fragile\n", "    - id: veille\n")
+    edit(project / "neighbourhoods" / "quartier.yml", "kind: qpv", "kind: veille")
+    edit(project / "contract" / "contract.yml", "      - neighbourhoods: qpv\n", "      - neighbourhoods: veille\n")
+    assert messages(project) == []
+
+
+def test_a_portrait_block_outside_a_portrait_is_refused_where_it_stands(tmp_path):
+    project = minimal(tmp_path)
+    edit(project / "contract" / "articles" / "article-1.yml", "  - p: Le présent", "  - schools:\n      levels:\n        - level: college\n          establishments: [Collège Exemple]\n  - p: Le présent")
+    errors = messages(project)
+    assert [(e.file, e.line) for e in errors] == [("contract/articles/article-1.yml", 6)]
+    assert "un bloc « schools » ne peut figurer que dans un portrait de quartier" in errors[0].message
+    assert "ici, il est dans un article" in errors[0].message
+
+
+def test_every_block_kind_says_where_it_can_be_shown():
+    from cdv import blocks
+
+    for kind in blocks.KINDS:
+        assert kind.places is None or kind.places <= set(blocks.PLACES), kind.name
+    # The kinds that read a portrait's indicators are exactly those limited to a portrait.
+    assert {k.name for k in blocks.KINDS if k.indicator_refs} == {k.name for k in blocks.KINDS if k.places}
+
+
+@pytest.mark.parametrize("key, wrong", [("site_name", "Contrat de Ville d'Exempleville 2024-2029"),
+                                        ("site_description", "Le contrat d'Exempleville"),
+                                        ("site_author", "Ville d'Exempleville")])
+def test_mkdocs_yml_names_the_site_after_the_contract(tmp_path, key, wrong):
+    import re
+
+    from cdv.shape import site_metadata
+    from cdv.yamlload import load_yaml_file
+
+    project = minimal(tmp_path)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(rf"^{key}:.*$", f'{key}: "{wrong}"', text, flags=re.M), encoding="utf-8")
+    expected = site_metadata(load_yaml_file(project / "contract" / "contract.yml").data)[key]
+    [err] = messages(project)
+    line = next(i for i, row in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if row.startswith(key))
+    assert (err.file, err.line) == ("mkdocs.yml", line)
+    assert f"« {key}: {expected} »" in err.message and wrong in err.message
+
+
+def test_a_version_older_than_the_shape_block_still_validates_against_its_own_schemas(tmp_path):
+    """cdv diff reads an old revision with that revision's schemas, where `shape` did not exist yet."""
+    project = minimal(tmp_path)
+    contract = project / "contract" / "contract.yml"
+    text = contract.read_text(encoding="utf-8")
+    contract.write_text(text[: text.index("shape:\n")], encoding="utf-8")
+    edit(contract, "    includes:\n      - neighbourhoods: qpv\n      - common_base: true\n", "")
+    schema_path = project / "schemas" / "contract.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    schema["required"].remove("shape")
+    schema_path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    assert messages(project) == []
