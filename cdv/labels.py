@@ -97,16 +97,3 @@ SCHOOL_LEVELS = {
 FIGURE_KINDS = {"graphique": "Graphique", "carte": "Carte"}
 # A chart's name for the neighbourhood, when the block does not know which one it is.
 PLACE_FALLBACK = "Quartier"
-
-# --- structured fields of a neighbourhood project's priority (printed "<label> : value, value.") ----------
-# Defaults of contract.yml `shape.strategy.field_labels`, in the order the outputs print the fields.
-STRATEGY_FIELDS = {
-    "lead": "Pilote",
-    "partners": "Partenaires",
-    "levers": "Leviers",
-    "funding": "Financements",
-    "criteria": "Critères d'évaluation",
-    "indicators": "Indicateurs",
-}
-# The levels of a project when contract.yml says nothing (`shape.strategy.levels`), outermost first.
-STRATEGY_LEVELS = (("thème", "thèmes"), ("priorité", "priorités"))

@@ -154,7 +154,7 @@ class Shape:
         strategy = shape.get("strategy") or {}
         # The levels of a neighbourhood project, outermost first: themes, priorities and maybe items.
         self.levels = [Level(v["singular"], v["plural"]) for v in strategy.get("levels", [])] or [
-            Level(*names) for names in STRATEGY_LEVELS
+            Level(d["singular"], d["plural"]) for d in STRATEGY_LEVELS[:2]
         ]
         self.field_labels = {**STRATEGY_FIELDS, **(strategy.get("field_labels") or {})}
 
