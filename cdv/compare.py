@@ -115,8 +115,6 @@ ELEMENT_LEVELS = {
 FIELD_LEVELS = {
     (Kind.CONTRACT, "version"): Level.EDITORIAL,
     (Kind.CONTRACT, "status"): Level.EDITORIAL,
-    # How the contract is presented (its kinds' names, numbered-title patterns, annexes' order): not its terms.
-    (Kind.CONTRACT, "shape"): Level.EDITORIAL,
 }
 # The contract's own fields compared in the first pass (each worded by cdv.diffrender).
 CONTRACT_TERMS = (

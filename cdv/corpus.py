@@ -61,7 +61,7 @@ class Corpus:
 
     def objective(self, ident: str) -> tuple[dict, dict]:
         """(axis, objective) of a common-base objective id."""
-        for axis in self.objectives["axes"]:
+        for axis in self.objectives.get("axes", []):
             for objective in axis["objectives"]:
                 if objective["id"] == ident:
                     return axis, objective
@@ -115,7 +115,7 @@ class Corpus:
 
     # --- derived values ------------------------------------------------------------------------
     def common_priority_count(self) -> int:
-        return sum(len(o["priorities"]) for a in self.objectives["axes"] for o in a["objectives"])
+        return sum(len(o["priorities"]) for a in self.objectives.get("axes", []) for o in a["objectives"])
 
 
 def priorities(neighbourhood: dict) -> list[dict]:

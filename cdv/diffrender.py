@@ -548,7 +548,7 @@ def to_markdown(diff: Diff, heading: str = "##") -> str:
             continue
         lines += [f"{heading}# {_escape(diff.levels[level])}", ""]
         for c in items:
-            head = f"- **{c.kind.capitalize()} {action_label(c)}** : {_escape(c.title)}"
+            head = f"- **{_escape(c.kind.capitalize())} {action_label(c)}** : {_escape(c.title)}"
             if c.detail:
                 head += f" ({_escape(c.detail)})"
             lines.append(head)

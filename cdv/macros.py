@@ -86,6 +86,7 @@ def define_env(env) -> None:
         """The neighbourhoods of a kind (an id of `shape.neighbourhood_kinds`), with escaped names and
         computed figures."""
         out = []
+        level = corpus.shape.levels[1]  # what the projects' count counts ("priorités", "axes de travail")
         for n in corpus.neighbourhoods_of_kind(kind):
             pop = population(n)
             out.append(
@@ -99,7 +100,7 @@ def define_env(env) -> None:
                     else None,
                     "priorites": priority_count(n) if n.get("project") else None,
                     # "12 priorités", "1 priorité"; None without a project or with no priority
-                    "priorites_texte": count(priority_count(n), "priorité", "priorités")
+                    "priorites_texte": md(count(priority_count(n), level.singular, level.plural))
                     if n.get("project") and priority_count(n)
                     else None,
                     "page": page_path("neighbourhood", n["id"]),
@@ -109,6 +110,8 @@ def define_env(env) -> None:
 
     @env.macro
     def axes() -> list[dict]:
-        return [{"numero": a["number"], "titre": md(a["title"]), "id": a["id"]} for a in corpus.objectives["axes"]]
+        return [
+            {"numero": a["number"], "titre": md(a["title"]), "id": a["id"]} for a in corpus.objectives.get("axes", [])
+        ]
 
     env.variables["Markup"] = Markup

@@ -296,15 +296,21 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
         )
         for n in c.neighbourhoods
     ]
-    specs.append(PageSpec("common_base.md.j2", page_path("common-base"), c.objectives["title"], c.source(c.objectives)))
-    specs.append(
-        PageSpec(
-            "signatories.md.j2",
-            page_path("signatories"),
-            "Les signataires et leurs engagements",
-            c.single_sources.get("signatories"),
+    # A contract without a common base (no contract/objectives.yml) or, being a draft, without signatories
+    # and commitments yet has no page for them, and its navigation no entry (navigation()).
+    if c.objectives:
+        specs.append(
+            PageSpec("common_base.md.j2", page_path("common-base"), c.objectives["title"], c.source(c.objectives))
         )
-    )
+    if c.signatories or c.commitments:
+        specs.append(
+            PageSpec(
+                "signatories.md.j2",
+                page_path("signatories"),
+                "Les signataires et leurs engagements",
+                c.single_sources.get("signatories"),
+            )
+        )
     specs += [
         PageSpec(
             "commitment.md.j2",
@@ -460,11 +466,13 @@ def navigation(corpus: Corpus) -> dict[str, Any]:
             *articles,
         ],
         "cdv:neighbourhoods": [page_path("neighbourhoods"), *by_kind],
-        "cdv:common-base": page_path("common-base"),
+        "cdv:common-base": page_path("common-base") if c.objectives else None,
         "cdv:signatories": [
             page_path("signatories"),
             *({_nav(cm["title"]): page_path("commitment", cm["id"])} for cm in c.commitments),
-        ],
+        ]
+        if c.signatories or c.commitments
+        else None,
         "cdv:changes": page_path("changes"),
         "cdv:glossary": page_path("glossary"),
         "cdv:data": page_path("data"),

@@ -357,7 +357,7 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
             redline=redline,
             action=action_label,
             old_signed=old.contract["status"] == "signed",
-            old_signature=old.contract["signature"],
+            old_signature=old.contract.get("signature"),
             fonts=_fonts(),
         )
     )

@@ -427,13 +427,11 @@ CONTRACT_SKELETONS = (
     ("contract/contract.yml", "contract"),
     ("contract/articles/article-1.yml", "article"),
 )
-# Placeholders a territory may have no use for (a common base; signatories signing "Prénom NOM"), written
-# because the validation of a draft still requires them. Once a draft may go without them, empty this:
-# the contract's `includes` and the site's navigation follow.
-DRAFT_PLACEHOLDERS = (
-    ("contract/objectives.yml", "objectives"),
-    ("contract/signatories.yml", "signatories"),
-)
+# Placeholders a new contract could start with. None: a draft needs no signatories yet (they are required
+# once its status is "signed") and no common base (a contract that has one adds contract/objectives.yml and
+# `common_base: true` in a part's includes). A skeleton listed here (rel, kind) is written from
+# cdv/skeletons/<rel>.j2.
+DRAFT_PLACEHOLDERS: tuple[tuple[str, str], ...] = ()
 # The generated section of the site each placeholder feeds, dropped from mkdocs.yml without it.
 _NAV_OF_PLACEHOLDER = {"contract/objectives.yml": "cdv:common-base", "contract/signatories.yml": "cdv:signatories"}
 

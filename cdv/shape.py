@@ -109,6 +109,11 @@ class Level:
     singular: str
     plural: str
 
+    @property
+    def heading(self) -> str:
+        """The plural as a heading or a column title: "Priorités", "Axes de travail"."""
+        return self.plural[:1].upper() + self.plural[1:]
+
 
 _DETERMINERS = re.compile(r"^(?:le|la|les|un|une)\s|^l['’]", re.I)
 
@@ -156,6 +161,11 @@ class Shape:
         self.levels = [Level(v["singular"], v["plural"]) for v in strategy.get("levels", [])] or [
             Level(d["singular"], d["plural"]) for d in STRATEGY_LEVELS[:2]
         ]
+        # The data always has themes and their priorities: a contract that names one level only keeps
+        # the default name of the second.
+        while len(self.levels) < 2:
+            default = STRATEGY_LEVELS[len(self.levels)]
+            self.levels.append(Level(default["singular"], default["plural"]))
         self.field_labels = {**STRATEGY_FIELDS, **(strategy.get("field_labels") or {})}
 
     def field_label(self, key: str) -> str:

@@ -27,10 +27,21 @@ def source_strings(root: Path, skip_kinds: tuple = ()) -> list[tuple[str, str, s
     return out
 
 
+# Keys whose value is a reference (a signatory's or a device's id, shown by its name) or a text typed in
+# place ({name: …}, {text: …}): the ids are skipped, the typed texts kept.
+REFERENCE_OR_TEXT_KEYS = {"lead", "partners", "levers", "funding"}
+
+
 def _strings(node, path):
     if isinstance(node, dict):
         for key, value in node.items():
             if key in REFERENCE_KEYS:
+                continue
+            if key in REFERENCE_OR_TEXT_KEYS:
+                items = value if isinstance(value, list) else [value]
+                for i, item in enumerate(items):
+                    if isinstance(item, dict):
+                        yield from _strings(item, path + (key, i) if isinstance(value, list) else path + (key,))
                 continue
             yield from _strings(value, path + (key,))
     elif isinstance(node, list):
@@ -38,3 +49,39 @@ def _strings(node, path):
             yield from _strings(value, path + (i,))
     elif isinstance(node, str) and node.strip():
         yield path, plain_text(node)
+
+
+def shown_only_with_their_subject(root: Path, pdf: bool = False) -> set[str]:
+    """Paths of the texts of contract.yml `shape` that name something this contract may not print: a kind
+    of neighbourhood without neighbourhoods, an annex with nothing in it, the names of strategy levels
+    and fields (printed where a project uses them), comparison labels (on charts that compare), and the
+    approval levels and opening words of an avenant (printed in an avenant, tests/test_pdf.py). The
+    rest of the shape, and every other text, must be printed.
+
+    `pdf`: the printed contract is the signed text, which names a neighbourhood without saying its kind
+    unless its kind is presented as a group ("Quartiers fragiles" then "Quartier fragile, commune de …");
+    the site says every neighbourhood's kind, its description and its QPV code."""
+    from cdv.corpus import load_corpus
+
+    corpus = load_corpus(root)
+    shape = corpus.contract.get("shape") or {}
+    skipped = {"shape/amendment_basis"}
+    skipped |= {f"shape/approvals/{key}" for key in shape.get("approvals", {})}
+    for i, kind in enumerate(shape.get("neighbourhood_kinds", [])):
+        if not corpus.neighbourhoods_of_kind(kind["id"]):
+            skipped |= {f"shape/neighbourhood_kinds/{i}/{key}" for key in ("singular", "plural", "description")}
+        elif pdf:
+            skipped.add(f"shape/neighbourhood_kinds/{i}/description")
+            if not kind.get("grouped"):
+                skipped |= {f"shape/neighbourhood_kinds/{i}/singular", f"shape/neighbourhood_kinds/{i}/plural"}
+    if pdf:
+        skipped |= {f"{corpus.source(n)}:qpv_code" for n in corpus.neighbourhoods}
+    contents = {"commitments": corpus.commitments, "devices": corpus.devices}
+    for i, annex in enumerate(shape.get("annexes", [])):
+        if not contents[annex["shows"]]:
+            skipped.add(f"shape/annexes/{i}/title")
+    return skipped
+
+
+def is_shown_only_with_its_subject(skipped: set[str], path: str, file: str = "") -> bool:
+    return path in skipped or f"{file}:{path}" in skipped or path.startswith(("shape/strategy/", "shape/comparisons/"))

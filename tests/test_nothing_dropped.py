@@ -12,7 +12,7 @@ from cdv.build import build_site
 
 from conftest import ROOT
 from sitetext import normalise, visible_text
-from sourcestrings import source_strings
+from sourcestrings import is_shown_only_with_its_subject, shown_only_with_their_subject, source_strings
 
 pytestmark = pytest.mark.slow  # Reads the built site and PDF, and builds them again.
 
@@ -27,7 +27,8 @@ def test_every_string_of_the_sources_is_in_the_site(built_site):
     html = normalise(" ".join(visible_text(p.read_text(encoding="utf-8")) for p in built_site.rglob("*.html")))
     strings = source_strings(ROOT)
     assert len(strings) > 1500
-    missing = [(f, p, t) for f, p, t in strings if normalise(t) not in html]
+    skipped = shown_only_with_their_subject(ROOT)
+    missing = [(f, p, t) for f, p, t in strings if normalise(t) not in html and not is_shown_only_with_its_subject(skipped, p)]
     assert missing == []
 
 
@@ -38,14 +39,10 @@ def test_every_string_of_the_sources_is_in_the_pdf(built_site):
                            str(built_site / "contrat.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     pdf = letters(text)
-    missing = [(f, p, t) for f, p, t in source_strings(ROOT) if letters(t) not in pdf and not avenant_only(p)]
+    skipped = shown_only_with_their_subject(ROOT, pdf=True)
+    missing = [(f, p, t) for f, p, t in source_strings(ROOT)
+               if letters(t) not in pdf and not is_shown_only_with_its_subject(skipped, p, f)]
     assert missing == []
-
-
-def avenant_only(path: str) -> bool:
-    """The approval levels and the opening words of an avenant are printed in an avenant, not in the
-    contract itself (tests/test_pdf.py reads them there)."""
-    return path.startswith(("shape/approvals/", "shape/amendment_basis"))
 
 
 def tree_digest(folder) -> dict[str, str]:

@@ -241,9 +241,13 @@ def test_new_contract_sources(new_project):
         [{"neighbourhoods": "qpv"}]
     neighbourhood = load_data(new_project, "neighbourhoods/les-tilleuls.yml")
     assert (neighbourhood["name"], neighbourhood["kind"], neighbourhood["commune"]) == ("Les Tilleuls", "qpv", "Valmont")
-    signatories = load_data(new_project, "contract/signatories.yml")["signatories"]
-    assert [s["signature"]["signers"][0]["name"] for s in signatories] == ["Prénom NOM", "Prénom NOM"]
-    assert signatories[1]["organisation"] == "Communauté de communes du Val de Mont"
+    # A draft has no signatories yet and a new contract no common base: no placeholder stands for them,
+    # nor their include and sections of the site.
+    assert not (new_project / "contract" / "objectives.yml").exists()
+    assert not (new_project / "contract" / "signatories.yml").exists()
+    assert [i for p in contract["parts"] for i in p.get("includes", []) if "common_base" in i] == []
+    nav = (new_project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "cdv:common-base" not in nav and "cdv:signatories" not in nav and "cdv:devices" in nav
 
 
 def test_new_contract_site_names_are_the_contracts(new_project):
@@ -254,128 +258,6 @@ def test_new_contract_site_names_are_the_contracts(new_project):
     assert mkdocs["site_author"] == "Communauté de communes du Val de Mont"
     identity = site_metadata(load_data(new_project, "contract/contract.yml"))
     assert {key: mkdocs[key] for key in identity} == identity
-
-
-def test_a_contract_without_the_placeholders_says_nothing_of_them(tmp_path, monkeypatch):
-    """Once a draft may go without a common base and signatories, the skeleton writes neither, nor their
-    include and sections of the site."""
-    monkeypatch.setattr(scaffold, "DRAFT_PLACEHOLDERS", ())
-    target = new_contract(tmp_path / "c", "Valmont", "2024-2030")
-    assert not (target / "contract" / "objectives.yml").exists()
-    assert not (target / "contract" / "signatories.yml").exists()
-    contract = load_data(target, "contract/contract.yml")
-    assert [i for p in contract["parts"] for i in p.get("includes", []) if "common_base" in i] == []
-    nav = (target / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "cdv:common-base" not in nav and "cdv:signatories" not in nav and "cdv:devices" in nav
-
-
-def test_the_site_names_rule_is_the_toolkits_own():
-    """The rule gives the real contract's site exactly the names its mkdocs.yml holds: a contract corrected
-    later gets the same names from the same rule."""
-    mkdocs = load_data(ROOT, "mkdocs.yml")
-    identity = site_metadata(load_data(ROOT, "contract/contract.yml"))
-    assert {key: mkdocs[key] for key in identity} == identity
-    assert site_metadata({"title": "Contrat de ville de Valmont", "period": {"start": 2024, "end": 2030},
-                                   "author": "Ville de Valmont"}) == {
-        "site_name": "Contrat de ville de Valmont 2024-2030",
-        "site_description": "Le Contrat de ville de Valmont 2024-2030",
-        "site_author": "Ville de Valmont"}
-
-
-@pytest.mark.parametrize(("name", "expected"), [
-    ("Valmont", "de Valmont"),
-    ("Exempleville", "d'Exempleville"),
-    ("Agglomération de Valmont", "de l'Agglomération de Valmont"),
-    ("Eurométropole de Valmont", "de l'Eurométropole de Valmont"),
-    ("Île-Verte", "d'Île-Verte"),
-    ("Yzeure-sur-Mont", "d'Yzeure-sur-Mont"),
-    ("Communauté urbaine de Valmont", "de la Communauté urbaine de Valmont"),
-    ("Métropole du Val", "de la Métropole du Val"),
-    ("Grand Valmont", "du Grand Valmont"),
-    ("Pays de Valmont", "du Pays de Valmont"),
-    ("Le Mont-Clair", "du Mont-Clair"),
-    ("Les Tilleuls", "des Tilleuls"),
-    ("La Roche-Haute", "de La Roche-Haute"),
-    ("L'Isle-Verte", "de L'Isle-Verte"),
-    ("Hautval", "de Hautval"),
-    ("Agglo", "d'Agglo"),  # a proper noun: only a known common noun takes "de l'"
-    ("Ville", "de Ville"),  # a one-word name is a proper noun, whatever it reads as
-    ("« Les 4: Vents »", "de « Les 4: Vents »"),
-])
-def test_de_contracts_and_elides(name, expected):
-    assert scaffold.de(name) == expected
-    assert scaffold.contract_title(name) == f"Contrat de ville {expected}"
-
-
-@pytest.mark.parametrize(("text", "period"), [("2024-2030", (2024, 2030)), ("2030-2031", (2030, 2031)),
-                                               (" 2024-2030 ", (2024, 2030))])
-def test_period_is_read(text, period):
-    assert scaffold.parse_period(text) == period
-
-
-@pytest.mark.parametrize(("text", "reason"), [
-    ("2024", "AAAA-AAAA"), ("2024/2030", "AAAA-AAAA"), ("24-30", "AAAA-AAAA"), ("2024-2030-2036", "AAAA-AAAA"),
-    ("", "AAAA-AAAA"), ("deux mille vingt-quatre", "AAAA-AAAA"), ("２０２４-２０３０", "AAAA-AAAA"),
-    ("2030-2024", r"l'année de fin \(2024\) doit venir après l'année de début \(2030\)"),
-    ("2024-2024", "doit venir après"), ("1999-2005", "de 2000 à 2100"), ("2095-2101", "de 2000 à 2100"),
-])
-def test_a_bad_period_is_refused_in_french(tmp_path, text, reason):
-    with pytest.raises(UsageError, match=f"période « .* » invalide : .*{reason}"):
-        new_contract(tmp_path / "c", "Valmont", text)
-    assert not (tmp_path / "c").exists()
-
-
-@pytest.mark.parametrize(("type_name", "kind"), [
-    ("quartier prioritaire", {"id": "qpv", "singular": "Quartier prioritaire", "plural": "Quartiers prioritaires"}),
-    ("Quartier prioritaire de la politique de la ville",
-     {"id": "qpv", "singular": "Quartier prioritaire de la politique de la ville",
-      "plural": "Quartiers prioritaires de la politique de la ville"}),
-    ("quartier de veille", {"id": "quartier-de-veille", "singular": "Quartier de veille",
-                            "plural": "Quartiers de veille"}),
-    ("quartier fragile", {"id": "quartier-fragile", "singular": "Quartier fragile", "plural": "Quartiers fragiles"}),
-    ("secteur en veille active", {"id": "secteur-en-veille-active", "singular": "Secteur en veille active",
-                                  "plural": "Secteurs en veille active"}),
-    ("quartier d'intérêt local", {"id": "quartier-d-interet-local", "singular": "Quartier d'intérêt local",
-                                  "plural": "Quartiers d'intérêt local"}),
-    ("quartier  prioritaire  local", {"id": "quartier-prioritaire-local", "singular": "Quartier prioritaire local",
-                                      "plural": "Quartiers prioritaires locaux"}),
-    ("îlot", {"id": "ilot", "singular": "Îlot", "plural": "Îlots"}),
-])
-def test_the_kind_of_type(type_name, kind):
-    assert scaffold.kind_of_type(type_name) == kind
-
-
-def test_a_type_with_no_word_is_refused(tmp_path):
-    with pytest.raises(UsageError, match="type de quartier"):
-        new_contract(tmp_path / "c", "Valmont", "2024-2030", type_quartier="« »")
-    assert not (tmp_path / "c").exists()
-
-
-def test_new_contract_is_valid_and_canonical(new_project):
-    assert errors_of(new_project) == []
-    assert not_canonical(new_project) == []
-
-
-def test_new_contract_says_nothing_of_this_territory(new_project):
-    for path in written_files(new_project) + sorted((ROOT / "cdv" / "skeletons").rglob("*.j2")):
-        text = path.read_text(encoding="utf-8")
-        assert not TERRITORY_WORDS.search(text), (path, TERRITORY_WORDS.search(text))
-        assert territory_mentions(text, ROOT) == [], path
-    mkdocs = (new_project / "mkdocs.yml").read_text(encoding="utf-8")
-    for key in ("site_url:", "repo_url:", "repo_name:", "edit_uri:"):
-        assert key not in mkdocs
-
-
-def test_new_contract_schemas_are_the_toolkits(new_project):
-    """The schemas are copied as they are: their examples name no real place, nothing is rewritten."""
-    for original in (ROOT / "schemas").glob("*.json"):
-        assert (new_project / "schemas" / original.name).read_bytes() == original.read_bytes()
-
-
-def test_new_contract_names_nothing_of_the_toolkits_sources(new_project):
-    for path in written_files(new_project):
-        if path.suffix in (".yml", ".json", ".md", ".html", ".py"):
-            assert territory_mentions(path.read_text(encoding="utf-8"), ROOT) == [], path
 
 
 def test_hostile_neighbourhood_names_read_back_unchanged(tmp_path):
@@ -398,8 +280,6 @@ def test_a_hostile_territory_name_gives_a_valid_contract(tmp_path, name):
     assert contract["title"] == scaffold.contract_title(name)
     assert contract["territory"] == {"commune": name, "epci": f"{name} Métropole"}
     assert load_data(target, "mkdocs.yml")["site_author"] == f"{name} Métropole"
-    signatories = load_data(target, "contract/signatories.yml")
-    assert signatories["signatories"][1]["organisation"] == f"{name} Métropole"
     [neighbourhood] = (target / "neighbourhoods").glob("*.yml")
     assert load_data(target, f"neighbourhoods/{neighbourhood.name}")["name"] == f"Cité {name}"
     assert errors_of(target) == []
