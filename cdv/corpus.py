@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InvalidSources
-from .labels import KIND_SINGULAR, KIND_TITLES  # noqa: F401  (pages and pdf import them from here)
 from .shape import Shape
 from .text import sort_key
 from .validate import validate_project

@@ -21,7 +21,6 @@ from .labels import (
     CHANGE_ACTIONS,
     COMMITMENTS_PAGE,
     HEADINGS,
-    KIND_SINGULAR,
     STATUS_LABELS,
     STRATEGY_FIELDS,
     STRATEGY_LEVELS,
@@ -154,7 +153,8 @@ class Vocabulary:
     kinds: dict[Kind, str] = field(default_factory=lambda: dict(KINDS))
     order_nouns: dict[tuple, str] = field(default_factory=lambda: dict(ORDER_NOUNS))
     feminine: set[str] = field(default_factory=lambda: set(FEMININE_KINDS))
-    neighbourhood_kinds: dict[str, str] = field(default_factory=lambda: dict(KIND_SINGULAR))
+    # A version older than `shape` names no kind: its neighbourhoods' kinds are shown by their ids.
+    neighbourhood_kinds: dict[str, str] = field(default_factory=dict)
     strategy_fields: dict[str, str] = field(default_factory=lambda: dict(STRATEGY_FIELDS))
 
 

@@ -26,9 +26,8 @@ def version_title(version: str, status: str) -> str:
     return f"{version} ({VERSION_STATUS.get(status, VERSION_STATUS['draft'])})"
 
 
-# --- kinds of neighbourhood (neighbourhood.yml `kind`), in reading order -----------------------------------
-KIND_TITLES = {"qpv": "Quartiers prioritaires", "fragile": "Quartiers fragiles"}
-KIND_SINGULAR = {"qpv": "Quartier prioritaire", "fragile": "Quartier fragile"}
+# Kinds of neighbourhood have no labels here: each contract names its own (contract.yml
+# `shape.neighbourhood_kinds`, read by cdv.shape).
 
 # --- structured fields of a priority of a neighbourhood project, in the order they are printed ------------
 # Defaults of contract.yml `shape.strategy.field_labels`: "<label> : value, value." after the priority's text.
