@@ -338,8 +338,9 @@ def _data_context(corpus: Corpus, pdf: str | None) -> dict:
         len(i["observations"]) for n in corpus.neighbourhoods for i in (n.get("portrait") or {}).get("indicators", [])
     )
     return {
-        "dictionary": data_dictionary(corpus.root / "schemas", corpus),
+        "dictionary": data_dictionary(corpus.root / "schemas", corpus, csv_files=("indicateurs.csv", "priorites.csv")),
         "observations": observations,
+        "priority_rows": sum(priority_count(n) for n in corpus.neighbourhoods),
         "pdf": pdf,
         "columns": ", ".join(csv_columns(corpus)),
     }

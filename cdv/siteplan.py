@@ -114,10 +114,14 @@ def _files(corpus: Corpus, *, pdf: str | None, feed: str | None, site_url: str) 
 
 def open_data(corpus: Corpus) -> dict[str, str]:
     """The version's open data, as files of the site (so that links to them are checked)."""
-    from .opendata import bundle_json, indicators_csv
+    from .opendata import bundle_json, indicators_csv, priorities_csv
 
     schema_dir = corpus.root / "schemas"
-    data = {"donnees/contrat.json": bundle_json(corpus), "donnees/indicateurs.csv": indicators_csv(corpus)}
+    data = {
+        "donnees/contrat.json": bundle_json(corpus),
+        "donnees/indicateurs.csv": indicators_csv(corpus),
+        "donnees/priorites.csv": priorities_csv(corpus),
+    }
     names = sorted(p.name for p in schema_dir.glob("*.schema.json"))
     for name in names:
         data[f"donnees/schemas/{name}"] = (schema_dir / name).read_text(encoding="utf-8")

@@ -91,6 +91,18 @@ def test_open_data_csv_has_every_observation(built_site, corpus):
     assert (planoise["valeur"], planoise["valeur_commune"], planoise["valeur_intercommunalite"]) == ("3.9", "3", "2.9")
 
 
+def test_open_data_has_every_priority_of_every_project(built_site, corpus):
+    from cdv.corpus import priorities
+
+    rows = list(csv.DictReader(io.StringIO((built_site / "donnees" / "priorites.csv").read_text(encoding="utf-8"))))
+    assert [r["priorite_id"] for r in rows] == [p["id"] for n in corpus.neighbourhoods for p in priorities(n)]
+    montrapon = next(r for r in rows if r["priorite_id"] == "montrapon-reussite-educative")
+    assert (montrapon["quartier"], montrapon["objectifs_socle"], montrapon["dispositifs"]) == \
+        ("Montrapon", "education-parentalite", "pre")
+    text = page_text(built_site, "donnees")
+    assert f"priorites.csv Les projets de quartier, une ligne par priorité ({len(rows)} lignes" in text
+
+
 def test_data_page_has_the_dictionary_and_the_licence(built_site):
     text = page_text(built_site, "donnees")
     assert "Licence Ouverte 2.0" in text and "indicateurs.csv" in text and "contrat.json" in text
