@@ -1242,22 +1242,8 @@ class _Comparer:
             elif y is None:
                 self.add(L.COMMITTEE, K.PRIORITY, A.REMOVED, ident, x["where"], _priority_text(x), None)
             else:
-                if (x["neighbourhood"], x["theme"]) != (y["neighbourhood"], y["theme"]):
-                    self.add(
-                        L.COMMITTEE,
-                        K.PRIORITY,
-                        A.MOVED,
-                        ident,
-                        y["where"],
-                        x["where"],
-                        y["where"],
-                        detail=Words(Term.MOVED_PRIORITY, (x["where"], y["where"])),
-                        paths=(PARENT,),
-                    )
-                if x["text"] != y["text"]:
-                    self.add(
-                        L.COMMITTEE, K.PRIORITY, A.REWORDED, ident, y["where"], x["text"], y["text"], paths=(("text",),)
-                    )
+                moved = (x["neighbourhood"], x["theme"]) != (y["neighbourhood"], y["theme"])
+                self.moved_or_reworded(K.PRIORITY, Term.MOVED_PRIORITY, ident, x, y, moved)
                 if (x["objectives"], x["devices"]) != (y["objectives"], y["devices"]):
                     self.add(
                         L.COMMITTEE,
@@ -1288,6 +1274,25 @@ class _Comparer:
                         )
         self.items(old, new)
 
+    def moved_or_reworded(self, kind: Kind, moved_term: Term, ident: str, x: dict, y: dict, moved: bool) -> None:
+        """A priority or an item kept under its id: moved to another parent, reworded, or both."""
+        if moved:
+            self.add(
+                Level.COMMITTEE,
+                kind,
+                Action.MOVED,
+                ident,
+                y["where"],
+                x["where"],
+                y["where"],
+                detail=Words(moved_term, (x["where"], y["where"])),
+                paths=(PARENT,),
+            )
+        if x["text"] != y["text"]:
+            self.add(
+                Level.COMMITTEE, kind, Action.REWORDED, ident, y["where"], x["text"], y["text"], paths=(("text",),)
+            )
+
     def items(self, old: dict, new: dict) -> None:
         """The items under the priorities (level 3), by id: added, removed, moved, reworded."""
         ia, ib = _items(old), _items(new)
@@ -1299,22 +1304,7 @@ class _Comparer:
             elif y is None:
                 self.add(L.COMMITTEE, K.ITEM, A.REMOVED, ident, x["where"], x["text"], None)
             else:
-                if x["priority"] != y["priority"]:
-                    self.add(
-                        L.COMMITTEE,
-                        K.ITEM,
-                        A.MOVED,
-                        ident,
-                        y["where"],
-                        x["where"],
-                        y["where"],
-                        detail=Words(Term.MOVED_ITEM, (x["where"], y["where"])),
-                        paths=(PARENT,),
-                    )
-                if x["text"] != y["text"]:
-                    self.add(
-                        L.COMMITTEE, K.ITEM, A.REWORDED, ident, y["where"], x["text"], y["text"], paths=(("text",),)
-                    )
+                self.moved_or_reworded(K.ITEM, Term.MOVED_ITEM, ident, x, y, x["priority"] != y["priority"])
 
     # --- the second pass: every field of every element ---------------------------------------------
 
