@@ -95,6 +95,10 @@ def announcement(corpus: Corpus, feed: str | None) -> dict[str, str]:
             if contract["status"] == "signed"
             else "texte en projet"
         ),
+        # The download link says what the PDF is: the contract, or a draft of it.
+        "pdf_label": "Télécharger le contrat (PDF)"
+        if contract["status"] == "signed"
+        else "Télécharger le projet (PDF)",
     }
     if feed:
         values["feed"] = feed

@@ -184,6 +184,13 @@ def test_valmont_says_nothing_of_another_shape(valmont, words, pattern):
 
 
 @pytest.mark.slow
+def test_a_draft_offers_its_pdf_as_a_draft(valmont):
+    home = valmont.site / "index.html"
+    link = re.search(r'<a class="cdv-pdf-link"[^>]*>(.*?)</a>', home.read_text(encoding="utf-8"))
+    assert link and link.group(1) == "Télécharger le projet (PDF)"
+
+
+@pytest.mark.slow
 def test_a_draft_without_signatories_has_no_signatories_heading(valmont):
     assert not [h for h in valmont.headings() if "Signataires" in h and "schema.json" not in h]
     assert not [line for line in valmont.pdf_text.splitlines() if line.strip().startswith(("Signataires", "Signatures"))]
