@@ -489,7 +489,13 @@ def _redline_markdown(change: Change) -> str:
     old_lines, new_lines = (change.old or "").split("\n"), (change.new or "").split("\n")
     hunks = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
-        if op != "equal":
+        if op == "replace" and i2 - i1 == j2 - j1:
+            # As many lines on each side: each line against its counterpart. Words then never match across
+            # lines, and a long passage changed on every line costs a diff per line, not one on the whole
+            # passage (quadratic in its words).
+            pairs = zip(old_lines[i1:i2], new_lines[j1:j2], strict=True)
+            hunks.append("\n".join(_redline_text(a, b) for a, b in pairs))
+        elif op != "equal":
             hunks.append(_redline_text("\n".join(old_lines[i1:i2]), "\n".join(new_lines[j1:j2])))
     return "<br>…<br>".join(hunks)
 

@@ -221,3 +221,15 @@ def test_a_kind_of_source_added_later_is_compared_whole_at_the_amendment_level()
     [order] = diffrender.present(compare(old, new), "1", "2").changes
     assert (order.kind, order.action, order.old, order.new) == (
         "ordre des éléments de « valeur »", "reordered", "1. a\n2. b\n3. c", "1. c\n2. b\n3. a")
+
+
+def test_a_passage_changed_on_every_line_is_redlined_line_by_line():
+    """Each line against its counterpart: words never match across lines, and a long passage changed on every
+    line costs one small diff per line (one diff over all its words was quadratic: 35 s for a poisoned site)."""
+    old = "\n".join(f"Ligne {i} du texte signé" for i in range(400))
+    new = "\n".join(f"Ligne {i} du texte modifié" for i in range(400))
+    change = diffrender.Change(level="copil", kind="article", action="changed", id="a", title="A", old=old, new=new)
+    body = diffrender.change_body(change)
+    lines = body.split("<br>")
+    assert len(lines) == 400
+    assert lines[7] == "Ligne 7 du texte <del>signé</del><ins>modifié</ins>"
