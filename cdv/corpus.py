@@ -10,9 +10,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InvalidSources
+from .labels import STRATEGY_FIELDS
 from .shape import Shape
 from .text import sort_key
 from .validate import validate_project
+
+
+@dataclass(frozen=True)
+class StrategyEntry:
+    """One entry of a priority's structured field, as every output shows it."""
+
+    text: str  # the signatory's organisation, the device's name, the indicator's label, or the text typed
+    target: str | None  # "signatory", "device" or "indicator" when it names one of the contract's
+    ident: str | None  # the id of that element
+    typed: bool  # typed in place ({name: …}, {text: …}, a criterion): contributor text, emphasis allowed
+
+
+# What the ids of each structured field name; criteria are texts.
+_FIELD_TARGETS = {"lead": "signatory", "partners": "signatory", "levers": "device", "funding": "device",
+                  "indicators": "indicator"}  # fmt: skip
 
 
 @dataclass
@@ -101,16 +117,42 @@ class Corpus:
 
     # --- the structured fields of a priority (lead, partners, levers, funding, indicators) -----------
     def party(self, ref) -> tuple[str, str | None]:
-        """(name shown, signatory id or None) of a lead or partner: a signatory's id, or {name: …}."""
+        """(name shown, signatory id or None) of a lead or partner: a signatory's id, or {name: …}. An id
+        the contract does not have (validation names it) is shown as typed."""
         if isinstance(ref, str):
-            return next(s["organisation"] for s in self.signatories if s["id"] == ref), ref
+            found = next((s for s in self.signatories if s["id"] == ref), None)
+            return (found["organisation"], ref) if found else (ref, None)
         return ref["name"], None
 
     def means(self, ref) -> tuple[str, str | None]:
-        """(name shown, device id or None) of a lever or a funding: a device's id, or {text: …}."""
+        """(name shown, device id or None) of a lever or a funding: a device's id, or {text: …}. An id the
+        contract does not have is shown as typed."""
         if isinstance(ref, str):
-            return self.device(ref)["name"], ref
+            found = next((d for d in self.devices if d["id"] == ref), None)
+            return (found["name"], ref) if found else (ref, None)
         return ref["text"], None
+
+    def strategy_entries(self, neighbourhood: dict, priority: dict) -> list[tuple[str, list[StrategyEntry]]]:
+        """The structured fields a priority has, in print order (labels.STRATEGY_FIELDS), each with its
+        entries resolved: the site, the PDF, the diff and the open data show them from here."""
+        out = []
+        for key in STRATEGY_FIELDS:
+            if key in priority:
+                given = priority[key]
+                values = given if isinstance(given, list) else [given]
+                out.append((key, [self._strategy_entry(key, v, neighbourhood) for v in values]))
+        return out
+
+    def _strategy_entry(self, key: str, value, neighbourhood: dict) -> StrategyEntry:
+        if isinstance(value, dict) or key not in _FIELD_TARGETS:
+            text = value if isinstance(value, str) else value.get("name", value.get("text", ""))
+            return StrategyEntry(text, None, None, typed=True)
+        if key == "indicators":
+            found = indicator(neighbourhood, value)
+            text, ident = (found["label"], value) if found else (value, None)
+        else:
+            text, ident = self.party(value) if _FIELD_TARGETS[key] == "signatory" else self.means(value)
+        return StrategyEntry(text, _FIELD_TARGETS[key] if ident else None, ident, typed=False)
 
     # --- derived values ------------------------------------------------------------------------
     def common_priority_count(self) -> int:

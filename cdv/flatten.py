@@ -77,21 +77,6 @@ def strategy_entries(priority: dict, neighbourhood: dict, corpus: Corpus) -> dic
     version: a signatory by its organisation, a device by its name, an indicator of the neighbourhood's
     portrait by its label, a {name} or {text} as typed. An id the version does not know is shown as typed
     (the validator names it)."""
-    signatories = {s["id"]: s["organisation"] for s in corpus.signatories}
-    devices = {d["id"]: d["name"] for d in corpus.devices}
-    indicators = {i["id"]: i["label"] for i in (neighbourhood.get("portrait") or {}).get("indicators", [])}
-    names = {"lead": signatories, "partners": signatories, "levers": devices, "funding": devices,
-             "indicators": indicators}  # fmt: skip
-    out = {}
-    for f in STRATEGY_FIELDS:
-        if f not in priority:
-            continue
-        entries = []
-        for v in priority[f] if isinstance(priority[f], list) else [priority[f]]:
-            if isinstance(v, dict):
-                v = v.get("name", v.get("text", ""))
-            elif isinstance(v, str):
-                v = names.get(f, {}).get(v, v)
-            entries.append(shown_text(v))
-        out[f] = entries
-    return out
+    return {
+        key: [shown_text(e.text) for e in entries] for key, entries in corpus.strategy_entries(neighbourhood, priority)
+    }

@@ -22,7 +22,7 @@ from .corpus import (
     uses_insee_small_areas,
 )
 from .indicators import observation_source
-from .labels import STATUS_LABELS, STRATEGY_FIELDS
+from .labels import STATUS_LABELS
 from .render import BlockRenderer
 from .shape import count, numbered
 from .templatecache import bytecode_cache
@@ -190,58 +190,27 @@ def common_base_reach(corpus: Corpus) -> str:
     return " et ".join(lower_first(k.plural) for k in corpus.shape.kinds if k.id in kinds)
 
 
-def strategy_labels(corpus: Corpus) -> dict[str, str]:
-    """How the structured fields of a priority are titled: contract.yml `shape.strategy.field_labels`,
-    else the defaults of cdv.labels."""
-    given = (((corpus.contract.get("shape") or {}).get("strategy") or {}).get("field_labels")) or {}
-    return {key: given.get(key, default) for key, default in STRATEGY_FIELDS.items()}
-
-
 def strategy_fields(corpus: Corpus, neighbourhood: dict, priority: dict, link) -> Markup:
     """The structured fields of a priority (pilot, partners, levers, funding, criteria, indicators), one
     line each as "Label : value, value.", then its items as a nested list: the markdown that follows the
     priority's text inside its list item. Nothing when the priority has none."""
-    labels = strategy_labels(corpus)
-    signatories = {s["id"]: s for s in corpus.signatories}
-    devices = {d["id"]: d for d in corpus.devices}
-    indicators = {i["id"]: i for i in (neighbourhood.get("portrait") or {}).get("indicators", [])}
+    labels = corpus.shape.field_labels
 
-    def signatory(value) -> str:
-        if isinstance(value, dict):
-            return md(value["name"], line_start=False)
-        s = signatories.get(value)
-        if s is None:  # validation names an unknown id; shown as typed meanwhile
-            return md(value, markup=False, line_start=False)
-        return f"[{title_html(s['organisation'])}]({link('signatories')}#{s['id']})"
+    def show(e) -> str:
+        if e.typed:
+            return md(e.text, line_start=False)
+        if e.target == "signatory":
+            return f"[{title_html(e.text)}]({link('signatories')}#{e.ident})"
+        if e.target == "device":
+            return f"[{title_html(e.text)}]({link('device', e.ident)})"
+        # An indicator's label; an id the contract does not have (validation names it) as typed.
+        return md(e.text, markup=e.target is not None, line_start=False)
 
-    def device(value) -> str:
-        if isinstance(value, dict):
-            return md(value["text"], line_start=False)
-        d = devices.get(value)
-        if d is None:
-            return md(value, markup=False, line_start=False)
-        return f"[{title_html(d['name'])}]({link('device', d['id'])})"
-
-    def indicator(value) -> str:
-        ind = indicators.get(value)
-        return md(ind["label"] if ind else value, markup=ind is not None, line_start=False)
-
-    render = {
-        "lead": signatory,
-        "partners": signatory,
-        "levers": device,
-        "funding": device,
-        "criteria": lambda value: md(value, line_start=False),
-        "indicators": indicator,
-    }
     lines = []
-    for key, show in render.items():
-        value = priority.get(key)
-        if value in (None, [], ""):
-            continue
-        values = value if isinstance(value, list) else [value]
-        shown = ", ".join(show(v) for v in values)
-        lines.append(f'<br>\n  <span class="cdv-strategy">{md(labels[key], line_start=False)} : {shown}.</span>')
+    for key, entries in corpus.strategy_entries(neighbourhood, priority):
+        if entries:
+            shown = ", ".join(show(e) for e in entries)
+            lines.append(f'<br>\n  <span class="cdv-strategy">{md(labels[key], line_start=False)} : {shown}.</span>')
     out = "".join(lines)
     items = priority.get("items") or []
     if items:

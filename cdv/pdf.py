@@ -15,9 +15,8 @@ import markdown
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .corpus import Corpus, indicator, load_corpus, population, priority_count
+from .corpus import Corpus, load_corpus, population, priority_count
 from .labels import COVER_STATUS as STATUS_LABELS
-from .labels import STRATEGY_FIELDS
 from .provenance import Provenance, provenance
 from .render import BlockRenderer
 from .shape import Kind, Shape, numbered, numbered_markup
@@ -211,32 +210,22 @@ def strategy_fields(
     signatory by its organisation, a device by its name (linked to its annex entry when the PDF has the
     devices annex), an indicator of the neighbourhood by its label. Labels: shape.strategy.field_labels,
     else the defaults of cdv.labels."""
-    strategy = (corpus.contract.get("shape") or {}).get("strategy") or {}
-    labels = {**STRATEGY_FIELDS, **strategy.get("field_labels", {})}
-    organisations = {s["id"]: s["organisation"] for s in corpus.signatories}
-    devices = {d["id"]: d["name"] for d in corpus.devices}
+    labels = corpus.shape.field_labels
 
-    def value(key: str, v) -> Markup:
-        if key in ("lead", "partners"):  # a signatory id, or {name: …} for an actor who does not sign
-            return _keep_compounds(v["name"] if isinstance(v, dict) else organisations.get(v, v))
-        if key in ("levers", "funding"):  # a device id, or {text: …}
-            if isinstance(v, dict):
-                return inline(v["text"])
-            if v in devices and link_devices:
-                return Markup('<a href="#dispositif-{}">{}</a>').format(v, devices[v])
-            return escape(devices.get(v, v))
-        if key == "indicators":
-            found = indicator(neighbourhood, v)
-            return escape(found["label"] if found else v)
-        return inline(v)  # criteria: inline texts
+    def value(key: str, e) -> Markup:
+        if key in ("lead", "partners"):  # a signatory's organisation, or the name of an actor who does not sign
+            return _keep_compounds(e.text)
+        if e.typed:  # {text: …} of a lever or a funding, a criterion
+            return inline(e.text)
+        if e.target == "device" and link_devices:
+            return Markup('<a href="#dispositif-{}">{}</a>').format(e.ident, e.text)
+        return escape(e.text)  # a device's name, an indicator's label, an unknown id as typed
 
-    out = []
-    for key in STRATEGY_FIELDS:
-        given = priority.get(key)
-        if given:
-            values = given if isinstance(given, list) else [given]
-            out.append((labels[key], [value(key, v) for v in values]))
-    return out
+    return [
+        (labels[key], [value(key, e) for e in entries])
+        for key, entries in corpus.strategy_entries(neighbourhood, priority)
+        if entries
+    ]
 
 
 def _pdf_href(corpus: Corpus, ids: set[str], path: str, anchor: str | None) -> str | None:

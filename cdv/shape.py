@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from .labels import STRATEGY_FIELDS, STRATEGY_LEVELS
+from .text import plural
 
 _ROMAN = (
     (1000, "M"),
@@ -46,6 +47,11 @@ def ordinal(number: int) -> str:
     return f"{number}re" if number == 1 else f"{number}e"
 
 
+# The placeholders a heading pattern may hold; `{titre}` is required (a title without its words says nothing).
+PLACEHOLDERS = ("numero", "romain", "ordinal", "titre")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
 def numbered(pattern: str, number, title: str) -> str:
     """A title written after the contract's pattern: "{ordinal} partie : {titre}" -> "2e partie : Approche".
     `number` may be an integer (parts, articles, annexes) or a text such as "9.1" (sections). Plain text:
@@ -67,25 +73,15 @@ def _pieces(pattern: str, number, title, literal) -> list:
         "ordinal": ordinal(number) if is_int else str(number),
         "titre": title,
     }
-    out, i, start = [], 0, 0
-    while i < len(pattern):
-        if pattern[i] == "{":
-            end = pattern.find("}", i)
-            name = pattern[i + 1 : end] if end > i else ""
-            if name in values:
-                out.append(literal(pattern[start:i]))
-                value = values[name]
-                out.append(value if name == "titre" else literal(value))
-                i = start = end + 1
-                continue
-        i += 1
+    out, start = [], 0
+    for match in _PLACEHOLDER.finditer(pattern):
+        name = match.group(1)
+        if name in values:  # an unknown one stays as typed (cdv validate refuses it: pattern_problem)
+            out.append(literal(pattern[start : match.start()]))
+            out.append(values[name] if name == "titre" else literal(values[name]))
+            start = match.end()
     out.append(literal(pattern[start:]))
     return out
-
-
-# The placeholders a heading pattern may hold; `{titre}` is required (a title without its words says nothing).
-PLACEHOLDERS = ("numero", "romain", "ordinal", "titre")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 def pattern_problem(pattern: str) -> str | None:
@@ -99,9 +95,9 @@ def pattern_problem(pattern: str) -> str | None:
     return None
 
 
-def count(number: int, singular: str, plural: str) -> str:
-    """ "1 priorité", "3 priorités", "0 priorité": French takes the singular below 2."""
-    return f"{number} {singular if number < 2 else plural}"
+def count(number: int, singular: str, plural_form: str) -> str:
+    """ "1 priorité", "3 priorités", "0 priorité": French takes the singular below 2 (text.plural)."""
+    return f"{number} {plural(number, singular, plural_form)}"
 
 
 @dataclass(frozen=True)
@@ -158,11 +154,9 @@ class Shape:
         self.amendment_basis = shape.get("amendment_basis", "")
         strategy = shape.get("strategy") or {}
         # The levels of a neighbourhood project, outermost first: themes, priorities and maybe items.
-        self.levels = [Level(v["singular"], v["plural"]) for v in strategy.get("levels", [])] or [
-            Level(d["singular"], d["plural"]) for d in STRATEGY_LEVELS[:2]
-        ]
-        # The data always has themes and their priorities: a contract that names one level only keeps
-        # the default name of the second.
+        self.levels = [Level(v["singular"], v["plural"]) for v in strategy.get("levels", [])]
+        # The data always has themes and their priorities: the levels a contract does not name (none, or
+        # only the first) keep their default names.
         while len(self.levels) < 2:
             default = STRATEGY_LEVELS[len(self.levels)]
             self.levels.append(Level(default["singular"], default["plural"]))
@@ -190,7 +184,3 @@ class Shape:
 
     def annex_title(self, annex: dict, number: int) -> str:
         return numbered(self.headings["annex"], number, annex["title"])
-
-    def parts_including(self, what: str, value=True) -> list[dict]:
-        """The parts whose `includes` name this content: ("neighbourhoods", "qpv") or ("common_base", True)."""
-        return [p for p in self.contract.get("parts", []) if any(i.get(what) == value for i in p.get("includes", []))]
