@@ -24,7 +24,7 @@ from .corpus import (
 from .indicators import observation_source
 from .labels import STATUS_LABELS
 from .render import BlockRenderer
-from .shape import count, numbered
+from .shape import count, lower_first, reference
 from .templatecache import bytecode_cache
 from .text import external_link, fr_date, fr_number, fr_value, md, page_links, plain_text, plural, title_html
 
@@ -111,29 +111,6 @@ def _environment() -> Environment:
         observation_source=observation_source,
     )
     return env
-
-
-def lower_first(text) -> str:
-    """A name inside a sentence: "Quartiers prioritaires" -> "quartiers prioritaires"; an acronym
-    ("QPV prioritaires") keeps its capitals."""
-    text = str(text)
-    if text[1:2].isupper():
-        return text
-    return text[:1].lower() + text[1:]
-
-
-def reference(pattern: str, number, title: str) -> str:
-    """How a sentence of the site names a numbered element: the contract's heading pattern up to the
-    title, in lower case ("Annexe {numero} : {titre}" -> "annexe 1", "Article {numero} – {titre}" with
-    "9.2" -> "article 9.2"). A pattern with no word before the title ("{romain}/ {titre}") gives the whole
-    title in quotation marks."""
-    head = pattern.split("{titre}", 1)[0]
-    words = head
-    for name in ("{numero}", "{romain}", "{ordinal}"):
-        words = words.replace(name, "")
-    if not any(char.isalpha() for char in words):
-        return f"« {numbered(pattern, number, title)} »"
-    return lower_first(numbered(head, number, "").rstrip(" :–—-/.,"))
 
 
 def block_reference(corpus: Corpus, article_id: str, block_id: str) -> str:

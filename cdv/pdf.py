@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from .corpus import Corpus, load_corpus, population, priority_count
 from .labels import COVER_STATUS as STATUS_LABELS
+from .pages import block_reference
 from .provenance import Provenance, provenance
 from .render import BlockRenderer
 from .shape import Kind, Shape, numbered, numbered_markup
@@ -89,17 +90,6 @@ def _number_label(pattern: str, number) -> str:
     return numbered(before, number, "").rstrip(" :–—-/.")
 
 
-def _reference(pattern: str, number) -> str:
-    """How the text cites an article or sub-article by its number, after the article pattern: the words
-    just before the number, with a small first letter ("Article {numero} – {titre}" -> "article 9.2")."""
-    match = re.search(r"\{(numero|romain|ordinal)\}", pattern)
-    if not match:
-        return str(number)
-    words = pattern[: match.start()].rsplit("}", 1)[-1]
-    words = words[:1].lower() + words[1:]
-    return numbered(words + match.group(0), number, "")
-
-
 def _fonts() -> dict[str, str]:
     """Font files shipped by pinned PyPI packages, so every machine embeds the same fonts."""
     import font_source_sans_pro
@@ -151,7 +141,6 @@ def _environment() -> Environment:
         numbered=numbered,
         numbered_markup=numbered_markup,
         number_label=_number_label,
-        reference=_reference,
         annex_anchor=_annex_anchor,
     )
     return env
@@ -188,6 +177,8 @@ def render_print_html(corpus: Corpus, origin: Provenance) -> str:
             common_base_printed=any(i.kind is None for entries in includes.values() for i in entries),
             kind=lambda ident: _kind(corpus.shape, ident),
             strategy=strategy,
+            # "article 9.2": how the text names the (sub-)article of a block, as the site does
+            block_reference=lambda article, block: block_reference(corpus, article, block),
         )
 
     # Links of the text to pages of the site: in the PDF, a link to the part that holds that page, or the
