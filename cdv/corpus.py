@@ -44,6 +44,9 @@ class Corpus:
     social_centres: dict
     neighbourhoods: list[dict]
     glossary: list[dict] = field(default_factory=list)
+    # contract/amendments/<n>.yml, by number: the avenants, each with its own signature (the contract's never
+    # changes), its signatories, the comité de pilotage decisions it records and the elements it changes.
+    amendments: list[dict] = field(default_factory=list)
     source_of: dict[int, str] = field(default_factory=dict)  # id(document) -> repo-relative YAML path
     single_sources: dict[str, str] = field(default_factory=dict)  # kind of single file -> its path
 
@@ -99,6 +102,17 @@ class Corpus:
 
     def priorities_serving(self, objective_id: str) -> list[tuple[dict, dict]]:
         return [(n, p) for n in self.neighbourhoods for p in priorities(n) if objective_id in p.get("objectives", [])]
+
+    def amendment(self, number: int) -> dict:
+        return next(a for a in self.amendments if a["number"] == number)
+
+    def signed_amendments(self) -> list[dict]:
+        """The avenants signed so far, oldest first: the contract as signed, then modified by each."""
+        return [a for a in self.amendments if a["status"] == "signed"]
+
+    def amendment_for(self, version: str) -> dict | None:
+        """The avenant that establishes `version` of the contract (its `version`), if any."""
+        return next((a for a in self.amendments if a["version"] == version), None)
 
     def block(self, article_id: str, block_id: str) -> dict:
         from .validate import _walk_blocks
@@ -230,6 +244,7 @@ def corpus_from_files(root: Path, files) -> Corpus:
             ),
         ),
         glossary=sorted(one("glossary").get("terms", []), key=lambda t: sort_key(t["term"])),
+        amendments=sorted((f.data for f in by_kind.get("amendment", [])), key=lambda a: a["number"]),
     )
     corpus.source_of = {id(f.data): f.rel for f in files}
     corpus.single_sources = {

@@ -36,6 +36,7 @@ COLLECTIONS = {
     "contract/articles": "article",
     "contract/commitments": "commitment",
     "contract/devices": "device",
+    "contract/amendments": "amendment",
     "neighbourhoods": "neighbourhood",
 }
 SOURCE_DIRS = ("contract", "neighbourhoods")
@@ -147,6 +148,7 @@ _SUB_ALIASES = {
     "contract/articles": {"articles", "article", "art"},
     "contract/commitments": {"commitments", "commitment", "engagements", "engagement", "annexe", "annexes"},
     "contract/devices": {"devices", "device", "dispositifs", "dispositif"},
+    "contract/amendments": {"amendments", "amendment", "avenants", "avenant"},
     "neighbourhoods": _TOP_ALIASES["neighbourhoods"],
 }
 

@@ -74,6 +74,22 @@ def in_force(root: Path) -> VersionState | None:
     return latest
 
 
+TAG_PREFIX = "v"  # a published version is tagged v<year>: v2024, v2027
+
+
+def version_tag(version: str) -> str:
+    return f"{TAG_PREFIX}{version}"
+
+
+def published_commit(root: Path, version: str) -> str | None:
+    """The commit a published version was built from: its tag `v<year>` (an annotated tag is followed to
+    its commit); None when the version was never tagged or there is no git history."""
+    from .provenance import git_output
+
+    out = git_output(root, "rev-parse", "--verify", "--quiet", f"refs/tags/{version_tag(version)}^{{commit}}")
+    return out.strip() if out else None
+
+
 def amendment_number(root: Path, version: str) -> int:
     """Avenant n° N: how many signed versions precede `version` in the history, at least 1."""
     signed = []
