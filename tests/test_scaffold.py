@@ -50,24 +50,30 @@ def not_canonical(root: Path) -> list[str]:
 # --- new_neighbourhood -----------------------------------------------------------------------------------
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["qpv", "fragile"])
-def test_new_neighbourhood_is_valid_canonical_and_built(project, tmp_path, kind):
-    path = new_neighbourhood(project, "les-tilleuls", "Les Tilleuls", kind)
-
-    assert path == project / "neighbourhoods" / "les-tilleuls.yml"
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("# ") and "\n" in text  # a first-line comment telling the editor what to do
-    data = load_yaml_file(path, "neighbourhoods/les-tilleuls.yml").data
-    assert data["id"] == "les-tilleuls" and data["kind"] == kind and data["name"] == "Les Tilleuls"
+def test_new_neighbourhoods_of_each_kind_are_valid_canonical_and_built(project, tmp_path):
+    """One neighbourhood of each kind the contract declares, scaffolded side by side, then one build."""
     contract = load_yaml_file(project / "contract" / "contract.yml", "contract/contract.yml").data
-    assert data["commune"] == contract["territory"]["commune"]  # default: the contract's commune
+    kinds = [k["id"] for k in contract["shape"]["neighbourhood_kinds"]]
+    assert kinds == ["qpv", "fragile"]
+    made = {}
+    for kind in kinds:
+        ident, name = f"les-tilleuls-{kind}", f"Les Tilleuls {kind.upper()}"
+        path = new_neighbourhood(project, ident, name, kind)
+        assert path == project / "neighbourhoods" / f"{ident}.yml"
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# ") and "\n" in text  # a first-line comment telling the editor what to do
+        data = load_yaml_file(path, f"neighbourhoods/{ident}.yml").data
+        assert data["id"] == ident and data["kind"] == kind and data["name"] == name
+        assert data["commune"] == contract["territory"]["commune"]  # default: the contract's commune
+        made[ident] = name
     assert errors_of(project) == []
     assert not_canonical(project) == []
 
     site = build_site(project, tmp_path / "site", with_pdf=False)
-    page = site / "quartiers" / "les-tilleuls" / "index.html"
-    assert page.is_file()
-    assert "Les Tilleuls" in page.read_text(encoding="utf-8")
+    for ident, name in made.items():
+        page = site / "quartiers" / ident / "index.html"
+        assert page.is_file()
+        assert name in page.read_text(encoding="utf-8")
 
 
 def test_qpv_skeleton_holds_placeholders_only(project):

@@ -20,3 +20,21 @@
 document.querySelectorAll(".md-search[role=dialog]").forEach(function (dialog) {
   if (!dialog.getAttribute("aria-label")) dialog.setAttribute("aria-label", "Recherche");
 });
+
+// Material wraps each table in a scrolling box once the page is shown; on a phone a wide table scrolls
+// sideways there, and a keyboard user can only scroll a box that takes the focus. Each box is made a
+// named region of the page, reachable with Tab, named after the heading it stands under.
+function cdvNameTableScrollers() {
+  document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (box) {
+    var heading = null;
+    for (var node = box.previousElementSibling; node && !heading; node = node.previousElementSibling) {
+      if (/^H[1-6]$/.test(node.tagName)) heading = node;
+    }
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    var name = heading ? heading.textContent.replace(/¶$/, "").trim() : "";
+    box.setAttribute("aria-label", name ? "Tableau : " + name : "Tableau");
+  });
+}
+if (typeof document$ !== "undefined") document$.subscribe(cdvNameTableScrollers);
+else document.addEventListener("DOMContentLoaded", cdvNameTableScrollers);
