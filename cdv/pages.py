@@ -21,6 +21,7 @@ from .corpus import (
     priority_count,
     uses_insee_small_areas,
 )
+from .history import element_history, ids_under, place_of, timeline
 from .indicators import observation_source
 from .labels import STATUS_LABELS
 from .render import BlockRenderer
@@ -42,6 +43,7 @@ PATHS = {
     "changes": "ce-qui-change.md",
     "glossary": "glossaire.md",
     "data": "donnees.md",
+    "history": "historique.md",
 }
 
 
@@ -270,6 +272,7 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
     specs.append(PageSpec("devices.md.j2", page_path("devices"), "Les dispositifs", None))
     specs.append(PageSpec("data.md.j2", page_path("data"), "Données", None))  # its values: _data_context
     specs.append(PageSpec("glossary.md.j2", page_path("glossary"), "Glossaire", c.single_sources.get("glossary")))
+    specs.append(PageSpec("history.md.j2", page_path("history"), "Historique", None, context={"events": timeline(c)}))
     specs += [
         PageSpec("device.md.j2", page_path("device", d["id"]), d["name"], c.source(d), context={"device": d})
         for d in c.devices
@@ -338,6 +341,9 @@ def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, director
                 strategy=lambda n, p: strategy_fields(corpus, n, p, link),
                 **_shape_context(corpus),
                 block_reference=lambda article, block: block_reference(corpus, article, block),
+                history=lambda *ids: element_history(corpus, *ids),
+                history_ids_of=lambda document: ids_under(corpus, document),
+                place=lambda ident: place_of(corpus, ident),
                 **context,
             )
         )
@@ -422,6 +428,7 @@ def navigation(corpus: Corpus) -> dict[str, Any]:
         else None,
         "cdv:changes": page_path("changes"),
         "cdv:glossary": page_path("glossary"),
+        "cdv:history": page_path("history"),
         "cdv:data": page_path("data"),
         "cdv:devices": [
             page_path("devices"),
