@@ -49,7 +49,9 @@ def element_history(corpus: Corpus, *idents: str) -> list[Event]:
     events: list[Event] = []
     for event in timeline(corpus):
         amendment = event.amendment
-        if event.kind == "decision":
+        if amendment is None:  # the contract's own signature: it changed nothing
+            continue
+        if event.kind == "decision" and event.decision is not None:
             if wanted & set(event.decision.get("elements", [])):
                 events.append(event)
         elif event.kind in ("amendment", "draft-amendment"):
