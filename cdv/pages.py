@@ -23,7 +23,7 @@ from .corpus import (
 )
 from .history import element_history, ids_under, place_of, timeline
 from .indicators import observation_source
-from .labels import STATUS_LABELS
+from .labels import STATUS_LABELS, VERSION_STATUS
 from .render import BlockRenderer
 from .shape import count, lower_first, reference
 from .templatecache import bytecode_cache
@@ -105,6 +105,7 @@ def _environment() -> Environment:
         external_link=external_link,
         count=count,
         STATUS_LABELS=STATUS_LABELS,
+        VERSION_STATUS=VERSION_STATUS,
         population=population,
         priority_count=priority_count,
         priorities=priorities,
@@ -358,8 +359,16 @@ def build_pages(
     return pages + [changes] if changes else pages
 
 
-def changes_page(corpus: Corpus, diff, in_force_label: str | None) -> Page:
-    """ "Ce qui change": the version in force against the sources being built, for non-specialists."""
+def changes_page(
+    corpus: Corpus,
+    diff,
+    in_force_label: str | None,
+    base_role: str = "la version en vigueur",
+    base_commit: str | None = None,
+    sources_commit: str | None = None,
+) -> Page:
+    """ "Ce qui change": a published version (in force, or the one before it) against the sources being
+    built, for non-specialists; both named by their commits where git knows them."""
     from .diff import to_markdown
 
     text = (
@@ -368,6 +377,9 @@ def changes_page(corpus: Corpus, diff, in_force_label: str | None) -> Page:
         .render(
             contract=corpus.contract,
             in_force=in_force_label,
+            base_role=base_role,
+            base_commit=base_commit,
+            sources_commit=sources_commit,
             diff=diff,
             body=Markup(to_markdown(diff, heading="##").split("\n", 1)[1]) if diff is not None else "",
         )

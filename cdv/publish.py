@@ -1,7 +1,9 @@
 """`cdv publish`: deploy one version of the site and its PDF to the local gh-pages branch with mike.
 
 Versions are years (mike sorts them), titled "2024 (signée)" or "2027 (projet)"; the version in force
-carries the alias `en-vigueur`, written as redirects, and is the site's default."""
+carries the alias `en-vigueur`, written as redirects, and is the site's default. Only a signed version can
+be in force: a draft is published for review under the alias `projet`, never the default. Each version
+records in versions.json the commit it was built from (`properties.commit`): cdv.versions reads it back."""
 
 from __future__ import annotations
 
@@ -14,10 +16,10 @@ from . import labels
 from .build import build_site
 from .corpus import load_corpus
 from .errors import CdvError, UsageError
-from .provenance import git_output
+from .provenance import git_output, head_commit
 from .safety import TemporaryFolder
-
-IN_FORCE = "en-vigueur"
+from .versions import COMMIT_PROPERTY, DRAFT_ALIAS
+from .versions import IN_FORCE_ALIAS as IN_FORCE
 
 
 @contextmanager
@@ -57,6 +59,11 @@ def _check_branch(root: Path, branch: str) -> None:
         )
 
 
+def _draft_replaced(versions, version: str) -> bool:
+    """Whether mike's alias `projet` names `version` or an older one."""
+    return any(DRAFT_ALIAS in info.aliases and str(info.version) <= version for info in versions)
+
+
 def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-pages") -> str:
     from mike import commands
     from mike.commands import AliasType
@@ -74,7 +81,21 @@ def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-page
             "changez « version » dans contract/contract.yml ou publiez la bonne version."
         )
     title = version_title(corpus.contract)
+    draft = corpus.contract["status"] != "signed"
+    if draft and IN_FORCE in aliases:
+        raise UsageError(
+            f"la version {version} est un projet (status: draft) : elle ne peut pas être publiée comme version "
+            f"en vigueur (« {IN_FORCE} »). Publiez-la pour relecture sans cet alias (cdv publish {version}, "
+            f"alias « {DRAFT_ALIAS} »), puis comme version en vigueur une fois l'avenant signé."
+        )
+    if draft:
+        aliases = [*dict.fromkeys([*aliases, DRAFT_ALIAS])]
+    elif DRAFT_ALIAS in aliases:
+        raise UsageError(
+            f"la version {version} est signée : l'alias « {DRAFT_ALIAS} » est celui d'un projet en relecture."
+        )
     _check_branch(root, branch)
+    commit = head_commit(root)
     try:
         with TemporaryFolder("cdv-publish-") as tmp, _cwd(root):
             site_dir = Path(tmp) / "site"
@@ -88,10 +109,15 @@ def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-page
                 alias_type=AliasType.redirect,
                 branch=branch,
                 message=f"Publication de la version {title}",
+                set_props=[(COMMIT_PROPERTY, commit)] if commit else [],
             ):
                 build_site(root, site_dir, versioned=True)
             if IN_FORCE in aliases:
                 commands.set_default(IN_FORCE, branch=branch, message=f"Version en vigueur : {title}", allow_empty=True)
+            if not draft and _draft_replaced(commands.list_versions(branch), version):
+                # The draft reviewed under `projet` is now this signed version (or an older one): the alias
+                # would send readers to a superseded draft.
+                commands.delete([DRAFT_ALIAS], branch=branch, message=f"Fin du projet : {title} publiée")
     except GitError as exc:
         raise CdvError(f"la publication sur la branche « {branch} » a échoué (git) : {exc}") from None
     return title

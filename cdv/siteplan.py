@@ -70,17 +70,28 @@ def plan_site(
 
 
 def whats_changing(corpus: Corpus) -> Page:
-    """ "Ce qui change": the version in force (git history) against the sources being built; without a
-    signed version in the history, the page says there is nothing to compare yet."""
+    """ "Ce qui change": the sources being built against the version in force (the last published signed
+    version: cdv.versions), both named by their commits. When the sources are that version (its tag, or
+    later routine commits of it), the page keeps what it changed from the published version before it; the
+    first version is compared with itself as published. Without a published version, the page says there
+    is nothing to compare yet."""
     from .diff import compare, load_version
-    from .versions import in_force
+    from .provenance import head_commit
+    from .versions import in_force, published_before
 
     state = in_force(corpus.root)
     if state is None:
         return changes_page(corpus, None, None)
-    baseline, _ = load_version(state.commit, corpus.root)
-    diff = compare(baseline, corpus, state.title, corpus.contract["version"])
-    return changes_page(corpus, diff, state.title)
+    base, role = state, "la version en vigueur"
+    if corpus.contract["version"] == state.version:
+        before = published_before(corpus.root, state.version)
+        if before is not None:
+            base, role = before, "la version précédente"
+    baseline, _ = load_version(base.commit, corpus.root)
+    diff = compare(baseline, corpus, base.title, corpus.contract["version"])
+    return changes_page(
+        corpus, diff, base.title, base_role=role, base_commit=base.commit, sources_commit=head_commit(corpus.root)
+    )
 
 
 def announcement(corpus: Corpus, feed: str | None) -> dict[str, str]:

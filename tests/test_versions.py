@@ -47,22 +47,51 @@ def test_publish_versions_with_mike(repo):
     assert first.returncode == 0, first.stderr
     assert "2024 (signée)" in first.stdout
     versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
-    assert versions == [{"version": "2024", "title": "2024 (signée)", "aliases": ["en-vigueur"]}]
+    assert versions == [{"version": "2024", "title": "2024 (signée)", "aliases": ["en-vigueur"],
+                         "properties": {"commit": git(repo, "rev-parse", "HEAD").strip()}}]
     files = git(repo, "ls-tree", "-r", "--name-only", "gh-pages").split()
     assert "2024/index.html" in files and "2024/contrat.pdf" in files and "2024/quartiers/planoise/index.html" in files
     alias = git(repo, "show", "gh-pages:en-vigueur/index.html")
     assert 'url=../2024/' in alias  # a redirect page, not a symlink
     assert "en-vigueur" in git(repo, "show", "gh-pages:index.html")
-    # The 2027 update is published as the version in force; 2024 stays, untouched.
+    # The 2027 update, a draft, cannot be the version in force: it is published for review as "projet".
     apply_2027_update(repo)
     git(repo, "commit", "-q", "-am", "Actualisation 2027")
+    refused = cdv(repo, "publish", "2027", "--alias", "en-vigueur")
+    assert refused.returncode == 2, refused.stderr
+    assert "est un projet (status: draft)" in refused.stderr and "ne peut pas être publiée comme version en vigueur" \
+        in refused.stderr
+    assert [v["version"] for v in json.loads(git(repo, "show", "gh-pages:versions.json"))] == ["2024"]
+    draft = cdv(repo, "publish", "2027")
+    assert draft.returncode == 0, draft.stderr
+    versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
+    assert [(v["version"], v["title"], v["aliases"]) for v in versions] == [
+        ("2027", "2027 (projet)", ["projet"]), ("2024", "2024 (signée)", ["en-vigueur"])]
+    assert 'url=../2024/' in git(repo, "show", "gh-pages:en-vigueur/index.html")  # still the default
+    draft_changes = git(repo, "show", "gh-pages:2027/ce-qui-change/index.html")
+    assert "Cette page compare la version en vigueur, 2024 (signée)" in normalise(draft_changes)
+    assert git(repo, "rev-parse", "v2024").strip() in draft_changes  # both versions named by their commits
+    assert git(repo, "rev-parse", "HEAD").strip() in draft_changes
+    # Signed (its own signature untouched), tagged, then published as the version in force.
+    contract = repo / "contract" / "contract.yml"
+    contract.write_text(contract.read_text(encoding="utf-8").replace("status: draft", "status: signed"),
+                        encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "Avenant n° 1 signé")
+    git(repo, "tag", "v2027")
     second = cdv(repo, "publish", "2027", "--alias", "en-vigueur")
     assert second.returncode == 0, second.stderr
     versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
     assert [(v["version"], v["title"], v["aliases"]) for v in versions] == [
-        ("2027", "2027 (projet)", ["en-vigueur"]), ("2024", "2024 (signée)", [])]
+        ("2027", "2027 (signée)", ["en-vigueur"]), ("2024", "2024 (signée)", [])]
+    assert versions[0]["properties"]["commit"] == git(repo, "rev-parse", "HEAD").strip()
+    files = git(repo, "ls-tree", "--name-only", "gh-pages").split()
+    assert "projet" not in files  # the draft's alias went with the draft
     assert 'url=../2027/' in git(repo, "show", "gh-pages:en-vigueur/index.html")
     assert "Jeanne EXEMPLE" not in git(repo, "show", "gh-pages:2024/signataires/index.html")
+    # The published 2027 keeps what it changed from 2024, never "Rien ne change".
+    published = normalise(git(repo, "show", "gh-pages:2027/ce-qui-change/index.html"))
+    assert "Cette page compare la version précédente, 2024 (signée), et cette version (2027, signée)" in published
+    assert "Rien ne change" not in published and "Priorité ajoutée" in published
     assert git(repo, "branch", "--show-current").strip() == "main"
 
 
