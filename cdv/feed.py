@@ -1,4 +1,6 @@
-"""An RSS 2.0 feed of the contract's versions and amendments, from git history.
+"""An RSS 2.0 feed of the contract's versions and amendments: the published versions (cdv.versions: v<year>
+tags, mike's versions), each signed one after the first dated by its avenant's signature (the amendment
+records), and the version the sources hold when it is not published yet (a draft in preparation).
 
 Feed readers read <title> and <description> as HTML once the XML is decoded: each text is first made
 HTML by the one escaping boundary (cdv.text.title_html), then escaped again for XML, so that a title such
@@ -14,14 +16,15 @@ from xml.sax.saxutils import escape
 
 from .corpus import Corpus
 from .labels import COVER_STATUS
+from .provenance import git_read, head_commit
 from .text import fr_date, title_html
-from .versions import history
+from .versions import VersionState, published_versions
 
 
-def _when(state) -> datetime:
-    """A signed version is dated by its signature, a draft by its commit."""
-    if state.status == "signed" and state.signature_date:
-        return datetime.fromisoformat(state.signature_date + "T12:00:00+00:00")
+def _when(state: VersionState, signed_on: str | None) -> datetime:
+    """A signed version is dated by its signature (the contract's, or its avenant's), a draft by its commit."""
+    if state.status == "signed" and signed_on:
+        return datetime.fromisoformat(signed_on + "T12:00:00+00:00")
     return datetime.fromisoformat(state.date)
 
 
@@ -30,27 +33,37 @@ def _text(value) -> str:
 
 
 def feed_xml(root: Path, site_url: str, corpus: Corpus) -> str:
-    """The feed of the versions in `root`'s git history (none outside a checkout), newest first."""
+    """The feed of the published versions and of the sources' own version if unpublished (none outside a
+    checkout), newest first."""
     contract = corpus.contract
     items = []
+    states = published_versions(root)
+    head = head_commit(root)
+    if head and contract["version"] not in {s.version for s in states}:
+        date = git_read(root, "log", "-1", "--format=%cI", head).strip()  # a draft is dated by its commit
+        states.append(VersionState(contract["version"], contract["status"], head, date, None, "sources"))
     signed_versions: list[str] = []
-    for state in history(root):
+    for state in states:
+        signed_on = state.signature_date
         if state.status == "signed":
             first = not signed_versions
-            if state.version not in signed_versions:
-                signed_versions.append(state.version)
-            kind = COVER_STATUS["signed"] if first else f"Avenant n° {len(signed_versions) - 1}"
-            when = f" le {fr_date(state.signature_date)}" if state.signature_date else ""
+            signed_versions.append(state.version)
+            amendment = None if first else corpus.amendment_for(state.version)
+            if amendment is not None:
+                signed_on = (amendment.get("signature") or {}).get("date")
+            number = amendment["number"] if amendment is not None else len(signed_versions) - 1
+            kind = COVER_STATUS["signed"] if first else f"Avenant n° {number}"
+            when = f" le {fr_date(signed_on)}" if signed_on else ""
             title = f"{kind} : version {state.version}, signée{when}"
         else:
             title = f"Projet de version {state.version}"
-        items.append((title, state))
+        items.append((title, state, signed_on))
     link = site_url.rstrip("/") + "/" if site_url else ""
     entries = "".join(
         f"<item><title>{_text(title)}</title><link>{escape(link + quote(state.version) + '/')}</link>"
         f'<guid isPermaLink="false">{escape(state.commit)}</guid>'
-        f"<pubDate>{format_datetime(_when(state))}</pubDate></item>"
-        for title, state in reversed(items)
+        f"<pubDate>{format_datetime(_when(state, signed_on))}</pubDate></item>"
+        for title, state, signed_on in reversed(items)
     )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
