@@ -87,3 +87,16 @@ def test_a_text_file_is_a_usage_error(tmp_path):
     text.write_text("pas un PDF", encoding="utf-8")
     result = verify(text, tmp_path)
     assert result.returncode == 2 and "n'est pas un fichier PDF" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_verify_names_an_altered_sources_hash(record, tmp_path):
+    repo, pdf = record
+    writer = PdfWriter(clone_from=pdf)
+    metadata = writer._root_object["/Metadata"].get_object()
+    xmp = metadata.get_data()
+    start = xmp.index(b"<cdv:sourcesSha256>") + len(b"<cdv:sourcesSha256>")
+    metadata.set_data(xmp[:start] + b"0" * 64 + xmp[start + 64 :])
+    altered = tmp_path / "empreinte.pdf"
+    writer.write(altered)
+    result = verify(altered, repo)
+    assert result.returncode == 1 and "empreinte SHA-256 des sources : différente" in result.stdout
