@@ -186,6 +186,19 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    from .verify import verify
+
+    repo = Path(args.repo) if args.repo else find_project_root(Path("."))
+    ok, bad = verify(Path(args.file), repo.resolve())
+    for line in ok:
+        print(f"conforme : {line}")
+    for line in bad:
+        print(f"NON CONFORME : {line}")
+    print("Le PDF correspond au dépôt." if not bad else "Le PDF ne correspond pas au dépôt.")
+    return 1 if bad else 0
+
+
 def cmd_serve(args) -> int:
     from .build import serve
 
@@ -290,6 +303,11 @@ def _parser() -> argparse.ArgumentParser:
         help="type de ce quartier, ex. « quartier de veille » (défaut : quartier prioritaire)",
     )
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("verify", help="vérifier un PDF signé contre le dépôt (commit, empreinte, sources jointes)")
+    p.add_argument("file", metavar="FICHIER.pdf", help="le PDF à vérifier")
+    p.add_argument("--repo", metavar="CHEMIN", help="dépôt git du contrat (défaut : dossier courant)")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
     p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")

@@ -255,7 +255,8 @@ def write_pdf(root: Path, output: Path, corpus: Corpus | None = None) -> Path:
     root = Path(root).resolve()
     corpus = corpus or load_corpus(root)
     origin = provenance(root)
-    return _write(render_print_html(corpus, origin), root, Path(output), origin.sources_sha256 + origin.commit)
+    html = render_print_html(corpus, origin)
+    return _write(html, root, Path(output), origin.sources_sha256 + origin.commit, origin, corpus)
 
 
 def local_fetcher(root: Path):
@@ -288,16 +289,120 @@ def local_fetcher(root: Path):
     return LocalFetcher(allowed_protocols=("file",), allow_redirects=False)
 
 
-def _write(html: str, root: Path, output: Path, identity: str) -> Path:
-    """Render a print document as a tagged PDF; the output file is replaced only when complete, and its
-    identifier derives from `identity` so that the same sources give the same bytes."""
+# The sources travel inside the signed record (PDF/A-3 embedded files): each YAML and schema under its
+# repository path, and the open-data bundle. A reader's PDF viewer lists them; `cdv verify` compares them.
+_MIME = {".yml": "application/yaml", ".yaml": "application/yaml", ".json": "application/json"}
+BUNDLE_NAME = "donnees-ouvertes/contrat.json"
+PROVENANCE_NS = "https://grand-besancon.github.io/contrat-de-ville/ns/cdv-provenance/1.0/"
+
+
+def _attachments(root: Path, origin: Provenance, corpus: Corpus | None, fetcher) -> list:
+    """The exact source files (what provenance.sources_sha256 hashes) and the bundle, as attachments
+    dated by the record itself (the same sources give the same bytes)."""
+    from io import BytesIO
+
+    from weasyprint import Attachment
+
+    from .provenance import hashed_paths
+
+    when = origin.generated.replace(tzinfo=None)
+    files = [(rel, (root / rel).read_bytes(), "Source") for rel in hashed_paths(root)]
+    if corpus is not None:
+        from .opendata import bundle_json
+
+        files.append((BUNDLE_NAME, bundle_json(corpus).encode(), "Data"))
+    return [
+        Attachment(
+            file_obj=BytesIO(data),
+            name=rel,
+            description=rel,
+            created=when,
+            modified=when,
+            relationship=relation,
+            url_fetcher=fetcher,
+        )
+        for rel, data, relation in files
+    ]
+
+
+def _xmp(origin: Provenance) -> bytes:
+    """The PDF/UA-1 identifier beside WeasyPrint's PDF/A one, and the provenance, with the PDF/A
+    extension schemas that declare both (PDF/A accepts only declared XMP properties)."""
+
+    def prop(name: str, kind: str, text: str) -> str:
+        return (
+            f"<rdf:li rdf:parseType='Resource'><pdfaProperty:name>{name}</pdfaProperty:name>"
+            f"<pdfaProperty:valueType>{kind}</pdfaProperty:valueType><pdfaProperty:category>internal"
+            f"</pdfaProperty:category><pdfaProperty:description>{text}</pdfaProperty:description></rdf:li>"
+        )
+
+    def schema(title: str, uri: str, prefix: str, props: str) -> str:
+        return (
+            f"<rdf:li rdf:parseType='Resource'><pdfaSchema:schema>{title}</pdfaSchema:schema>"
+            f"<pdfaSchema:namespaceURI>{uri}</pdfaSchema:namespaceURI><pdfaSchema:prefix>{prefix}"
+            f"</pdfaSchema:prefix><pdfaSchema:property><rdf:Seq>{props}</rdf:Seq></pdfaSchema:property></rdf:li>"
+        )
+
+    ua = "http://www.aiim.org/pdfua/ns/id/"
+    return (
+        f"<rdf:Description rdf:about='' xmlns:pdfuaid='{ua}'><pdfuaid:part>1</pdfuaid:part></rdf:Description>"
+        f"<rdf:Description rdf:about='' xmlns:cdv='{PROVENANCE_NS}'><cdv:commit>{origin.commit}</cdv:commit>"
+        f"<cdv:dirty>{'True' if origin.dirty else 'False'}</cdv:dirty>"
+        f"<cdv:sourcesSha256>{origin.sources_sha256}</cdv:sourcesSha256></rdf:Description>"
+        "<rdf:Description rdf:about='' xmlns:pdfaExtension='http://www.aiim.org/pdfa/ns/extension/' "
+        "xmlns:pdfaSchema='http://www.aiim.org/pdfa/ns/schema#' xmlns:pdfaProperty='http://www.aiim.org/pdfa/ns/property#'>"
+        "<pdfaExtension:schemas><rdf:Bag>"
+        + schema("PDF/UA Universal Accessibility Schema", ua, "pdfuaid", prop("part", "Integer", "Part of ISO 14289"))
+        + schema(
+            "cdv provenance",
+            PROVENANCE_NS,
+            "cdv",
+            prop("commit", "Text", "git commit of the sources")
+            + prop("dirty", "Boolean", "sources differ from that commit")
+            + prop("sourcesSha256", "Text", "SHA-256 of the sources (cdv.provenance)"),
+        )
+        + "</rdf:Bag></pdfaExtension:schemas></rdf:Description>"
+    ).encode()
+
+
+def _finisher(origin: Provenance):
+    """WeasyPrint's documented post-processing hook: our XMP inside its rdf:RDF, and each embedded file's
+    MIME type fixed by its extension (WeasyPrint guesses it from the machine's MIME table)."""
+
+    def finish(document, pdf) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, dict) and obj.get("Type") == "/Filespec":
+                name = str(getattr(obj.get("UF"), "string", ""))
+                mime = _MIME.get(Path(name).suffix, "application/octet-stream")
+                stream = pdf.objects[int(obj["EF"]["F"].split()[0])]
+                stream.extra["Subtype"] = "/" + mime.replace("/", "#2f")
+        metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+        metadata.stream = [metadata.stream[0].replace(b"</rdf:RDF>", _xmp(origin) + b"</rdf:RDF>", 1)]
+
+    return finish
+
+
+def _write(
+    html: str, root: Path, output: Path, identity: str, origin: Provenance | None = None, corpus: Corpus | None = None
+) -> Path:
+    """Render a print document as a tagged PDF/A-3a (PDF/UA-1 declared too) with its sources attached;
+    the output file is replaced only when complete, and its identifier derives from `identity` so that
+    the same sources give the same bytes."""
     from weasyprint import HTML
 
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
     identifier = hashlib.sha256(identity.encode()).hexdigest()[:32].encode()
-    HTML(string=html, base_url=str(root), url_fetcher=local_fetcher(root)).write_pdf(
-        partial, pdf_variant="pdf/ua-1", pdf_identifier=identifier
+    fetcher = local_fetcher(root)
+    document = HTML(string=html, base_url=str(root), url_fetcher=fetcher).render(pdf_variant="pdf/a-3a")
+    if origin is None:
+        origin = provenance(root)
+    document.write_pdf(
+        partial,
+        pdf_variant="pdf/a-3a",
+        pdf_identifier=identifier,
+        attachments=_attachments(root, origin, corpus, fetcher),
+        finisher=_finisher(origin),
     )
     partial.replace(output)
     return output

@@ -46,11 +46,15 @@ class Provenance:
         return self.commit[:12] + (" (modifié)" if self.dirty else "")
 
 
+def hashed_paths(root: Path) -> list[str]:
+    """The files the sources' hash covers (the YAML sources, then the schemas), as repository paths."""
+    return discover(root) + sorted(p.relative_to(root).as_posix() for p in (root / "schemas").glob("*.json"))
+
+
 def sources_sha256(root: Path) -> str:
     """One hash over every source and schema file, names included, in a fixed order."""
     digest = hashlib.sha256()
-    paths = discover(root) + sorted(p.relative_to(root).as_posix() for p in (root / "schemas").glob("*.json"))
-    for rel in paths:
+    for rel in hashed_paths(root):
         digest.update(rel.encode() + b"\0" + (root / rel).read_bytes() + b"\0")
     return digest.hexdigest()
 
