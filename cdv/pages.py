@@ -26,7 +26,18 @@ from .labels import STATUS_LABELS
 from .render import BlockRenderer
 from .shape import count, lower_first, reference
 from .templatecache import bytecode_cache
-from .text import external_link, fr_date, fr_number, fr_value, md, page_links, plain_text, plural, title_html
+from .text import (
+    external_link,
+    fr_date,
+    fr_number,
+    fr_value,
+    md,
+    page_links,
+    plain_text,
+    plural,
+    resolve_figures,
+    title_html,
+)
 
 PATHS = {
     "contract": "contrat/index.md",
@@ -522,4 +533,4 @@ def _nav_position(config_file: str | None, pointer: tuple) -> tuple[int, int]:
 
 def abbreviations(corpus: Corpus) -> dict[str, str]:
     """Each acronym of the glossary and its expansion: Markdown's abbr extension explains them on hover."""
-    return {term["term"]: " ".join(term["expansion"].split()) for term in corpus.glossary}
+    return {term["term"]: " ".join(resolve_figures(term["expansion"]).split()) for term in corpus.glossary}
