@@ -28,6 +28,7 @@ from .shape import count, lower_first, reference
 from .templatecache import bytecode_cache
 from .text import (
     external_link,
+    figures,
     fr_date,
     fr_number,
     fr_value,
@@ -335,7 +336,10 @@ def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, director
     context = _data_context(corpus, pdf) if spec.template == "data.md.j2" else spec.context
     # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
     # that each page and anchor exists).
-    with page_links(lambda target, anchor: relative_page_href(target, anchor, path, directory_urls)):
+    with (
+        page_links(lambda target, anchor: relative_page_href(target, anchor, path, directory_urls)),
+        figures(corpus.figures),  # the [[figures]] its texts cite (cdv.text)
+    ):
         text = (
             _environment()
             .get_template(spec.template)

@@ -213,7 +213,8 @@ def _figure_value(ident: str) -> str:
 
 def resolve_figures(text: str) -> str:
     """Plain text with its [[id]] references replaced by the figures' values (no escaping: plain text)."""
-    if "[[" not in text:
+    if "[[" not in text or _FIGURES.get() is None:
+        # Out of any document (a helper's plain text, never shown): kept as typed. HTML always resolves.
         return text
     return REFERENCE.sub(lambda m: _figure_value(m.group("id")), text)
 
