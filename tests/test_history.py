@@ -104,3 +104,17 @@ def test_an_avenant_in_preparation_comes_last_and_undated(corpus):
     [event] = element_history(amended, "article-9", *sections)
     assert (event.kind, event.date) == ("draft-amendment", None)
     assert element_history(amended, "article-8") == []
+
+
+@pytest.mark.slow
+def test_without_a_published_version_ce_qui_change_says_so_never_guesses(built_site):
+    """The repository's own checkout has no v<year> tag and no gh-pages: nothing is in force to compare
+    with, whatever contract.yml's history says."""
+    from conftest import ROOT
+    from cdv.provenance import git_output
+
+    if git_output(ROOT, "tag", "--list", "v[0-9][0-9][0-9][0-9]"):
+        pytest.skip("this checkout has a published version")  # a fork's real repository, once tagged
+    text = page_text(built_site, "ce-qui-change")
+    assert "Aucune version signée n'a encore été publiée" in text
+    assert "(2024, signée)" in text and "Rien ne change" not in text
