@@ -26,7 +26,6 @@ from .diffrender import (
     to_markdown,
 )
 from .gitsource import load_version
-from .text import figures
 
 __all__ = [
     "ACTIONS",
@@ -53,6 +52,4 @@ __all__ = [
 
 def compare(old: Corpus, new: Corpus, old_label: str = "ancienne version", new_label: str = "nouvelle version") -> Diff:
     """The changes from `old` to `new`, in words, heaviest approval first."""
-    comparison = compare_versions(old, new)
-    with figures(comparison.figures):  # what the changes quote reads with the figures they were compared with
-        return present(comparison, old_label, new_label)
+    return present(compare_versions(old, new), old_label, new_label)

@@ -23,7 +23,6 @@ SCHEMA_FILES = {
     "device": "device.schema.json",
     "social-centres": "social-centres.schema.json",
     "glossary": "glossary.schema.json",
-    "figures": "figures.schema.json",
     "amendment": "amendment.schema.json",
 }
 
