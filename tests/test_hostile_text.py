@@ -182,7 +182,8 @@ def signed_then_poisoned(dest: Path, choose) -> tuple[Path, int]:
     """A copy of the real project whose signed version is committed, then every field poisoned in the
     working tree: "Ce qui change" then shows a redline of every field, unchanged words included."""
     project = copy_project(dest)
-    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "Contrat signé")):
+    for args in (("init", "-q", "-b", "main"), ("add", "-A"), ("commit", "-q", "-m", "Contrat signé"),
+                 ("tag", "v2024")):  # published, so "Ce qui change" compares with it
         subprocess.run(["git", *args], cwd=project, env=GIT_ENV, check=True, capture_output=True)
     return project, poison_project(project, choose)
 
