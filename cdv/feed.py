@@ -41,7 +41,7 @@ def feed_xml(root: Path, site_url: str, corpus: Corpus) -> str:
     head = head_commit(root)
     if head and contract["version"] not in {s.version for s in states}:
         date = git_read(root, "log", "-1", "--format=%cI", head).strip()  # a draft is dated by its commit
-        states.append(VersionState(contract["version"], contract["status"], head, date, None, "sources"))
+        states.append(VersionState(contract["version"], contract["status"], head, date, None))
     signed_versions: list[str] = []
     for state in states:
         signed_on = state.signature_date

@@ -37,7 +37,6 @@ class VersionState:
     commit: str
     date: str  # committer date, ISO 8601
     signature_date: str | None
-    source: str = "history"  # "tag" (v<year>), "mike" (gh-pages versions.json) or "history"
 
     @property
     def title(self) -> str:
@@ -56,14 +55,14 @@ def _contract_at(root: Path, commit: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _state(root: Path, commit: str, source: str) -> VersionState | None:
+def _state(root: Path, commit: str) -> VersionState | None:
     data = _contract_at(root, commit)
     if data is None or "version" not in data or "status" not in data:
         return None
     date = git_read(root, "log", "-1", "--format=%cI", commit).strip()
     signature = data.get("signature")
     signed_on = signature.get("date") if isinstance(signature, dict) else None
-    return VersionState(str(data["version"]), str(data["status"]), commit, date, signed_on, source)
+    return VersionState(str(data["version"]), str(data["status"]), commit, date, signed_on)
 
 
 def history(root: Path) -> list[VersionState]:
@@ -113,7 +112,7 @@ def tagged_versions(root: Path) -> list[VersionState]:
         commit = published_commit(root, year)
         if not commit or not _is_ancestor(root, commit, head):
             continue
-        state = _state(root, commit, "tag")
+        state = _state(root, commit)
         if state is not None and state.version == year:  # a tag v2027 on the 2024 text is not version 2027
             states.append(state)
     return sorted(states, key=lambda s: s.version)
@@ -175,7 +174,7 @@ def published_versions(root: Path, branch: str = PAGES_BRANCH) -> list[VersionSt
             if entry["version"] in states:
                 continue
             commit = recorded_commit(root, entry, branch)
-            state = _state(root, commit, "mike") if commit else None
+            state = _state(root, commit) if commit else None
             if state is not None and state.version == entry["version"]:
                 states[state.version] = state
     return sorted(states.values(), key=lambda s: s.version)
@@ -184,7 +183,7 @@ def published_versions(root: Path, branch: str = PAGES_BRANCH) -> list[VersionSt
 def _mike_in_force(root: Path, branch: str) -> VersionState | None:
     entry = next((v for v in mike_versions(root, branch) if IN_FORCE_ALIAS in (v.get("aliases") or [])), None)
     commit = recorded_commit(root, entry, branch) if entry else None
-    state = _state(root, commit, "mike") if commit else None
+    state = _state(root, commit) if commit else None
     return state if state is not None and state.status == "signed" else None
 
 
