@@ -11,7 +11,9 @@ from markupsafe import Markup
 
 from .corpus import load_corpus_cached, population, priority_count
 from .pages import common_base_reach, lower_first, page_path
+from .siteplan import announcement
 from .shape import count
+from .signature import signature_line
 from .text import fr_date, fr_number, md, plural
 
 # Small numbers as a sentence writes them ("Les trois axes du contrat"); larger ones in figures.
@@ -39,6 +41,10 @@ def define_env(env) -> None:
     corpus = load_corpus_cached(root)
     env.variables["contrat"] = escaped(corpus.contract)
     env.variables["nombre_signataires"] = len(corpus.signatories)
+    # When the text was signed, and by which avenants amended (cdv.signature): never retyped in a page.
+    env.variables["signature_texte"] = md(signature_line(corpus))
+    # The download link says what the PDF is (the contract, or a draft of it), as the announcement bar does.
+    env.variables["lien_pdf_texte"] = announcement(corpus, None)["pdf_label"]
     env.variables["nombre_priorites_socle"] = corpus.common_priority_count()
     # Whom the common base is common to ("quartiers prioritaires"), "" if no project prints it.
     env.variables["quartiers_du_socle"] = md(common_base_reach(corpus))

@@ -26,6 +26,7 @@ from .indicators import observation_source
 from .labels import STATUS_LABELS, VERSION_STATUS
 from .render import BlockRenderer
 from .shape import count, lower_first, reference
+from .signature import signature_record, status_sentence
 from .templatecache import bytecode_cache
 from .text import external_link, fr_date, fr_number, fr_value, md, page_links, plain_text, plural, title_html
 
@@ -106,6 +107,8 @@ def _environment() -> Environment:
         count=count,
         STATUS_LABELS=STATUS_LABELS,
         VERSION_STATUS=VERSION_STATUS,
+        signature_record=signature_record,
+        status_sentence=status_sentence,
         population=population,
         priority_count=priority_count,
         priorities=priorities,

@@ -21,6 +21,7 @@ from .pages import block_reference
 from .provenance import Provenance, provenance
 from .render import BlockRenderer
 from .shape import Kind, Shape, numbered, numbered_markup
+from .signature import signature_record, status_sentence
 from .templatecache import bytecode_cache
 from .text import fr_date, fr_number, page_links, plain_text
 
@@ -131,10 +132,17 @@ def _environment() -> Environment:
         bytecode_cache=bytecode_cache(),
     )
     env.filters.update(
-        fr_date=fr_date, fr_number=fr_number, plain=plain_text, css_string=_css_string, keep_compounds=_keep_compounds
+        fr_date=fr_date,
+        fr_number=fr_number,
+        plain=plain_text,
+        css_string=_css_string,
+        keep_compounds=_keep_compounds,
+        capitalize_first=lambda text: text[:1].upper() + text[1:],
     )
     env.globals.update(
         STATUS_LABELS=STATUS_LABELS,
+        signature_record=signature_record,
+        status_sentence=status_sentence,
         population=population,
         priority_count=priority_count,
         anchor=_anchor,

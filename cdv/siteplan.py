@@ -21,7 +21,7 @@ from typing import Any
 from .corpus import Corpus, load_corpus_cached
 from .labels import STATUS_IN_FORCE
 from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_specs
-from .text import fr_date
+from .signature import dated
 
 
 @dataclass(frozen=True)
@@ -101,11 +101,7 @@ def announcement(corpus: Corpus, feed: str | None) -> dict[str, str]:
         "version": contract["version"],
         "status": STATUS_IN_FORCE[contract["status"]],
         # The date of what every page shows; portraits also give the years of their figures.
-        "dated": (
-            f"texte signé le {fr_date(contract['signature']['date'])}"
-            if contract["status"] == "signed"
-            else "texte en projet"
-        ),
+        "dated": dated(corpus),
         # The download link says what the PDF is: the contract, or a draft of it.
         "pdf_label": "Télécharger le contrat (PDF)"
         if contract["status"] == "signed"

@@ -249,6 +249,8 @@ class _RefChecker:
 
         if contract:
             self.shape(contract, neighbourhoods)
+        # A signatory that joined by an avenant names it by its number (contract/amendments/<n>.yml).
+        amendment_numbers = {a.data.get("number") for a in self.by_kind.get("amendment", [])}
         if signatories:
             signatory_ids = {s["id"] for s in signatories.data["signatories"]}
         elif "signatories" in self.invalid_kinds:
@@ -439,6 +441,15 @@ class _RefChecker:
                 if "commitment" in s and s["commitment"] not in commitment_ids:
                     self.unknown(
                         signatories, ("signatories", i, "commitment"), "engagement", s["commitment"], commitment_ids
+                    )
+                if "joined_by" in s and s["joined_by"] not in amendment_numbers:
+                    known = ", ".join(str(n) for n in sorted(n for n in amendment_numbers if isinstance(n, int)))
+                    self.error(
+                        signatories,
+                        ("signatories", i, "joined_by"),
+                        f"l'avenant n° {s['joined_by']} n'existe pas : aucun fichier "
+                        f"contract/amendments/{s['joined_by']}.yml (avenants existants : {known or 'aucun'}). "
+                        "Indiquez le numéro de l'avenant par lequel ce signataire rejoint le contrat.",
                     )
         return self.errors
 

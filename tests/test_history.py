@@ -32,6 +32,20 @@ changes:
 """
 
 
+JOINED_SIGNATORY = """\
+  - id: association-exemple
+    organisation: Association Exemple
+    group: economie-emploi
+    joined_by: 1
+    signature:
+      position: 23
+      signers:
+        - title:
+            - La Présidente,
+          name: Jeanne EXEMPLE
+"""
+
+
 def page_text(site: Path, path: str) -> str:
     html = (site / path / "index.html").read_text(encoding="utf-8")
     article = html[html.index('<article'):html.index('</article>')]
@@ -40,7 +54,7 @@ def page_text(site: Path, path: str) -> str:
 
 @pytest.fixture(scope="module")
 def amended_site(tmp_path_factory) -> Path:
-    """The real contract as it would read once avenant n° 1 is signed (one build, no PDF)."""
+    """The real contract as it would read once avenant n° 1 is signed, with a signatory it adds (one build)."""
     from cdv.build import build_site
 
     project = copy_project(tmp_path_factory.mktemp("avenant") / "projet")
@@ -49,7 +63,9 @@ def amended_site(tmp_path_factory) -> Path:
                         encoding="utf-8")
     (project / "contract" / "amendments").mkdir()
     (project / "contract" / "amendments" / "1.yml").write_text(AMENDMENT, encoding="utf-8")
-    return build_site(project, project / "site", with_pdf=False)
+    signatories = project / "contract" / "signatories.yml"
+    signatories.write_text(signatories.read_text(encoding="utf-8") + JOINED_SIGNATORY, encoding="utf-8")
+    return build_site(project, project / "site")
 
 
 @pytest.mark.slow
@@ -118,3 +134,72 @@ def test_without_a_published_version_ce_qui_change_says_so_never_guesses(built_s
     text = page_text(built_site, "ce-qui-change")
     assert "Aucune version signée n'a encore été publiée" in text
     assert "(2024, signée)" in text and "Rien ne change" not in text
+
+
+@pytest.mark.slow
+def test_the_contracts_signature_stays_and_the_avenant_is_named_after_it(amended_site):
+    """Signing an avenant never re-dates the contract: every page and the PDF keep 29 mars 2024 and add
+    the avenant, and a signatory that joined by it signs under the avenant's date."""
+    home = page_text(amended_site, ".")
+    assert ("Signé à Besançon le 29 mars 2024 par 22 signataires, modifié par l'avenant n° 1 du 30 juin 2027 "
+            "(1 signataire de plus)") in home
+    assert "Version 2027, signé à Besançon le 29 mars 2024 par 22 signataires, modifié par l'avenant n° 1" in (
+        page_text(amended_site, "contrat"))
+    html = (amended_site / "index.html").read_text(encoding="utf-8")
+    assert "texte signé le 29 mars 2024, modifié par l'avenant n° 1 du 30 juin 2027" in unescape(html)
+    signatories = page_text(amended_site, "signataires")
+    assert "Le contrat a été signé par 22 signataires. 1 signataire l'a rejoint par l'avenant n° 1 du 30 juin 2027." in (
+        signatories)
+    assert "Fait à Besançon, le 29 mars 2024 Avenant n° 1 fait à Besançon, le 30 juin 2027" in signatories
+    joined = signatories[signatories.index("Association Exemple"):]
+    assert joined.index("Signataire depuis l'avenant n° 1 du 30 juin 2027.") < 200
+    for text in (home, signatories):
+        assert "30 juin 2027 par" not in text
+
+    import subprocess
+
+    pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(amended_site / "contrat.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    flat = " ".join(pdf.split())
+    assert ("Signé à Besançon le 29 mars 2024 par 22 signataires, modifié par l'avenant n° 1 du 30 juin 2027 "
+            "(1 signataire de plus)") in flat
+    signatures = flat[flat.rindex("Fait à Besançon, le 29 mars 2024"):]
+    # The 22 signed on 29 mars 2024; the one that joined signs after, under the avenant's own date.
+    assert signatures.index("Rémi BASTILLE") < signatures.index("Par l'avenant n° 1 Fait à Besançon, le 30 juin 2027")
+    assert signatures.index("Par l'avenant n° 1") < signatures.index("Jeanne EXEMPLE")
+    assert "Fait à Besançon, le 30 juin 2027" not in flat[:flat.rindex("Fait à Besançon, le 29 mars 2024")]
+
+
+def test_while_an_avenant_is_prepared_the_contract_stays_signed(corpus):
+    """The 2027 draft is a draft of avenant n° 1 to a signed contract: no page offers it as unsigned, nor
+    leaves the contract's own signature blank."""
+    from dataclasses import replace
+
+    from cdv.signature import dated, signature_line, signature_record, status_sentence
+
+    draft = {"number": 1, "version": "2027", "base": "2024", "status": "draft", "changes": [], "decisions": []}
+    contract = {**corpus.contract, "version": "2027", "status": "draft"}
+    joined = {"id": "x", "organisation": "X", "group": "etat", "joined_by": 1, "signature": {"position": 23}}
+    amended = replace(corpus, contract=contract, amendments=[draft], signatories=[*corpus.signatories, joined])
+    assert status_sentence(amended) == (
+        "projet d'avenant n° 1 au contrat signé à Besançon le 29 mars 2024 par 22 signataires")
+    assert signature_line(amended).startswith("Version 2027 : projet d'avenant n° 1 au contrat signé à Besançon")
+    assert dated(amended) == "projet d'avenant n° 1 au texte signé le 29 mars 2024"
+    record = signature_record(amended)
+    assert record is not None and record.pending is not None and record.pending.signatories == [joined]
+    # A first version in preparation has no signature to keep.
+    first = replace(corpus, contract={**corpus.contract, "status": "draft"}, amendments=[])
+    assert signature_record(first) is None and dated(first) == "texte en projet"
+
+
+def test_a_signatory_joined_by_an_unknown_avenant_is_a_located_error(project):
+    from cdv.validate import validate_project
+
+    signatories = project / "contract" / "signatories.yml"
+    signatories.write_text(signatories.read_text(encoding="utf-8") + JOINED_SIGNATORY, encoding="utf-8")
+    _, errors = validate_project(project)
+    [error] = errors
+    signatories_text = signatories.read_text(encoding="utf-8").split("\n")
+    assert (error.file, signatories_text[error.line - 1].strip()) == ("contract/signatories.yml", "joined_by: 1")
+    assert "l'avenant n° 1 n'existe pas : aucun fichier contract/amendments/1.yml (avenants existants : aucun)" in (
+        error.message)
