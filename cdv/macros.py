@@ -11,9 +11,9 @@ from markupsafe import Markup
 
 from .corpus import load_corpus_cached, population, priority_count
 from .pages import common_base_reach, lower_first, page_path
-from .siteplan import announcement
 from .shape import count
 from .signature import signature_line
+from .siteplan import announcement
 from .text import fr_date, fr_number, md, plural
 
 # Small numbers as a sentence writes them ("Les trois axes du contrat"); larger ones in figures.
