@@ -41,3 +41,34 @@ def apply_2027_update(project: Path) -> None:
     replace(project / "contract" / "signatories.yml", *NEW_SIGNER)
     replace(project / "contract" / "contract.yml", 'version: "2024"', 'version: "2027"')
     replace(project / "contract" / "contract.yml", "status: signed", "status: draft")
+
+
+# An article's sentence (in a sub-article), and a new signatory with its commitment that joins by the avenant.
+ARTICLE_SENTENCE = ("sont des éléments de connaissance, essentiellement statistiques",
+                    "sont des éléments de connaissance, principalement statistiques")
+JOINING_SIGNATORY = """  - id: maison-exemple
+    organisation: Association Exemple des quartiers
+    group: etat
+    commitment: maison-exemple
+    joined_by: 1
+    signature:
+      position: 23
+      signers:
+        - title:
+            - La Présidente,
+          name: Marie DUPONT
+"""
+JOINING_COMMITMENT = """id: maison-exemple
+title: Association Exemple des quartiers
+position: 23
+body:
+  - p: L'association s'engage à ouvrir ses locaux aux habitants des quartiers.
+"""
+
+
+def apply_2027_terms(project: Path) -> None:
+    """Changes of the contract's terms, which the avenant signs: an article's sentence, a new signatory."""
+    replace(project / "contract" / "articles" / "article-9.yml", *ARTICLE_SENTENCE)
+    signatories = project / "contract" / "signatories.yml"
+    replace(signatories, "  - id: france-travail\n", JOINING_SIGNATORY + "  - id: france-travail\n")
+    (project / "contract" / "commitments" / "maison-exemple.yml").write_text(JOINING_COMMITMENT, encoding="utf-8")
