@@ -137,6 +137,11 @@ def test_versions_link_to_each_other_and_their_addresses_exist(repo, served, bro
     contract = repo / "contract" / "contract.yml"
     contract.write_text(contract.read_text(encoding="utf-8").replace("status: draft", "status: signed"),
                         encoding="utf-8")
+    # A page 2024 has and 2027 no longer has: the banner of that page goes to 2027's home page.
+    (repo / "docs" / "contribuer.md").unlink()
+    config = repo / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("      - Contribuer: contribuer.md\n", ""),
+                      encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Avenant n° 1 signé")
     git(repo, "tag", "v2027")
@@ -159,6 +164,10 @@ def test_versions_link_to_each_other_and_their_addresses_exist(repo, served, bro
     link.click()
     page.wait_for_url(base + "2027/quartiers/planoise/")
     assert page.locator("[data-md-component=outdated]").is_hidden()  # the version in force is not replaced
+    assert not (tree / "2027" / "contribuer").exists()
+    page.goto(base + "2024/contribuer/", wait_until="load")
+    page.wait_for_function("document.querySelector('.cdv-in-force-link').href.endsWith('/2027/')")
+    assert page.locator(".cdv-in-force-link").get_attribute("href") == base + "2027/"
 
     # Every page's canonical address and every address of each version's sitemap is a page of the tree.
     addresses = set()

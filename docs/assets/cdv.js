@@ -23,7 +23,7 @@
           document.querySelectorAll(".cdv-in-force-link").forEach(function (link) { link.href = url.href; });
         });
       }
-      if (draft && inForce && inForce.version === current && draft.version !== current) {
+      if (draft && inForce && inForce.version === current && Number(draft.version) > Number(current)) {
         samePageIn(root, draft.version).then(function (url) { showDraftNotice(draft.version, url); });
       }
     })
