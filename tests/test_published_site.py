@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from conftest import copy_project
-from test_browser import AXE, CHROMIUM, _QuietHandler
+from test_browser import AXE, AXE_RUN, AXE_TAGS, CHROMIUM, _QuietHandler
 from test_history import AMENDMENT
 from test_versions import cdv, git
 from update2027 import apply_2027_update
@@ -96,6 +96,9 @@ def assert_contrast(page, selector: str) -> None:
     result = page.evaluate(CONTRAST, selector)
     assert result["violations"] == [], result
     assert result["checked"] > 0  # the text was there and measured, not skipped
+    # And the page as a whole, with the notice or banner shown, as test_browser checks every page.
+    serious = [v for v in page.evaluate(AXE_RUN, AXE_TAGS) if v["impact"] in ("serious", "critical")]
+    assert serious == [], (page.url, serious)
 
 
 def test_versions_link_to_each_other_and_their_addresses_exist(repo, served, browser):
