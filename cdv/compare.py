@@ -397,7 +397,9 @@ def _titled(data: dict, key: str, default: Term) -> Phrase:
 def _elements(corpus: Corpus) -> _Elements:
     out = _Elements()
     t = shown_text
-    handled = {"root", "source_of", "single_sources"}
+    # The avenants' records say what changed and who signed: they are the history of the terms, not terms
+    # (the Historique page tells them), so a new record is never a change of the contract.
+    handled = {"root", "source_of", "single_sources", "amendments"}
     K = Kind
 
     c = corpus.contract
