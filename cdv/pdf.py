@@ -442,7 +442,7 @@ def amendment_record(corpus: Corpus) -> dict:
         number = max((a["number"] for a in corpus.amendments), default=0) + 1
         raise CdvError(
             f"aucun avenant ne produit la version {version} : créez contract/amendments/{number}.yml "
-            f'(number: {number}, version: "{version}", base, status, changes ; cdv amendment new {number}).'
+            f'(number: {number}, version: "{version}", base, status, changes).'
         )
     return record
 
