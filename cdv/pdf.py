@@ -490,6 +490,8 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
             annex=text.annex,
             levels=text.levels,
             parties=_parties(new, record),
+            # Why the record says an element is changed, printed under its article.
+            reasons={ch["element"]: ch["reason"] for ch in record.get("changes", []) if ch.get("reason")},
             contract_signature=signature,
             earlier=earlier,
             inline=inline,

@@ -22,7 +22,7 @@ BRANCH = "maj-2027-branche-de-travail"
 
 AMENDMENT = """\
 number: 1
-title: Actualisation à mi-parcours du contrat
+title: {title}
 version: "2027"
 base: "2024"
 status: {status}
@@ -34,9 +34,11 @@ status: {status}
 changes:
   - element: article-5
   - element: article-13
+    reason: Le suivi des projets de quartier est précisé.
   - element: prefecture-doubs
   - element: association-exemple
 """
+TITLE = "Actualisation à mi-parcours du contrat"
 SIGNED = 'signature:\n  place: Besançon\n  date: "2027-06-30"\nin_force: "2027-07-01"\n'
 JOINED = """\
   - id: association-exemple
@@ -94,7 +96,7 @@ def repo(tmp_path_factory) -> Path:
     signatories.write_text(signatories.read_text(encoding="utf-8") + JOINED, encoding="utf-8")
     (repo / "contract" / "commitments" / "association-exemple.yml").write_text(COMMITMENT, encoding="utf-8")
     (repo / "contract" / "amendments").mkdir()
-    (repo / "contract" / "amendments" / "1.yml").write_text(AMENDMENT.format(status="signed", signature=SIGNED),
+    (repo / "contract" / "amendments" / "1.yml").write_text(AMENDMENT.format(status="signed", signature=SIGNED, title=TITLE),
                                                             encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Avenant n° 1")
@@ -150,6 +152,7 @@ def test_one_article_per_amended_clause_in_the_contracts_order_in_the_usual_word
     assert ("Le signataire « État - Préfecture du Doubs » est ainsi modifié (personne qui signe) : Ancienne "
             "rédaction : « Le Préfet du Doubs, Rémi BASTILLE » Nouvelle rédaction : « Le Préfet du Doubs, Jeanne "
             "EXEMPLE »") in articles
+    assert "Motif : Le suivi des projets de quartier est précisé." in articles  # the record's reason
     # The new signatory and its commitment: one article.
     joined = articles[articles.index("Article 4 - "):articles.index("Article 5 - ")]
     assert "Il est ajouté un signataire « Association Exemple », représenté par : « La Présidente, Jeanne DURAND »" \
@@ -207,7 +210,8 @@ def test_a_draft_avenant_is_a_projet_with_blank_signature(repo, tmp_path):
 
     record = repo / "contract" / "amendments" / "1.yml"
     signed_text = record.read_text(encoding="utf-8")
-    record.write_text(AMENDMENT.format(status="draft", signature=""), encoding="utf-8")
+    hostile = "Projet <script>alert(1)</script> **urgent**"
+    record.write_text(AMENDMENT.format(status="draft", signature="", title=hostile), encoding="utf-8")
     try:
         text = flat(pdftotext(write_amendment_pdf(repo, "v2024", str(repo), tmp_path / "projet.pdf")))
     finally:
@@ -215,6 +219,7 @@ def test_a_draft_avenant_is_a_projet_with_blank_signature(repo, tmp_path):
     assert "Projet d'avenant n° 1" in text and "PROJET" in text
     assert "Fait à ........................, le ........................" in text
     assert "30 juin 2027" not in text
+    assert "Objet : Projet <script>alert(1)</script> urgent" in text  # shown, never run; its bold rendered
 
 
 def test_the_site_ships_the_avenant_beside_the_contract_links_it_and_feeds_it(repo):
@@ -245,6 +250,6 @@ def test_no_avenant_is_shipped_without_a_published_base(tmp_path):
     project = copy_project(tmp_path / "projet")
     apply_2027_update(project)
     (project / "contract" / "amendments").mkdir()
-    (project / "contract" / "amendments" / "1.yml").write_text(AMENDMENT.format(status="draft", signature=""),
+    (project / "contract" / "amendments" / "1.yml").write_text(AMENDMENT.format(status="draft", signature="", title=TITLE),
                                                                encoding="utf-8")
     assert amendment_download(load_corpus(project), "contrat.pdf") is None
