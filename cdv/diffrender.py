@@ -565,3 +565,317 @@ def to_markdown(diff: Diff, heading: str = "##") -> str:
                 lines.append(f"  {body}")
         lines.append("")
     return "\n".join(lines)
+
+
+# --- the avenant: each change as a clause ---------------------------------------------------------
+
+# What an avenant calls each kind of element: (noun, feminine, how an added one is introduced). The
+# levels of a project (theme, priority, item) are named by the contract's own vocabulary.
+CLAUSE_NOUNS: dict[Kind, tuple[str, bool]] = {
+    Kind.CONTRACT: ("mention", True),
+    Kind.FOREWORD: ("avant-propos", False),
+    Kind.ARTICLE: ("article", False),
+    Kind.COMMITMENT: ("engagement", False),
+    Kind.SIGNATORY_LIST: ("liste des signataires", True),
+    Kind.SIGNATORY_GROUP: ("groupe de signataires", False),
+    Kind.SIGNATORY: ("signataire", False),
+    Kind.COMMON_BASE: ("socle commun", False),
+    Kind.COMMON_OBJECTIVE: ("objectif du socle commun", False),
+    Kind.SOCIAL_CENTRES: ("liste des centres sociaux", True),
+    Kind.SOCIAL_CENTRE: ("centre social", False),
+    Kind.NEIGHBOURHOOD: ("quartier", False),
+    Kind.DEVICE: ("dispositif", False),
+    Kind.GLOSSARY_TERM: ("terme du glossaire", False),
+    Kind.PROJECT: ("projet de quartier", False),
+    Kind.PORTRAIT: ("portrait", False),
+    Kind.INDICATOR: ("indicateur", False),
+    Kind.SOURCE: ("source", True),
+}
+# The title of an avenant's article: what it does ("Modification de l'article 13").
+CLAUSE_TITLES = {
+    Action.ADDED: "Ajout",
+    Action.REMOVED: "Suppression",
+    Action.CHANGED: "Modification",
+    Action.REWORDED: "Nouvelle rédaction",
+    Action.MOVED: "Déplacement",
+    Action.REORDERED: "Modification",
+    Action.OBSERVATION: "Nouvelle observation",
+}
+# How an added element's text is introduced, by kind (default: its wording).
+ADDED_TEXT = {Kind.SIGNATORY: "représenté par :"}
+OLD_TEXT, NEW_TEXT = "Ancienne rédaction :", "Nouvelle rédaction :"
+# The contract's order of its elements, for the avenant's articles: the contract's own fields, its articles,
+# the common base, the neighbourhoods, then the signatories and their commitments, then what the comité de
+# pilotage validates.
+CONTRACT_ORDER = [
+    (Kind.CONTRACT, Kind.FOREWORD),
+    (Kind.ARTICLE,),
+    (Kind.COMMON_BASE, Kind.COMMON_OBJECTIVE),
+    (Kind.SOCIAL_CENTRES, Kind.SOCIAL_CENTRE),
+    (Kind.NEIGHBOURHOOD, Kind.PROJECT, Kind.THEME, Kind.PRIORITY, Kind.ITEM, Kind.PORTRAIT, Kind.INDICATOR),
+    (Kind.SIGNATORY_LIST, Kind.SIGNATORY_GROUP, Kind.SIGNATORY),
+    (Kind.COMMITMENT,),
+    (Kind.DEVICE,),
+    (Kind.GLOSSARY_TERM,),
+    (Kind.SOURCE,),
+]
+# What is about the version itself, never a clause of an avenant: its number and its status.
+VERSION_FIELDS = {"version", "status"}
+
+
+@dataclass
+class ClausePart:
+    """One sentence of a clause, then the texts it quotes (HTML, contributor text escaped; the removed
+    words marked <del> in the old text, the inserted ones <ins> in the new)."""
+
+    sentence: str
+    old: str | None = None
+    new: str | None = None
+
+
+@dataclass
+class Clause:
+    """An article of an avenant, or an entry of its annex: one element changed, in the usual wording."""
+
+    level: str
+    kind: str  # Kind value
+    action: str  # Action value
+    id: str
+    title: str  # HTML: "Modification de l'article 13 « … »"
+    parts: list[ClausePart] = field(default_factory=list)
+
+
+def _vowel(word: str) -> bool:
+    return word[:1].lower() in "aàâeéèêiîoôuûhy"
+
+
+def _definite(noun: str, feminine: bool) -> str:
+    return f"l'{noun}" if _vowel(noun) else f"{'la' if feminine else 'le'} {noun}"
+
+
+def _indefinite(noun: str, feminine: bool) -> str:
+    return f"{'une' if feminine else 'un'} {noun}"
+
+
+def _of(phrase_: str) -> str:
+    """ "de" before a noun phrase: du, de la, de l', d'un."""
+    for article, joined in (("le ", "du "), ("les ", "des "), ("un ", "d'un "), ("une ", "d'une ")):
+        if phrase_.startswith(article):
+            return joined + phrase_[len(article) :]
+    return f"d'{phrase_}" if _vowel(phrase_) else f"de {phrase_}"
+
+
+def _to(phrase_: str) -> str:
+    """ "à" before a noun phrase: au, aux, à la, à l'."""
+    for article, joined in (("le ", "au "), ("les ", "aux ")):
+        if phrase_.startswith(article):
+            return joined + phrase_[len(article) :]
+    return f"à {phrase_}"
+
+
+def _q(text) -> str:
+    """Contributor text quoted in a clause, escaped."""
+    return f"« {_escape(str(text))} »"
+
+
+class _ClauseWriter:
+    def __init__(self, labels: _Labels, new_contract: dict):
+        self.labels = labels
+        self.words = labels.vocabulary
+        self.neighbourhood = KINDS[Kind.NEIGHBOURHOOD]
+        self.theme = self.words.kinds[Kind.THEME]
+        self.new_contract = new_contract
+
+    def noun(self, kind: Kind) -> tuple[str, bool]:
+        if kind in (Kind.THEME, Kind.PRIORITY, Kind.ITEM):
+            name = self.words.kinds[kind]
+            return name, name in self.words.feminine
+        return CLAUSE_NOUNS.get(kind, (self.words.kinds[kind], False))
+
+    def designation(self, c: cmp.Change, text: str | None, indefinite: bool = False) -> str:
+        """How the clause names the element: "l'article 13 « Titre »", "la priorité « … » du quartier X
+        (thème « … »)", "un signataire « … »" (HTML)."""
+        noun, feminine = self.noun(c.kind)
+        head = _indefinite(noun, feminine) if indefinite else _definite(noun, feminine)
+        subject = c.subject
+        if isinstance(subject, Words):
+            args = [self.labels.phrase(a) if isinstance(a, Words) else a for a in subject.args]
+            if subject.term is Term.ARTICLE:
+                return f"{head} {_escape(str(args[0]))} {_q(args[1])}"
+            if subject.term is Term.CONTRACT_FIELD:
+                return f"{head} {_q(self.labels.phrase(subject))} {_of('le ' + KINDS[Kind.CONTRACT])}"
+            if subject.term in (Term.COMMITMENT, Term.GLOSSARY_TERM, Term.OBJECTIVE):
+                return f"{head} {_q(args[0])}"
+            if subject.term in (Term.PORTRAIT, Term.PROJECT):
+                return f"{head} {_of(_definite(self.neighbourhood, False))} {_escape(str(args[0]))}"
+            if subject.term is Term.NEIGHBOURHOOD_IN:
+                return f"{head} {_q(args[0])} ({_escape(str(args[1]))})"
+            if subject.term is Term.WITHIN:
+                own = f" {_q(text)}" if text and c.kind in (Kind.THEME, Kind.PRIORITY, Kind.ITEM) else ""
+                if c.kind is Kind.INDICATOR:
+                    own = f" {_q(args[1])}"
+                where = f" {_of(_definite(self.neighbourhood, False))} {_escape(str(args[0]))}"
+                context = f" ({self.theme} {_q(args[1])})" if c.kind in (Kind.PRIORITY, Kind.ITEM) else ""
+                return f"{head}{own}{where}{context}"
+        return f"{head} {_q(self.labels.phrase(subject))}"
+
+    def clause(self, c: cmp.Change) -> Clause:
+        p = _Presented(self.labels, c)
+        noun, feminine = self.noun(c.kind)
+        e = "e" if feminine else ""
+        A = Action
+        if c.action is A.ADDED:
+            named = self.designation(c, None, indefinite=True)
+            intro = ADDED_TEXT.get(c.kind, f"ainsi rédigé{e} :")
+            parts = [ClausePart(f"Il est ajouté {named}, {intro}", None, f"<ins>{_escape(p.new or '')}</ins>")]
+        elif c.action is A.REMOVED:
+            named = self.designation(c, None)
+            parts = [ClausePart(f"Est supprimé{e} {named} :", f"<del>{_escape(p.old or '')}</del>")]
+        elif c.action is A.REWORDED:
+            # The whole text before and after in the sentence itself, the words that differ marked.
+            before, after = _marked(p.old, p.new)
+            named = self.designation(c, None).replace(f"{noun} ", f"{noun} « {before} » ", 1)
+            parts = [ClausePart(f"{_capital(named)} est remplacé{e} par « {after} ».")]
+        elif c.action is A.MOVED:
+            named = self.designation(c, p.new or p.old)
+            parts = [ClausePart(f"{_capital(named)} est {_escape(p.detail)}.")]
+        elif c.action is A.REORDERED:
+            order = self.labels.kind(c)
+            parts = [
+                ClausePart(f"{_capital(_definite(order, False))} ({_escape(p.title)}) est modifié :"),
+                ClausePart(OLD_TEXT, _escape(p.old or "")),
+                ClausePart(NEW_TEXT, None, _escape(p.new or "")),
+            ]
+        elif c.action is A.OBSERVATION:
+            named = self.designation(c, None)
+            parts = [
+                ClausePart(f"Il est ajouté {_to(named)} une observation :", None, f"<ins>{_escape(p.new or '')}</ins>")
+            ]
+        else:
+            parts = self.changed(c, p, e)
+        verb = _definite(noun, feminine) if c.action is not A.ADDED else _indefinite(noun, feminine)
+        title = f"{CLAUSE_TITLES[c.action]} {_of(verb)}"
+        if isinstance(c.subject, Words) and c.subject.term is Term.ARTICLE:
+            title = f"{CLAUSE_TITLES[c.action]} {_of(self.designation(c, None))}"
+        else:
+            title += f" : {_escape(p.title)}"
+        return Clause(c.level.value, c.kind.value, c.action.value, c.id, title, [_br(part) for part in parts])
+
+    def changed(self, c: cmp.Change, p: _Presented, e: str) -> list[ClausePart]:
+        """A changed text, passage by passage: what is added, what is removed, what is replaced (the whole
+        passage before and after, the words that differ marked)."""
+        named = self.designation(c, p.old)
+        old_lines, new_lines = (p.old or "").split("\n"), (p.new or "").split("\n")
+        parts: list[ClausePart] = []
+        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            before, after = "\n".join(old_lines[i1:i2]), "\n".join(new_lines[j1:j2])
+            if op == "equal":
+                continue
+            if op == "insert":
+                parts.append(ClausePart(f"Il est ajouté {_to(named)} :", None, f"<ins>{_escape(after)}</ins>"))
+            elif op == "delete":
+                parts.append(ClausePart(f"Est supprimé {_to(named)} :", f"<del>{_escape(before)}</del>"))
+            else:
+                parts.append(ClausePart(f"{_capital(named)} est ainsi modifié{e} :", *_marked(before, after)))
+        if p.detail and parts:  # "(personne qui signe)": which part of the element the passage is
+            parts[0].sentence = parts[0].sentence.removesuffix(" :") + f" ({_escape(p.detail)}) :"
+        return parts
+
+
+@dataclass
+class _Presented:
+    """A comparison's change in words (as `present` says it), for a clause."""
+
+    title: str
+    old: str | None
+    new: str | None
+    detail: str
+
+    def __init__(self, labels: _Labels, c: cmp.Change):
+        self.old, self.new = (None if v is None else str(v) for v in labels.values(c))
+        self.title = labels.phrase(c.subject)
+        self.detail = labels.detail(c.detail)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _marked(old: str | None, new: str | None) -> tuple[str, str]:
+    """The whole old text with its removed words marked, and the whole new text with its inserted ones."""
+    before, after = [], []
+    for op, text in redline(old or "", new or ""):
+        piece = _escape(text)
+        if op == "=" or not text.strip():
+            before.append(piece) if op != "+" else None
+            after.append(piece) if op != "-" else None
+        elif op == "-":
+            before.append(f"<del>{piece}</del>")
+        else:
+            after.append(f"<ins>{piece}</ins>")
+    return "".join(before), "".join(after)
+
+
+def _br(part: ClausePart) -> ClausePart:
+    return ClausePart(
+        part.sentence, *(None if text is None else text.replace("\n", "<br>") for text in (part.old, part.new))
+    )
+
+
+@dataclass
+class Avenant:
+    """What an avenant says: its articles (the changes the signatories sign, in the contract's order) and,
+    for information, what the comité de pilotage validated and the routine updates."""
+
+    articles: list[Clause]
+    annex: list[Clause]
+    levels: dict[str, str]
+
+
+def avenant(comparison: cmp.Comparison, new: Any) -> Avenant:
+    """The clauses of an avenant from a comparison, `new` the corpus of the version it establishes (its
+    order of articles, neighbourhoods, signatories and commitments)."""
+    words = vocabulary(comparison.new_contract, comparison.old_contract)
+    labels = _Labels(field_titles(comparison.schema_dir), words)
+    writer = _ClauseWriter(labels, comparison.new_contract)
+    group = {kind: i for i, kinds in enumerate(CONTRACT_ORDER) for kind in kinds}
+    positions = {
+        Kind.ARTICLE: [a["id"] for a in new.articles],
+        Kind.SIGNATORY: [s["id"] for s in new.signatories],
+        Kind.COMMITMENT: [c["id"] for c in new.commitments],
+        Kind.NEIGHBOURHOOD: [n["id"] for n in new.neighbourhoods],
+    }
+    hoods = {shown_text(n["name"]): i for i, n in enumerate(new.neighbourhoods)}
+
+    def rank(c: cmp.Change) -> tuple:
+        within = positions.get(c.kind, [])
+        place = within.index(c.id) if c.id in within else len(within)
+        if isinstance(c.subject, Words) and c.subject.args and str(c.subject.args[0]) in hoods:
+            place = hoods[str(c.subject.args[0])]
+        if c.kind is Kind.NEIGHBOURHOOD and c.id in positions[Kind.NEIGHBOURHOOD]:
+            place = positions[Kind.NEIGHBOURHOOD].index(c.id)
+        return group.get(c.kind, len(CONTRACT_ORDER)), place, LEVEL_ORDER.index(c.level.value), labels.phrase(c.subject)
+
+    changes = [
+        c
+        for c in comparison.changes
+        if not (c.kind is Kind.CONTRACT and c.id in VERSION_FIELDS and c.level is Level.EDITORIAL)
+    ]
+    changes.sort(key=rank)
+    articles = [writer.clause(c) for c in changes if c.level is Level.AMENDMENT]
+    # A new signatory and the commitment it brings are one clause: the party joins with its commitment.
+    added = [c for c in articles if c.action == Action.ADDED]
+    new_commitments = {c.id: c for c in added if c.kind == Kind.COMMITMENT}
+    joining = {s["id"]: s.get("commitment") for s in new.signatories}
+    brought = {
+        c.id: new_commitments[joining[c.id]]
+        for c in added
+        if c.kind == Kind.SIGNATORY and joining.get(c.id) in new_commitments
+    }
+    for clause, commitment in brought.items():
+        next(c for c in added if c.kind == Kind.SIGNATORY and c.id == clause).parts += commitment.parts
+    taken = [id(c) for c in brought.values()]
+    merged = [c for c in articles if id(c) not in taken]
+    annex = [writer.clause(c) for c in changes if c.level is not Level.AMENDMENT]
+    return Avenant(merged, annex, words.levels)

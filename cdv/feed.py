@@ -32,9 +32,10 @@ def _text(value) -> str:
     return escape(str(title_html(value)))
 
 
-def feed_xml(root: Path, site_url: str, corpus: Corpus) -> str:
+def feed_xml(root: Path, site_url: str, corpus: Corpus, amendment_pdf: tuple[str, int] | None = None) -> str:
     """The feed of the published versions and of the sources' own version if unpublished (none outside a
-    checkout), newest first."""
+    checkout), newest first. amendment_pdf: the avenant PDF the site of this version ships (its path in the
+    site, its size), the enclosure of this version's entry."""
     contract = corpus.contract
     items = []
     states = published_versions(root)
@@ -59,10 +60,18 @@ def feed_xml(root: Path, site_url: str, corpus: Corpus) -> str:
             title = f"Projet de version {state.version}"
         items.append((title, state, signed_on))
     link = site_url.rstrip("/") + "/" if site_url else ""
+
+    def enclosure(state: VersionState) -> str:
+        if amendment_pdf is None or state.version != contract["version"]:
+            return ""
+        path, size = amendment_pdf
+        url = escape(link + quote(state.version) + "/" + quote(path), {'"': "&quot;"})
+        return f'<enclosure url="{url}" length="{size}" type="application/pdf"/>'
+
     entries = "".join(
         f"<item><title>{_text(title)}</title><link>{escape(link + quote(state.version) + '/')}</link>"
         f'<guid isPermaLink="false">{escape(state.commit)}</guid>'
-        f"<pubDate>{format_datetime(_when(state, signed_on))}</pubDate></item>"
+        f"<pubDate>{format_datetime(_when(state, signed_on))}</pubDate>{enclosure(state)}</item>"
         for title, state, signed_on in reversed(items)
     )
     return (

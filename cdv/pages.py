@@ -317,7 +317,13 @@ def _shape_context(corpus: Corpus) -> dict:
     return _SHAPE_CONTEXT[1]
 
 
-def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, directory_urls: bool = True) -> Page:
+def render_page(
+    corpus: Corpus,
+    spec: PageSpec,
+    pdf: str | None = None,
+    directory_urls: bool = True,
+    amendment_pdf: str | None = None,
+) -> Page:
     """One generated page as markdown: its front matter, then its template rendered with escaped values."""
     path = spec.path
     here = posixpath.dirname(path) or "."
@@ -329,6 +335,8 @@ def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, director
         return BlockRenderer(corpus, indicators, level, link, place=place).render(items or [])
 
     context = _data_context(corpus, pdf) if spec.template == "data.md.j2" else spec.context
+    if spec.template == "history.md.j2":
+        context = {**context, "amendment_pdf": _relpath(amendment_pdf, here) if amendment_pdf else None}
     # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
     # that each page and anchor exists).
     with page_links(lambda target, anchor: relative_page_href(target, anchor, path, directory_urls)):
@@ -355,10 +363,15 @@ def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, director
 
 
 def build_pages(
-    corpus: Corpus, changes: Page | None = None, pdf: str | None = None, directory_urls: bool = True
+    corpus: Corpus,
+    changes: Page | None = None,
+    pdf: str | None = None,
+    directory_urls: bool = True,
+    amendment_pdf: str | None = None,
 ) -> list[Page]:
-    """Every generated page (pdf: the PDF's path in the site, when the build writes it)."""
-    pages = [render_page(corpus, spec, pdf, directory_urls) for spec in page_specs(corpus)]
+    """Every generated page (pdf: the PDF's path in the site, when the build writes it; amendment_pdf: the
+    avenant's beside it, linked from the Historique page)."""
+    pages = [render_page(corpus, spec, pdf, directory_urls, amendment_pdf) for spec in page_specs(corpus)]
     return pages + [changes] if changes else pages
 
 

@@ -416,24 +416,61 @@ def _write(
     return output
 
 
+def _revision_commit(root: Path, spec: str) -> str:
+    """The full commit a git revision names ("" for a project folder, or outside git)."""
+    from .provenance import git_output
+
+    if Path(spec).is_dir():
+        return ""
+    return (git_output(root, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}") or "").strip()
+
+
+def _parties(corpus: Corpus, record: dict) -> list[dict]:
+    """Who signs the avenant: the signatories its record names, else every signatory of the version it
+    establishes, in the contract's list order."""
+    named = record.get("signatories")
+    return [s for s in corpus.signatories if named is None or s["id"] in named]
+
+
+def amendment_record(corpus: Corpus) -> dict:
+    """The record (contract/amendments/<n>.yml) of the avenant that establishes the corpus's version."""
+    from .errors import CdvError
+
+    version = corpus.contract["version"]
+    record = corpus.amendment_for(version)
+    if record is None:
+        number = max((a["number"] for a in corpus.amendments), default=0) + 1
+        raise CdvError(
+            f"aucun avenant ne produit la version {version} : créez contract/amendments/{number}.yml "
+            f'(number: {number}, version: "{version}", base, status, changes).'
+        )
+    return record
+
+
 def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) -> Path:
-    """Avenant n° N: the changes from OLD to NEW in contract terms, then the signature blocks."""
-    from .diff import action_label, change_body, compare, load_version
-    from .versions import amendment_number
+    """Avenant n° N (its record: number, objet, signature): the parties, the preamble (the contract's own
+    signature, the earlier avenants, the comité de pilotage decisions it records), one article per amended
+    clause in the contract's order, then for information what the comité de pilotage validated and the
+    routine updates; PDF/A-3 with its sources attached, like the contract (cdv verify reads it)."""
+    from .compare import compare as compare_versions
+    from .diff import load_version
+    from .diffrender import avenant
 
     root = Path(root).resolve()
-    old, old_label = load_version(old_spec, root)
-    new, new_label = load_version(new_spec, root)
-    diff = compare(old, new, old_label, new_label)
-    # What the signatories sign: the terms; the version number itself is not a clause.
-    groups = [(level, [c for c in items if level != "editorial"]) for level, items in diff.by_level().items()]
-    groups = [(level, items) for level, items in groups if items]
-
-    def redline(change) -> Markup:
-        body = change_body(change)
-        return Markup(f"<p>{body}</p>" if body else "")
-
+    old, _ = load_version(old_spec, root)
+    new, _ = load_version(new_spec, root)
+    record = amendment_record(new)
+    text = avenant(compare_versions(old, new), new)
     origin = provenance(root)
+    base_commit = _revision_commit(root, old_spec)
+    new_commit = _revision_commit(root, new_spec) or origin.commit
+    signature = new.contract.get("signature")
+
+    def inline(text) -> Markup:
+        html = markdown.markdown(str(BlockRenderer(new).render([{"p": text}])), extensions=_MARKDOWN_EXTENSIONS)
+        return Markup(html.removeprefix("<p>").removesuffix("</p>"))
+
+    earlier = [a for a in new.signed_amendments() if a["number"] < record["number"]]
     html = (
         _environment()
         .get_template("amendment.html.j2")
@@ -441,17 +478,25 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
             c=new,
             contract=new.contract,
             origin=origin,
-            number=amendment_number(root, new.contract["version"]),
-            old_label=old_label,
-            new_label=new_label,
+            record=record,
+            number=record["number"],
+            draft=record["status"] != "signed",
+            old_version=old.contract["version"],
+            new_version=new.contract["version"],
+            base_commit=base_commit,
+            new_commit=new_commit,
             shape=new.shape,
-            groups=groups,
-            levels=diff.levels,
-            redline=redline,
-            action=action_label,
-            old_signed=old.contract["status"] == "signed",
-            old_signature=old.contract.get("signature"),
+            articles=text.articles,
+            annex=text.annex,
+            levels=text.levels,
+            parties=_parties(new, record),
+            # Why the record says an element is changed, printed under its article.
+            reasons={ch["element"]: ch["reason"] for ch in record.get("changes", []) if ch.get("reason")},
+            contract_signature=signature,
+            earlier=earlier,
+            inline=inline,
             fonts=_fonts(),
         )
     )
-    return _write(html, root, Path(output), origin.sources_sha256 + old_label + new_label)
+    identity = origin.sources_sha256 + base_commit + new_commit + str(record["number"])
+    return _write(html, root, Path(output), identity, origin, new)

@@ -59,15 +59,58 @@ def plan_site(
     directory_urls: the URL style of the generator (quartiers/x/ or quartiers/x.html)."""
     root = Path(root).resolve()
     corpus = load_corpus_cached(root)
-    pages = build_pages(corpus, whats_changing(corpus), pdf=pdf, directory_urls=directory_urls)
+    avenant = amendment_download(corpus, pdf)
+    pages = build_pages(
+        corpus,
+        whats_changing(corpus),
+        pdf=pdf,
+        directory_urls=directory_urls,
+        amendment_pdf=avenant.path if avenant else None,
+    )
     return SitePlan(
         corpus=corpus,
         pages=tuple(pages),
-        files=_files(corpus, pdf=pdf, feed=feed, site_url=site_url),
+        files=_files(corpus, pdf=pdf, feed=feed, site_url=site_url, avenant=avenant),
         sections=navigation(corpus),
         abbreviations=abbreviations(corpus),
-        extra=announcement(corpus, feed),
+        extra=announcement(corpus, feed, avenant),
     )
+
+
+@dataclass(frozen=True)
+class AmendmentDownload:
+    """The avenant PDF the site ships beside the contract's: the avenant that establishes the version being
+    built (signed, or its draft), compared with the published version it amends."""
+
+    path: str  # in the site: avenant-<n>.pdf beside the contract's PDF
+    record: dict
+    base_commit: str
+
+    @property
+    def label(self) -> str:
+        number = self.record["number"]
+        if self.record["status"] == "signed":
+            return f"Télécharger l'avenant n° {number} (PDF)"
+        return f"Télécharger le projet d'avenant n° {number} (PDF)"
+
+
+def amendment_download(corpus: Corpus, pdf: str | None) -> AmendmentDownload | None:
+    """None for a site without PDF, a version no avenant establishes, or a base version that was never
+    published (no tag, nothing mike recorded): there is then no signed text to amend from."""
+    import posixpath
+
+    from .versions import published_versions
+
+    record = corpus.amendment_for(corpus.contract["version"])
+    if not pdf or record is None:
+        return None
+    base = next(
+        (s for s in published_versions(corpus.root) if s.version == record["base"] and s.status == "signed"), None
+    )
+    if base is None:
+        return None
+    path = posixpath.join(posixpath.dirname(pdf), f"avenant-{record['number']}.pdf")
+    return AmendmentDownload(path, record, base.commit)
 
 
 def whats_changing(corpus: Corpus) -> Page:
@@ -95,7 +138,7 @@ def whats_changing(corpus: Corpus) -> Page:
     )
 
 
-def announcement(corpus: Corpus, feed: str | None) -> dict[str, str]:
+def announcement(corpus: Corpus, feed: str | None, avenant: AmendmentDownload | None = None) -> dict[str, str]:
     """What every page says of itself (announcement bar, feed link): its version, status and date."""
     contract = corpus.contract
     values = {
@@ -113,17 +156,25 @@ def announcement(corpus: Corpus, feed: str | None) -> dict[str, str]:
     # The aliases cdv publish gives mike: the pages read versions.json for them (cdv.js).
     values["in_force_alias"] = IN_FORCE_ALIAS
     values["draft_alias"] = DRAFT_ALIAS
+    if avenant is not None:  # beside the contract's: the avenant that makes this version
+        values["amendment_pdf"] = avenant.path
+        values["amendment_pdf_label"] = avenant.label
     return values
 
 
-def _files(corpus: Corpus, *, pdf: str | None, feed: str | None, site_url: str) -> dict[str, str | bytes]:
+def _files(
+    corpus: Corpus, *, pdf: str | None, feed: str | None, site_url: str, avenant: AmendmentDownload | None = None
+) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = dict(open_data(corpus))
+    if pdf:
+        files[pdf] = contract_pdf(corpus)
+    if avenant is not None:
+        files[avenant.path] = amendment_pdf(corpus, avenant)
     if feed:
         from .feed import feed_xml
 
-        files[feed] = feed_xml(corpus.root, site_url, corpus)
-    if pdf:
-        files[pdf] = contract_pdf(corpus)
+        enclosure = (avenant.path, len(files[avenant.path])) if avenant is not None else None
+        files[feed] = feed_xml(corpus.root, site_url, corpus, amendment_pdf=enclosure)
     return files
 
 
@@ -152,6 +203,17 @@ def contract_pdf(corpus: Corpus) -> bytes:
 
     with TemporaryFolder("cdv-pdf-") as folder:
         return write_pdf(corpus.root, Path(folder) / "contrat.pdf", corpus=corpus).read_bytes()
+
+
+def amendment_pdf(corpus: Corpus, avenant: AmendmentDownload) -> bytes:
+    """The avenant's PDF, from the published version it amends to the sources being built (as `cdv pdf
+    --amendment` writes it), kept in memory like the contract's."""
+    from .pdf import write_amendment_pdf
+    from .safety import TemporaryFolder
+
+    with TemporaryFolder("cdv-pdf-") as folder:
+        output = Path(folder) / Path(avenant.path).name
+        return write_amendment_pdf(corpus.root, avenant.base_commit, str(corpus.root), output).read_bytes()
 
 
 def page_sources(corpus: Corpus) -> dict[str, str | None]:

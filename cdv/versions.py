@@ -200,12 +200,3 @@ def published_before(root: Path, version: str, branch: str = PAGES_BRANCH) -> Ve
     """The last published signed version older than `version`: what a published version changed from."""
     older = [s for s in published_versions(root, branch) if s.status == "signed" and s.version < version]
     return older[-1] if older else None
-
-
-def amendment_number(root: Path, version: str) -> int:
-    """Avenant n° N: how many signed versions precede `version` in the history, at least 1."""
-    signed = []
-    for state in history(root):
-        if state.status == "signed" and state.version not in signed and state.version != version:
-            signed.append(state.version)
-    return max(1, len(signed))

@@ -170,20 +170,41 @@ def test_cdv_pdf_command_writes_the_file(cli_pdf):
     assert cli_pdf.read_bytes().startswith(b"%PDF-1.7")
 
 
-def test_amendment_opens_with_the_contracts_words_and_names_each_approval_level(project, tmp_path):
-    """The avenant's opening words (shape.amendment_basis) and its articles, one per approval level in the
-    contract's words (shape.approvals): what tests/test_nothing_dropped.py leaves to the avenant."""
+def test_amendment_opens_with_the_contracts_words_and_its_articles_are_clauses_not_levels(project, tmp_path):
+    """The avenant's opening words (shape.amendment_basis), then one article per amended clause (the 2027
+    update amends only a signatory: article 1), and what the comité de pilotage validates in the annex for
+    information, under the contract's words for its approval levels (shape.approvals)."""
     from cdv.corpus import load_corpus
     from cdv.pdf import write_amendment_pdf
 
     from update2027 import apply_2027_update
 
     apply_2027_update(project)
+    (project / "contract" / "amendments").mkdir()
+    (project / "contract" / "amendments" / "1.yml").write_text(
+        'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges:\n  - element: prefecture-doubs\n',
+        encoding="utf-8")
     shape = load_corpus(project).shape
     text = flat(pdftotext(write_amendment_pdf(project, str(ROOT), str(project), tmp_path / "avenant.pdf")))
     assert normalise(f"{shape.amendment_basis} les signataires conviennent des modifications suivantes") in text
     assert "Conformément à l'article 8 du contrat, qui prévoit son actualisation, les signataires" in text
-    for number, level in enumerate(("avenant", "copil", "routine"), 1):
-        assert normalise(shape.article_title({"number": number, "title": shape.approvals[level]})) in text
+    assert normalise(shape.article_title({"number": 1, "title": "Modification du signataire : État - Préfecture du Doubs"})) in text
+    assert "Article 2 - Dispositions finales" in text
+    annex = text[text.index("Annexe – pour information"):]
+    for level in ("copil", "routine"):
+        assert normalise(shape.approvals[level]) in annex
+        assert normalise(shape.approvals[level]) not in text[:text.index("Annexe – pour information")]
     assert shape.approvals["editorial"] not in text  # the version number itself is not a clause
-    assert "Article 4 - Dispositions finales" in text
+    assert "Article 3" not in text
+
+
+def test_an_avenant_without_its_record_is_refused_in_french(project, tmp_path):
+    from cdv.errors import CdvError
+    from cdv.pdf import write_amendment_pdf
+
+    from update2027 import apply_2027_update
+
+    apply_2027_update(project)
+    with pytest.raises(CdvError, match=r"aucun avenant ne produit la version 2027 : créez contract/amendments/1\.yml"):
+        write_amendment_pdf(project, str(ROOT), str(project), tmp_path / "avenant.pdf")
+    assert not (tmp_path / "avenant.pdf").exists()

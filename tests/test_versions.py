@@ -131,18 +131,27 @@ def test_feed_lists_published_versions(repo, tmp_path):
     assert 'type="application/rss+xml"' in home and "versions.xml" in home
 
 
-def test_amendment_pdf_lists_each_change_then_signature_blocks(repo, tmp_path):
+def test_amendment_pdf_from_its_record_clauses_first_then_signatures_then_information(repo, tmp_path):
     apply_2027_update(repo)
     out = tmp_path / "avenant.pdf"
+    missing = cdv(repo, "pdf", "--amendment", "v2024..", "--output", str(out))
+    assert missing.returncode == 1 and "aucun avenant ne produit la version 2027" in missing.stderr
+    assert "Traceback" not in missing.stderr and not out.exists()
+    (repo / "contract" / "amendments").mkdir()
+    (repo / "contract" / "amendments" / "1.yml").write_text(
+        'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges:\n  - element: prefecture-doubs\n',
+        encoding="utf-8")
     result = cdv(repo, "pdf", "--amendment", "v2024..", "--output", str(out))
     assert result.returncode == 0, result.stderr
     text = flat(pdftotext(out))
     assert "Avenant n° 1 au Contrat de Ville du Grand Besançon" in text
-    for expected in ("Priorité ajoutée : Battant", "marché couvert", "Priorité supprimée : Montrapon",
-                     "Priorité reformulée : Planoise", "isolement des aînés", "Signataire modifié",
-                     "15 378 (Recensement de la population 2018) → 15 510 (Recensement de la population 2021)",
-                     "Fait à Besançon, le"):
-        assert expected in text
-    assert text.index("Avenant signé par les signataires") < text.index("comité de pilotage") < text.index("Signatures")
+    for expected in ("Ajout d'une priorité : Battant", "marché couvert", "Suppression de la priorité : Montrapon",
+                     "Nouvelle rédaction de la priorité : Planoise", "isolement des aînés",
+                     "Article 1 - Modification du signataire : État - Préfecture du Doubs",
+                     "Il est ajouté à l'indicateur « habitants » du quartier Planoise une observation",
+                     "Fait à ........................, le"):
+        assert expected in text, expected
+    assert text.index("Article 1 - ") < text.index("Signatures") < text.index("Annexe – pour information") \
+        < text.index("comité de pilotage (projets")
     assert normalise(NEW_SIGNER[1].split(": ")[1]) in text and "Anne VIGNOT" in text
     assert cdv(repo, "pdf", "--amendment", "v2024").returncode == 2
