@@ -861,6 +861,8 @@ def avenant(comparison: cmp.Comparison, new: Any) -> Avenant:
         c
         for c in comparison.changes
         if not (c.kind is Kind.CONTRACT and c.id in VERSION_FIELDS and c.level is Level.EDITORIAL)
+        # The avenant's own record is what is being signed, not a change it informs of.
+        and c.kind is not Kind.AMENDMENT_RECORD
     ]
     changes.sort(key=rank)
     articles = [writer.clause(c) for c in changes if c.level is Level.AMENDMENT]
