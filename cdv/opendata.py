@@ -2,7 +2,11 @@
 indicators of every neighbourhood and the priorities of every project as CSV, and a data dictionary
 generated from the schemas (and from the contract's shape for the kinds of neighbourhood).
 
-Every CSV cell goes through `csv_cell`: a text a spreadsheet would run as a formula is neutralised."""
+Every CSV cell goes through `csv_cell`: a text a spreadsheet would run as a formula is neutralised.
+
+Figures: the JSON bundle is the sources as validated, so its texts keep their [[id]] references and the
+bundle carries `figures` (contract/figures.yml) to read them with; the CSV files are texts as printed, so
+each cell has its references replaced by the figure's value ("800 €"), as the site and the PDF print it."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from .corpus import Corpus
 from .flatten import STRATEGY_FIELDS, shown_text, strategy_entries
 from .indicators import comparisons, observation_source
 from .labels import UNIT_LABELS
+from .text import figures, resolve_figures
 
 BUNDLE_SCHEMA = "bundle.schema.json"
 # The columns of indicateurs.csv; the comparison columns come between "valeur" and "periode", one per
@@ -91,6 +96,7 @@ def bundle(corpus: Corpus) -> dict:
         "social_centres": corpus.social_centres,
         "neighbourhoods": corpus.neighbourhoods,
         "glossary": {"terms": corpus.glossary} if corpus.glossary else None,
+        "figures": {"figures": list(corpus.figures.values())} if corpus.figures else None,
     }
 
 
@@ -112,6 +118,11 @@ def csv_columns(corpus: Corpus) -> list[str]:
 
 def indicators_csv(corpus: Corpus) -> str:
     """One row per observation of every indicator (a time series keeps all its rows)."""
+    with figures(corpus.figures):
+        return _indicators_csv(corpus)
+
+
+def _indicators_csv(corpus: Corpus) -> str:
     out, writer = _writer()
     writer.writerow(csv_columns(corpus))
     ids = [ident for ident, _ in comparisons(corpus.contract)]
@@ -143,6 +154,11 @@ def indicators_csv(corpus: Corpus) -> str:
 def priorities_csv(corpus: Corpus) -> str:
     """One row per priority: where it stands, its text, what it is attached to and its structured fields
     (each entry by its name, as printed), lists joined by " ; "."""
+    with figures(corpus.figures):
+        return _priorities_csv(corpus)
+
+
+def _priorities_csv(corpus: Corpus) -> str:
     out, writer = _writer()
     writer.writerow(PRIORITY_COLUMNS)
     for n in corpus.neighbourhoods:
@@ -169,7 +185,7 @@ def priorities_csv(corpus: Corpus) -> str:
 
 
 def _row(writer, values: list) -> None:
-    writer.writerow([csv_cell(v) for v in values])
+    writer.writerow([csv_cell(resolve_figures(v) if isinstance(v, str) else v) for v in values])
 
 
 _TEXT = "texte"

@@ -28,7 +28,19 @@ from .render import BlockRenderer
 from .shape import count, lower_first, reference
 from .signature import signature_record, status_sentence
 from .templatecache import bytecode_cache
-from .text import external_link, fr_date, fr_number, fr_value, md, page_links, plain_text, plural, title_html
+from .text import (
+    external_link,
+    figures,
+    fr_date,
+    fr_number,
+    fr_value,
+    md,
+    page_links,
+    plain_text,
+    plural,
+    resolve_figures,
+    title_html,
+)
 
 PATHS = {
     "contract": "contrat/index.md",
@@ -331,7 +343,10 @@ def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, director
     context = _data_context(corpus, pdf) if spec.template == "data.md.j2" else spec.context
     # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
     # that each page and anchor exists).
-    with page_links(lambda target, anchor: relative_page_href(target, anchor, path, directory_urls)):
+    with (
+        page_links(lambda target, anchor: relative_page_href(target, anchor, path, directory_urls)),
+        figures(corpus.figures),  # the [[figures]] its texts cite (cdv.text)
+    ):
         text = (
             _environment()
             .get_template(spec.template)
@@ -544,4 +559,4 @@ def _nav_position(config_file: str | None, pointer: tuple) -> tuple[int, int]:
 
 def abbreviations(corpus: Corpus) -> dict[str, str]:
     """Each acronym of the glossary and its expansion: Markdown's abbr extension explains them on hover."""
-    return {term["term"]: " ".join(term["expansion"].split()) for term in corpus.glossary}
+    return {term["term"]: " ".join(resolve_figures(term["expansion"]).split()) for term in corpus.glossary}

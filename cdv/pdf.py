@@ -23,7 +23,7 @@ from .render import BlockRenderer
 from .shape import Kind, Shape, numbered, numbered_markup
 from .signature import signature_record, status_sentence
 from .templatecache import bytecode_cache
-from .text import fr_date, fr_number, page_links, plain_text
+from .text import figures, fr_date, fr_number, page_links, plain_text
 
 _MARKDOWN_EXTENSIONS = ["tables", "md_in_html", "attr_list"]
 
@@ -155,6 +155,11 @@ def _environment() -> Environment:
 
 
 def render_print_html(corpus: Corpus, origin: Provenance) -> str:
+    with figures(corpus.figures):  # the [[figures]] its texts cite (cdv.text)
+        return _render_print_html(corpus, origin)
+
+
+def _render_print_html(corpus: Corpus, origin: Provenance) -> str:
     def blocks(items, level: int = 4, indicators=None, id_prefix: str = "", place=None) -> Markup:
         text = BlockRenderer(corpus, indicators, level, _anchor, id_prefix, place).render(items or [])
         return Markup(markdown.markdown(str(text), extensions=_MARKDOWN_EXTENSIONS))
