@@ -29,7 +29,7 @@ from .flatten import STRATEGY_FIELDS, blocks_shown_text, shown_text, strategy_en
 from .labels import HEADINGS
 from .render import source_with_period
 from .shape import Shape, numbered
-from .text import REFERENCE, figure_value, figures, resolve_figures
+from .text import REFERENCE, figure_value, figures, resolve_figures, resolve_figures_in
 
 
 class Level(StrEnum):
@@ -608,16 +608,9 @@ def raw_diff(a, b, path=()):
         yield ("value", path, a, b)
 
 
-def as_read(value):
-    """A raw value with the [[figures]] of its texts replaced by their values (what a change carries, so
-    that it reads the same once the comparison is over)."""
-    if isinstance(value, str):
-        return resolve_figures(value)
-    if isinstance(value, list):
-        return [as_read(v) for v in value]
-    if isinstance(value, dict):
-        return {k: as_read(v) for k, v in value.items()}
-    return value
+# A raw value with the [[figures]] of its texts replaced by their values (what a change carries, so that
+# it reads the same once the comparison is over).
+as_read = resolve_figures_in
 
 
 def _same_raw(a, b) -> bool:
@@ -949,7 +942,7 @@ class _Comparer:
                 shown_text((b or a)["label"]),
                 None if a is None else figure_value(a),
                 None if b is None else figure_value(b),
-                detail=Words(Term.USED_IN, tuple(uses.get(ident, ()))) if uses.get(ident) else None,
+                detail=Words(Term.USED_IN, tuple(uses.get(ident, ()))),
                 paths=(("value",), ("unit",)) if action is Action.CHANGED else ((),),
             )
 

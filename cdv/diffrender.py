@@ -132,7 +132,7 @@ WORDS: dict[Term, Callable[..., str]] = {
     Term.OBSERVATION_REMOVED: lambda: (
         "observation supprimée : une actualisation ajoute des observations sans retirer les précédentes"
     ),
-    Term.USED_IN: lambda *places: "cité dans : " + " ; ".join(places),
+    Term.USED_IN: lambda *places: "cité dans : " + " ; ".join(places) if places else "cité dans aucun texte",
     Term.SOURCE_LINE: lambda: "Source : ",
     Term.ARTICLES_LINE: lambda: "Articles : ",
 }

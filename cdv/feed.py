@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from .corpus import Corpus
 from .labels import COVER_STATUS
 from .provenance import git_read, head_commit
-from .text import fr_date, title_html
+from .text import figures, fr_date, title_html
 from .versions import VersionState, published_versions
 
 
@@ -35,6 +35,11 @@ def _text(value) -> str:
 def feed_xml(root: Path, site_url: str, corpus: Corpus) -> str:
     """The feed of the published versions and of the sources' own version if unpublished (none outside a
     checkout), newest first."""
+    with figures(corpus.figures):  # the title and subtitle may cite a figure (cdv.text)
+        return _feed_xml(root, site_url, corpus)
+
+
+def _feed_xml(root: Path, site_url: str, corpus: Corpus) -> str:
     contract = corpus.contract
     items = []
     states = published_versions(root)

@@ -4,9 +4,9 @@ generated from the schemas (and from the contract's shape for the kinds of neigh
 
 Every CSV cell goes through `csv_cell`: a text a spreadsheet would run as a formula is neutralised.
 
-Figures: the JSON bundle is the sources as validated, so its texts keep their [[id]] references and the
-bundle carries `figures` (contract/figures.yml) to read them with; the CSV files are texts as printed, so
-each cell has its references replaced by the figure's value ("800 €"), as the site and the PDF print it."""
+Figures: the open data are texts as printed. Every [[id]] reference of the JSON bundle's texts and of the
+CSV cells is replaced by the figure's value ("800 €"), as the site and the PDF print it; the bundle also
+carries `figures` (contract/figures.yml), each amount as a number with its unit and the article fixing it."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .corpus import Corpus
 from .flatten import STRATEGY_FIELDS, shown_text, strategy_entries
 from .indicators import comparisons, observation_source
 from .labels import UNIT_LABELS
-from .text import figures, resolve_figures
+from .text import figures, resolve_figures, resolve_figures_in
 
 BUNDLE_SCHEMA = "bundle.schema.json"
 # The columns of indicateurs.csv; the comparison columns come between "valeur" and "periode", one per
@@ -101,7 +101,8 @@ def bundle(corpus: Corpus) -> dict:
 
 
 def bundle_json(corpus: Corpus) -> str:
-    data = {k: v for k, v in bundle(corpus).items() if v is not None}
+    with figures(corpus.figures):  # texts as printed: "800 €", never "[[id]]"
+        data = {k: resolve_figures_in(v) for k, v in bundle(corpus).items() if v is not None}
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 

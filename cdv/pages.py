@@ -40,6 +40,7 @@ from .text import (
     plural,
     resolve_figures,
     title_html,
+    value_html,
 )
 
 PATHS = {
@@ -111,7 +112,12 @@ def _environment() -> Environment:
         bytecode_cache=bytecode_cache(),
     )
     env.filters.update(
-        fr_number=fr_number, fr_date=fr_date, plain=title_html, fr_value=fr_value, lower_first=lower_first
+        fr_number=fr_number,
+        fr_date=fr_date,
+        plain=title_html,
+        fr_value=fr_value,
+        value_html=value_html,
+        lower_first=lower_first,
     )
     env.globals.update(
         plural=plural,
@@ -366,7 +372,7 @@ def render_page(corpus: Corpus, spec: PageSpec, pdf: str | None = None, director
                 **context,
             )
         )
-    return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
+        return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
 
 
 def build_pages(
@@ -427,6 +433,11 @@ def _nav(title) -> Markup:
 
 def navigation(corpus: Corpus) -> dict[str, Any]:
     """Navigation sections for the `cdv:` markers of mkdocs.yml, in reading order."""
+    with figures(corpus.figures):  # a title may cite a figure (cdv.text)
+        return _navigation(corpus)
+
+
+def _navigation(corpus: Corpus) -> dict[str, Any]:
     c = corpus
     shape = c.shape
     articles = [
@@ -559,4 +570,5 @@ def _nav_position(config_file: str | None, pointer: tuple) -> tuple[int, int]:
 
 def abbreviations(corpus: Corpus) -> dict[str, str]:
     """Each acronym of the glossary and its expansion: Markdown's abbr extension explains them on hover."""
-    return {term["term"]: " ".join(resolve_figures(term["expansion"]).split()) for term in corpus.glossary}
+    with figures(corpus.figures):
+        return {term["term"]: " ".join(resolve_figures(term["expansion"]).split()) for term in corpus.glossary}

@@ -177,7 +177,8 @@ def page_links(resolver):
 # The reference is replaced here, at the boundary, by the figure's value as French formatting writes it
 # (fr_value: "800 €" with a non-breaking space), itself escaped like any contributor text, so a hostile
 # unit symbol is printed as typed. Plain-text forms (plain_text for titles and search, resolve_figures
-# for cdv.flatten.shown_text and the glossary's tooltips) give the same words. The figures in force are
+# for cdv.flatten.shown_text and the glossary's tooltips) give the same words, and raise as HTML does
+# when no figures are in force. The figures in force are
 # those of the document being made (`figures(table)`, set by the site plan, the PDF, the open data and
 # the comparison); a reference met outside any, or to an unknown id, is a bug: cdv.validate refuses an
 # unknown reference, with its place and the closest id.
@@ -213,10 +214,22 @@ def _figure_value(ident: str) -> str:
 
 def resolve_figures(text: str) -> str:
     """Plain text with its [[id]] references replaced by the figures' values (no escaping: plain text)."""
-    if "[[" not in text or _FIGURES.get() is None:
-        # Out of any document (a helper's plain text, never shown): kept as typed. HTML always resolves.
+    if "[[" not in text:
         return text
+    # Outside any document's figures a reference raises (_figure_value), as HTML does: a reference
+    # kept as typed would reach a reader as "[[id]]" (a page title, a tooltip, a test's expected words).
     return REFERENCE.sub(lambda m: _figure_value(m.group("id")), text)
+
+
+def resolve_figures_in(value):
+    """A YAML tree with the [[figures]] of its texts replaced by their values (plain text, not escaped)."""
+    if isinstance(value, str):
+        return resolve_figures(value)
+    if isinstance(value, list):
+        return [resolve_figures_in(v) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve_figures_in(v) for k, v in value.items()}
+    return value
 
 
 def _is_image(text: str, match: re.Match) -> bool:

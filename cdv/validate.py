@@ -458,9 +458,8 @@ class _RefChecker:
     # --- figures: the amounts texts cite as [[id]] (cdv.text) ---------------------------------------
     def figures(self, article_ids: set) -> None:
         """Every [[…]] of every text names a figure of contract/figures.yml (else an error at the reference,
-        with the closest id: a reference is never printed raw); every figure is cited (a value no text
-        prints would be changed for nothing); a figure's article exists and cites it; a figure's own texts
-        cite none (a value is never read again)."""
+        with the closest id: a reference is never printed raw); a figure's article exists and cites it; a
+        figure's own texts cite none (a value is never read again)."""
         source = self.one("figures")
         if "figures" in self.invalid_kinds:
             return  # reported on its own; its ids unknown, references to them would only cascade
@@ -488,14 +487,9 @@ class _RefChecker:
                         cited[ident].add(f.data.get("id") if isinstance(f.data, dict) else None)
                     else:
                         self.figure_error(f, pointer, value, match.start(), _unknown_reference(ident, ids))
+        # A figure no text cites yet is accepted (written before the avenant's texts that will cite it): the
+        # glossary page lists it and `cdv diff` says it is cited nowhere.
         for i, figure in enumerate(table):
-            if figure["id"] not in cited:
-                self.error(
-                    source,
-                    ("figures", i, "id"),
-                    f"le chiffre « {figure['id']} » n'est cité par aucun texte : écrivez « [[{figure['id']}]] » là où "
-                    "il est imprimé, ou retirez-le.",
-                )
             article = figure.get("article")
             if article is None or "article" in self.invalid_kinds:
                 continue
@@ -702,11 +696,8 @@ def _unknown_reference(ident: str, ids: set) -> str:
     typed = ident.strip()
     close = difflib.get_close_matches(re.sub(r"[\s_]+", "-", typed.lower()), sorted(ids), n=1, cutoff=0.6)
     hint = f" Voulez-vous dire « [[{close[0]}]] » ?" if close else ""
-    if not ids:
-        where = "le projet n'a pas de chiffres : ajoutez-le à contract/figures.yml (id, label, value, unit)."
-    else:
-        where = f"chiffres de contract/figures.yml : {', '.join(sorted(ids))}."
-    return f"référence « [[{typed}]] » inconnue : aucun chiffre n'a cet identifiant ; {where}{hint}"
+    known = ", ".join(sorted(ids)) or "aucune : ajoutez-la avec son id, son label, sa value et son unit"
+    return f"la valeur « [[{typed}]] » n'existe pas dans contract/figures.yml (valeurs existantes : {known}).{hint}"
 
 
 def _walk_blocks_with_pointer(node, pointer=()) -> list[tuple[tuple, dict]]:

@@ -2,12 +2,18 @@
 value everywhere, a change of it is reported once with its uses, and a bad reference is a located error."""
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 
+from cdv import opendata
 from cdv.corpus import load_corpus
+from cdv.pages import abbreviations, build_pages
 from cdv.diff import compare
 from cdv.errors import InvalidSources
-from cdv.text import figures, plain_text, to_html
+from cdv.text import REFERENCE_LIKE, figures, plain_text, to_html
 from conftest import ROOT, copy_project
 
 FIGURES = "contract/figures.yml"
@@ -55,7 +61,86 @@ def test_an_unknown_reference_is_located_with_the_id_meant(tmp_path):
         load_corpus(project)
     [error] = caught.value.errors
     assert (error.file, error.line) == ("contract/glossary.yml", 309) and error.column > 100
-    assert "[[fph-montant]]" in error.message and "Voulez-vous dire « [[fph-montant-max]] »" in error.message
+    assert ("la valeur « [[fph-montant]] » n'existe pas dans contract/figures.yml "
+            "(valeurs existantes : fph-montant-max). Voulez-vous dire « [[fph-montant-max]] » ?") in error.message
+
+
+def test_cdv_validate_names_the_file_the_line_and_the_values_that_exist(tmp_path):
+    project = copy_project(tmp_path / "p")
+    path = project / "contract/devices/fph.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[[fph-montant-max]]", "[[plafond-fph]]"),
+                    encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "cdv.cli", "validate", str(project)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+    assert "contract/devices/fph.yml:9:" in result.stdout + result.stderr
+    assert "la valeur « [[plafond-fph]] » n'existe pas dans contract/figures.yml (valeurs existantes : " \
+        "fph-montant-max)" in result.stdout + result.stderr
+
+
+def test_a_figure_no_text_cites_yet_is_accepted_and_listed(tmp_path):
+    project = copy_project(tmp_path / "p")
+    path = project / FIGURES
+    path.write_text(path.read_text(encoding="utf-8") + "  - id: fph-enveloppe\n    label: Enveloppe annuelle du FPH\n"
+                    "    value: 12000\n    unit: euros\n", encoding="utf-8")
+    corpus = load_corpus(project)  # no error
+    page = next(p for p in build_pages(corpus) if p.path == "glossaire.md")
+    assert "| Enveloppe annuelle du FPH | 12\u00a0000\u00a0€ | — |" in page.markdown
+    [change] = compare(load_corpus(ROOT), corpus).changes
+    assert (change.action, change.id, change.detail) == ("added", "fph-enveloppe", "cité dans aucun texte")
+
+
+def test_the_glossary_lists_each_figure_with_the_article_fixing_it(base):
+    page = next(p for p in build_pages(base) if p.path == "glossaire.md")
+    row = next(line for line in page.markdown.splitlines() if line.startswith("| Montant maximum"))
+    assert "| 800\u00a0€ |" in row and "[Article 16 " in row and "(contrat/article-16.md)" in row
+
+
+def test_open_data_print_the_value_and_keep_the_figure_as_data(base):
+    data = json.loads(opendata.bundle_json(base))
+    article = next(a for a in data["articles"] if a["id"] == "article-16")
+    assert not REFERENCE_LIKE.search(json.dumps(data, ensure_ascii=False))
+    assert any("l'aide est de 800\u00a0€)" in b.get("p", "") for b in article["body"])
+    assert data["figures"]["figures"][0] == {
+        "id": "fph-montant-max", "label": "Montant maximum de l'aide du Fonds de Participation des Habitants",
+        "value": 800, "unit": "euros", "article": "article-16"}
+
+
+def test_every_page_title_tooltip_and_csv_cell_resolves(base):
+    for page in build_pages(base):
+        assert not REFERENCE_LIKE.search(page.markdown), page.path
+    assert not any(REFERENCE_LIKE.search(v) for v in abbreviations(base).values())
+    assert not REFERENCE_LIKE.search(opendata.priorities_csv(base) + opendata.indicators_csv(base))
+
+
+def test_plain_text_outside_any_document_refuses_a_reference_rather_than_print_it():
+    with pytest.raises(LookupError):
+        plain_text("de [[x]] au plus")
+    assert plain_text("sans référence") == "sans référence"
+
+
+@pytest.mark.slow
+def test_cdv_diff_between_two_commits_reports_the_new_amount_and_where_it_is_printed(tmp_path):
+    repo = copy_project(tmp_path / "depot")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "800"], cwd=repo, check=True)
+    path = repo / FIGURES
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 800", "value: 900"), encoding="utf-8")
+    subprocess.run([*git, "commit", "-q", "-am", "900"], cwd=repo, check=True)
+    cdv = [sys.executable, "-m", "cdv.cli", "diff", "HEAD~1", "HEAD"]
+    text = subprocess.run(cdv, cwd=repo, capture_output=True, text=True, check=True).stdout
+    assert "**Montant ou chiffre modifié** : Montant maximum de l'aide du Fonds de Participation des Habitants" in text
+    assert "<del>800</del><ins>900</ins>\u00a0€" in text and not REFERENCE_LIKE.search(text)
+    assert ("cité dans : Article 16 - Les outils et les dispositifs associés au Contrat de Ville et aux projets "
+            "de quartier ; Fonds de Participation des Habitants ; Glossaire — FPH") in text
+    report = json.loads(subprocess.run(cdv + ["--format", "json"], cwd=repo, capture_output=True, text=True,
+                                       check=True).stdout)
+    [change] = report["changes"]
+    assert (change["level"], change["old"], change["new"]) == ("avenant", "800\u00a0€", "900\u00a0€")
+    # The texts citing it are not reported again: they read the same words with the new value.
+    assert report["summary"] == {"avenant": 1, "copil": 0, "routine": 0, "editorial": 0}
 
 
 def test_a_hostile_unit_is_printed_as_typed():
