@@ -696,7 +696,9 @@ def _unknown_reference(ident: str, ids: set) -> str:
     typed = ident.strip()
     close = difflib.get_close_matches(re.sub(r"[\s_]+", "-", typed.lower()), sorted(ids), n=1, cutoff=0.6)
     hint = f" Voulez-vous dire « [[{close[0]}]] » ?" if close else ""
-    known = ", ".join(sorted(ids)) or "aucune : ajoutez-la avec son id, son label, sa value et son unit"
+    if not hint and not ids:
+        hint = " Ajoutez-la à ce fichier avec son id, son label, sa value et son unit."
+    known = ", ".join(sorted(ids)) or "aucune"
     return f"la valeur « [[{typed}]] » n'existe pas dans contract/figures.yml (valeurs existantes : {known}).{hint}"
 
 
