@@ -439,24 +439,25 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
         return Markup(f"<p>{body}</p>" if body else "")
 
     origin = provenance(root)
-    html = (
-        _environment()
-        .get_template("amendment.html.j2")
-        .render(
-            c=new,
-            contract=new.contract,
-            origin=origin,
-            number=amendment_number(root, new.contract["version"]),
-            old_label=old_label,
-            new_label=new_label,
-            shape=new.shape,
-            groups=groups,
-            levels=diff.levels,
-            redline=redline,
-            action=action_label,
-            old_signed=old.contract["status"] == "signed",
-            old_signature=old.contract.get("signature"),
-            fonts=_fonts(),
+    with figures({**old.figures, **new.figures}):  # as the comparison read them (cdv.compare)
+        html = (
+            _environment()
+            .get_template("amendment.html.j2")
+            .render(
+                c=new,
+                contract=new.contract,
+                origin=origin,
+                number=amendment_number(root, new.contract["version"]),
+                old_label=old_label,
+                new_label=new_label,
+                shape=new.shape,
+                groups=groups,
+                levels=diff.levels,
+                redline=redline,
+                action=action_label,
+                old_signed=old.contract["status"] == "signed",
+                old_signature=old.contract.get("signature"),
+                fonts=_fonts(),
+            )
         )
-    )
     return _write(html, root, Path(output), origin.sources_sha256 + old_label + new_label)

@@ -13,7 +13,7 @@ from cdv.corpus import load_corpus
 from cdv.pages import abbreviations, build_pages
 from cdv.diff import compare
 from cdv.errors import InvalidSources
-from cdv.text import REFERENCE_LIKE, figures, plain_text, to_html
+from cdv.text import REFERENCE, REFERENCE_LIKE, figures, plain_text, to_html
 from conftest import ROOT, copy_project
 
 FIGURES = "contract/figures.yml"
@@ -141,6 +141,14 @@ def test_cdv_diff_between_two_commits_reports_the_new_amount_and_where_it_is_pri
     assert (change["level"], change["old"], change["new"]) == ("avenant", "800\u00a0€", "900\u00a0€")
     # The texts citing it are not reported again: they read the same words with the new value.
     assert report["summary"] == {"avenant": 1, "copil": 0, "routine": 0, "editorial": 0}
+    # The avenant the signatories sign says it too.
+    subprocess.run([sys.executable, "-m", "cdv.cli", "pdf", "--amendment", "HEAD~1..HEAD", "--output", "avenant.pdf"],
+                   cwd=repo, capture_output=True, check=True)
+    printed = " ".join(subprocess.run(["pdftotext", "-enc", "UTF-8", "avenant.pdf", "-"], cwd=repo, capture_output=True,
+                                      text=True, check=True).stdout.split())
+    assert "Montant maximum de l'aide du Fonds de Participation des Habitants" in printed
+    assert "800" in printed and "900 €" in printed and "Glossaire — FPH" in printed
+    assert not REFERENCE_LIKE.search(printed)
 
 
 def test_a_hostile_unit_is_printed_as_typed():
@@ -153,3 +161,21 @@ def test_a_hostile_unit_is_printed_as_typed():
 def test_a_reference_is_never_printed_raw():
     with pytest.raises(LookupError):
         to_html("[[x]]")
+
+
+@pytest.mark.slow
+def test_the_built_site_and_the_pdf_print_the_value_where_the_texts_cite_it(built_site, site_pdf_text):
+    from sitetext import page_text
+
+    for url in ("contrat/article-16", "dispositifs/fph", "glossaire"):
+        assert not REFERENCE_LIKE.search(page_text(built_site, url)), url
+        html = (built_site / url / "index.html").read_text(encoding="utf-8")
+        assert "aide est de 800\u00a0€" in html, url  # the value with its non-breaking space
+    index = (built_site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert sum("l'aide est de 800\u00a0€" in doc["text"] for doc in json.loads(index)["docs"]) >= 3
+    assert not REFERENCE.search(index + (built_site / "versions.xml").read_text(encoding="utf-8"))
+    for name in ("contrat.json", "priorites.csv", "indicateurs.csv"):
+        assert not REFERENCE.search((built_site / "donnees" / name).read_text(encoding="utf-8")), name
+    assert " ".join(site_pdf_text.split()).count("le montant maximum de l'aide est de 800 €") == 2  # article, device
+    assert "Le montant maximum de l'aide est de 800 €." in " ".join(site_pdf_text.split())  # glossary
+    assert not REFERENCE_LIKE.search(site_pdf_text)
