@@ -179,3 +179,16 @@ def test_the_built_site_and_the_pdf_print_the_value_where_the_texts_cite_it(buil
     assert " ".join(site_pdf_text.split()).count("le montant maximum de l'aide est de 800 €") == 2  # article, device
     assert "Le montant maximum de l'aide est de 800 €." in " ".join(site_pdf_text.split())  # glossary
     assert not REFERENCE_LIKE.search(site_pdf_text)
+
+
+def test_writing_the_amount_as_a_reference_changes_no_text(base, tmp_path):
+    """The signed version typed « 800 € » in three texts; citing the figure instead is no change of theirs:
+    only the figure itself is new."""
+    project = copy_project(tmp_path / "p")
+    for rel in ("contract/articles/article-16.yml", "contract/devices/fph.yml", "contract/glossary.yml"):
+        path = project / rel
+        path.write_text(path.read_text(encoding="utf-8").replace("[[fph-montant-max]]", "800 €"), encoding="utf-8")
+    (project / FIGURES).unlink()
+    typed = load_corpus(project)
+    [change] = compare(typed, base).changes
+    assert (change.kind, change.action, change.id) == ("montant ou chiffre", "added", "fph-montant-max")
