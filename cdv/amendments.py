@@ -23,6 +23,7 @@ from .errors import SourceError, UsageError
 from .history import place_of
 from .provenance import head_commit
 from .sources import SourceFile
+from .text import figures
 from .validate import error_at
 from .versions import VersionState, in_force, published_commit, published_versions, version_tag
 
@@ -85,7 +86,8 @@ def changes_since(root: Path, base_commit: str, base: str, new: Corpus) -> Since
     old, _ = load_version(base_commit, root)
     comparison = cmp.compare(old, new)
     changes = [c for c in comparison.changes if c.kind != cmp.Kind.AMENDMENT_RECORD]
-    titles = {c.id: c.title for c in present(comparison, base, new.contract["version"]).changes}
+    with figures({**old.figures, **new.figures}):  # the texts compared may cite a figure (cdv.text)
+        titles = {c.id: c.title for c in present(comparison, base, new.contract["version"]).changes}
     parents = {**cmp.element_parents(old), **cmp.element_parents(new)}
     return Since(base, changes, titles, parents, old, new)
 

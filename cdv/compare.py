@@ -29,6 +29,7 @@ from .flatten import STRATEGY_FIELDS, blocks_shown_text, shown_text, strategy_en
 from .labels import HEADINGS
 from .render import source_with_period
 from .shape import Shape, numbered
+from .text import REFERENCE, figure_value, figures, resolve_figures, resolve_figures_in
 
 
 class Level(StrEnum):
@@ -81,6 +82,7 @@ class Kind(StrEnum):
     # The record of an avenant (contract/amendments/<n>.yml): it tells the contract's life, it is not one of
     # its terms (the terms it changes are compared as themselves).
     AMENDMENT_RECORD = "amendment-record"
+    FIGURE = "figure"  # an amount or figure of contract/figures.yml, cited by the texts as [[id]]
 
 
 # Approval needed by a change of an element of each kind (README, "cdv diff").
@@ -100,6 +102,9 @@ ELEMENT_LEVELS = {
             Kind.SOCIAL_CENTRES,
             Kind.SOCIAL_CENTRE,
             Kind.NEIGHBOURHOOD,
+            # An amount the texts cite is a term of the contract wherever it is printed (article 16 fixes
+            # the FPH's): its change is reported once, here, with the places that print it.
+            Kind.FIGURE,
         )
     },
     # The glossary is not signed, but it is what residents read as the meaning of the contract's words (on
@@ -119,6 +124,8 @@ ELEMENT_LEVELS = {
 FIELD_LEVELS = {
     (Kind.CONTRACT, "version"): Level.EDITORIAL,
     (Kind.CONTRACT, "status"): Level.EDITORIAL,
+    # What the comparison and the open data call a figure: no text prints it.
+    (Kind.FIGURE, "label"): Level.COMMITTEE,
 }
 # The contract's own fields compared in the first pass (each worded by cdv.diffrender).
 CONTRACT_TERMS = (
@@ -172,6 +179,7 @@ class Term(Enum):
     CORRECTED = auto()
     OBSERVATION_REMOVED = auto()
     QUOTED_DEFINITION = auto()  # (old source, new source): said only of a definition quoting the contract
+    USED_IN = auto()  # (place, …): the elements whose texts cite a figure, as titled in the comparison
     FIELDS = auto()  # (paths)
     # prefixes of a line of a value
     SOURCE_LINE = auto()
@@ -359,6 +367,8 @@ class Comparison:
     # Both versions' contract.yml: the renderer words the changes after their `shape` (the newer one's).
     old_contract: dict = field(default_factory=dict)
     new_contract: dict = field(default_factory=dict)
+    # The figures both versions' texts were read with (cdv.text): a renderer words the changes with them.
+    figures: dict = field(default_factory=dict)
 
 
 # --- the elements of a version ------------------------------------------------------------------
@@ -469,6 +479,8 @@ def _elements(corpus: Corpus) -> _Elements:
             out.put(K.SOCIAL_CENTRE, x["id"], t(x["name"]), t(x["name"]), x, parent=centres, field_name="centres")
     for term in corpus.glossary:
         out.put(K.GLOSSARY_TERM, term["id"], Words(Term.GLOSSARY_TERM, (t(term["term"]),)), t(term["term"]), term)
+    for ident, figure in corpus.figures.items():
+        out.put(K.FIGURE, ident, t(figure["label"]), t(figure["label"]), figure)
     for n in corpus.neighbourhoods:
         name = t(n["name"])
         nk = out.put(K.NEIGHBOURHOOD, n["id"], name, name, n, subs=("portrait", "project"))
@@ -534,6 +546,7 @@ def _elements(corpus: Corpus) -> _Elements:
         "devices",
         "social_centres",
         "glossary",
+        "figures",
         "neighbourhoods",
     }
     # A kind of source added to the corpus later is compared whole until it gets its own elements.
@@ -561,7 +574,11 @@ def _list_ids(items: list) -> list | None:
 
 
 def _same(a, b) -> bool:
-    # 1 and 1.0 read the same; True and 1 do not.
+    # 1 and 1.0 read the same; True and 1 do not. A [[figure]] reads as its value: writing "800 €" as
+    # [[fph-montant-max]] changes nothing a reader sees, and a figure's new value is its own change.
+    if isinstance(a, str) and isinstance(b, str):
+        # The value's non-breaking space is a space a typed text would have had (to_html folds them).
+        return a == b or ("[[" in a + b and resolve_figures(a).split() == resolve_figures(b).split())
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
@@ -606,6 +623,11 @@ def raw_diff(a, b, path=()):
         yield ("value", path, a, b)
 
 
+# A raw value with the [[figures]] of its texts replaced by their values (what a change carries, so that
+# it reads the same once the comparison is over).
+as_read = resolve_figures_in
+
+
 def _same_raw(a, b) -> bool:
     return not any(True for _ in raw_diff(a, b))
 
@@ -635,7 +657,7 @@ def _item_label(item):
         for key in _LABEL_KEYS:
             if isinstance(item.get(key), str):
                 return shown_text(item[key])
-    return Raw(item)
+    return Raw(as_read(item))
 
 
 # --- what readers read of each element -----------------------------------------------------------
@@ -907,8 +929,37 @@ class _Comparer:
                     c.order_of,
                 )
         self.neighbourhoods()
+        self.figures()
         self.catch_all()
         return self.changes
+
+    def figures(self) -> None:
+        """An amount or figure the texts cite: its value changed (or it is added, removed), said once, with
+        the elements that print it. The texts citing it read the same on both sides (`compare` resolves
+        both versions' references with the newer figures), so they are not reported again."""
+        old, new = self.old.figures, self.new.figures
+        changed = [
+            i
+            for i in sorted(old.keys() | new.keys())
+            if i not in old or i not in new or _figure_changed(old[i], new[i])
+        ]
+        if not changed:
+            return
+        uses = {**_figure_uses(self.old), **_figure_uses(self.new)}
+        for ident in changed:
+            a, b = old.get(ident), new.get(ident)
+            action = Action.ADDED if a is None else Action.REMOVED if b is None else Action.CHANGED
+            self.add(
+                Level.AMENDMENT,
+                Kind.FIGURE,
+                action,
+                ident,
+                shown_text((b or a)["label"]),
+                None if a is None else figure_value(a),
+                None if b is None else figure_value(b),
+                detail=Words(Term.USED_IN, tuple(uses.get(ident, ()))),
+                paths=(("value",), ("unit",)) if action is Action.CHANGED else ((),),
+            )
 
     def order(self, kind, ident, title, old_items, new_items, label) -> None:
         """The order in which readers find elements sorted by a position field: a change of its own."""
@@ -964,8 +1015,8 @@ class _Comparer:
                     Action.CHANGED,
                     key,
                     Words(Term.CONTRACT_FIELD, (key,)),
-                    Flat(o.get(key)),
-                    Flat(n.get(key)),
+                    Flat(as_read(o.get(key))),
+                    Flat(as_read(n.get(key))),
                     element=element,
                     paths=((key,),),
                 )
@@ -1153,7 +1204,7 @@ class _Comparer:
                     ]
 
                     def extra(o, others=others):
-                        return tuple((f, Raw(o.get(f, ABSENT))) for f in others)
+                        return tuple((f, Raw(as_read(o.get(f, ABSENT)))) for f in others)
 
                     # Comparison values (commune, EPCI...) as well, when they changed.
                     changed = extra(old_obs[k]) != extra(obs)
@@ -1379,8 +1430,8 @@ class _Comparer:
                     Action.CHANGED,
                     el.id,
                     b.title,
-                    Fields(tuple((p, x) for p, x, _ in items)),
-                    Fields(tuple((p, y) for p, _, y in items)),
+                    Fields(tuple((p, as_read(x)) for p, x, _ in items)),
+                    Fields(tuple((p, as_read(y)) for p, _, y in items)),
                     detail=Words(Term.FIELDS, (tuple(p for p, _, _ in items),)),
                     element=key,
                     paths=(),
@@ -1400,10 +1451,31 @@ class _Comparer:
         )
 
     def listing(self, el: _Element):
-        items = tuple((p, v) for _, p, _, v in raw_diff({}, el.raw))
+        items = tuple((p, as_read(v)) for _, p, _, v in raw_diff({}, el.raw))
         return Fields(items) if items else el.title
 
 
+def _figure_changed(a: dict, b: dict) -> bool:
+    return not _same(a["value"], b["value"]) or a["unit"] != b["unit"]
+
+
+def _figure_uses(corpus: Corpus) -> dict[str, list[Phrase]]:
+    """Figure id -> the elements whose texts cite it, in the comparison's order of elements."""
+    uses: dict[str, list[Phrase]] = {}
+    for (kind, _), el in _elements(corpus).items():
+        if kind is Kind.FIGURE:
+            continue
+        for ident in dict.fromkeys(REFERENCE.findall(_canon(el.raw))):
+            uses.setdefault(ident, []).append(el.title)
+    return uses
+
+
 def compare(old: Corpus, new: Corpus) -> Comparison:
-    """Every change from `old` to `new`, in the order found (cdv.diffrender sorts them for readers)."""
-    return Comparison(_Comparer(old, new).run(), str(Path(new.root) / "schemas"), old.contract, new.contract)
+    """Every change from `old` to `new`, in the order found (cdv.diffrender sorts them for readers).
+
+    Both versions' texts are read with the newer version's figures (the older's for a figure it no longer
+    has): a figure whose value changes is one change, at the figure, not one more in every text citing it."""
+    table = {**old.figures, **new.figures}
+    with figures(table):
+        changes = _Comparer(old, new).run()
+    return Comparison(changes, str(Path(new.root) / "schemas"), old.contract, new.contract, table)

@@ -44,6 +44,8 @@ class Corpus:
     social_centres: dict
     neighbourhoods: list[dict]
     glossary: list[dict] = field(default_factory=list)
+    # contract/figures.yml: the amounts and figures texts cite as [[id]] (cdv.text resolves them), by id.
+    figures: dict[str, dict] = field(default_factory=dict)
     # contract/amendments/<n>.yml, by number: the avenants, each with its own signature (the contract's never
     # changes), its signatories, the comité de pilotage decisions it records and the elements it changes.
     amendments: list[dict] = field(default_factory=list)
@@ -245,12 +247,13 @@ def corpus_from_files(root: Path, files) -> Corpus:
         ),
         glossary=sorted(one("glossary").get("terms", []), key=lambda t: sort_key(t["term"])),
         amendments=sorted((f.data for f in by_kind.get("amendment", [])), key=lambda a: a["number"]),
+        figures={f["id"]: f for f in one("figures").get("figures", [])},
     )
     corpus.source_of = {id(f.data): f.rel for f in files}
     corpus.single_sources = {
         f.kind: f.rel
         for f in files
-        if f.kind in ("contract", "objectives", "signatories", "social-centres", "glossary")
+        if f.kind in ("contract", "objectives", "signatories", "social-centres", "glossary", "figures")
     }
     return corpus
 

@@ -26,6 +26,7 @@ from .diffrender import (
     to_markdown,
 )
 from .gitsource import load_version
+from .text import figures
 
 __all__ = [
     "ACTIONS",
@@ -52,4 +53,6 @@ __all__ = [
 
 def compare(old: Corpus, new: Corpus, old_label: str = "ancienne version", new_label: str = "nouvelle version") -> Diff:
     """The changes from `old` to `new`, in words, heaviest approval first."""
-    return present(compare_versions(old, new), old_label, new_label)
+    comparison = compare_versions(old, new)
+    with figures(comparison.figures):  # what the changes quote reads with the figures they were compared with
+        return present(comparison, old_label, new_label)

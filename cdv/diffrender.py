@@ -57,6 +57,7 @@ KINDS = {
     Kind.INDICATOR: "indicateur",
     Kind.SOURCE: "source",
     Kind.AMENDMENT_RECORD: "avenant",
+    Kind.FIGURE: "montant ou chiffre",
 }
 # What the items of an ordered list are called, for "Ordre des … modifié" (by element kind and the list's
 # field; "position" is the order of the elements sorted by their position field).
@@ -133,6 +134,7 @@ WORDS: dict[Term, Callable[..., str]] = {
     Term.OBSERVATION_REMOVED: lambda: (
         "observation supprimée : une actualisation ajoute des observations sans retirer les précédentes"
     ),
+    Term.USED_IN: lambda *places: "cité dans : " + " ; ".join(places) if places else "cité dans aucun texte",
     Term.SOURCE_LINE: lambda: "Source : ",
     Term.ARTICLES_LINE: lambda: "Articles : ",
 }

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 from .corpus import Corpus
 from .labels import COVER_STATUS
 from .provenance import git_read, head_commit
-from .text import fr_date, title_html
+from .text import figures, fr_date, title_html
 from .versions import VersionState, published_versions
 
 
@@ -36,6 +36,11 @@ def feed_xml(root: Path, site_url: str, corpus: Corpus, amendment_pdf: tuple[str
     """The feed of the published versions and of the sources' own version if unpublished (none outside a
     checkout), newest first. amendment_pdf: the avenant PDF the site of this version ships (its path in the
     site, its size), the enclosure of this version's entry."""
+    with figures(corpus.figures):  # the title and subtitle may cite a figure (cdv.text)
+        return _feed_xml(root, site_url, corpus, amendment_pdf)
+
+
+def _feed_xml(root: Path, site_url: str, corpus: Corpus, amendment_pdf: tuple[str, int] | None) -> str:
     contract = corpus.contract
     items = []
     states = published_versions(root)

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .blocks import KEY_ORDER, kind_of, rest
-from .text import plain_text
+from .text import plain_text, resolve_figures
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -29,7 +29,7 @@ def blocks_text(blocks: list[dict] | None) -> str:
 def shown_text(text) -> str:
     """What a reader is given of contributor text, for comparisons: plain text, but a link keeps its target,
     written after its label (« texte (https://…) »), so that redirecting a link is a visible change."""
-    return _shown_text(str(text))
+    return _shown_text(resolve_figures(str(text)))
 
 
 @lru_cache(maxsize=1 << 16)  # a comparison asks for each text of both versions, often twice

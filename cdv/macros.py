@@ -14,7 +14,8 @@ from .pages import common_base_reach, lower_first, page_path
 from .shape import count
 from .signature import signature_line
 from .siteplan import announcement
-from .text import fr_date, fr_number, md, plural
+from .text import figures, fr_date, fr_number, plural
+from .text import md as _md
 
 # Small numbers as a sentence writes them ("Les trois axes du contrat"); larger ones in figures.
 _WORDS = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze")
@@ -31,7 +32,7 @@ def escaped(value):
     if isinstance(value, list):
         return [escaped(v) for v in value]
     if isinstance(value, str):
-        return md(value)
+        return _md(value)
     return value
 
 
@@ -39,7 +40,15 @@ def define_env(env) -> None:
     # The folder of mkdocs.yml, as mkdocs-macros and Zensical's macros extension both name it.
     root = Path(env.project_dir)
     corpus = load_corpus_cached(root)
-    env.variables["contrat"] = escaped(corpus.contract)
+
+    def md(value) -> str:
+        # Contributor text with its [[figures]] (cdv.text): the macros run while the page renders, after
+        # this function returns, so each call sets them.
+        with figures(corpus.figures):
+            return _md(value)
+
+    with figures(corpus.figures):
+        env.variables["contrat"] = escaped(corpus.contract)
     env.variables["nombre_signataires"] = len(corpus.signatories)
     # When the text was signed, and by which avenants amended (cdv.signature): never retyped in a page.
     env.variables["signature_texte"] = md(signature_line(corpus))

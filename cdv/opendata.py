@@ -2,7 +2,11 @@
 indicators of every neighbourhood and the priorities of every project as CSV, and a data dictionary
 generated from the schemas (and from the contract's shape for the kinds of neighbourhood).
 
-Every CSV cell goes through `csv_cell`: a text a spreadsheet would run as a formula is neutralised."""
+Every CSV cell goes through `csv_cell`: a text a spreadsheet would run as a formula is neutralised.
+
+Figures: the open data are texts as printed. Every [[id]] reference of the JSON bundle's texts and of the
+CSV cells is replaced by the figure's value ("800 €"), as the site and the PDF print it; the bundle also
+carries `figures` (contract/figures.yml), each amount as a number with its unit and the article fixing it."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from .corpus import Corpus
 from .flatten import STRATEGY_FIELDS, shown_text, strategy_entries
 from .indicators import comparisons, observation_source
 from .labels import UNIT_LABELS
+from .text import figures, resolve_figures, resolve_figures_in
 
 BUNDLE_SCHEMA = "bundle.schema.json"
 # The columns of indicateurs.csv; the comparison columns come between "valeur" and "periode", one per
@@ -91,11 +96,13 @@ def bundle(corpus: Corpus) -> dict:
         "social_centres": corpus.social_centres,
         "neighbourhoods": corpus.neighbourhoods,
         "glossary": {"terms": corpus.glossary} if corpus.glossary else None,
+        "figures": {"figures": list(corpus.figures.values())} if corpus.figures else None,
     }
 
 
 def bundle_json(corpus: Corpus) -> str:
-    data = {k: v for k, v in bundle(corpus).items() if v is not None}
+    with figures(corpus.figures):  # texts as printed: "800 €", never "[[id]]"
+        data = {k: resolve_figures_in(v) for k, v in bundle(corpus).items() if v is not None}
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
@@ -112,6 +119,11 @@ def csv_columns(corpus: Corpus) -> list[str]:
 
 def indicators_csv(corpus: Corpus) -> str:
     """One row per observation of every indicator (a time series keeps all its rows)."""
+    with figures(corpus.figures):
+        return _indicators_csv(corpus)
+
+
+def _indicators_csv(corpus: Corpus) -> str:
     out, writer = _writer()
     writer.writerow(csv_columns(corpus))
     ids = [ident for ident, _ in comparisons(corpus.contract)]
@@ -143,6 +155,11 @@ def indicators_csv(corpus: Corpus) -> str:
 def priorities_csv(corpus: Corpus) -> str:
     """One row per priority: where it stands, its text, what it is attached to and its structured fields
     (each entry by its name, as printed), lists joined by " ; "."""
+    with figures(corpus.figures):
+        return _priorities_csv(corpus)
+
+
+def _priorities_csv(corpus: Corpus) -> str:
     out, writer = _writer()
     writer.writerow(PRIORITY_COLUMNS)
     for n in corpus.neighbourhoods:
@@ -169,7 +186,7 @@ def priorities_csv(corpus: Corpus) -> str:
 
 
 def _row(writer, values: list) -> None:
-    writer.writerow([csv_cell(v) for v in values])
+    writer.writerow([csv_cell(resolve_figures(v) if isinstance(v, str) else v) for v in values])
 
 
 _TEXT = "texte"

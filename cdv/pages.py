@@ -28,7 +28,20 @@ from .render import BlockRenderer
 from .shape import count, lower_first, reference
 from .signature import signature_record, status_sentence
 from .templatecache import bytecode_cache
-from .text import external_link, fr_date, fr_number, fr_value, md, page_links, plain_text, plural, title_html
+from .text import (
+    external_link,
+    figures,
+    fr_date,
+    fr_number,
+    fr_value,
+    md,
+    page_links,
+    plain_text,
+    plural,
+    resolve_figures,
+    title_html,
+    value_html,
+)
 
 PATHS = {
     "contract": "contrat/index.md",
@@ -99,7 +112,12 @@ def _environment() -> Environment:
         bytecode_cache=bytecode_cache(),
     )
     env.filters.update(
-        fr_number=fr_number, fr_date=fr_date, plain=title_html, fr_value=fr_value, lower_first=lower_first
+        fr_number=fr_number,
+        fr_date=fr_date,
+        plain=title_html,
+        fr_value=fr_value,
+        value_html=value_html,
+        lower_first=lower_first,
     )
     env.globals.update(
         plural=plural,
@@ -339,7 +357,10 @@ def render_page(
         context = {**context, "amendment_pdf": _relpath(amendment_pdf, here) if amendment_pdf else None}
     # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
     # that each page and anchor exists).
-    with page_links(lambda target, anchor: relative_page_href(target, anchor, path, directory_urls)):
+    with (
+        page_links(lambda target, anchor: relative_page_href(target, anchor, path, directory_urls)),
+        figures(corpus.figures),  # the [[figures]] its texts cite (cdv.text)
+    ):
         text = (
             _environment()
             .get_template(spec.template)
@@ -359,7 +380,7 @@ def render_page(
                 **context,
             )
         )
-    return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
+        return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
 
 
 def build_pages(
@@ -425,6 +446,11 @@ def _nav(title) -> Markup:
 
 def navigation(corpus: Corpus) -> dict[str, Any]:
     """Navigation sections for the `cdv:` markers of mkdocs.yml, in reading order."""
+    with figures(corpus.figures):  # a title may cite a figure (cdv.text)
+        return _navigation(corpus)
+
+
+def _navigation(corpus: Corpus) -> dict[str, Any]:
     c = corpus
     shape = c.shape
     articles = [
@@ -557,4 +583,5 @@ def _nav_position(config_file: str | None, pointer: tuple) -> tuple[int, int]:
 
 def abbreviations(corpus: Corpus) -> dict[str, str]:
     """Each acronym of the glossary and its expansion: Markdown's abbr extension explains them on hover."""
-    return {term["term"]: " ".join(term["expansion"].split()) for term in corpus.glossary}
+    with figures(corpus.figures):
+        return {term["term"]: " ".join(resolve_figures(term["expansion"]).split()) for term in corpus.glossary}

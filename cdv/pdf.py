@@ -23,7 +23,7 @@ from .render import BlockRenderer
 from .shape import Kind, Shape, numbered, numbered_markup
 from .signature import signature_record, status_sentence
 from .templatecache import bytecode_cache
-from .text import fr_date, fr_number, page_links, plain_text
+from .text import figures, fr_date, fr_number, page_links, plain_text
 
 _MARKDOWN_EXTENSIONS = ["tables", "md_in_html", "attr_list"]
 
@@ -155,6 +155,11 @@ def _environment() -> Environment:
 
 
 def render_print_html(corpus: Corpus, origin: Provenance) -> str:
+    with figures(corpus.figures):  # the [[figures]] its texts cite (cdv.text)
+        return _render_print_html(corpus, origin)
+
+
+def _render_print_html(corpus: Corpus, origin: Provenance) -> str:
     def blocks(items, level: int = 4, indicators=None, id_prefix: str = "", place=None) -> Markup:
         text = BlockRenderer(corpus, indicators, level, _anchor, id_prefix, place).render(items or [])
         return Markup(markdown.markdown(str(text), extensions=_MARKDOWN_EXTENSIONS))
@@ -460,43 +465,44 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
     old, _ = load_version(old_spec, root)
     new, _ = load_version(new_spec, root)
     record = amendment_record(new)
-    text = avenant(compare_versions(old, new), new)
-    origin = provenance(root)
-    base_commit = _revision_commit(root, old_spec)
-    new_commit = _revision_commit(root, new_spec) or origin.commit
-    signature = new.contract.get("signature")
+    with figures({**old.figures, **new.figures}):  # as the comparison read them (cdv.compare)
+        text = avenant(compare_versions(old, new), new)
+        origin = provenance(root)
+        base_commit = _revision_commit(root, old_spec)
+        new_commit = _revision_commit(root, new_spec) or origin.commit
+        signature = new.contract.get("signature")
 
-    def inline(text) -> Markup:
-        html = markdown.markdown(str(BlockRenderer(new).render([{"p": text}])), extensions=_MARKDOWN_EXTENSIONS)
-        return Markup(html.removeprefix("<p>").removesuffix("</p>"))
+        def inline(text) -> Markup:
+            html = markdown.markdown(str(BlockRenderer(new).render([{"p": text}])), extensions=_MARKDOWN_EXTENSIONS)
+            return Markup(html.removeprefix("<p>").removesuffix("</p>"))
 
-    earlier = [a for a in new.signed_amendments() if a["number"] < record["number"]]
-    html = (
-        _environment()
-        .get_template("amendment.html.j2")
-        .render(
-            c=new,
-            contract=new.contract,
-            origin=origin,
-            record=record,
-            number=record["number"],
-            draft=record["status"] != "signed",
-            old_version=old.contract["version"],
-            new_version=new.contract["version"],
-            base_commit=base_commit,
-            new_commit=new_commit,
-            shape=new.shape,
-            articles=text.articles,
-            annex=text.annex,
-            levels=text.levels,
-            parties=_parties(new, record),
-            # Why the record says an element is changed, printed under its article.
-            reasons={ch["element"]: ch["reason"] for ch in record.get("changes", []) if ch.get("reason")},
-            contract_signature=signature,
-            earlier=earlier,
-            inline=inline,
-            fonts=_fonts(),
+        earlier = [a for a in new.signed_amendments() if a["number"] < record["number"]]
+        html = (
+            _environment()
+            .get_template("amendment.html.j2")
+            .render(
+                c=new,
+                contract=new.contract,
+                origin=origin,
+                record=record,
+                number=record["number"],
+                draft=record["status"] != "signed",
+                old_version=old.contract["version"],
+                new_version=new.contract["version"],
+                base_commit=base_commit,
+                new_commit=new_commit,
+                shape=new.shape,
+                articles=text.articles,
+                annex=text.annex,
+                levels=text.levels,
+                parties=_parties(new, record),
+                # Why the record says an element is changed, printed under its article.
+                reasons={ch["element"]: ch["reason"] for ch in record.get("changes", []) if ch.get("reason")},
+                contract_signature=signature,
+                earlier=earlier,
+                inline=inline,
+                fonts=_fonts(),
+            )
         )
-    )
     identity = origin.sources_sha256 + base_commit + new_commit + str(record["number"])
     return _write(html, root, Path(output), identity, origin, new)

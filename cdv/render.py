@@ -13,7 +13,7 @@ from .blocks import kind_of
 from .corpus import Corpus, latest
 from .indicators import compared, observation_source
 from .labels import SOURCE
-from .text import NBSP, fr_number, inline_html, md, suffix_html, title_html, value_html
+from .text import NBSP, figures, fr_number, inline_html, md, suffix_html, title_html, value_html
 
 
 def source_with_period(obs: dict) -> str:
@@ -55,7 +55,8 @@ class BlockRenderer:
         self.links = links  # callable(kind, id) -> relative URL, provided by the page being built
 
     def render(self, blocks: list[dict]) -> Markup:
-        return Markup("".join(self.block(b) for b in blocks))
+        with figures(self.corpus.figures):  # the [[figures]] the blocks cite (cdv.text)
+            return Markup("".join(self.block(b) for b in blocks))
 
     def block(self, b: dict) -> str:
         anchor = f'<a id="{self.id_prefix}{b["id"]}"></a>\n' if "id" in b else ""

@@ -23,6 +23,7 @@ SCHEMA_FILES = {
     "device": "device.schema.json",
     "social-centres": "social-centres.schema.json",
     "glossary": "glossary.schema.json",
+    "figures": "figures.schema.json",
     "amendment": "amendment.schema.json",
 }
 

@@ -22,6 +22,7 @@ from .corpus import Corpus, load_corpus_cached
 from .labels import STATUS_IN_FORCE
 from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_specs
 from .signature import dated
+from .text import figures
 from .versions import DRAFT_ALIAS, IN_FORCE_ALIAS
 
 
@@ -59,6 +60,11 @@ def plan_site(
     directory_urls: the URL style of the generator (quartiers/x/ or quartiers/x.html)."""
     root = Path(root).resolve()
     corpus = load_corpus_cached(root)
+    with figures(corpus.figures):  # the [[figures]] its texts cite (cdv.text)
+        return _plan(corpus, pdf, feed, site_url, directory_urls)
+
+
+def _plan(corpus: Corpus, pdf: str | None, feed: str | None, site_url: str, directory_urls: bool) -> SitePlan:
     avenant = amendment_download(corpus, pdf)
     pages = build_pages(
         corpus,

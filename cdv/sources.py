@@ -30,6 +30,7 @@ SINGLE_FILES = {
     "contract/signatories.yml": "signatories",
     "contract/social-centres.yml": "social-centres",
     "contract/glossary.yml": "glossary",
+    "contract/figures.yml": "figures",
 }
 # Folders holding one document per file; the file name is the document's id.
 COLLECTIONS = {
@@ -293,6 +294,8 @@ def suggest(rel: str) -> str | None:
             "signataires": "signatories",
             "centres-sociaux": "social-centres",
             "glossaire": "glossary",
+            "chiffres": "figures",
+            "montants": "figures",
         }
         name = french.get(name[:-4], name[:-4]) + ".yml"
         if f"contract/{name}" in SINGLE_FILES:

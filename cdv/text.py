@@ -166,13 +166,94 @@ def page_links(resolver):
         _PAGE_LINKS.reset(token)
 
 
+# --- figures: the amounts and figures a text cites by id ------------------------------------------
+#
+# An amount the contract prints in several places (the FPH's "800 €" in article 16, on the device's page,
+# in the glossary) is written once, in contract/figures.yml: {id, label, value, unit, article?}, the unit
+# being an indicator's ("nombre", "pourcent", "euros", or {symbol, label}). A text cites it as
+# [[id]], e.g. "le montant maximum de l'aide est de [[fph-montant-max]]". Double square brackets hold
+# no real text of the sources, and the form can never be markup or a template: "[[x]]" is no Markdown
+# link, Jinja reads "{{ }}" not "[[ ]]", and the brackets are written as character references anyway.
+# The reference is replaced here, at the boundary, by the figure's value as French formatting writes it
+# (fr_value: "800 €" with a non-breaking space), itself escaped like any contributor text, so a hostile
+# unit symbol is printed as typed. Plain-text forms (plain_text for titles and search, resolve_figures
+# for cdv.flatten.shown_text and the glossary's tooltips) give the same words, and raise as HTML does
+# when no figures are in force. The figures in force are
+# those of the document being made (`figures(table)`, set by the site plan, the PDF, the open data and
+# the comparison); a reference met outside any, or to an unknown id, is a bug: cdv.validate refuses an
+# unknown reference, with its place and the closest id.
+REFERENCE = re.compile(r"\[\[(?P<id>[a-z][a-z0-9]*(?:-[a-z0-9]+)*)\]\]")
+# What an editor may have meant as a reference, well formed or not: cdv.validate names each that is not
+# the id of a figure ("[[FPH montant]]", "[[fph-montant]]").
+REFERENCE_LIKE = re.compile(r"\[\[(?P<id>[^\[\]\n]{0,80})\]\]")
+_FIGURES: ContextVar = ContextVar("cdv_figures", default=None)
+
+
+@contextmanager
+def figures(table: Mapping[str, Mapping] | None):
+    """Resolve, inside this block, [[id]] references with `table` (figure id -> its record)."""
+    token = _FIGURES.set(table)
+    try:
+        yield
+    finally:
+        _FIGURES.reset(token)
+
+
+def figure_value(figure: Mapping) -> str:
+    """A figure as texts print it: 800, euros -> '800 €' (non-breaking space, French decimals)."""
+    return fr_value(figure["value"], figure["unit"])
+
+
+def _figure_value(ident: str) -> str:
+    table = _FIGURES.get()
+    if table is None or ident not in table:
+        # Validation refuses an unknown reference; never print one raw.
+        raise LookupError(f"reference [[{ident}]] resolved without its figure (no figures in force: {table is None})")
+    return figure_value(table[ident])
+
+
+def resolve_figures(text: str) -> str:
+    """Plain text with its [[id]] references replaced by the figures' values (no escaping: plain text)."""
+    if "[[" not in text:
+        return text
+    # Outside any document's figures a reference raises (_figure_value), as HTML does: a reference
+    # kept as typed would reach a reader as "[[id]]" (a page title, a tooltip, a test's expected words).
+    return REFERENCE.sub(lambda m: _figure_value(m.group("id")), text)
+
+
+def resolve_figures_in(value):
+    """A YAML tree with the [[figures]] of its texts replaced by their values (plain text, not escaped)."""
+    if isinstance(value, str):
+        return resolve_figures(value)
+    if isinstance(value, list):
+        return [resolve_figures_in(v) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve_figures_in(v) for k, v in value.items()}
+    return value
+
+
 def _is_image(text: str, match: re.Match) -> bool:
     """![alt](src) is an image in Markdown: never a link nor an image here, shown as typed."""
     return match.start() > 0 and text[match.start() - 1] == "!"
 
 
 def _inert(text: str, line_start: bool) -> str:
-    """Text shown exactly as typed, in HTML and in Markdown alike."""
+    """Text shown exactly as typed, in HTML and in Markdown alike; a [[figure]] as its value, escaped."""
+    if "[[" not in text:
+        return _inert_text(text, line_start)
+    out: list[str] = []
+    pos = 0
+    for match in REFERENCE.finditer(text):
+        if match.start() > pos:
+            out.append(_inert_text(text[pos : match.start()], line_start and not out))
+        out.append(_inert_text(_figure_value(match.group("id")), line_start and not out))
+        pos = match.end()
+    if pos < len(text) or not out:
+        out.append(_inert_text(text[pos:], line_start and not out))
+    return "".join(out)
+
+
+def _inert_text(text: str, line_start: bool) -> str:
     out = html.escape(text, quote=False).replace('"', "&quot;")
     out = _MD_INERT_RE.sub(lambda m: _MD_INERT[m.group()], out)
     if line_start:
@@ -282,6 +363,7 @@ def plain_text(text) -> str:
     measure, never HTML. Its HTML form is title_html."""
     text = " ".join(str(text).split())
     out, pos = [], 0
+    # Each piece of the text itself has its [[figures]] replaced once: a value is never read again.
     while pos < len(text):
         match = _INLINE.search(text, pos)
         if match is None:
@@ -289,12 +371,12 @@ def plain_text(text) -> str:
         if match.group("link") and (
             not (allowed_link(match.group("href")) or page_link(match.group("href"))) or _is_image(text, match)
         ):
-            out.append(text[pos : match.start() + 1])
+            out.append(resolve_figures(text[pos : match.start() + 1]))
             pos = match.start() + 1
             continue
-        out.append(text[pos : match.start()])
+        out.append(resolve_figures(text[pos : match.start()]))
         body = match.group("label") or match.group("sbody") or match.group("ebody")
         out.append(plain_text(body))
         pos = match.end()
-    out.append(text[pos:])
+    out.append(resolve_figures(text[pos:]))
     return "".join(out)

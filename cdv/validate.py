@@ -21,11 +21,12 @@ from . import blocks
 from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError
 from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons
-from .links import link_errors, page_links_of
+from .links import _locate, link_errors, page_links_of
 from .messages import _suggest, agree, french_message
 from .schemas import fast_validators, validators
 from .shape import pattern_problem, site_metadata
 from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_one, load_sources
+from .text import REFERENCE, REFERENCE_LIKE
 from .yamlload import _pointer_text
 
 _SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}
@@ -452,7 +453,64 @@ class _RefChecker:
                         "Indiquez le numéro de l'avenant par lequel ce signataire rejoint le contrat, ou "
                         f"créez cet avenant (cdv amendment new {s['joined_by']}).",
                     )
+        self.figures(article_ids)
         return self.errors
+
+    # --- figures: the amounts texts cite as [[id]] (cdv.text) ---------------------------------------
+    def figures(self, article_ids: set) -> None:
+        """Every [[…]] of every text names a figure of contract/figures.yml (else an error at the reference,
+        with the closest id: a reference is never printed raw); a figure's article exists and cites it; a
+        figure's own texts cite none (a value is never read again)."""
+        source = self.one("figures")
+        if "figures" in self.invalid_kinds:
+            return  # reported on its own; its ids unknown, references to them would only cascade
+        table = source.data["figures"] if source else []
+        ids = (
+            self.unique(
+                [(source, ("figures", i, "id"), f["id"]) for i, f in enumerate(table)], "identifiant de chiffre"
+            )
+            if source
+            else set()
+        )
+        cited: dict[str, set] = defaultdict(set)  # figure id -> ids of the documents citing it
+        for f in self.files:
+            for pointer, value in f.loaded.scalar_text.items():
+                if "[[" not in value:
+                    continue
+                for match in REFERENCE_LIKE.finditer(value):
+                    ident = match.group("id")
+                    if f is source:
+                        self.figure_error(
+                            f, pointer, value, match.start(),
+                            f"un chiffre ne peut pas en citer un autre ({match.group()}) : écrivez ce texte en toutes lettres.",
+                        )  # fmt: skip
+                    elif REFERENCE.fullmatch(match.group()) and ident in ids:
+                        cited[ident].add(f.data.get("id") if isinstance(f.data, dict) else None)
+                    else:
+                        self.figure_error(f, pointer, value, match.start(), _unknown_reference(ident, ids))
+        # A figure no text cites yet is accepted (written before the avenant's texts that will cite it): the
+        # glossary page lists it and `cdv diff` says it is cited nowhere.
+        for i, figure in enumerate(table):
+            article = figure.get("article")
+            if article is None or "article" in self.invalid_kinds:
+                continue
+            if article not in article_ids:
+                self.unknown(source, ("figures", i, "article"), "article", article, article_ids)
+            elif figure["id"] in cited and article not in cited[figure["id"]]:
+                self.error(
+                    source,
+                    ("figures", i, "article"),
+                    f"l'article « {article} » fixe ce chiffre mais ne le cite pas : écrivez « [[{figure['id']}]] » "
+                    "dans son texte, ou corrigez « article ».",
+                )
+
+    def figure_error(self, source: SourceFile, pointer: tuple, value: str, offset: int, message: str) -> None:
+        text = source.loaded.source[0] if source.loaded.source else ""
+        line, column = _locate(text, source.loaded.mark(pointer), value, offset)
+        field = next((str(p) for p in reversed(pointer) if not isinstance(p, int)), "document")
+        self.errors.append(
+            SourceError(source.rel, line, column, _pointer_text(pointer), f"champ « {field} » : {message}")
+        )
 
     def shape(self, contract: SourceFile, neighbourhoods: list[SourceFile]) -> None:
         """The contract's own shape against what uses it: kinds of neighbourhood, parts, heading patterns."""
@@ -630,6 +688,19 @@ class _RefChecker:
 
 
 _BLOCK_LISTS = frozenset(blocks.BLOCK_LISTS + blocks.NESTING)
+
+
+def _unknown_reference(ident: str, ids: set) -> str:
+    """The message of a [[…]] that names no figure, with the id meant when one is close."""
+    import difflib
+
+    typed = ident.strip()
+    close = difflib.get_close_matches(re.sub(r"[\s_]+", "-", typed.lower()), sorted(ids), n=1, cutoff=0.6)
+    hint = f" Voulez-vous dire « [[{close[0]}]] » ?" if close else ""
+    if not hint and not ids:
+        hint = " Ajoutez-la à ce fichier avec son id, son label, sa value et son unit."
+    known = ", ".join(sorted(ids)) or "aucune"
+    return f"la valeur « [[{typed}]] » n'existe pas dans contract/figures.yml (valeurs existantes : {known}).{hint}"
 
 
 def _walk_blocks_with_pointer(node, pointer=()) -> list[tuple[tuple, dict]]:

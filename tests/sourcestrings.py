@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cdv.sources import discover
-from cdv.text import plain_text
+from cdv.text import figures, plain_text
 from cdv.yamlload import load_yaml_file
 
 # Keys whose values are identifiers, references or codes, shown through what they point to, not as typed.
@@ -16,15 +16,25 @@ REFERENCE_KEYS = {"id", "kind", "unit", "level", "include", "part", "group", "co
 
 
 def source_strings(root: Path, skip_kinds: tuple = ()) -> list[tuple[str, str, str]]:
-    """(file, path, text) for every string value of every source file, reference keys excepted."""
+    """(file, path, text) for every string value of every source file, reference keys excepted, as a reader
+    is given it: a [[figure]] is its value ("800 €", contract/figures.yml), every other word as typed."""
     out = []
-    for rel in discover(root):
-        if any(rel.startswith(prefix) for prefix in skip_kinds):
-            continue
-        data = load_yaml_file(root / rel, rel).data
-        for path, text in _strings(data, ()):
-            out.append((rel, "/".join(map(str, path)), text))
+    with figures(figure_table(root)):
+        for rel in discover(root):
+            if any(rel.startswith(prefix) for prefix in skip_kinds):
+                continue
+            data = load_yaml_file(root / rel, rel).data
+            for path, text in _strings(data, ()):
+                out.append((rel, "/".join(map(str, path)), text))
     return out
+
+
+def figure_table(root: Path) -> dict[str, dict]:
+    """The figures of contract/figures.yml by id, read as the file is, not through the corpus."""
+    path = root / "contract" / "figures.yml"
+    if not path.exists():
+        return {}
+    return {f["id"]: f for f in load_yaml_file(path, "contract/figures.yml").data["figures"]}
 
 
 # Keys whose value is a reference (a signatory's or a device's id, shown by its name) or a text typed in
@@ -76,6 +86,10 @@ def shown_only_with_their_subject(root: Path, pdf: bool = False) -> set[str]:
                 skipped |= {f"shape/neighbourhood_kinds/{i}/singular", f"shape/neighbourhood_kinds/{i}/plural"}
     if pdf:
         skipped |= {f"{corpus.source(n)}:qpv_code" for n in corpus.neighbourhoods}
+    if pdf:
+        # What a figure measures is said on the site (the glossary's table) and in comparisons, never in the
+        # signed text: only its value is, where the texts cite it.
+        skipped |= {f"contract/figures.yml:figures/{i}/label" for i in range(len(corpus.figures))}
     contents = {"commitments": corpus.commitments, "devices": corpus.devices}
     for i, annex in enumerate(shape.get("annexes", [])):
         if not contents[annex["shows"]]:

@@ -10,6 +10,7 @@ import pytest
 from cdv import blocks
 from cdv.flatten import blocks_shown_text, blocks_text
 from cdv.render import BlockRenderer
+from cdv.text import figures
 from cdv.sources import load_sources
 from cdv.validate import _walk_blocks_with_pointer, validate_project
 
@@ -76,12 +77,13 @@ def test_every_kind_is_used_by_the_real_sources_and_each_block_renders_and_reads
     used = {blocks.kind_of(b).name for _, b, _ in real_blocks}
     assert used == set(blocks.NAMES)
     links = lambda kind, ident="": f"{kind}/{ident}.md"  # noqa: E731
-    for rel, block, indicators in real_blocks:
-        html = str(BlockRenderer(corpus, indicators, 3, links).render([block]))
-        assert html.strip(), (rel, block)
-        if "id" in block:
-            assert html.startswith(f'<a id="{block["id"]}"></a>')
-        assert blocks_text([block]).strip() and blocks_shown_text([block]).strip(), (rel, block)
+    with figures(corpus.figures):  # as every document reads them: a [[figure]] is its value
+        for rel, block, indicators in real_blocks:
+            html = str(BlockRenderer(corpus, indicators, 3, links).render([block]))
+            assert html.strip(), (rel, block)
+            if "id" in block:
+                assert html.startswith(f'<a id="{block["id"]}"></a>')
+            assert blocks_text([block]).strip() and blocks_shown_text([block]).strip(), (rel, block)
 
 
 def test_comparison_text_keeps_a_field_the_registry_does_not_know():

@@ -20,6 +20,7 @@ from cdv.sources import classify, discover
 from cdv.yamlload import load_yaml_file
 
 from conftest import ROOT, copy_project, name_site_after_contract
+from sourcestrings import REFERENCE_KEYS
 from update2027 import apply_2027_update
 
 
@@ -539,7 +540,10 @@ def test_changing_any_string_anywhere_is_always_reported(base, project):
             valid += 1
             assert changes, f"{rel} {path} : une valeur modifiée n'est pas signalée"
             assert all(c.level != "editorial" or c.id in ("version", "status") for c in changes), changes
-        assert valid >= min(6, len(strings) // 2), (kind, valid, tried)
+        # Identifiers and references (a figure's id, unit and article) mostly make the sources invalid when
+        # changed: the validator's part. Half the texts, up to six, must be tried.
+        texts = [(rel, path) for rel, path in strings if path[-1] not in REFERENCE_KEYS]
+        assert valid >= min(6, len(texts) // 2), (kind, valid, tried)
 
 
 def _set(data, path, change):
