@@ -467,17 +467,36 @@ def action_label(change: Change) -> str:
 _WORD = re.compile(r"\s+|[^\s]+")
 
 
+# The most unchanged words between two changes that a redline strikes and rewrites with them: "<del>1 à
+# 2</del><ins>au moins deux</ins>" reads, "<del>1</del><ins>au</ins> <del>à</del><ins>moins</ins>…" does not.
+ABSORBED_WORDS = 1
+
+
 def redline(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level differences, ('=', text), ('-', removed), ('+', inserted), consecutive changed words
+    grouped: the spaces between them, and up to ABSORBED_WORDS unchanged words on one line between two
+    changes, belong to the group."""
     a, b = _WORD.findall(old), _WORD.findall(new)
-    out: list[tuple[str, str]] = []
+    # Runs: (unchanged, old text, new text), an unchanged run having the same text on both sides.
+    runs: list[tuple[bool, str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(("=", "".join(a[i1:i2])))
+        runs.append((op == "equal", "".join(a[i1:i2]), "".join(b[j1:j2])))
+    merged: list[tuple[bool, str, str]] = []
+    for i, (same, x, y) in enumerate(runs):
+        absorbed = same and i < len(runs) - 1 and "\n" not in x and len(x.split()) <= ABSORBED_WORDS
+        if merged and not merged[-1][0] and (not same or absorbed):
+            merged[-1] = (False, merged[-1][1] + x, merged[-1][2] + y)
         else:
-            if i2 > i1:
-                out.append(("-", "".join(a[i1:i2])))
-            if j2 > j1:
-                out.append(("+", "".join(b[j1:j2])))
+            merged.append((same, x, y))
+    out: list[tuple[str, str]] = []
+    for same, x, y in merged:
+        if same:
+            out.append(("=", x))
+            continue
+        if x:
+            out.append(("-", x))
+        if y:
+            out.append(("+", y))
     return out
 
 

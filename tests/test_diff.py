@@ -20,7 +20,7 @@ from cdv.sources import classify, discover
 from cdv.yamlload import load_yaml_file
 
 from conftest import ROOT, copy_project, name_site_after_contract
-from update2027 import apply_2027_update
+from update2027 import ARTICLE_SENTENCE, apply_2027_update, apply_redline_changes
 
 
 @pytest.fixture(scope="module")
@@ -70,12 +70,38 @@ def test_markdown_is_a_readable_redline(diff):
     assert "**Priorité ajoutée** : Battant" in text and "marché couvert" in text
     assert "**Priorité supprimée** : Montrapon" in text
     assert "15 378 (Recensement de la population 2018) → <ins>15 510 (Recensement de la population 2021)</ins>" in text
-    assert "<del>Rémi</del><ins>Jeanne</ins>" in text and "<del>BASTILLE</del><ins>EXEMPLE</ins>" in text
+    assert "<del>Rémi BASTILLE</del><ins>Jeanne EXEMPLE</ins>" in text
 
 
 def test_word_level_redline():
     assert redline("Prévenir la délinquance", "Prévenir toute délinquance") == [
         ("=", "Prévenir "), ("-", "la"), ("+", "toute"), ("=", " délinquance")]
+
+
+@pytest.fixture(scope="module")
+def more(update, tmp_path_factory):
+    """The 2027 update with an article's sentence, a sub-article's sentence and a moved priority."""
+    old, new = update
+    more = tmp_path_factory.mktemp("v2027-plus") / "projet"
+    shutil.copytree(new, more)
+    apply_redline_changes(more)
+    return compare(load_corpus(old), load_corpus(more), "2024", "2027")
+
+
+def test_consecutive_changed_words_are_one_group(more):
+    """The spaces between changed words, and one unchanged word between two changes, belong to the group:
+    never <del>1</del><ins>au</ins> <del>à</del><ins>moins</ins>…"""
+    text = to_markdown(more)
+    assert "se réunit <del>1 à 2</del><ins>au moins deux</ins> fois par an" in text
+    assert "<del>1</del>" not in text and "<ins>au</ins>" not in text
+    # "et" between two changes goes with them; the unchanged words before stay outside.
+    assert ("Lutter contre la fracture <del>numérique et l'illectronisme</del>"
+            "<ins>numérique, l'illectronisme et l'isolement des aînés</ins>") in text
+    [article] = [c for c in more.changes if ARTICLE_SENTENCE[1] in (c.new or "")]
+    assert ("-", "1 à 2") in article.redline() and ("+", "au moins deux") in article.redline()
+    # Two changes apart by two unchanged words stay apart.
+    assert redline("a b c d e f", "a X c d Y f") == [
+        ("=", "a "), ("-", "b"), ("+", "X"), ("=", " c d "), ("-", "e"), ("+", "Y"), ("=", " f")]
 
 
 def test_a_moved_priority_is_shown_as_moved(update, tmp_path):
