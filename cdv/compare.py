@@ -345,6 +345,7 @@ class Change:
     new: Any = None  # None: the element is removed
     detail: Phrase | None = None
     order_of: tuple | None = None  # a reorder: the path of the list, in the element
+    text: Phrase | None = None  # a moved element: what it reads, shown with its move
 
 
 @dataclass
@@ -793,10 +794,11 @@ class _Comparer:
         element=None,
         paths=((),),
         order_of=None,
+        text=None,
     ) -> None:
         if old is not None and old == new and action != Action.MOVED:
             return  # what it would show is the same on both sides: the second pass reports it field by field
-        self.changes.append(Change(level, kind, action, ident, subject, old, new, detail, order_of))
+        self.changes.append(Change(level, kind, action, ident, subject, old, new, detail, order_of, text))
         self.explain(element or (kind, ident), *paths)
 
     def explain(self, element: tuple, *paths: tuple) -> None:
@@ -890,6 +892,7 @@ class _Comparer:
                     c.new,
                     Words(Term.QUOTED_DEFINITION, sources),
                     c.order_of,
+                    c.text,
                 )
         self.neighbourhoods()
         self.catch_all()
@@ -1287,6 +1290,7 @@ class _Comparer:
                 y["where"],
                 detail=Words(moved_term, (x["where"], y["where"])),
                 paths=(PARENT,),
+                text=y["text"],
             )
         if x["text"] != y["text"]:
             self.add(
@@ -1340,6 +1344,7 @@ class _Comparer:
                     detail=Words(Term.MOVED, (a.where, b.where)),
                     element=key,
                     paths=(PARENT,),
+                    text=b.label,
                 )
             for name in sorted(a.children.keys() & b.children.keys()):
                 ca, cb = a.children[name], b.children[name]

@@ -388,6 +388,7 @@ class Change:
     detail: str = ""
     # Whether the action agrees in the feminine ("priorité ajoutée"): the kind's name is the contract's.
     feminine: bool = False
+    text: str | None = None  # a moved element: what it reads
 
     def redline(self) -> list[tuple[str, str]]:
         """Word-level differences: ('=', text), ('-', removed), ('+', inserted)."""
@@ -447,6 +448,7 @@ def present(comparison: cmp.Comparison, old_label: str, new_label: str) -> Diff:
                 new,
                 labels.detail(c.detail),
                 feminine=kind in words.feminine,
+                text=None if c.text is None else labels.phrase(c.text),
             )
         )
     return Diff(
@@ -542,10 +544,10 @@ def _escape(text: str, line_start: bool = False) -> str:
 
 
 def change_body(change: Change) -> str:
-    """A change's passage as HTML-in-markdown: old → new for a figure, a redline for a text, nothing for a
-    move (its detail says where it went)."""
+    """A change's passage as HTML-in-markdown: old → new for a figure, a redline for a text, the text of a
+    moved element (its detail says where it went; a reworded text is a change of its own)."""
     if change.action == Action.MOVED:
-        return ""
+        return _escape(change.text, line_start=True).replace("\n", "<br>") if change.text else ""
     if (change.kind == KINDS[Kind.INDICATOR] or change.action == Action.REORDERED) and change.old and change.new:
         body = f"{_escape(change.old, line_start=True)} → <ins>{_escape(change.new)}</ins>"
     elif change.old and change.new:

@@ -14,13 +14,13 @@ import pytest
 import yaml
 
 from cdv.corpus import load_corpus
-from cdv.diff import compare, redline, to_markdown
+from cdv.diff import change_body, compare, redline, to_markdown
 from cdv.errors import InvalidSources
 from cdv.sources import classify, discover
 from cdv.yamlload import load_yaml_file
 
 from conftest import ROOT, copy_project, name_site_after_contract
-from update2027 import ARTICLE_SENTENCE, apply_2027_update, apply_redline_changes
+from update2027 import ARTICLE_SENTENCE, MOVED_PRIORITY, apply_2027_update, apply_redline_changes
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +123,21 @@ def test_a_moved_priority_is_shown_as_moved(update, tmp_path):
     [change] = compare(load_corpus(old), load_corpus(moved)).changes
     assert (change.kind, change.action, change.id) == ("priorité", "moved", "planoise-formation")
     assert "Planoise, un quartier porté par sa jeunesse" in change.detail and "Accès aux droits" in change.detail
+    assert change.text == "Permettre aux jeunes l'accès à la formation"
+    assert change_body(change) == "Permettre aux jeunes l'accès à la formation"
+
+
+def test_a_moved_element_shows_its_text(more):
+    """Moved, not only "déplacée": the text readers find at its new place, under the line that says where
+    it went (in the markdown, on the page and in the avenant)."""
+    [moved] = [c for c in more.changes if c.action == "moved"]
+    assert moved.id == MOVED_PRIORITY and moved.text == "Permettre aux jeunes l'accès à la formation"
+    text = to_markdown(more)
+    head = next(line for line in text.split("\n") if "**Priorité déplacée**" in line)
+    body = text.split(head, 1)[1].lstrip("\n").split("\n", 1)[0]
+    assert body.strip() == "Permettre aux jeunes l'accès à la formation"
+    assert json.loads(json.dumps(more.as_dict()))["changes"][[c.id for c in more.changes].index(moved.id)][
+        "text"] == moved.text
 
 
 def test_no_change_says_so(update):
