@@ -141,6 +141,7 @@ class Term(Enum):
     STATUS = auto()
     FOREWORD = auto()  # the foreword, when it has no title
     ARTICLE = auto()  # (number, title)
+    SUB_ARTICLE = auto()  # (number, title): a sub-article, located as readers cite it ("Article 9.1 – …")
     COMMITMENT = auto()  # (title)
     COMMITMENTS_PAGE = auto()
     SIGNATORIES = auto()
@@ -648,6 +649,11 @@ def _article_parts(article: dict, section: str = HEADINGS["section"]) -> dict:
     return parts
 
 
+def _article_own_text(parts: dict) -> str:
+    """An article's text but its title and its sub-articles (each compared on its own)."""
+    return "\n".join(p for k, p in parts.items() if p and k in _ARTICLE_PATHS and k != "title")
+
+
 def _article_text(article: dict, section: str = HEADINGS["section"]) -> str:
     parts = _article_parts(article, section)
     return "\n".join(p for k, p in parts.items() if p and k != "title")
@@ -989,20 +995,40 @@ class _Comparer:
                     Level.AMENDMENT, Kind.ARTICLE, Action.REMOVED, ident, _article_title(a), _article_text(a, sa), None
                 )
             else:
-                # Part by part, sub-articles by id: a reorder alone is reported as a reorder.
+                # Part by part, sub-articles by id: a reorder alone is reported as a reorder. A change in a
+                # sub-article is located there, under its own number and title.
                 pa, pb = _article_parts(a, sa), _article_parts(b, sb)
                 differ = [k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k)]
-                if differ:
+                own = [k for k in differ if k in _ARTICLE_PATHS]
+                if own:
                     self.add(
                         Level.AMENDMENT,
                         Kind.ARTICLE,
                         Action.CHANGED,
                         ident,
                         _article_title(b),
-                        _article_text(a, sa),
-                        _article_text(b, sb),
-                        paths=tuple(p for k in differ for p in _ARTICLE_PATHS.get(k, (k,))),
+                        _article_own_text(pa),
+                        _article_own_text(pb),
+                        paths=tuple(p for k in own for p in _ARTICLE_PATHS[k]),
                     )
+                sections = {s["id"]: s for s in [*a.get("sections", []), *b.get("sections", [])]}
+                for key in (k for k in pb if k in differ and k not in own):
+                    self.sub_article(ident, sections[key[1][1]], pa.get(key), pb[key], key)
+                for key in (k for k in pa if k in differ and k not in own and k not in pb):
+                    self.sub_article(ident, sections[key[1][1]], pa[key], None, key)
+
+    def sub_article(self, article: str, section: dict, old: str | None, new: str | None, path: tuple) -> None:
+        self.add(
+            Level.AMENDMENT,
+            Kind.ARTICLE,
+            Action.ADDED if old is None else Action.REMOVED if new is None else Action.CHANGED,
+            section["id"],
+            Words(Term.SUB_ARTICLE, (section["number"], shown_text(section["title"]))),
+            old,
+            new,
+            element=(Kind.ARTICLE, article),
+            paths=(path,),
+        )
 
     def signatories(self) -> None:
         old = {s["id"]: s for s in self.old.signatories}

@@ -105,6 +105,7 @@ WORDS: dict[Term, Callable[..., str]] = {
     Term.STATUS: lambda: "Statut",
     Term.FOREWORD: lambda: "Avant-propos",
     Term.ARTICLE: lambda number, title: numbered(HEADINGS["article"], number, title),
+    Term.SUB_ARTICLE: lambda number, title: numbered(HEADINGS["article"], number, title),
     Term.COMMITMENT: lambda title: f"Engagement « {title} »",
     Term.COMMITMENTS_PAGE: lambda: COMMITMENTS_PAGE,
     Term.SIGNATORIES: lambda: "Signataires",
@@ -170,6 +171,11 @@ def vocabulary(new_contract: dict | None = None, old_contract: dict | None = Non
     v.levels = {level: first(lambda s, k=level: s.approvals.get(k), v.levels[level]) for level in LEVEL_ORDER}
     article = first(lambda s: s.headings.get("article"), HEADINGS["article"])
     v.words[Term.ARTICLE] = lambda number, title: numbered(article, number, title)
+    # A sub-article as a sentence cites it, "Article 9.1 – Les portraits": the article's pattern with the
+    # sub-article's number, or the sub-article's own heading where the article's names no number.
+    section = first(lambda s: s.headings.get("section"), HEADINGS["section"])
+    sub_article = article if "{numero}" in article else section
+    v.words[Term.SUB_ARTICLE] = lambda number, title: numbered(sub_article, number, title)
     # The commitments' page is the annex that shows them, numbered by its place among the annexes.
     annexes = next((s for s in shapes if s.annexes), None)
     if annexes is not None:
@@ -580,7 +586,7 @@ def to_markdown(diff: Diff, heading: str = "##") -> str:
                 head += f" ({_escape(c.detail)})"
             lines.append(head)
             body = change_body(c)
-            if body:
-                lines.append(f"  {body}")
+            if body:  # a paragraph of its own in the item: the heading never runs into its redline
+                lines += ["", f"    {body}", ""]
         lines.append("")
     return "\n".join(lines)

@@ -643,3 +643,23 @@ def test_a_field_no_comparison_knows_of_is_still_reported(base, where):
     [change] = compare(base, new).changes
     assert (change.kind, change.action, change.level) == (kind, "changed", level)
     assert "en savoir plus (https://example.org/plus)" in change.new and change.old.endswith("—")
+
+
+def test_a_change_in_a_sub_article_is_located_there(more):
+    """"Article 9.1 - Les portraits de quartier", not "Article 9": the sub-article's id, number and title;
+    an article without sub-articles keeps its own."""
+    [sub] = [c for c in more.changes if c.id == "article-9-1"]
+    assert (sub.kind, sub.action, sub.level, sub.title) == (
+        "article", "changed", "avenant", "Article 9.1 - Les portraits de quartier")
+    assert "article-9" not in {c.id for c in more.changes}
+    assert "(2026)" in sub.old and "(2027)" in sub.new and "L'approche territoriale" not in sub.new
+    [article] = [c for c in more.changes if c.id == "article-13"]
+    assert article.title == "Article 13 - La gouvernance du Contrat de Ville"
+
+
+def test_each_heading_stands_on_its_own_line(more):
+    """The line that names a change is a paragraph of its own: its redline never runs into it."""
+    lines = to_markdown(more).split("\n")
+    head = lines.index("- **Article modifié** : Article 9.1 - Les portraits de quartier")
+    assert lines[head + 1] == "" and lines[head + 2].startswith("    Ils seront remis à jour")
+    assert "<del>(2026)</del><ins>(2027)</ins>" in lines[head + 2]

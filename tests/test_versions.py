@@ -115,7 +115,7 @@ def test_ce_qui_change_page_and_version_labels(repo, tmp_path):
                      "Signataire modifié : État - Préfecture du Doubs"):
         assert expected in text
     raw = (site / "ce-qui-change" / "index.html").read_text(encoding="utf-8")
-    assert "<del>Rémi</del><ins>Jeanne</ins>" in raw
+    assert "<del>Rémi BASTILLE</del><ins>Jeanne EXEMPLE</ins>" in raw
     for page in ("index", "quartiers/planoise", "signataires"):
         assert "Version 2027 · projet" in page_text(site, "" if page == "index" else page)
 
