@@ -37,6 +37,9 @@ class Level(StrEnum):
 
     AMENDMENT = "avenant"  # signed by the signatories (contract, signatories, commitments)
     COMMITTEE = "copil"  # validated by the comité de pilotage (projects, devices, glossary)
+    # Who signs for a signatory (a new préfet): the signatory notifies it, its commitments unchanged; never
+    # a clause of an avenant.
+    REPRESENTATIVE = "representant"
     ROUTINE = "routine"  # a routine update of a portrait's figures
     EDITORIAL = "editorial"  # about the version itself (number, status)
 
@@ -1045,7 +1048,7 @@ class _Comparer:
                 sa, sb = a["signature"]["signers"], b["signature"]["signers"]
                 if sa != sb and sorted(map(_canon, sa)) == sorted(map(_canon, sb)):
                     self.add(
-                        L.AMENDMENT,
+                        L.REPRESENTATIVE,
                         K.SIGNATORY,
                         A.REORDERED,
                         ident,
@@ -1057,7 +1060,7 @@ class _Comparer:
                     )
                 elif _signers(a) != _signers(b):
                     self.add(
-                        L.AMENDMENT,
+                        L.REPRESENTATIVE,
                         K.SIGNATORY,
                         A.CHANGED,
                         ident,

@@ -425,9 +425,11 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
     old, old_label = load_version(old_spec, root)
     new, new_label = load_version(new_spec, root)
     diff = compare(old, new, old_label, new_label)
-    # What the signatories sign: the terms; the version number itself is not a clause.
-    groups = [(level, [c for c in items if level != "editorial"]) for level, items in diff.by_level().items()]
-    groups = [(level, items) for level, items in groups if items]
+    # What the signatories sign: the terms; the version number itself is not a clause, and a signatory's new
+    # representative is said for information, not agreed to.
+    unsigned = ("editorial", "representant")
+    groups = [(level, items) for level, items in diff.by_level().items() if items and level not in unsigned]
+    information = diff.by_level()["representant"]
 
     def redline(change) -> Markup:
         body = change_body(change)
@@ -446,6 +448,7 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
             new_label=new_label,
             shape=new.shape,
             groups=groups,
+            information=information,
             levels=diff.levels,
             redline=redline,
             action=action_label,

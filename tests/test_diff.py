@@ -20,7 +20,8 @@ from cdv.sources import classify, discover
 from cdv.yamlload import load_yaml_file
 
 from conftest import ROOT, copy_project, name_site_after_contract
-from update2027 import ARTICLE_SENTENCE, MOVED_PRIORITY, apply_2027_update, apply_redline_changes
+from update2027 import (ARTICLE_SENTENCE, MOVED_PRIORITY, NEW_SIGNER, apply_2027_update, apply_redline_changes,
+                        replace)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_the_2027_update_gives_exactly_its_changes(diff):
         ("copil", "priorité", "added", "battant-attractivite-marche-couvert"),
         ("copil", "priorité", "removed", "montrapon-deplacements-doux"),
         ("routine", "indicateur", "observation", "planoise/population"),
-        ("avenant", "signataire", "changed", "prefecture-doubs"),
+        ("representant", "signataire", "changed", "prefecture-doubs"),
         ("editorial", "contrat", "changed", "version"),
         ("editorial", "contrat", "changed", "status"),
     ])
@@ -55,13 +56,26 @@ def test_the_2027_update_gives_exactly_its_changes(diff):
 
 def test_changes_are_grouped_by_the_approval_they_need(diff):
     levels = diff.by_level()
-    assert [c.id for c in levels["avenant"]] == ["prefecture-doubs"]
+    assert levels["avenant"] == []  # a new préfet is not a change of the contract's terms
+    assert [c.id for c in levels["representant"]] == ["prefecture-doubs"]
     assert {c.id for c in levels["copil"]} == {"planoise-fracture-numerique", "battant-attractivite-marche-couvert",
                                                "montrapon-deplacements-doux"}
-    assert diff.highest_level() == "avenant"
+    assert diff.highest_level() == "copil"
     text = to_markdown(diff)
-    assert text.index("### Avenant signé") < text.index("### Validation par le comité de pilotage") \
+    assert "### Avenant signé" not in text
+    assert text.index("### Validation par le comité de pilotage") \
+        < text.index("### Changement de représentant d'un signataire (sans effet sur les engagements)") \
         < text.index("### Mise à jour courante")
+
+
+def test_a_new_prefet_is_a_change_of_representative(more):
+    """The person who signs for a signatory changed: said as a change of representative, at a level that
+    needs no clause of an avenant, while an article's sentence beside it does."""
+    [signer] = [c for c in more.changes if c.id == "prefecture-doubs"]
+    assert (signer.level, signer.kind, signer.detail) == ("representant", "signataire", "personne qui signe")
+    assert more.levels["representant"] == "Changement de représentant d'un signataire (sans effet sur les engagements)"
+    assert more.highest_level() == "avenant"
+    assert "prefecture-doubs" not in {c.id for c in more.by_level()["avenant"]}
 
 
 def test_markdown_is_a_readable_redline(diff):
@@ -160,10 +174,18 @@ def test_cli_compares_git_revisions_and_formats(tmp_path):
     result = subprocess.run(cdv + ["v2024", ".", "--format", "json"], cwd=repo, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["highest_level"] == "avenant" and report["summary"]["copil"] == 3
+    assert report["highest_level"] == "copil" and report["summary"]["copil"] == 3
+    assert report["summary"]["representant"] == 1 and report["summary"]["avenant"] == 0
     assert report["old"] == "2024 (v2024)" and report["new"] == "2027 (.)"
-    strict = subprocess.run(cdv + ["v2024", "--fail-above", "copil"], cwd=repo, capture_output=True, text=True)
-    assert strict.returncode == 1 and "avenant" in strict.stderr
+    strict = subprocess.run(cdv + ["v2024", "--fail-above", "representant"], cwd=repo, capture_output=True,
+                            text=True)
+    assert strict.returncode == 1 and "« copil »" in strict.stderr
+    # A pull request that only names the new préfet passes as a change of representative, not as routine.
+    run("git", "checkout", "-q", "--", ".")
+    replace(repo / "contract" / "signatories.yml", *NEW_SIGNER)
+    assert subprocess.run(cdv + ["v2024", "--fail-above", "representant"], cwd=repo).returncode == 0
+    routine = subprocess.run(cdv + ["v2024", "--fail-above", "routine"], cwd=repo, capture_output=True, text=True)
+    assert routine.returncode == 1 and "« representant »" in routine.stderr
     bad = subprocess.run(cdv + ["pas-une-revision"], cwd=repo, capture_output=True, text=True)
     assert bad.returncode == 2 and "ni un dossier de projet ni une révision git" in bad.stderr
     shutil.rmtree(repo)
@@ -386,7 +408,8 @@ def test_the_order_of_signers_inside_a_signature_block_is_a_change(base, project
         block = next(s for s in data["signatories"] if len(s["signature"]["signers"]) >= 2)
         swap(block["signature"]["signers"])
     [change] = changes_after(base, project, SIGNATORIES, edit)
-    assert (change.kind, change.action, change.level) == ("ordre des personnes qui signent", "reordered", "avenant")
+    assert (change.kind, change.action, change.level) == (
+        "ordre des personnes qui signent", "reordered", "representant")
     names = lambda text: [line.split(". ", 1)[1] for line in text.split("\n")]  # noqa: E731
     assert names(change.old) == names(change.new)[::-1] and len(names(change.old)) == 2
 

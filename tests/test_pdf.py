@@ -176,9 +176,10 @@ def test_amendment_opens_with_the_contracts_words_and_names_each_approval_level(
     from cdv.corpus import load_corpus
     from cdv.pdf import write_amendment_pdf
 
-    from update2027 import apply_2027_update
+    from update2027 import apply_2027_update, apply_redline_changes
 
     apply_2027_update(project)
+    apply_redline_changes(project)
     shape = load_corpus(project).shape
     text = flat(pdftotext(write_amendment_pdf(project, str(ROOT), str(project), tmp_path / "avenant.pdf")))
     assert normalise(f"{shape.amendment_basis} les signataires conviennent des modifications suivantes") in text
@@ -186,4 +187,8 @@ def test_amendment_opens_with_the_contracts_words_and_names_each_approval_level(
     for number, level in enumerate(("avenant", "copil", "routine"), 1):
         assert normalise(shape.article_title({"number": number, "title": shape.approvals[level]})) in text
     assert shape.approvals["editorial"] not in text  # the version number itself is not a clause
+    # A new préfet is said for information, after the clauses: no clause of its own.
+    information = normalise("Changement de représentant d'un signataire (sans effet sur les engagements) : pour information")
+    assert text.index("Article 3 - ") < text.index(information) < text.index("Article 4 - Dispositions finales")
+    assert text.index(information) < text.index("Jeanne EXEMPLE") < text.index("Article 4 - Dispositions finales")
     assert "Article 4 - Dispositions finales" in text

@@ -15,7 +15,7 @@ from cdv.build import build_site
 from conftest import copy_project
 from sitetext import normalise, page_text
 from test_pdf import flat, pdftotext
-from update2027 import NEW_SIGNER, apply_2027_update
+from update2027 import NEW_SIGNER, apply_2027_update, apply_redline_changes
 
 pytestmark = pytest.mark.slow  # Replays git history, publishes with mike and builds the site.
 
@@ -133,6 +133,7 @@ def test_feed_lists_published_versions(repo, tmp_path):
 
 def test_amendment_pdf_lists_each_change_then_signature_blocks(repo, tmp_path):
     apply_2027_update(repo)
+    apply_redline_changes(repo)  # an article's sentence: a clause the signatories sign
     out = tmp_path / "avenant.pdf"
     result = cdv(repo, "pdf", "--amendment", "v2024..", "--output", str(out))
     assert result.returncode == 0, result.stderr
