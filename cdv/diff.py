@@ -51,5 +51,7 @@ __all__ = [
 
 
 def compare(old: Corpus, new: Corpus, old_label: str = "ancienne version", new_label: str = "nouvelle version") -> Diff:
-    """The changes from `old` to `new`, in words, heaviest approval first."""
-    return present(compare_versions(old, new), old_label, new_label)
+    """The changes from `old` to `new`, in words, heaviest approval first, each with where `new` shows it."""
+    from .pages import change_link
+
+    return present(compare_versions(old, new), old_label, new_label, lambda kind, ident: change_link(new, kind, ident))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import html
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -395,6 +396,9 @@ class Change:
     # Whether the action agrees in the feminine ("priorité ajoutée"): the kind's name is the contract's.
     feminine: bool = False
     text: str | None = None  # a moved element: what it reads
+    # Where the element is read in the newer version, as contributor text links a page of the site
+    # ("contrat/article-9.md#article-9-1"); None for an element removed or shown on no page of its own.
+    link: str | None = None
 
     def redline(self) -> list[tuple[str, str]]:
         """Word-level differences: ('=', text), ('-', removed), ('+', inserted)."""
@@ -435,8 +439,14 @@ def _record(change: Change) -> dict:
     return record
 
 
-def present(comparison: cmp.Comparison, old_label: str, new_label: str) -> Diff:
-    """The changes in words, heaviest approval first, then as readers look them up (kind, title)."""
+def present(
+    comparison: cmp.Comparison,
+    old_label: str,
+    new_label: str,
+    locate: Callable[[cmp.Kind, str], str | None] | None = None,
+) -> Diff:
+    """The changes in words, heaviest approval first, then as readers look them up (kind, title).
+    `locate(kind, id)`: where the newer version shows an element (cdv.pages.change_link)."""
     words = vocabulary(comparison.new_contract, comparison.old_contract)
     labels = _Labels(field_titles(comparison.schema_dir), words)
     changes = []
@@ -455,6 +465,7 @@ def present(comparison: cmp.Comparison, old_label: str, new_label: str) -> Diff:
                 labels.detail(c.detail),
                 feminine=kind in words.feminine,
                 text=None if c.text is None else labels.phrase(c.text),
+                link=locate(c.kind, c.id) if locate and c.action != Action.REMOVED else None,
             )
         )
     return Diff(
@@ -565,7 +576,9 @@ def change_body(change: Change) -> str:
     return body.replace("\n", "<br>")
 
 
-def to_markdown(diff: Diff, heading: str = "##") -> str:
+def to_markdown(diff: Diff, heading: str = "##", href: Callable[[str], str] | None = None) -> str:
+    """`cdv diff`'s changelog, and the body of "Ce qui change"; `href(link)`: the address of a change's
+    element from where the text is read (the site's page), each title then a link to it."""
     lines = [f"{heading} Ce qui change entre {_escape(diff.old_label)} et {_escape(diff.new_label)}", ""]
     if not diff.changes:
         lines.append("Aucune modification des termes du contrat, des projets de quartier ni des portraits.")
@@ -581,7 +594,10 @@ def to_markdown(diff: Diff, heading: str = "##") -> str:
             continue
         lines += [f"{heading}# {_escape(diff.levels[level])}", ""]
         for c in items:
-            head = f"- **{_escape(c.kind.capitalize())} {action_label(c)}** : {_escape(c.title)}"
+            title = _escape(c.title)
+            if href is not None and c.link:
+                title = f'<a href="{html.escape(href(c.link))}">{title}</a>'
+            head = f"- **{_escape(c.kind.capitalize())} {action_label(c)}** : {title}"
             if c.detail:
                 head += f" ({_escape(c.detail)})"
             lines.append(head)

@@ -58,7 +58,7 @@ def plan_site(
     directory_urls: the URL style of the generator (quartiers/x/ or quartiers/x.html)."""
     root = Path(root).resolve()
     corpus = load_corpus_cached(root)
-    pages = build_pages(corpus, whats_changing(corpus), pdf=pdf, directory_urls=directory_urls)
+    pages = build_pages(corpus, whats_changing(corpus, directory_urls), pdf=pdf, directory_urls=directory_urls)
     return SitePlan(
         corpus=corpus,
         pages=tuple(pages),
@@ -69,7 +69,7 @@ def plan_site(
     )
 
 
-def whats_changing(corpus: Corpus) -> Page:
+def whats_changing(corpus: Corpus, directory_urls: bool = True) -> Page:
     """ "Ce qui change": the sources being built against the version in force (the last published signed
     version: cdv.versions), both named by their commits. When the sources are that version (its tag, or
     later routine commits of it), the page keeps what it changed from the published version before it; the
@@ -90,7 +90,13 @@ def whats_changing(corpus: Corpus) -> Page:
     baseline, _ = load_version(base.commit, corpus.root)
     diff = compare(baseline, corpus, base.title, corpus.contract["version"])
     return changes_page(
-        corpus, diff, base.title, base_role=role, base_commit=base.commit, sources_commit=head_commit(corpus.root)
+        corpus,
+        diff,
+        base.title,
+        base_role=role,
+        base_commit=base.commit,
+        sources_commit=head_commit(corpus.root),
+        directory_urls=directory_urls,
     )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import html.parser
 import json
 import random
 import shutil
@@ -686,3 +687,116 @@ def test_each_heading_stands_on_its_own_line(more):
     head = lines.index("- **Article modifié** : Article 9.1 - Les portraits de quartier")
     assert lines[head + 1] == "" and lines[head + 2].startswith("    Ils seront remis à jour")
     assert "<del>(2026)</del><ins>(2027)</ins>" in lines[head + 2]
+
+
+# --- "Ce qui change" on the built site ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def changes_site(tmp_path_factory):
+    """The site of the 2027 update (with an article's and a sub-article's sentence and a moved priority),
+    its 2024 version tagged v2024 as the version in force."""
+    from cdv.build import build_site
+
+    repo = copy_project(tmp_path_factory.mktemp("redline") / "depot")
+    run = lambda *a: subprocess.run(a, cwd=repo, check=True, capture_output=True, text=True)  # noqa: E731
+    run("git", "init", "-q", "-b", "main")
+    run("git", "-c", "user.name=t", "-c", "user.email=t@t", "add", "-A")
+    run("git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "2024")
+    run("git", "tag", "v2024")
+    apply_2027_update(repo)
+    apply_redline_changes(repo)
+    return build_site(repo, repo / "site", with_pdf=False)
+
+
+class _Entries(html.parser.HTMLParser):
+    """The entries of "Ce qui change": for each <li>, its paragraphs' HTML and the links of the first."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.entries, self.ids, self.depth = [], set(), 0
+        self._li = self._p = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "li":
+            self._li = {"paragraphs": [], "links": []}
+        elif tag == "p" and self._li is not None:
+            self._p = []
+        elif self._p is not None:
+            if tag == "a" and not self._li["paragraphs"]:
+                self._li["links"].append(attrs["href"])
+            self._p.append(f"<{tag}>")
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self._li is not None:
+            self.entries.append(self._li)
+            self._li = None
+        elif tag == "p" and self._p is not None:
+            self._li["paragraphs"].append("".join(self._p))
+            self._p = None
+        elif self._p is not None:
+            self._p.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self._p is not None:
+            self._p.append(data)
+
+
+def _parse(path: Path) -> _Entries:
+    parser = _Entries()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.mark.slow
+def test_ce_qui_change_reads_like_a_redline(changes_site):
+    """On the page as built: each change's line is a paragraph of its own, its redline the next one;
+    words grouped; the sub-article named; the moved priority's text shown; the new préfet under the change
+    of representative."""
+    page = changes_site / "ce-qui-change" / "index.html"
+    entries = {e["paragraphs"][0].split(" (")[0]: e["paragraphs"] for e in _parse(page).entries
+               if e["paragraphs"] and "<strong>" in e["paragraphs"][0]}
+    article = entries["<strong>Article modifié</strong> : <a>Article 9.1 - Les portraits de quartier</a>"]
+    assert article[1].startswith("Ils seront remis à jour") and "<del>(2026)</del><ins>(2027)</ins>" in article[1]
+    [sentence] = [p for head, p in entries.items() if "Article 13 - La gouvernance" in head]
+    assert "se réunit <del>1 à 2</del><ins>au moins deux</ins> fois par an" in sentence[1]
+    [moved] = [p for head, p in entries.items() if head.startswith("<strong>Priorité déplacée</strong>")]
+    assert moved[1] == "Permettre aux jeunes l'accès à la formation"
+    text = page.read_text(encoding="utf-8")
+    representative = text.index("Changement de représentant d'un signataire (sans effet sur les engagements)<a")
+    assert text.index("<del>Rémi BASTILLE</del><ins>Jeanne EXEMPLE</ins>") > representative
+    assert "Avenant signé par les signataires" in text[:representative]
+    assert "prefecture-doubs" not in text[:representative]
+
+
+@pytest.mark.slow
+def test_each_change_links_to_its_element_in_the_new_version(changes_site):
+    """Every entry but a removed one links to the page and stable anchor where this version shows it."""
+    page = changes_site / "ce-qui-change" / "index.html"
+    entries = [e for e in _parse(page).entries if e["paragraphs"] and "<strong>" in e["paragraphs"][0]]
+    assert len(entries) == 10
+    found = {}
+    for entry in entries:
+        if "supprimée" in entry["paragraphs"][0]:
+            assert entry["links"] == []
+            continue
+        [href] = entry["links"]
+        url, _, anchor = href.partition("#")
+        target = (page.parent / url / "index.html").resolve()
+        assert target.is_file(), href
+        assert not anchor or anchor in _parse(target).ids, href
+        found[href] = entry["paragraphs"][0]
+    assert {"../contrat/article-9/#article-9-1", "../contrat/article-13/#article-13",
+            "../quartiers/planoise/#planoise-formation", "../quartiers/planoise/#planoise-fracture-numerique",
+            "../quartiers/battant/#battant-attractivite-marche-couvert", "../signataires/#prefecture-doubs",
+            "../quartiers/planoise/", "../contrat/"} == set(found)
+
+
+def test_the_json_report_gives_each_change_its_link(more):
+    report = more.as_dict()
+    links = {c["id"]: c["link"] for c in report["changes"]}
+    assert links["article-9-1"] == "contrat/article-9.md#article-9-1"
+    assert links["planoise-formation"] == "quartiers/planoise.md#planoise-formation"
+    assert links["montrapon-deplacements-doux"] is None  # removed: this version has no place for it
