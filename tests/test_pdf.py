@@ -191,4 +191,10 @@ def test_amendment_opens_with_the_contracts_words_and_names_each_approval_level(
     information = normalise("Changement de représentant d'un signataire (sans effet sur les engagements) : pour information")
     assert text.index("Article 3 - ") < text.index(information) < text.index("Article 4 - Dispositions finales")
     assert text.index(information) < text.index("Jeanne EXEMPLE") < text.index("Article 4 - Dispositions finales")
+    # The body reads like a redline: words grouped (struck, then inserted), the sub-article named, a moved
+    # priority with its text.
+    assert "se réunit 1 à 2au moins deux fois par an" in text  # <del>1 à 2</del><ins>au moins deux</ins>
+    assert "Article modifié : Article 9.1 - Les portraits de quartier" in text
+    moved = text.index("Priorité déplacée : Planoise")
+    assert text.index("Permettre aux jeunes l'accès à la formation", moved) < text.index("Priorité", moved + 20)
     assert "Article 4 - Dispositions finales" in text
