@@ -471,9 +471,14 @@ def present(
     return Diff(
         old_label,
         new_label,
-        sorted(changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, c.title, c.id)),
+        sorted(changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, _numbered(c.title), c.id)),
         words.levels,
     )
+
+
+def _numbered(title: str) -> list:
+    """A title's sort key with its numbers as numbers: Article 9, Article 9.1, Article 13 in that order."""
+    return [int(piece) if i % 2 else piece for i, piece in enumerate(re.split(r"([0-9]+)", title))]
 
 
 def action_label(change: Change) -> str:

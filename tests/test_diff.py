@@ -679,6 +679,8 @@ def test_a_change_in_a_sub_article_is_located_there(more):
     assert "(2026)" in sub.old and "(2027)" in sub.new and "L'approche territoriale" not in sub.new
     [article] = [c for c in more.changes if c.id == "article-13"]
     assert article.title == "Article 13 - La gouvernance du Contrat de Ville"
+    # In the contract's order, numbers read as numbers: 9.1 before 13.
+    assert [c.id for c in more.by_level()["avenant"]] == ["article-9-1", "article-13"]
 
 
 def test_each_heading_stands_on_its_own_line(more):
