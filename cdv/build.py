@@ -13,29 +13,44 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .corpus import load_corpus, load_corpus_cached
 from .errors import BuildFailed  # defined with the other errors, imported from here too
 from .mkdocs_warnings import collected_warnings, source_error
 from .safety import STAGING_INFIX, build_lock, check_site_dir, new_staging, ordinary_permissions, remove_stale_staging
+from .versions import DRAFT_ALIAS, IN_FORCE_ALIAS
 
 
-def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool, versioned: bool = False):
+def _mkdocs_config(root: Path, site_dir: Path, with_pdf: bool, version: str | None = None):
     """mkdocs.yml loaded as `mkdocs build` loads it, with this build's options given the way MkDocs's own
-    command line gives them: as values of the configuration (the cdv plugin's `pdf`, Material's `extra`)."""
+    command line gives them: as values of the configuration (the cdv plugin's `pdf`, Material's `extra`).
+    `version`: the build is that version of a site mike publishes (one folder per version)."""
     from mkdocs.config import load_config
     from mkdocs.utils.yaml import yaml_load
 
     config_file = root / "mkdocs.yml"
-    overrides = {}
-    if not with_pdf or versioned:
+    overrides: dict[str, Any] = {}
+    if not with_pdf or version:
         with open(config_file, "rb") as fd:
             raw = yaml_load(fd) or {}  # mkdocs's own reading: !ENV, !relative and INHERIT resolved
-        if not with_pdf and raw.get("plugins"):
-            overrides["plugins"] = _with_plugin_options(raw["plugins"], "cdv", pdf=False)
-        if versioned:
-            # Published with mike: Material's version selector and its "replaced version" banner.
-            overrides["extra"] = {**(raw.get("extra") or {}), "version": {"provider": "mike", "default": "en-vigueur"}}
+        plugin_options: dict = {} if with_pdf else {"pdf": False}
+        if version:
+            # Published with mike: Material's version selector and its "replaced version" banner, shown on
+            # neither the version in force nor the draft under review (a draft replaces nothing yet).
+            overrides["extra"] = {
+                **(raw.get("extra") or {}),
+                "version": {"provider": "mike", "default": [IN_FORCE_ALIAS, DRAFT_ALIAS]},
+            }
+            site_url = raw.get("site_url")
+            if site_url:
+                # Each version is published in its own folder: canonical links and the sitemap name the
+                # pages there; the feed links to the versions from the site's root.
+                root_url = site_url.rstrip("/") + "/"
+                overrides["site_url"] = f"{root_url}{version}/"
+                plugin_options["site_root"] = root_url
+        if plugin_options and raw.get("plugins"):
+            overrides["plugins"] = _with_plugin_options(raw["plugins"], "cdv", **plugin_options)
     return load_config(str(config_file), site_dir=str(site_dir), strict=True, **overrides)
 
 
@@ -88,7 +103,8 @@ def _theme_folders(config) -> tuple[Path, ...]:
     return tuple(folders)
 
 
-def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, versioned: bool = False) -> Path:
+def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, version: str | None = None) -> Path:
+    """Build the site into site_dir (site/ by default); `version`: as that version of the site mike publishes."""
     from .provenance import source_date_epoch
 
     root = Path(root).resolve()
@@ -98,7 +114,7 @@ def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, 
     # thousands of pages need not walk them again and again.
     gc.freeze()
     try:
-        return _build(root, site_dir, with_pdf, versioned)
+        return _build(root, site_dir, with_pdf, version)
     finally:
         gc.unfreeze()
 
@@ -113,7 +129,7 @@ def _check_nav(config, root: Path) -> None:
         expand_nav(config.nav, navigation(load_corpus_cached(root)), config.config_file_path)
 
 
-def _build(root: Path, site_dir: Path | None, with_pdf: bool, versioned: bool) -> Path:
+def _build(root: Path, site_dir: Path | None, with_pdf: bool, version: str | None) -> Path:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -126,7 +142,7 @@ def _build(root: Path, site_dir: Path | None, with_pdf: bool, versioned: bool) -
         staging = new_staging(target)
         try:
             try:
-                config = _mkdocs_config(root, staging, with_pdf, versioned)
+                config = _mkdocs_config(root, staging, with_pdf, version)
                 check_site_dir(shown, root, extra=_theme_folders(config))
                 _check_nav(config, root)
                 with _reproducible_dates(root), collected_warnings() as problems:

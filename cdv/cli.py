@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
@@ -59,6 +60,11 @@ def cmd_validate(args) -> int:
 
     root, only = _root_and_filter(args.path)
     files, errors = validate_project(root)
+    if not errors:
+        from .amendments import amendment_errors
+
+        # Between versions: the avenant that produces this version accounts for what it changes (git).
+        errors = amendment_errors(root, files)
     if only is not None:
         # One file asked for: its errors, and what makes the whole project invalid whatever the file says
         # (a required file missing), or the editor would read « valide » and the build would fail.
@@ -186,6 +192,23 @@ def cmd_new(args) -> int:
     return 0
 
 
+def _amendment_number(text: str) -> int:
+    if not re.fullmatch(r"[1-9][0-9]?", text):
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas un numéro d'avenant (un nombre de 1 à 99, ex. 1)")
+    return int(text)
+
+
+def cmd_amendment(args) -> int:
+    from .amendments import new_amendment
+
+    root, _ = _root_and_filter(args.path)
+    path = new_amendment(root, args.number)
+    print(
+        f"Avenant créé : {path.relative_to(root)} (à compléter : objet, décisions du comité de pilotage ; puis « cdv validate »)"
+    )
+    return 0
+
+
 def cmd_verify(args) -> int:
     from .verify import verify
 
@@ -304,6 +327,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_new)
 
+    p = sub.add_parser("amendment", help="préparer un avenant : contract/amendments/N.yml")
+    amendment = p.add_subparsers(dest="what", metavar="QUOI", required=True, parser_class=_Parser)
+    a = amendment.add_parser(
+        "new", help="écrire l'avenant N de la version des sources, avec les modifications qui le demandent"
+    )
+    a.add_argument("number", metavar="N", type=_amendment_number, help="numéro de l'avenant, ex. 1")
+    a.add_argument("--path", default=None, metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
+    p.set_defaults(func=cmd_amendment)
+
     p = sub.add_parser("verify", help="vérifier un PDF signé contre le dépôt (commit, empreinte, sources jointes)")
     p.add_argument("file", metavar="FICHIER.pdf", help="le PDF à vérifier")
     p.add_argument("--repo", metavar="CHEMIN", help="dépôt git du contrat (défaut : dossier courant)")
@@ -334,6 +366,7 @@ _NOTHING_DONE = {
     "fmt": "aucun fichier n'a été réécrit ; corrigez d'abord ces erreurs (cdv validate).",
     "publish": "rien n'a été publié.",
     "diff": "aucune comparaison faite.",
+    "amendment": "aucun avenant n'a été écrit.",
 }
 
 

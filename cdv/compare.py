@@ -81,6 +81,9 @@ class Kind(StrEnum):
     PORTRAIT = "portrait"
     INDICATOR = "indicator"
     SOURCE = "source"  # a kind of source added to the corpus later, compared whole
+    # The record of an avenant (contract/amendments/<n>.yml): it tells the contract's life, it is not one of
+    # its terms (the terms it changes are compared as themselves).
+    AMENDMENT_RECORD = "amendment-record"
 
 
 # Approval needed by a change of an element of each kind (README, "cdv diff").
@@ -113,6 +116,7 @@ ELEMENT_LEVELS = {
     Kind.ITEM: Level.COMMITTEE,
     Kind.PORTRAIT: Level.ROUTINE,
     Kind.INDICATOR: Level.ROUTINE,
+    Kind.AMENDMENT_RECORD: Level.EDITORIAL,
 }
 # Fields of an element whose change needs another level than the element's.
 FIELD_LEVELS = {
@@ -161,6 +165,7 @@ class Term(Enum):
     PROJECT = auto()  # (neighbourhood)
     WITHIN = auto()  # (neighbourhood, what in it: a theme, an indicator)
     SOURCE = auto()  # (corpus field)
+    AMENDMENT_RECORD = auto()  # (number)
     # details
     MOVED = auto()  # (from, to)
     MOVED_PRIORITY = auto()  # (from, to)
@@ -520,7 +525,11 @@ def _elements(corpus: Corpus) -> _Elements:
                             parent=pk,
                             field_name="items",
                         )
+    for record in corpus.amendments:
+        title = Words(Term.AMENDMENT_RECORD, (record["number"],))
+        out.put(K.AMENDMENT_RECORD, f"avenant-{record['number']}", title, title, record)
     handled |= {
+        "amendments",
         "contract",
         "articles",
         "commitments",
@@ -537,6 +546,12 @@ def _elements(corpus: Corpus) -> _Elements:
         if f.name not in handled:
             out.put(K.SOURCE, f.name, Words(Term.SOURCE, (f.name,)), f.name, getattr(corpus, f.name))
     return out
+
+
+def element_parents(corpus: Corpus) -> dict[str, str | None]:
+    """Every element id of a version and its parent element's id (a priority's theme, a theme's
+    neighbourhood): what an avenant names to account for a change in it."""
+    return {el.id: (el.parent[1] if el.parent else None) for el in _elements(corpus).values()}
 
 
 # --- raw values ----------------------------------------------------------------------------------

@@ -57,6 +57,7 @@ KINDS = {
     Kind.PORTRAIT: "portrait",
     Kind.INDICATOR: "indicateur",
     Kind.SOURCE: "source",
+    Kind.AMENDMENT_RECORD: "avenant",
 }
 # What the items of an ordered list are called, for "Ordre des … modifié" (by element kind and the list's
 # field; "position" is the order of the elements sorted by their position field).
@@ -123,6 +124,7 @@ WORDS: dict[Term, Callable[..., str]] = {
     Term.PROJECT: lambda name: f"{name} — projet de quartier",
     Term.WITHIN: lambda name, what: f"{name} — {what}",
     Term.SOURCE: lambda name: f"Source « {name} »",
+    Term.AMENDMENT_RECORD: lambda number: f"Avenant n° {number}",
     Term.MOVED: lambda old, new: f"déplacé de « {old} » vers « {new} »",
     Term.MOVED_PRIORITY: lambda old, new: f"déplacée de « {old} » vers « {new} »",
     Term.MOVED_ITEM: lambda old, new: f"déplacée de « {old} » vers « {new} »",

@@ -23,6 +23,9 @@ class ContractConfig(base.Config):
     sources = config_options.Type(str, default=".")  # the project folder, relative to mkdocs.yml
     pdf = config_options.Type(bool, default=True)  # write the contract's PDF at extra.pdf
     feed = config_options.Type(str, default="versions.xml")  # RSS of versions and amendments
+    # The address the versions are published under, when this build is one of them (cdv publish sets it):
+    # the feed links to each version from there. Empty: site_url.
+    site_root = config_options.Type(str, default="")
 
 
 class ContractPlugin(BasePlugin[ContractConfig]):
@@ -43,7 +46,7 @@ class ContractPlugin(BasePlugin[ContractConfig]):
                 root,
                 pdf=pdf,
                 feed=self.config.feed,
-                site_url=config.site_url or "",
+                site_url=self.config.site_root or config.site_url or "",
                 directory_urls=config.use_directory_urls,
             )
             if config.nav:  # an unknown `cdv:` marker is a located error, said by MkDocs as a plugin error

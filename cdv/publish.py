@@ -111,7 +111,7 @@ def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-page
                 message=f"Publication de la version {title}",
                 set_props=[(COMMIT_PROPERTY, commit)] if commit else [],
             ):
-                build_site(root, site_dir, versioned=True)
+                build_site(root, site_dir, version=version)
             if IN_FORCE in aliases:
                 commands.set_default(IN_FORCE, branch=branch, message=f"Version en vigueur : {title}", allow_empty=True)
             if not draft and _draft_replaced(commands.list_versions(branch), version):

@@ -22,6 +22,7 @@ from .corpus import Corpus, load_corpus_cached
 from .labels import STATUS_IN_FORCE
 from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_specs
 from .signature import dated
+from .versions import DRAFT_ALIAS, IN_FORCE_ALIAS
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,9 @@ def announcement(corpus: Corpus, feed: str | None) -> dict[str, str]:
     }
     if feed:
         values["feed"] = feed
+    # The aliases cdv publish gives mike: the pages read versions.json for them (cdv.js).
+    values["in_force_alias"] = IN_FORCE_ALIAS
+    values["draft_alias"] = DRAFT_ALIAS
     return values
 
 

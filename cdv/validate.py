@@ -449,7 +449,8 @@ class _RefChecker:
                         ("signatories", i, "joined_by"),
                         f"l'avenant n° {s['joined_by']} n'existe pas : aucun fichier "
                         f"contract/amendments/{s['joined_by']}.yml (avenants existants : {known or 'aucun'}). "
-                        "Indiquez le numéro de l'avenant par lequel ce signataire rejoint le contrat.",
+                        "Indiquez le numéro de l'avenant par lequel ce signataire rejoint le contrat, ou "
+                        f"créez cet avenant (cdv amendment new {s['joined_by']}).",
                     )
         return self.errors
 

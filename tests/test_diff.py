@@ -21,7 +21,7 @@ from cdv.sources import classify, discover
 from cdv.yamlload import load_yaml_file
 
 from conftest import ROOT, copy_project, name_site_after_contract
-from update2027 import (ARTICLE_SENTENCE, MOVED_PRIORITY, NEW_SIGNER, apply_2027_update, apply_redline_changes,
+from update2027 import (GOVERNANCE_SENTENCE, MOVED_PRIORITY, NEW_SIGNER, apply_2027_update, apply_redline_changes,
                         replace)
 
 
@@ -112,7 +112,7 @@ def test_consecutive_changed_words_are_one_group(more):
     # "et" between two changes goes with them; the unchanged words before stay outside.
     assert ("Lutter contre la fracture <del>numérique et l'illectronisme</del>"
             "<ins>numérique, l'illectronisme et l'isolement des aînés</ins>") in text
-    [article] = [c for c in more.changes if ARTICLE_SENTENCE[1] in (c.new or "")]
+    [article] = [c for c in more.changes if GOVERNANCE_SENTENCE[1] in (c.new or "")]
     assert ("-", "1 à 2") in article.redline() and ("+", "au moins deux") in article.redline()
     # Two changes apart by two unchanged words stay apart.
     assert redline("a b c d e f", "a X c d Y f") == [

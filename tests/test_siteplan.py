@@ -54,9 +54,12 @@ def test_abbreviations_are_the_glossary(plan):
 
 @pytest.mark.parametrize("with_pdf", [True, False])
 def test_build_options_reach_the_plugin_through_the_configuration(tmp_path, with_pdf):
-    config = _mkdocs_config(ROOT, tmp_path / "site", with_pdf=with_pdf, versioned=True)
+    config = _mkdocs_config(ROOT, tmp_path / "site", with_pdf=with_pdf, version="2027")
     assert config.plugins["cdv"].config.pdf is with_pdf
-    assert config.extra["version"] == {"provider": "mike", "default": "en-vigueur"}
+    assert config.extra["version"] == {"provider": "mike", "default": ["en-vigueur", "projet"]}
+    # Each version is published in its own folder, where its canonical links and sitemap point.
+    assert config.site_url == "https://grand-besancon.github.io/contrat-de-ville/2027/"
+    assert config.plugins["cdv"].config.site_root == "https://grand-besancon.github.io/contrat-de-ville/"
     assert config.extra["pdf"] == "contrat.pdf"  # the rest of extra is kept
 
 

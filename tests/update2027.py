@@ -43,9 +43,40 @@ def apply_2027_update(project: Path) -> None:
     replace(project / "contract" / "contract.yml", "status: signed", "status: draft")
 
 
+# An article's sentence (in a sub-article), and a new signatory with its commitment that joins by the avenant.
+ARTICLE_SENTENCE = ("sont des éléments de connaissance, essentiellement statistiques",
+                    "sont des éléments de connaissance, principalement statistiques")
+JOINING_SIGNATORY = """  - id: maison-exemple
+    organisation: Association Exemple des quartiers
+    group: etat
+    commitment: maison-exemple
+    joined_by: 1
+    signature:
+      position: 23
+      signers:
+        - title:
+            - La Présidente,
+          name: Marie DUPONT
+"""
+JOINING_COMMITMENT = """id: maison-exemple
+title: Association Exemple des quartiers
+position: 23
+body:
+  - p: L'association s'engage à ouvrir ses locaux aux habitants des quartiers.
+"""
+
+
+def apply_2027_terms(project: Path) -> None:
+    """Changes of the contract's terms, which the avenant signs: an article's sentence, a new signatory."""
+    replace(project / "contract" / "articles" / "article-9.yml", *ARTICLE_SENTENCE)
+    signatories = project / "contract" / "signatories.yml"
+    replace(signatories, "  - id: france-travail\n", JOINING_SIGNATORY + "  - id: france-travail\n")
+    (project / "contract" / "commitments" / "maison-exemple.yml").write_text(JOINING_COMMITMENT, encoding="utf-8")
+
+
 # More of the 2027 update, for the redline's own tests: an article's sentence, a sub-article's sentence and a
 # priority moved to another theme of its neighbourhood.
-ARTICLE_SENTENCE = ("se réunit 1 à 2 fois par an", "se réunit au moins deux fois par an")
+GOVERNANCE_SENTENCE = ("se réunit 1 à 2 fois par an", "se réunit au moins deux fois par an")
 SUB_ARTICLE_SENTENCE = ("évaluation à mi-parcours (2026)", "évaluation à mi-parcours (2027)")
 MOVED_PRIORITY = "planoise-formation"
 MOVED_BLOCK = """        - id: planoise-formation
@@ -58,7 +89,7 @@ MOVED_UNDER = "          objectives: [acces-droits-sante]\n          devices: [c
 
 def apply_redline_changes(project: Path) -> None:
     contract = project / "contract" / "articles"
-    replace(contract / "article-13.yml", *ARTICLE_SENTENCE)
+    replace(contract / "article-13.yml", *GOVERNANCE_SENTENCE)
     replace(contract / "article-9.yml", *SUB_ARTICLE_SENTENCE)
     planoise = project / "neighbourhoods" / "planoise.yml"
     replace(planoise, MOVED_BLOCK, "")
