@@ -55,7 +55,8 @@ class Since:
 
     def covers(self, element: str, change: cmp.Change) -> bool:
         """Whether naming `element` accounts for `change`: the element itself, one that holds it (an
-        article for its text, a neighbourhood for its priorities), or a sub-article of a changed article."""
+        article for its text or a sub-article's, a neighbourhood for its priorities), or a sub-article of a
+        changed article."""
         if element == change.id or element in self.ancestors(change.id):
             return True
         if change.kind == cmp.Kind.CONTRACT and element == "contrat":
@@ -63,6 +64,10 @@ class Since:
         for corpus in (self.new, self.old):
             place = place_of(corpus, element)
             if place is not None and place.anchor == element and place.page_id == change.id:
+                return True
+            # A change located in a sub-article (its id) is accounted for by naming its article.
+            where = place_of(corpus, change.id) if change.kind == cmp.Kind.ARTICLE else None
+            if where is not None and where.page == "article" and where.page_id == element:
                 return True
         return False
 

@@ -38,6 +38,9 @@ class Level(StrEnum):
 
     AMENDMENT = "avenant"  # signed by the signatories (contract, signatories, commitments)
     COMMITTEE = "copil"  # validated by the comité de pilotage (projects, devices, glossary)
+    # Who signs for a signatory (a new préfet): the signatory notifies it, its commitments unchanged; never
+    # a clause of an avenant.
+    REPRESENTATIVE = "representant"
     ROUTINE = "routine"  # a routine update of a portrait's figures
     EDITORIAL = "editorial"  # about the version itself (number, status)
 
@@ -152,6 +155,7 @@ class Term(Enum):
     STATUS = auto()
     FOREWORD = auto()  # the foreword, when it has no title
     ARTICLE = auto()  # (number, title)
+    SUB_ARTICLE = auto()  # (number, title): a sub-article, located as readers cite it ("Article 9.1 – …")
     COMMITMENT = auto()  # (title)
     COMMITMENTS_PAGE = auto()
     SIGNATORIES = auto()
@@ -358,6 +362,7 @@ class Change:
     new: Any = None  # None: the element is removed
     detail: Phrase | None = None
     order_of: tuple | None = None  # a reorder: the path of the list, in the element
+    text: Phrase | None = None  # a moved element: what it reads, shown with its move
 
 
 @dataclass
@@ -684,6 +689,11 @@ def _article_parts(article: dict, section: str = HEADINGS["section"]) -> dict:
     return parts
 
 
+def _article_own_text(parts: dict) -> str:
+    """An article's text but its title and its sub-articles (each compared on its own)."""
+    return "\n".join(p for k, p in parts.items() if p and k in _ARTICLE_PATHS and k != "title")
+
+
 def _article_text(article: dict, section: str = HEADINGS["section"]) -> str:
     parts = _article_parts(article, section)
     return "\n".join(p for k, p in parts.items() if p and k != "title")
@@ -830,10 +840,11 @@ class _Comparer:
         element=None,
         paths=((),),
         order_of=None,
+        text=None,
     ) -> None:
         if old is not None and old == new and action != Action.MOVED:
             return  # what it would show is the same on both sides: the second pass reports it field by field
-        self.changes.append(Change(level, kind, action, ident, subject, old, new, detail, order_of))
+        self.changes.append(Change(level, kind, action, ident, subject, old, new, detail, order_of, text))
         self.explain(element or (kind, ident), *paths)
 
     def explain(self, element: tuple, *paths: tuple) -> None:
@@ -927,6 +938,7 @@ class _Comparer:
                     c.new,
                     Words(Term.QUOTED_DEFINITION, sources),
                     c.order_of,
+                    c.text,
                 )
         self.neighbourhoods()
         self.figures()
@@ -1052,20 +1064,40 @@ class _Comparer:
                     Level.AMENDMENT, Kind.ARTICLE, Action.REMOVED, ident, _article_title(a), _article_text(a, sa), None
                 )
             else:
-                # Part by part, sub-articles by id: a reorder alone is reported as a reorder.
+                # Part by part, sub-articles by id: a reorder alone is reported as a reorder. A change in a
+                # sub-article is located there, under its own number and title.
                 pa, pb = _article_parts(a, sa), _article_parts(b, sb)
                 differ = [k for k in pa.keys() | pb.keys() if pa.get(k) != pb.get(k)]
-                if differ:
+                own = [k for k in differ if k in _ARTICLE_PATHS]
+                if own:
                     self.add(
                         Level.AMENDMENT,
                         Kind.ARTICLE,
                         Action.CHANGED,
                         ident,
                         _article_title(b),
-                        _article_text(a, sa),
-                        _article_text(b, sb),
-                        paths=tuple(p for k in differ for p in _ARTICLE_PATHS.get(k, (k,))),
+                        _article_own_text(pa),
+                        _article_own_text(pb),
+                        paths=tuple(p for k in own for p in _ARTICLE_PATHS[k]),
                     )
+                sections = {s["id"]: s for s in [*a.get("sections", []), *b.get("sections", [])]}
+                for key in (k for k in pb if k in differ and k not in own):
+                    self.sub_article(ident, sections[key[1][1]], pa.get(key), pb[key], key)
+                for key in (k for k in pa if k in differ and k not in own and k not in pb):
+                    self.sub_article(ident, sections[key[1][1]], pa[key], None, key)
+
+    def sub_article(self, article: str, section: dict, old: str | None, new: str | None, path: tuple) -> None:
+        self.add(
+            Level.AMENDMENT,
+            Kind.ARTICLE,
+            Action.ADDED if old is None else Action.REMOVED if new is None else Action.CHANGED,
+            section["id"],
+            Words(Term.SUB_ARTICLE, (section["number"], shown_text(section["title"]))),
+            old,
+            new,
+            element=(Kind.ARTICLE, article),
+            paths=(path,),
+        )
 
     def signatories(self) -> None:
         old = {s["id"]: s for s in self.old.signatories}
@@ -1082,7 +1114,7 @@ class _Comparer:
                 sa, sb = a["signature"]["signers"], b["signature"]["signers"]
                 if sa != sb and sorted(map(_canon, sa)) == sorted(map(_canon, sb)):
                     self.add(
-                        L.AMENDMENT,
+                        L.REPRESENTATIVE,
                         K.SIGNATORY,
                         A.REORDERED,
                         ident,
@@ -1094,7 +1126,7 @@ class _Comparer:
                     )
                 elif _signers(a) != _signers(b):
                     self.add(
-                        L.AMENDMENT,
+                        L.REPRESENTATIVE,
                         K.SIGNATORY,
                         A.CHANGED,
                         ident,
@@ -1353,6 +1385,7 @@ class _Comparer:
                 y["where"],
                 detail=Words(moved_term, (x["where"], y["where"])),
                 paths=(PARENT,),
+                text=y["text"],
             )
         if x["text"] != y["text"]:
             self.add(
@@ -1406,6 +1439,7 @@ class _Comparer:
                     detail=Words(Term.MOVED, (a.where, b.where)),
                     element=key,
                     paths=(PARENT,),
+                    text=b.label,
                 )
             for name in sorted(a.children.keys() & b.children.keys()):
                 ca, cb = a.children[name], b.children[name]

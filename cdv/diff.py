@@ -52,7 +52,9 @@ __all__ = [
 
 
 def compare(old: Corpus, new: Corpus, old_label: str = "ancienne version", new_label: str = "nouvelle version") -> Diff:
-    """The changes from `old` to `new`, in words, heaviest approval first."""
+    """The changes from `old` to `new`, in words, heaviest approval first, each with where `new` shows it."""
+    from .pages import change_link
+
     comparison = compare_versions(old, new)
     with figures(comparison.figures):  # what the changes quote reads with the figures they were compared with
-        return present(comparison, old_label, new_label)
+        return present(comparison, old_label, new_label, lambda kind, ident: change_link(new, kind, ident))

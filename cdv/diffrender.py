@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import html
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -107,6 +108,7 @@ WORDS: dict[Term, Callable[..., str]] = {
     Term.STATUS: lambda: "Statut",
     Term.FOREWORD: lambda: "Avant-propos",
     Term.ARTICLE: lambda number, title: numbered(HEADINGS["article"], number, title),
+    Term.SUB_ARTICLE: lambda number, title: numbered(HEADINGS["article"], number, title),
     Term.COMMITMENT: lambda title: f"Engagement « {title} »",
     Term.COMMITMENTS_PAGE: lambda: COMMITMENTS_PAGE,
     Term.SIGNATORIES: lambda: "Signataires",
@@ -174,6 +176,11 @@ def vocabulary(new_contract: dict | None = None, old_contract: dict | None = Non
     v.levels = {level: first(lambda s, k=level: s.approvals.get(k), v.levels[level]) for level in LEVEL_ORDER}
     article = first(lambda s: s.headings.get("article"), HEADINGS["article"])
     v.words[Term.ARTICLE] = lambda number, title: numbered(article, number, title)
+    # A sub-article as a sentence cites it, "Article 9.1 – Les portraits": the article's pattern with the
+    # sub-article's number, or the sub-article's own heading where the article's names no number.
+    section = first(lambda s: s.headings.get("section"), HEADINGS["section"])
+    sub_article = article if "{numero}" in article else section
+    v.words[Term.SUB_ARTICLE] = lambda number, title: numbered(sub_article, number, title)
     # The commitments' page is the annex that shows them, numbered by its place among the annexes.
     annexes = next((s for s in shapes if s.annexes), None)
     if annexes is not None:
@@ -392,6 +399,10 @@ class Change:
     detail: str = ""
     # Whether the action agrees in the feminine ("priorité ajoutée"): the kind's name is the contract's.
     feminine: bool = False
+    text: str | None = None  # a moved element: what it reads
+    # Where the element is read in the newer version, as contributor text links a page of the site
+    # ("contrat/article-9.md#article-9-1"); None for an element removed or shown on no page of its own.
+    link: str | None = None
 
     def redline(self) -> list[tuple[str, str]]:
         """Word-level differences: ('=', text), ('-', removed), ('+', inserted)."""
@@ -432,8 +443,14 @@ def _record(change: Change) -> dict:
     return record
 
 
-def present(comparison: cmp.Comparison, old_label: str, new_label: str) -> Diff:
-    """The changes in words, heaviest approval first, then as readers look them up (kind, title)."""
+def present(
+    comparison: cmp.Comparison,
+    old_label: str,
+    new_label: str,
+    locate: Callable[[cmp.Kind, str], str | None] | None = None,
+) -> Diff:
+    """The changes in words, heaviest approval first, then as readers look them up (kind, title).
+    `locate(kind, id)`: where the newer version shows an element (cdv.pages.change_link)."""
     words = vocabulary(comparison.new_contract, comparison.old_contract)
     labels = _Labels(field_titles(comparison.schema_dir), words)
     changes = []
@@ -451,14 +468,21 @@ def present(comparison: cmp.Comparison, old_label: str, new_label: str) -> Diff:
                 new,
                 labels.detail(c.detail),
                 feminine=kind in words.feminine,
+                text=None if c.text is None else labels.phrase(c.text),
+                link=locate(c.kind, c.id) if locate and c.action != Action.REMOVED else None,
             )
         )
     return Diff(
         old_label,
         new_label,
-        sorted(changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, c.title, c.id)),
+        sorted(changes, key=lambda c: (LEVEL_ORDER.index(c.level), c.kind, _numbered(c.title), c.id)),
         words.levels,
     )
+
+
+def _numbered(title: str) -> list:
+    """A title's sort key with its numbers as numbers: Article 9, Article 9.1, Article 13 in that order."""
+    return [int(piece) if i % 2 else piece for i, piece in enumerate(re.split(r"([0-9]+)", title))]
 
 
 def action_label(change: Change) -> str:
@@ -471,17 +495,36 @@ def action_label(change: Change) -> str:
 _WORD = re.compile(r"\s+|[^\s]+")
 
 
+# The most unchanged words between two changes that a redline strikes and rewrites with them: "<del>1 à
+# 2</del><ins>au moins deux</ins>" reads, "<del>1</del><ins>au</ins> <del>à</del><ins>moins</ins>…" does not.
+ABSORBED_WORDS = 1
+
+
 def redline(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level differences, ('=', text), ('-', removed), ('+', inserted), consecutive changed words
+    grouped: the spaces between them, and up to ABSORBED_WORDS unchanged words on one line between two
+    changes, belong to the group."""
     a, b = _WORD.findall(old), _WORD.findall(new)
-    out: list[tuple[str, str]] = []
+    # Runs: (unchanged, old text, new text), an unchanged run having the same text on both sides.
+    runs: list[tuple[bool, str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(("=", "".join(a[i1:i2])))
+        runs.append((op == "equal", "".join(a[i1:i2]), "".join(b[j1:j2])))
+    merged: list[tuple[bool, str, str]] = []
+    for i, (same, x, y) in enumerate(runs):
+        absorbed = same and i < len(runs) - 1 and "\n" not in x and len(x.split()) <= ABSORBED_WORDS
+        if merged and not merged[-1][0] and (not same or absorbed):
+            merged[-1] = (False, merged[-1][1] + x, merged[-1][2] + y)
         else:
-            if i2 > i1:
-                out.append(("-", "".join(a[i1:i2])))
-            if j2 > j1:
-                out.append(("+", "".join(b[j1:j2])))
+            merged.append((same, x, y))
+    out: list[tuple[str, str]] = []
+    for same, x, y in merged:
+        if same:
+            out.append(("=", x))
+            continue
+        if x:
+            out.append(("-", x))
+        if y:
+            out.append(("+", y))
     return out
 
 
@@ -527,10 +570,10 @@ def _escape(text: str, line_start: bool = False) -> str:
 
 
 def change_body(change: Change) -> str:
-    """A change's passage as HTML-in-markdown: old → new for a figure, a redline for a text, nothing for a
-    move (its detail says where it went)."""
+    """A change's passage as HTML-in-markdown: old → new for a figure, a redline for a text, the text of a
+    moved element (its detail says where it went; a reworded text is a change of its own)."""
     if change.action == Action.MOVED:
-        return ""
+        return _escape(change.text, line_start=True).replace("\n", "<br>") if change.text else ""
     if (change.kind == KINDS[Kind.INDICATOR] or change.action == Action.REORDERED) and change.old and change.new:
         body = f"{_escape(change.old, line_start=True)} → <ins>{_escape(change.new)}</ins>"
     elif change.old and change.new:
@@ -542,7 +585,9 @@ def change_body(change: Change) -> str:
     return body.replace("\n", "<br>")
 
 
-def to_markdown(diff: Diff, heading: str = "##") -> str:
+def to_markdown(diff: Diff, heading: str = "##", href: Callable[[str], str] | None = None) -> str:
+    """`cdv diff`'s changelog, and the body of "Ce qui change"; `href(link)`: the address of a change's
+    element from where the text is read (the site's page), each title then a link to it."""
     lines = [f"{heading} Ce qui change entre {_escape(diff.old_label)} et {_escape(diff.new_label)}", ""]
     if not diff.changes:
         lines.append("Aucune modification des termes du contrat, des projets de quartier ni des portraits.")
@@ -558,13 +603,16 @@ def to_markdown(diff: Diff, heading: str = "##") -> str:
             continue
         lines += [f"{heading}# {_escape(diff.levels[level])}", ""]
         for c in items:
-            head = f"- **{_escape(c.kind.capitalize())} {action_label(c)}** : {_escape(c.title)}"
+            title = _escape(c.title)
+            if href is not None and c.link:
+                title = f'<a href="{html.escape(href(c.link))}">{title}</a>'
+            head = f"- **{_escape(c.kind.capitalize())} {action_label(c)}** : {title}"
             if c.detail:
                 head += f" ({_escape(c.detail)})"
             lines.append(head)
             body = change_body(c)
-            if body:
-                lines.append(f"  {body}")
+            if body:  # a paragraph of its own in the item: the heading never runs into its redline
+                lines += ["", f"    {body}", ""]
         lines.append("")
     return "\n".join(lines)
 

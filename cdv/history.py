@@ -80,14 +80,14 @@ def place_of(corpus: Corpus, ident: str) -> Place | None:
     """The page and anchor of the element `ident` names (an avenant's change, a decision's element)."""
     shape = corpus.shape
     for article in corpus.articles:
-        if article["id"] == ident:
-            return Place(shape.article_title(article), "article", ident)
+        if article["id"] == ident:  # its page, at the article's own stable anchor
+            return Place(shape.article_title(article), "article", ident, ident)
         for section in article.get("sections", []):
             if section["id"] == ident:
                 return Place(shape.section_title(section), "article", article["id"], ident)
-    for s in corpus.signatories:
+    for s in [*corpus.signatories, *corpus.signatory_groups]:
         if s["id"] == ident:
-            return Place(s["organisation"], "signatories", "", ident)
+            return Place(s.get("organisation") or s["title"], "signatories", "", ident)
     for cm in corpus.commitments:
         if cm["id"] == ident:
             return Place(f"Engagement : {cm['title']}", "commitment", ident)
@@ -110,6 +110,9 @@ def place_of(corpus: Corpus, ident: str) -> Place | None:
         for ob in [axis, *axis["objectives"]]:
             if ob["id"] == ident:
                 return Place(ob["title"], "common-base", "", ident)
+            for p in ob.get("priorities", []):
+                if p["id"] == ident:
+                    return Place(p["text"], "common-base", "", ident)
     return None
 
 

@@ -47,6 +47,7 @@ STRATEGY_FIELDS = {
 APPROVAL_LEVELS = {
     "avenant": "Avenant signé par les signataires (contrat cadre, signataires et engagements)",
     "copil": "Validation par le comité de pilotage (projets de quartier)",
+    "representant": "Changement de représentant d'un signataire (sans effet sur les engagements)",
     "routine": "Mise à jour courante d'un portrait de quartier",
     "editorial": "Information sur la version (sans effet sur les engagements)",
 }

@@ -396,6 +396,36 @@ def build_pages(
     return pages + [changes] if changes else pages
 
 
+def change_link(corpus: Corpus, kind, ident: str) -> str | None:
+    """Where readers find a changed element (a cdv.compare Kind and id) in `corpus`, the newer version: its
+    page and stable anchor, as contributor text links a page ("contrat/article-9.md#article-9-1"). None for
+    what no page shows on its own (a social centre, a source compared whole)."""
+    from .compare import Kind
+
+    holder = ident.split("/", 1)[0]  # an indicator's id is its neighbourhood's, then its own
+    fixed = {
+        Kind.CONTRACT: ("contract", "", None),
+        Kind.FOREWORD: ("foreword", "", None),
+        Kind.SIGNATORY_LIST: ("signatories", "", None),
+        Kind.COMMON_BASE: ("common-base", "", None),
+        Kind.PORTRAIT: ("neighbourhood", holder, None),
+        Kind.INDICATOR: ("neighbourhood", holder, None),
+        Kind.PROJECT: ("neighbourhood", holder, "projet-de-quartier"),
+    }
+    if kind in (Kind.SOCIAL_CENTRES, Kind.SOCIAL_CENTRE, Kind.SOURCE):
+        return None
+    if kind in fixed:
+        page, page_id, anchor = fixed[kind]
+        if page == "neighbourhood" and not any(n["id"] == holder for n in corpus.neighbourhoods):
+            return None
+    else:
+        place = place_of(corpus, ident)
+        if place is None:
+            return None
+        page, page_id, anchor = place.page, place.page_id, place.anchor
+    return page_path(page, page_id) + (f"#{anchor}" if anchor else "")
+
+
 def changes_page(
     corpus: Corpus,
     diff,
@@ -403,10 +433,18 @@ def changes_page(
     base_role: str = "la version en vigueur",
     base_commit: str | None = None,
     sources_commit: str | None = None,
+    directory_urls: bool = True,
 ) -> Page:
     """ "Ce qui change": a published version (in force, or the one before it) against the sources being
-    built, for non-specialists; both named by their commits where git knows them."""
+    built, for non-specialists; both named by their commits where git knows them. Each change links to the
+    element in this version."""
     from .diff import to_markdown
+
+    here = page_path("changes")
+
+    def href(link: str) -> str:
+        target, _, anchor = link.partition("#")
+        return relative_page_href(target, anchor or None, here, directory_urls)
 
     text = (
         _environment()
@@ -418,7 +456,7 @@ def changes_page(
             base_commit=base_commit,
             sources_commit=sources_commit,
             diff=diff,
-            body=Markup(to_markdown(diff, heading="##").split("\n", 1)[1]) if diff is not None else "",
+            body=Markup(to_markdown(diff, heading="##", href=href).split("\n", 1)[1]) if diff is not None else "",
         )
     )
     return Page(page_path("changes"), "Ce qui change", front_matter("Ce qui change") + text, None)

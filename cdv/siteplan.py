@@ -68,7 +68,7 @@ def _plan(corpus: Corpus, pdf: str | None, feed: str | None, site_url: str, dire
     avenant = amendment_download(corpus, pdf)
     pages = build_pages(
         corpus,
-        whats_changing(corpus),
+        whats_changing(corpus, directory_urls),
         pdf=pdf,
         directory_urls=directory_urls,
         amendment_pdf=avenant.path if avenant else None,
@@ -119,7 +119,7 @@ def amendment_download(corpus: Corpus, pdf: str | None) -> AmendmentDownload | N
     return AmendmentDownload(path, record, base.commit)
 
 
-def whats_changing(corpus: Corpus) -> Page:
+def whats_changing(corpus: Corpus, directory_urls: bool = True) -> Page:
     """ "Ce qui change": the sources being built against the version in force (the last published signed
     version: cdv.versions), both named by their commits. When the sources are that version (its tag, or
     later routine commits of it), the page keeps what it changed from the published version before it; the
@@ -140,7 +140,13 @@ def whats_changing(corpus: Corpus) -> Page:
     baseline, _ = load_version(base.commit, corpus.root)
     diff = compare(baseline, corpus, base.title, corpus.contract["version"])
     return changes_page(
-        corpus, diff, base.title, base_role=role, base_commit=base.commit, sources_commit=head_commit(corpus.root)
+        corpus,
+        diff,
+        base.title,
+        base_role=role,
+        base_commit=base.commit,
+        sources_commit=head_commit(corpus.root),
+        directory_urls=directory_urls,
     )
 
 

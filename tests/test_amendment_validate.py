@@ -15,7 +15,9 @@ from conftest import copy_project
 pytestmark = pytest.mark.slow  # git history
 
 RECORD = "contract/amendments/1.yml"
-TERMS = ("article-9", "maison-exemple", "prefecture-doubs")
+# The sub-article changed, and the signatory joining with its commitment; a new préfet is a change of
+# representative, which needs no clause (tests/test_diff.py).
+TERMS = ("article-9-1", "maison-exemple")
 
 
 @pytest.fixture
@@ -45,7 +47,8 @@ def test_a_version_changing_the_terms_without_avenant_is_refused_and_told_how(up
     assert "Traceback" not in result.stderr
     [error] = errors_of(result)
     assert error.startswith("contract/contract.yml:9:")  # the line of « version »
-    assert "la version 2027 modifie la version 2024 en vigueur par 3 modifications des termes du contrat" in error
+    assert "la version 2027 modifie la version 2024 en vigueur par 2 modifications des termes du contrat" in error
+    assert "prefecture-doubs" not in error
     for ident in TERMS:
         assert f"({ident})" in error
     assert "battant-attractivite-marche-couvert" not in error  # a priority is the comité de pilotage's
@@ -58,7 +61,7 @@ def test_amendment_new_lists_what_needs_the_avenant_and_validate_accepts_it(upda
     text = (update / RECORD).read_text(encoding="utf-8")
     listed = [line.split(": ", 1)[1] for line in text.splitlines() if line.startswith("  - element: ")]
     assert listed == list(TERMS)
-    assert "# Article 9 - L'approche territoriale" in text  # each named as the diff names it
+    assert "# Article 9.1 - Les portraits de quartier" in text  # each named as the diff names it
     assert 'version: "2027"' in text and 'base: "2024"' in text and "status: draft" in text
     # The priorities validated by the comité de pilotage are recalled, for its decisions, as comments.
     assert "#   Battant" in text and "(battant-attractivite-marche-couvert)" in text
@@ -80,7 +83,7 @@ def test_an_avenant_missing_a_change_or_naming_an_unchanged_or_unknown_element_i
     record = update / RECORD
     text = record.read_text(encoding="utf-8")
     record.write_text(
-        text.replace("  - element: prefecture-doubs\n", "  - element: article-5\n  - element: articel-16\n"),
+        text.replace("  - element: article-9-1\n", "  - element: article-5\n  - element: articel-16\n"),
         encoding="utf-8",
     )
     lines = record.read_text(encoding="utf-8").splitlines()
@@ -89,9 +92,10 @@ def test_an_avenant_missing_a_change_or_naming_an_unchanged_or_unknown_element_i
     errors = errors_of(result)
     assert len(errors) == 3, result.stdout
     changes_line = lines.index("changes:") + 1
-    missing = next(e for e in errors if "prefecture-doubs" in e)
+    missing = next(e for e in errors if "article-9-1" in e)
     assert missing.startswith(f"{RECORD}:{changes_line}:")
-    assert "ne mentionne pas « État - Préfecture du Doubs » (prefecture-doubs), modifié depuis la version 2024" in missing
+    assert ("ne mentionne pas « Article 9.1 - Les portraits de quartier » (article-9-1), modifié depuis la version "
+            "2024") in missing
     unchanged = next(e for e in errors if "article-5" in e)
     assert unchanged.startswith(f"{RECORD}:{lines.index('  - element: article-5') + 1}:")
     assert "n'a pas changé depuis la version 2024" in unchanged
@@ -99,11 +103,11 @@ def test_an_avenant_missing_a_change_or_naming_an_unchanged_or_unknown_element_i
     assert "n'est l'identifiant d'aucun élément du contrat" in unknown and "article-16" in unknown.split("proches")[1]
 
 
-def test_a_sub_article_or_the_neighbourhood_accounts_for_a_change_within_it(update):
+def test_the_article_accounts_for_a_change_in_its_sub_article(update):
     assert cdv(update, "amendment", "new", "1").returncode == 0
     record = update / RECORD
     record.write_text(
-        record.read_text(encoding="utf-8").replace("  - element: article-9\n", "  - element: article-9-1\n"),
+        record.read_text(encoding="utf-8").replace("  - element: article-9-1\n", "  - element: article-9\n"),
         encoding="utf-8",
     )
     result = cdv(update, "validate")

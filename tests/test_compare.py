@@ -141,7 +141,7 @@ def test_commitments_and_signers_reordered():
     assert (order.kind, order.action, order.order_of) == (Kind.COMMITMENT, Action.REORDERED, ("position",))
     signers = one(lambda c: c.signatories[0]["signature"]["signers"].reverse())
     assert (signers.kind, signers.action, signers.level, signers.order_of) == (
-        Kind.SIGNATORY, Action.REORDERED, Level.AMENDMENT, ("signature", "signers"))
+        Kind.SIGNATORY, Action.REORDERED, Level.REPRESENTATIVE, ("signature", "signers"))
 
 
 def test_a_changed_link_inside_a_text_is_a_change():

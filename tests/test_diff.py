@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import html.parser
 import json
 import random
 import shutil
@@ -14,14 +15,15 @@ import pytest
 import yaml
 
 from cdv.corpus import load_corpus
-from cdv.diff import compare, redline, to_markdown
+from cdv.diff import change_body, compare, redline, to_markdown
 from cdv.errors import InvalidSources
 from cdv.sources import classify, discover
 from cdv.yamlload import load_yaml_file
 
 from conftest import ROOT, copy_project, name_site_after_contract
 from sourcestrings import REFERENCE_KEYS
-from update2027 import apply_2027_update
+from update2027 import (GOVERNANCE_SENTENCE, MOVED_PRIORITY, NEW_SIGNER, apply_2027_update, apply_redline_changes,
+                        replace)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +50,7 @@ def test_the_2027_update_gives_exactly_its_changes(diff):
         ("copil", "priorité", "added", "battant-attractivite-marche-couvert"),
         ("copil", "priorité", "removed", "montrapon-deplacements-doux"),
         ("routine", "indicateur", "observation", "planoise/population"),
-        ("avenant", "signataire", "changed", "prefecture-doubs"),
+        ("representant", "signataire", "changed", "prefecture-doubs"),
         ("editorial", "contrat", "changed", "version"),
         ("editorial", "contrat", "changed", "status"),
     ])
@@ -56,13 +58,26 @@ def test_the_2027_update_gives_exactly_its_changes(diff):
 
 def test_changes_are_grouped_by_the_approval_they_need(diff):
     levels = diff.by_level()
-    assert [c.id for c in levels["avenant"]] == ["prefecture-doubs"]
+    assert levels["avenant"] == []  # a new préfet is not a change of the contract's terms
+    assert [c.id for c in levels["representant"]] == ["prefecture-doubs"]
     assert {c.id for c in levels["copil"]} == {"planoise-fracture-numerique", "battant-attractivite-marche-couvert",
                                                "montrapon-deplacements-doux"}
-    assert diff.highest_level() == "avenant"
+    assert diff.highest_level() == "copil"
     text = to_markdown(diff)
-    assert text.index("### Avenant signé") < text.index("### Validation par le comité de pilotage") \
+    assert "### Avenant signé" not in text
+    assert text.index("### Validation par le comité de pilotage") \
+        < text.index("### Changement de représentant d'un signataire (sans effet sur les engagements)") \
         < text.index("### Mise à jour courante")
+
+
+def test_a_new_prefet_is_a_change_of_representative(more):
+    """The person who signs for a signatory changed: said as a change of representative, at a level that
+    needs no clause of an avenant, while an article's sentence beside it does."""
+    [signer] = [c for c in more.changes if c.id == "prefecture-doubs"]
+    assert (signer.level, signer.kind, signer.detail) == ("representant", "signataire", "personne qui signe")
+    assert more.levels["representant"] == "Changement de représentant d'un signataire (sans effet sur les engagements)"
+    assert more.highest_level() == "avenant"
+    assert "prefecture-doubs" not in {c.id for c in more.by_level()["avenant"]}
 
 
 def test_markdown_is_a_readable_redline(diff):
@@ -71,12 +86,38 @@ def test_markdown_is_a_readable_redline(diff):
     assert "**Priorité ajoutée** : Battant" in text and "marché couvert" in text
     assert "**Priorité supprimée** : Montrapon" in text
     assert "15 378 (Recensement de la population 2018) → <ins>15 510 (Recensement de la population 2021)</ins>" in text
-    assert "<del>Rémi</del><ins>Jeanne</ins>" in text and "<del>BASTILLE</del><ins>EXEMPLE</ins>" in text
+    assert "<del>Rémi BASTILLE</del><ins>Jeanne EXEMPLE</ins>" in text
 
 
 def test_word_level_redline():
     assert redline("Prévenir la délinquance", "Prévenir toute délinquance") == [
         ("=", "Prévenir "), ("-", "la"), ("+", "toute"), ("=", " délinquance")]
+
+
+@pytest.fixture(scope="module")
+def more(update, tmp_path_factory):
+    """The 2027 update with an article's sentence, a sub-article's sentence and a moved priority."""
+    old, new = update
+    more = tmp_path_factory.mktemp("v2027-plus") / "projet"
+    shutil.copytree(new, more)
+    apply_redline_changes(more)
+    return compare(load_corpus(old), load_corpus(more), "2024", "2027")
+
+
+def test_consecutive_changed_words_are_one_group(more):
+    """The spaces between changed words, and one unchanged word between two changes, belong to the group:
+    never <del>1</del><ins>au</ins> <del>à</del><ins>moins</ins>…"""
+    text = to_markdown(more)
+    assert "se réunit <del>1 à 2</del><ins>au moins deux</ins> fois par an" in text
+    assert "<del>1</del>" not in text and "<ins>au</ins>" not in text
+    # "et" between two changes goes with them; the unchanged words before stay outside.
+    assert ("Lutter contre la fracture <del>numérique et l'illectronisme</del>"
+            "<ins>numérique, l'illectronisme et l'isolement des aînés</ins>") in text
+    [article] = [c for c in more.changes if GOVERNANCE_SENTENCE[1] in (c.new or "")]
+    assert ("-", "1 à 2") in article.redline() and ("+", "au moins deux") in article.redline()
+    # Two changes apart by two unchanged words stay apart.
+    assert redline("a b c d e f", "a X c d Y f") == [
+        ("=", "a "), ("-", "b"), ("+", "X"), ("=", " c d "), ("-", "e"), ("+", "Y"), ("=", " f")]
 
 
 def test_a_moved_priority_is_shown_as_moved(update, tmp_path):
@@ -98,6 +139,21 @@ def test_a_moved_priority_is_shown_as_moved(update, tmp_path):
     [change] = compare(load_corpus(old), load_corpus(moved)).changes
     assert (change.kind, change.action, change.id) == ("priorité", "moved", "planoise-formation")
     assert "Planoise, un quartier porté par sa jeunesse" in change.detail and "Accès aux droits" in change.detail
+    assert change.text == "Permettre aux jeunes l'accès à la formation"
+    assert change_body(change) == "Permettre aux jeunes l'accès à la formation"
+
+
+def test_a_moved_element_shows_its_text(more):
+    """Moved, not only "déplacée": the text readers find at its new place, under the line that says where
+    it went (in the markdown, on the page and in the avenant)."""
+    [moved] = [c for c in more.changes if c.action == "moved"]
+    assert moved.id == MOVED_PRIORITY and moved.text == "Permettre aux jeunes l'accès à la formation"
+    text = to_markdown(more)
+    head = next(line for line in text.split("\n") if "**Priorité déplacée**" in line)
+    body = text.split(head, 1)[1].lstrip("\n").split("\n", 1)[0]
+    assert body.strip() == "Permettre aux jeunes l'accès à la formation"
+    assert json.loads(json.dumps(more.as_dict()))["changes"][[c.id for c in more.changes].index(moved.id)][
+        "text"] == moved.text
 
 
 def test_no_change_says_so(update):
@@ -120,10 +176,18 @@ def test_cli_compares_git_revisions_and_formats(tmp_path):
     result = subprocess.run(cdv + ["v2024", ".", "--format", "json"], cwd=repo, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert report["highest_level"] == "avenant" and report["summary"]["copil"] == 3
+    assert report["highest_level"] == "copil" and report["summary"]["copil"] == 3
+    assert report["summary"]["representant"] == 1 and report["summary"]["avenant"] == 0
     assert report["old"] == "2024 (v2024)" and report["new"] == "2027 (.)"
-    strict = subprocess.run(cdv + ["v2024", "--fail-above", "copil"], cwd=repo, capture_output=True, text=True)
-    assert strict.returncode == 1 and "avenant" in strict.stderr
+    strict = subprocess.run(cdv + ["v2024", "--fail-above", "representant"], cwd=repo, capture_output=True,
+                            text=True)
+    assert strict.returncode == 1 and "« copil »" in strict.stderr
+    # A pull request that only names the new préfet passes as a change of representative, not as routine.
+    run("git", "checkout", "-q", "--", ".")
+    replace(repo / "contract" / "signatories.yml", *NEW_SIGNER)
+    assert subprocess.run(cdv + ["v2024", "--fail-above", "representant"], cwd=repo).returncode == 0
+    routine = subprocess.run(cdv + ["v2024", "--fail-above", "routine"], cwd=repo, capture_output=True, text=True)
+    assert routine.returncode == 1 and "« representant »" in routine.stderr
     bad = subprocess.run(cdv + ["pas-une-revision"], cwd=repo, capture_output=True, text=True)
     assert bad.returncode == 2 and "ni un dossier de projet ni une révision git" in bad.stderr
     shutil.rmtree(repo)
@@ -346,7 +410,8 @@ def test_the_order_of_signers_inside_a_signature_block_is_a_change(base, project
         block = next(s for s in data["signatories"] if len(s["signature"]["signers"]) >= 2)
         swap(block["signature"]["signers"])
     [change] = changes_after(base, project, SIGNATORIES, edit)
-    assert (change.kind, change.action, change.level) == ("ordre des personnes qui signent", "reordered", "avenant")
+    assert (change.kind, change.action, change.level) == (
+        "ordre des personnes qui signent", "reordered", "representant")
     names = lambda text: [line.split(". ", 1)[1] for line in text.split("\n")]  # noqa: E731
     assert names(change.old) == names(change.new)[::-1] and len(names(change.old)) == 2
 
@@ -606,3 +671,138 @@ def test_a_field_no_comparison_knows_of_is_still_reported(base, where):
     [change] = compare(base, new).changes
     assert (change.kind, change.action, change.level) == (kind, "changed", level)
     assert "en savoir plus (https://example.org/plus)" in change.new and change.old.endswith("—")
+
+
+def test_a_change_in_a_sub_article_is_located_there(more):
+    """"Article 9.1 - Les portraits de quartier", not "Article 9": the sub-article's id, number and title;
+    an article without sub-articles keeps its own."""
+    [sub] = [c for c in more.changes if c.id == "article-9-1"]
+    assert (sub.kind, sub.action, sub.level, sub.title) == (
+        "article", "changed", "avenant", "Article 9.1 - Les portraits de quartier")
+    assert "article-9" not in {c.id for c in more.changes}
+    assert "(2026)" in sub.old and "(2027)" in sub.new and "L'approche territoriale" not in sub.new
+    [article] = [c for c in more.changes if c.id == "article-13"]
+    assert article.title == "Article 13 - La gouvernance du Contrat de Ville"
+    # In the contract's order, numbers read as numbers: 9.1 before 13.
+    assert [c.id for c in more.by_level()["avenant"]] == ["article-9-1", "article-13"]
+
+
+def test_each_heading_stands_on_its_own_line(more):
+    """The line that names a change is a paragraph of its own: its redline never runs into it."""
+    lines = to_markdown(more).split("\n")
+    head = lines.index("- **Article modifié** : Article 9.1 - Les portraits de quartier")
+    assert lines[head + 1] == "" and lines[head + 2].startswith("    Ils seront remis à jour")
+    assert "<del>(2026)</del><ins>(2027)</ins>" in lines[head + 2]
+
+
+# --- "Ce qui change" on the built site ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def changes_site(tmp_path_factory):
+    """The site of the 2027 update (with an article's and a sub-article's sentence and a moved priority),
+    its 2024 version tagged v2024 as the version in force."""
+    from cdv.build import build_site
+
+    repo = copy_project(tmp_path_factory.mktemp("redline") / "depot")
+    run = lambda *a: subprocess.run(a, cwd=repo, check=True, capture_output=True, text=True)  # noqa: E731
+    run("git", "init", "-q", "-b", "main")
+    run("git", "-c", "user.name=t", "-c", "user.email=t@t", "add", "-A")
+    run("git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "2024")
+    run("git", "tag", "v2024")
+    apply_2027_update(repo)
+    apply_redline_changes(repo)
+    return build_site(repo, repo / "site", with_pdf=False)
+
+
+class _Entries(html.parser.HTMLParser):
+    """The entries of "Ce qui change": for each <li>, its paragraphs' HTML and the links of the first."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.entries, self.ids, self.depth = [], set(), 0
+        self._li = self._p = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "li":
+            self._li = {"paragraphs": [], "links": []}
+        elif tag == "p" and self._li is not None:
+            self._p = []
+        elif self._p is not None:
+            if tag == "a" and not self._li["paragraphs"]:
+                self._li["links"].append(attrs["href"])
+            self._p.append(f"<{tag}>")
+
+    def handle_endtag(self, tag):
+        if tag == "li" and self._li is not None:
+            self.entries.append(self._li)
+            self._li = None
+        elif tag == "p" and self._p is not None:
+            self._li["paragraphs"].append("".join(self._p))
+            self._p = None
+        elif self._p is not None:
+            self._p.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self._p is not None:
+            self._p.append(data)
+
+
+def _parse(path: Path) -> _Entries:
+    parser = _Entries()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.mark.slow
+def test_ce_qui_change_reads_like_a_redline(changes_site):
+    """On the page as built: each change's line is a paragraph of its own, its redline the next one;
+    words grouped; the sub-article named; the moved priority's text shown; the new préfet under the change
+    of representative."""
+    page = changes_site / "ce-qui-change" / "index.html"
+    entries = {e["paragraphs"][0].split(" (")[0]: e["paragraphs"] for e in _parse(page).entries
+               if e["paragraphs"] and "<strong>" in e["paragraphs"][0]}
+    article = entries["<strong>Article modifié</strong> : <a>Article 9.1 - Les portraits de quartier</a>"]
+    assert article[1].startswith("Ils seront remis à jour") and "<del>(2026)</del><ins>(2027)</ins>" in article[1]
+    [sentence] = [p for head, p in entries.items() if "Article 13 - La gouvernance" in head]
+    assert "se réunit <del>1 à 2</del><ins>au moins deux</ins> fois par an" in sentence[1]
+    [moved] = [p for head, p in entries.items() if head.startswith("<strong>Priorité déplacée</strong>")]
+    assert moved[1] == "Permettre aux jeunes l'accès à la formation"
+    text = page.read_text(encoding="utf-8")
+    representative = text.index("Changement de représentant d'un signataire (sans effet sur les engagements)<a")
+    assert text.index("<del>Rémi BASTILLE</del><ins>Jeanne EXEMPLE</ins>") > representative
+    assert "Avenant signé par les signataires" in text[:representative]
+    assert "prefecture-doubs" not in text[:representative]
+
+
+@pytest.mark.slow
+def test_each_change_links_to_its_element_in_the_new_version(changes_site):
+    """Every entry but a removed one links to the page and stable anchor where this version shows it."""
+    page = changes_site / "ce-qui-change" / "index.html"
+    entries = [e for e in _parse(page).entries if e["paragraphs"] and "<strong>" in e["paragraphs"][0]]
+    assert len(entries) == 10
+    found = {}
+    for entry in entries:
+        if "supprimée" in entry["paragraphs"][0]:
+            assert entry["links"] == []
+            continue
+        [href] = entry["links"]
+        url, _, anchor = href.partition("#")
+        target = (page.parent / url / "index.html").resolve()
+        assert target.is_file(), href
+        assert not anchor or anchor in _parse(target).ids, href
+        found[href] = entry["paragraphs"][0]
+    assert {"../contrat/article-9/#article-9-1", "../contrat/article-13/#article-13",
+            "../quartiers/planoise/#planoise-formation", "../quartiers/planoise/#planoise-fracture-numerique",
+            "../quartiers/battant/#battant-attractivite-marche-couvert", "../signataires/#prefecture-doubs",
+            "../quartiers/planoise/", "../contrat/"} == set(found)
+
+
+def test_the_json_report_gives_each_change_its_link(more):
+    report = more.as_dict()
+    links = {c["id"]: c["link"] for c in report["changes"]}
+    assert links["article-9-1"] == "contrat/article-9.md#article-9-1"
+    assert links["planoise-formation"] == "quartiers/planoise.md#planoise-formation"
+    assert links["montrapon-deplacements-doux"] is None  # removed: this version has no place for it

@@ -75,9 +75,13 @@ def test_a_variant_contract_is_worded_after_its_own_shape():
         c.commitments.reverse()
     diff = worded(edit)
     text = to_markdown(diff)
-    article = next(c for c in diff.changes if c.kind == "article")
+    article = next(c for c in diff.changes if c.id == "art-1")
     assert article.title == "Objet"  # "{titre}": the title alone, no "Article 1 –"
-    assert "§ 1.1. Premier" in article.new and "§ 1.1. Un" in article.old
+    assert article.new == "Le contrat a pour objet X.\nAjout."
+    # The sub-article's change is its own, under its own heading: the article's pattern names no number.
+    sub = next(c for c in diff.changes if c.id == "s1")
+    assert (sub.kind, sub.title) == ("article", "§ 1.1. Premier")
+    assert sub.new.startswith("§ 1.1. Premier\n") and sub.old.startswith("§ 1.1. Un\n")
     # The levels are the contract's, in its words; none of the defaults' nor Besançon's.
     assert "### Délibération de chaque signataire" in text and "### Accord du comité des partenaires" in text
     assert "1 × accord du comité des partenaires" in text
@@ -112,8 +116,11 @@ def test_the_newer_shape_decides_and_the_older_fills_what_it_lacks():
     newer = {"approvals": {"avenant": "Avenant nouveau"}}
     diff = worded(lambda c: c.articles[0]["body"].append({"p": "Ajout."}), shape=newer, old_shape=older)
     assert diff.levels["avenant"] == "Avenant nouveau" and diff.levels["copil"] == "Avis du comité ancien"
-    [change] = [c for c in diff.changes if c.kind == "article"]
+    [change] = [c for c in diff.changes if c.id == "art-1"]
     assert change.title == "Art. 1. Objet"
+    # Each version titles its sub-article after its own shape: the heading as printed changed too.
+    [sub] = [c for c in diff.changes if c.id == "s1"]
+    assert (sub.title, sub.old.split("\n")[0], sub.new.split("\n")[0]) == ("Art. 1.1. Un", "§ 1.1. Un", "1.1 - Un")
     # The shape itself changed: a change of the contract, reported as such.
     assert [c.kind for c in diff.changes if c.kind != "article"] == ["contrat"]
 

@@ -82,7 +82,7 @@ def test_history_page_tells_signature_decision_avenant_and_entry_into_force_in_o
     # Contributor text is shown, never run; each changed element is linked where it is read.
     html = (amended_site / "historique" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in html
-    assert re.search(r'href="\.\./contrat/article-13/"[^>]*>Article 13 - ', html)
+    assert re.search(r'href="\.\./contrat/article-13/#article-13"[^>]*>Article 13 - ', html)  # its stable anchor
     assert re.search(r'href="\.\./signataires/#prefecture-doubs"[^>]*>État - Préfecture du Doubs<', html)
 
 

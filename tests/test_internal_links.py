@@ -129,6 +129,27 @@ def test_validate_time_anchors_exist_in_the_built_site(built_site):
         assert not missing, f"{path}: {sorted(missing)[:10]}"
 
 
+def test_every_article_and_sub_article_has_its_id_as_its_anchor(built_site):
+    """Stable anchors, never title slugs: an article's heading on its page and each sub-article's heading
+    carry the ids of the YAML, on the site and in the PDF, so a link survives a title reworded."""
+    from cdv.pdf import render_print_html
+    from cdv.provenance import provenance
+
+    corpus = load_corpus(ROOT)
+    printed = _Collector()
+    printed.feed(render_print_html(corpus, provenance(ROOT)))
+    sections = 0
+    for article in corpus.articles:
+        page = built_site / "contrat" / article["id"] / "index.html"
+        html = page.read_text(encoding="utf-8")
+        assert re.search(rf'<h1 id="{article["id"]}">', html), article["id"]
+        for section in article.get("sections", []):
+            assert re.search(rf'<h2 id="{section["id"]}">', html), section["id"]
+            sections += 1
+        assert {article["id"], *(s["id"] for s in article.get("sections", []))} <= printed.ids
+    assert sections >= 2  # article 9's 9.1 and 9.2 at least
+
+
 def test_page_links_render_relative_to_each_page_and_as_text_elsewhere():
     text = "Voir [l'article 13](contrat/article-13.md#gouvernance)."
     assert str(to_html(text)) == "Voir l'article 13."  # no page: the feed, "Ce qui change", titles

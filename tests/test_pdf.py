@@ -177,9 +177,10 @@ def test_amendment_opens_with_the_contracts_words_and_its_articles_are_clauses_n
     from cdv.corpus import load_corpus
     from cdv.pdf import write_amendment_pdf
 
-    from update2027 import apply_2027_update
+    from update2027 import apply_2027_update, apply_redline_changes
 
     apply_2027_update(project)
+    apply_redline_changes(project)
     (project / "contract" / "amendments").mkdir()
     (project / "contract" / "amendments" / "1.yml").write_text(
         'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges:\n  - element: prefecture-doubs\n',

@@ -63,7 +63,7 @@ def test_titles_follow_the_contract_patterns_with_no_word_of_their_own(variant):
     corpus = load_corpus(variant)
     generated = pages(corpus)
     article = generated[page_path("article", "article-1")]
-    assert "\n# Objet du contrat\n" in article
+    assert "\n# Objet du contrat { #article-1 }\n" in article  # its stable anchor, not a slug of its title
     assert '<p class="cdv-kicker">I/ Contrat cadre</p>' in article
     assert "- I/ Contrat cadre\n" in generated[page_path("contract")]
     assert "    - [Objet du contrat](article-1.md)\n" in generated[page_path("contract")]

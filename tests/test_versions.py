@@ -15,7 +15,7 @@ from cdv.build import build_site
 from conftest import copy_project
 from sitetext import normalise, page_text
 from test_pdf import flat, pdftotext
-from update2027 import NEW_SIGNER, apply_2027_update
+from update2027 import NEW_SIGNER, apply_2027_update, apply_redline_changes
 
 pytestmark = pytest.mark.slow  # Replays git history, publishes with mike and builds the site.
 
@@ -115,7 +115,7 @@ def test_ce_qui_change_page_and_version_labels(repo, tmp_path):
                      "Signataire modifié : État - Préfecture du Doubs"):
         assert expected in text
     raw = (site / "ce-qui-change" / "index.html").read_text(encoding="utf-8")
-    assert "<del>Rémi</del><ins>Jeanne</ins>" in raw
+    assert "<del>Rémi BASTILLE</del><ins>Jeanne EXEMPLE</ins>" in raw
     for page in ("index", "quartiers/planoise", "signataires"):
         assert "Version 2027 · projet" in page_text(site, "" if page == "index" else page)
 
@@ -133,6 +133,7 @@ def test_feed_lists_published_versions(repo, tmp_path):
 
 def test_amendment_pdf_from_its_record_clauses_first_then_signatures_then_information(repo, tmp_path):
     apply_2027_update(repo)
+    apply_redline_changes(repo)  # an article's sentence: a clause the signatories sign
     out = tmp_path / "avenant.pdf"
     missing = cdv(repo, "pdf", "--amendment", "v2024..", "--output", str(out))
     assert missing.returncode == 1 and "aucun avenant ne produit la version 2027" in missing.stderr

@@ -72,3 +72,25 @@ def apply_2027_terms(project: Path) -> None:
     signatories = project / "contract" / "signatories.yml"
     replace(signatories, "  - id: france-travail\n", JOINING_SIGNATORY + "  - id: france-travail\n")
     (project / "contract" / "commitments" / "maison-exemple.yml").write_text(JOINING_COMMITMENT, encoding="utf-8")
+
+
+# More of the 2027 update, for the redline's own tests: an article's sentence, a sub-article's sentence and a
+# priority moved to another theme of its neighbourhood.
+GOVERNANCE_SENTENCE = ("se réunit 1 à 2 fois par an", "se réunit au moins deux fois par an")
+SUB_ARTICLE_SENTENCE = ("évaluation à mi-parcours (2026)", "évaluation à mi-parcours (2027)")
+MOVED_PRIORITY = "planoise-formation"
+MOVED_BLOCK = """        - id: planoise-formation
+          text: Permettre aux jeunes l'accès à la **formation**
+          objectives: [insertion-emploi]
+          devices: [pacte-emancipation-jeunes-planoise]
+"""
+MOVED_UNDER = "          objectives: [acces-droits-sante]\n          devices: [cls]\n"
+
+
+def apply_redline_changes(project: Path) -> None:
+    contract = project / "contract" / "articles"
+    replace(contract / "article-13.yml", *GOVERNANCE_SENTENCE)
+    replace(contract / "article-9.yml", *SUB_ARTICLE_SENTENCE)
+    planoise = project / "neighbourhoods" / "planoise.yml"
+    replace(planoise, MOVED_BLOCK, "")
+    replace(planoise, MOVED_UNDER, MOVED_UNDER + MOVED_BLOCK)
