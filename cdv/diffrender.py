@@ -750,7 +750,7 @@ class _ClauseWriter:
         subject = c.subject
         if isinstance(subject, Words):
             args = [self.labels.phrase(a) if isinstance(a, Words) else a for a in subject.args]
-            if subject.term is Term.ARTICLE:
+            if subject.term in (Term.ARTICLE, Term.SUB_ARTICLE):  # "l'article 9.1 « Les portraits… »"
                 return f"{head} {_escape(str(args[0]))} {_q(args[1])}"
             if subject.term is Term.CONTRACT_FIELD:
                 return f"{head} {_q(self.labels.phrase(subject))} {_of('le ' + KINDS[Kind.CONTRACT])}"
@@ -787,7 +787,9 @@ class _ClauseWriter:
             named = self.designation(c, None).replace(f"{noun} ", f"{noun} « {before} » ", 1)
             parts = [ClausePart(f"{_capital(named)} est remplacé{e} par « {after} ».")]
         elif c.action is A.MOVED:
-            named = self.designation(c, p.new or p.old)
+            # The element by its own text, then where it was and where it goes (its detail).
+            own = self.labels.phrase(c.text) if c.text is not None else None
+            named = f"{_definite(noun, feminine)} {_q(own)}" if own else self.designation(c, p.new or p.old)
             parts = [ClausePart(f"{_capital(named)} est {_escape(p.detail)}.")]
         elif c.action is A.REORDERED:
             order = self.labels.kind(c)
@@ -805,8 +807,10 @@ class _ClauseWriter:
             parts = self.changed(c, p, e)
         verb = _definite(noun, feminine) if c.action is not A.ADDED else _indefinite(noun, feminine)
         title = f"{CLAUSE_TITLES[c.action]} {_of(verb)}"
-        if isinstance(c.subject, Words) and c.subject.term is Term.ARTICLE:
+        if isinstance(c.subject, Words) and c.subject.term in (Term.ARTICLE, Term.SUB_ARTICLE):
             title = f"{CLAUSE_TITLES[c.action]} {_of(self.designation(c, None))}"
+        elif c.action is A.MOVED and c.text is not None:
+            title += f" {_q(self.labels.phrase(c.text))}"
         else:
             title += f" : {_escape(p.title)}"
         return Clause(c.level.value, c.kind.value, c.action.value, c.id, title, [_br(part) for part in parts])
@@ -891,7 +895,8 @@ def avenant(comparison: cmp.Comparison, new: Any) -> Avenant:
     writer = _ClauseWriter(labels, comparison.new_contract)
     group = {kind: i for i, kinds in enumerate(CONTRACT_ORDER) for kind in kinds}
     positions = {
-        Kind.ARTICLE: [a["id"] for a in new.articles],
+        # An article, then its sub-articles (a change located in 9.1 comes before one in article 13).
+        Kind.ARTICLE: [i for a in new.articles for i in (a["id"], *(x["id"] for x in a.get("sections", [])))],
         Kind.SIGNATORY: [s["id"] for s in new.signatories],
         Kind.COMMITMENT: [c["id"] for c in new.commitments],
         Kind.NEIGHBOURHOOD: [n["id"] for n in new.neighbourhoods],

@@ -35,7 +35,6 @@ changes:
   - element: article-5
   - element: article-13
     reason: Le suivi des projets de quartier est précisé.
-  - element: prefecture-doubs
   - element: association-exemple
 """
 TITLE = "Actualisation à mi-parcours du contrat"
@@ -135,26 +134,28 @@ def test_one_article_per_amended_clause_in_the_contracts_order_in_the_usual_word
     annex = text.index("Annexe – pour information")
     articles = text[:annex]
     headings = re.findall(r"Article (\d+) - (Modification|Ajout|Suppression)[^:«]*", articles)
-    assert [int(n) for n, _ in headings] == [1, 2, 3, 4]
+    assert [int(n) for n, _ in headings] == [1, 2, 3]
     # Article 5 before article 13 (the comparison itself sorts "article-13" first), then the signatories.
     order = [articles.index(s) for s in (
         "Article 1 - Modification de l'article 5 « Les objectifs du Contrat de Ville du Grand Besançon »",
         "Article 2 - Modification de l'article 13 « La gouvernance du Contrat de Ville »",
-        "Article 3 - Modification du signataire : État - Préfecture du Doubs",
-        "Article 4 - Ajout d'un signataire : Association Exemple",
-        "Article 5 - Dispositions finales")]
+        "Article 3 - Ajout d'un signataire : Association Exemple",
+        "Article 4 - Dispositions finales")]
     assert order == sorted(order)
     assert f"Il est ajouté à l'article 5 « Les objectifs du Contrat de Ville du Grand Besançon » : « - {ADDED_5} »" \
         in articles
     # The whole passage before and after, not only the words that differ.
     assert ("L'article 13 « La gouvernance du Contrat de Ville » est ainsi modifié : "
             f"Ancienne rédaction : « {OLD_13} » Nouvelle rédaction : « {NEW_13} »") in articles
+    # A new préfet is a change of representative, said for information, not a clause all sign.
+    assert "Préfecture du Doubs" not in articles[articles.index("Article 1 - "):]
+    information = text[annex:]
     assert ("Le signataire « État - Préfecture du Doubs » est ainsi modifié (personne qui signe) : Ancienne "
             "rédaction : « Le Préfet du Doubs, Rémi BASTILLE » Nouvelle rédaction : « Le Préfet du Doubs, Jeanne "
-            "EXEMPLE »") in articles
+            "EXEMPLE »") in information
     assert "Motif : Le suivi des projets de quartier est précisé." in articles  # the record's reason
     # The new signatory and its commitment: one article.
-    joined = articles[articles.index("Article 4 - "):articles.index("Article 5 - ")]
+    joined = articles[articles.index("Article 3 - "):articles.index("Article 4 - ")]
     assert "Il est ajouté un signataire « Association Exemple », représenté par : « La Présidente, Jeanne DURAND »" \
         in joined
     assert "Il est ajouté un engagement « Association Exemple »" in joined

@@ -171,9 +171,9 @@ def test_cdv_pdf_command_writes_the_file(cli_pdf):
 
 
 def test_amendment_opens_with_the_contracts_words_and_its_articles_are_clauses_not_levels(project, tmp_path):
-    """The avenant's opening words (shape.amendment_basis), then one article per amended clause (the 2027
-    update amends only a signatory: article 1), and what the comité de pilotage validates in the annex for
-    information, under the contract's words for its approval levels (shape.approvals)."""
+    """The avenant's opening words (shape.amendment_basis), then one article per amended clause, in the
+    contract's order (9.1 before 13), what the comité de pilotage validates and a new préfet in the annex
+    for information, under the contract's words for its approval levels (shape.approvals)."""
     from cdv.corpus import load_corpus
     from cdv.pdf import write_amendment_pdf
 
@@ -183,20 +183,27 @@ def test_amendment_opens_with_the_contracts_words_and_its_articles_are_clauses_n
     apply_redline_changes(project)
     (project / "contract" / "amendments").mkdir()
     (project / "contract" / "amendments" / "1.yml").write_text(
-        'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges:\n  - element: prefecture-doubs\n',
-        encoding="utf-8")
+        'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges:\n  - element: article-13\n'
+        "  - element: article-9-1\n", encoding="utf-8")
     shape = load_corpus(project).shape
     text = flat(pdftotext(write_amendment_pdf(project, str(ROOT), str(project), tmp_path / "avenant.pdf")))
     assert normalise(f"{shape.amendment_basis} les signataires conviennent des modifications suivantes") in text
     assert "Conformément à l'article 8 du contrat, qui prévoit son actualisation, les signataires" in text
-    assert normalise(shape.article_title({"number": 1, "title": "Modification du signataire : État - Préfecture du Doubs"})) in text
-    assert "Article 2 - Dispositions finales" in text
+    first = text.index("Article 1 - Modification de l'article 9.1 « Les portraits de quartier »")
+    second = text.index("Article 2 - Modification de l'article 13 « La gouvernance du Contrat de Ville »")
+    assert first < second < text.index("Article 3 - Dispositions finales")
+    assert "L'article 9.1 « Les portraits de quartier » est ainsi modifié" in text
+    # The redline groups the words: « 1 à 2 » struck, « au moins deux » inserted, in the whole sentence.
+    assert "se réunit 1 à 2 fois par an" in text and "se réunit au moins deux fois par an" in text
     annex = text[text.index("Annexe – pour information"):]
-    for level in ("copil", "routine"):
-        assert normalise(shape.approvals[level]) in annex
-        assert normalise(shape.approvals[level]) not in text[:text.index("Annexe – pour information")]
+    from cdv.labels import APPROVAL_LEVELS
+
+    for level in ("copil", "routine", "representant"):  # the contract's words, else the toolkit's
+        words = normalise(shape.approvals.get(level) or APPROVAL_LEVELS[level])
+        assert words in annex and words not in text[:text.index("Annexe – pour information")]
+    assert "Jeanne EXEMPLE" in annex and "Permettre aux jeunes l'accès à la formation" in annex
     assert shape.approvals["editorial"] not in text  # the version number itself is not a clause
-    assert "Article 3" not in text
+    assert "Article 4" not in text
 
 
 def test_an_avenant_without_its_record_is_refused_in_french(project, tmp_path):
