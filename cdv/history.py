@@ -106,6 +106,8 @@ def place_of(corpus: Corpus, ident: str) -> Place | None:
     for t in corpus.glossary:
         if t["id"] == ident:
             return Place(t["term"], "glossary", "", ident)
+    if ident in corpus.figures:  # an amount cited by several texts: the glossary's table of them
+        return Place(corpus.figures[ident]["label"], "glossary", "", "montants-et-chiffres")
     for axis in corpus.objectives.get("axes", []):
         for ob in [axis, *axis["objectives"]]:
             if ob["id"] == ident:

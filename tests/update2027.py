@@ -94,3 +94,22 @@ def apply_redline_changes(project: Path) -> None:
     planoise = project / "neighbourhoods" / "planoise.yml"
     replace(planoise, MOVED_BLOCK, "")
     replace(planoise, MOVED_UNDER, MOVED_UNDER + MOVED_BLOCK)
+
+
+# The amount the FPH's texts cite (contract/figures.yml), raised by the update.
+AMOUNT = ("    value: 800\n", "    value: 1000\n")
+
+
+def apply_2027_replay(project: Path) -> None:
+    """The ten changes of the 2027 update as issue 16 replays them: a priority reworded, one deleted, one
+    added and one moved; an article's sentence; an amount; a new signatory with its commitment; a new
+    préfet; an observation; the version and its draft status."""
+    apply_2027_update(project)  # reworded, deleted, added, observation, préfet, version and status
+    planoise = project / "neighbourhoods" / "planoise.yml"
+    replace(planoise, MOVED_BLOCK, "")
+    replace(planoise, MOVED_UNDER, MOVED_UNDER + MOVED_BLOCK)
+    replace(project / "contract" / "articles" / "article-13.yml", *GOVERNANCE_SENTENCE)
+    replace(project / "contract" / "figures.yml", *AMOUNT)
+    signatories = project / "contract" / "signatories.yml"
+    replace(signatories, "  - id: france-travail\n", JOINING_SIGNATORY + "  - id: france-travail\n")
+    (project / "contract" / "commitments" / "maison-exemple.yml").write_text(JOINING_COMMITMENT, encoding="utf-8")
