@@ -123,6 +123,15 @@ def test_plain_text_outside_any_document_refuses_a_reference_rather_than_print_i
 def test_cdv_diff_between_two_commits_reports_the_new_amount_and_where_it_is_printed(tmp_path):
     repo = copy_project(tmp_path / "depot")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    # Both commits are drafts of the 2027 version, its avenant already recorded: the avenant PDF below is
+    # written from that record.
+    contract = repo / "contract" / "contract.yml"
+    contract.write_text(contract.read_text(encoding="utf-8").replace('version: "2024"', 'version: "2027"')
+                        .replace("status: signed", "status: draft"), encoding="utf-8")
+    (repo / "contract" / "amendments").mkdir()
+    (repo / "contract" / "amendments" / "1.yml").write_text(
+        'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges:\n  - element: fph-montant-max\n',
+        encoding="utf-8")
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True)
     subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
     subprocess.run([*git, "commit", "-q", "-m", "800"], cwd=repo, check=True)
@@ -140,7 +149,7 @@ def test_cdv_diff_between_two_commits_reports_the_new_amount_and_where_it_is_pri
     [change] = report["changes"]
     assert (change["level"], change["old"], change["new"]) == ("avenant", "800\u00a0€", "900\u00a0€")
     # The texts citing it are not reported again: they read the same words with the new value.
-    assert report["summary"] == {"avenant": 1, "copil": 0, "routine": 0, "editorial": 0}
+    assert report["summary"] == {"avenant": 1, "copil": 0, "representant": 0, "routine": 0, "editorial": 0}
     # The avenant the signatories sign says it too.
     subprocess.run([sys.executable, "-m", "cdv.cli", "pdf", "--amendment", "HEAD~1..HEAD", "--output", "avenant.pdf"],
                    cwd=repo, capture_output=True, check=True)

@@ -162,6 +162,10 @@ def test_an_avenant_without_opening_words_in_a_contract_without_article_word(tmp
     new = Path(shutil.copytree(old, tmp_path / "nouvelle"))
     replace(new / "neighbourhoods" / "quartier.yml", "text: Redynamiser la maison de quartier",
             "text: Redynamiser la maison de quartier et ses abords")
+    replace(new / "contract" / "contract.yml", 'version: "2024"\nstatus: signed', 'version: "2027"\nstatus: draft')
+    (new / "contract" / "amendments").mkdir()
+    (new / "contract" / "amendments" / "1.yml").write_text(
+        'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges: []\n', encoding="utf-8")
     text = flat(pdftotext(write_amendment_pdf(new, str(old), str(new), tmp_path / "avenant.pdf")))
     assert "Les signataires conviennent des modifications suivantes" in text
     assert "Avis du comité des quartiers" in text and "et ses abords" in text and "Dispositions finales" in text

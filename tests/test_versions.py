@@ -140,19 +140,21 @@ def test_amendment_pdf_from_its_record_clauses_first_then_signatures_then_inform
     assert "Traceback" not in missing.stderr and not out.exists()
     (repo / "contract" / "amendments").mkdir()
     (repo / "contract" / "amendments" / "1.yml").write_text(
-        'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges:\n  - element: prefecture-doubs\n',
-        encoding="utf-8")
+        'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges:\n  - element: article-13\n'
+        "  - element: article-9-1\n", encoding="utf-8")
     result = cdv(repo, "pdf", "--amendment", "v2024..", "--output", str(out))
     assert result.returncode == 0, result.stderr
     text = flat(pdftotext(out))
     assert "Avenant n° 1 au Contrat de Ville du Grand Besançon" in text
     for expected in ("Ajout d'une priorité : Battant", "marché couvert", "Suppression de la priorité : Montrapon",
                      "Nouvelle rédaction de la priorité : Planoise", "isolement des aînés",
-                     "Article 1 - Modification du signataire : État - Préfecture du Doubs",
+                     "Article 1 - Modification de l'article 9.1 « Les portraits de quartier »",
+                     "Article 2 - Modification de l'article 13 « La gouvernance du Contrat de Ville »",
+                     "Modification du signataire : État - Préfecture du Doubs",
                      "Il est ajouté à l'indicateur « habitants » du quartier Planoise une observation",
                      "Fait à ........................, le"):
         assert expected in text, expected
     assert text.index("Article 1 - ") < text.index("Signatures") < text.index("Annexe – pour information") \
-        < text.index("comité de pilotage (projets")
+        < text.index("comité de pilotage (projets") < text.index("Modification du signataire : État - Préfecture")
     assert normalise(NEW_SIGNER[1].split(": ")[1]) in text and "Anne VIGNOT" in text
     assert cdv(repo, "pdf", "--amendment", "v2024").returncode == 2
