@@ -28,6 +28,7 @@ from .validate import error_at
 from .versions import VersionState, in_force, published_commit, published_versions, version_tag
 
 AMENDMENTS_DIR = "contract/amendments"
+CONTRACT_ELEMENT = "contrat"  # how an avenant names the contract's own fields (cdv.compare's element id)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Since:
         changed article."""
         if element == change.id or element in self.ancestors(change.id):
             return True
-        if change.kind == cmp.Kind.CONTRACT and element == "contrat":
+        if change.kind == cmp.Kind.CONTRACT and element == CONTRACT_ELEMENT:
             return True
         for corpus in (self.new, self.old):
             place = place_of(corpus, element)
@@ -72,7 +73,17 @@ class Since:
         return False
 
     def known(self, element: str) -> bool:
-        return element in self.parents or any(place_of(c, element) is not None for c in (self.new, self.old))
+        return (
+            element in self.parents
+            or element == CONTRACT_ELEMENT
+            or any(c.id == element for c in self.changes)  # a field of the contract: its title, its period
+            or any(place_of(c, element) is not None for c in (self.new, self.old))
+        )
+
+    @staticmethod
+    def element_of(change: cmp.Change) -> str:
+        """The id an avenant names a change by: the contract's own fields by « contrat »."""
+        return CONTRACT_ELEMENT if change.kind == cmp.Kind.CONTRACT else change.id
 
     def label(self, change: cmp.Change) -> str:
         return f"« {self.titles.get(change.id, change.id)} » ({change.id})"
@@ -138,6 +149,17 @@ def amendment_errors(root: Path, files: list[SourceFile]) -> list[SourceError]:
                 "ou récupérez les étiquettes du dépôt (git fetch --tags).",
             )
         ]
+    current = in_force(root)
+    if current is not None and base < current.version < version:
+        return [
+            error_at(
+                record,
+                ("base",),
+                f"l'avenant n° {number} modifie la version {base}, mais la version en vigueur est la "
+                f"{current.version} : un avenant modifie la version en vigueur. Indiquez base: "
+                f'"{current.version}".',
+            )
+        ]
     since = changes_since(root, commit, base, new)
     listed = [(i, e["element"]) for i, e in enumerate(data["changes"])]
     for change in since.needing_amendment():
@@ -148,7 +170,7 @@ def amendment_errors(root: Path, files: list[SourceFile]) -> list[SourceError]:
                     ("changes",),
                     f"l'avenant n° {number} ne mentionne pas {since.label(change)}, modifié depuis la version "
                     f"{base} : une modification des termes du contrat est signée par avenant. Ajoutez-la à "
-                    f"« changes » (- element: {change.id}), ou annulez-la dans les sources.",
+                    f"« changes » (- element: {since.element_of(change)}), ou annulez-la dans les sources.",
                     key=True,
                 )
             )
@@ -243,6 +265,7 @@ def new_amendment(root: Path, number: int) -> Path:
             "gh-pages) : un avenant modifie une version publiée. Publiez d'abord la version signée "
             "(git tag v<année>, cdv publish)."
         )
+    _check_records_on_disk(root, number, _sources_version(root))
     # The record is written first, bare, so that sources already naming it (a signatory's joined_by) read
     # as valid; it is removed again if they do not.
     created = not target.parent.exists()
@@ -253,13 +276,13 @@ def new_amendment(root: Path, number: int) -> Path:
         corpus = load_corpus(root)
         _check_new(corpus, number, current)
         since = changes_since(root, current.commit, current.version, corpus)
-        needing = list({c.id: c for c in since.needing_amendment()}.values())
+        needing = list({since.element_of(c): c for c in since.needing_amendment()}.values())
         committee = [c for c in since.changes if c.level == cmp.Level.COMMITTEE]
         text = _record_text(
             number,
             corpus.contract["version"],
             current.version,
-            [(c.id, since.titles.get(c.id, c.id)) for c in needing],
+            [(since.element_of(c), since.titles.get(c.id, c.id)) for c in needing],
             [f"{since.titles.get(c.id, c.id)} ({c.id})" for c in committee],
         )
         from .fmt import canonical_text
@@ -272,6 +295,32 @@ def new_amendment(root: Path, number: int) -> Path:
             target.parent.rmdir()
         raise
     return target
+
+
+def _check_records_on_disk(root: Path, number: int, version: str) -> None:
+    """The records already written, read as they are (the sources may not be valid yet): no second avenant
+    for one version, no gap in the numbers."""
+    from .yamlload import YamlError, load_yaml_file
+
+    found = []
+    for path in sorted((root / AMENDMENTS_DIR).glob("*.yml")):
+        try:
+            data = load_yaml_file(path).data
+        except (YamlError, OSError):
+            continue  # reported by the load that follows
+        if isinstance(data, dict):
+            found.append(data)
+    same = next((d for d in found if d.get("version") == version), None)
+    if same is not None:
+        raise UsageError(
+            f"l'avenant n° {same.get('number')} produit déjà la version {version} : complétez-le, ou passez "
+            "d'abord « version » de contract/contract.yml à l'année de la mise à jour."
+        )
+    numbers = [d["number"] for d in found if isinstance(d.get("number"), int)]
+    if number != max(numbers, default=0) + 1:
+        raise UsageError(
+            f"le prochain avenant est le n° {max(numbers, default=0) + 1} : les avenants se suivent sans trou."
+        )
 
 
 def _sources_version(root: Path) -> str:

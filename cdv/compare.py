@@ -539,7 +539,8 @@ def _elements(corpus: Corpus) -> _Elements:
                         )
     for record in corpus.amendments:
         title = Words(Term.AMENDMENT_RECORD, (record["number"],))
-        out.put(K.AMENDMENT_RECORD, f"avenant-{record['number']}", title, title, record)
+        # Its object only: the rest of the record (status, decisions, ids) is told by the Historique page.
+        out.put(K.AMENDMENT_RECORD, f"avenant-{record['number']}", title, title, {"title": record.get("title", "")})
     handled |= {
         "amendments",
         "contract",

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import math
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -623,3 +625,46 @@ def abbreviations(corpus: Corpus) -> dict[str, str]:
     """Each acronym of the glossary and its expansion: Markdown's abbr extension explains them on hover."""
     with figures(corpus.figures):
         return {term["term"]: " ".join(resolve_figures(term["expansion"]).split()) for term in corpus.glossary}
+
+
+# --- the editors' guide on the site ----------------------------------------------------------------
+
+GUIDE_FILE = "CONTRIBUTING.md"
+_GUIDE_SPAN = re.compile(r"(`+)(?:.+?)\1|\[([^\]]*)\]\(([^)\s]+)\)")
+
+
+def contributing_markdown(root: Path, repo_url: str | None = None, branch: str = "main") -> str | None:
+    """The editors' guide (CONTRIBUTING.md) as the site's "Contribuer" page, so that one text is read in
+    both places: its title left to the page, its links to the site's own pages (docs/x.md) made relative to
+    the site, its links to other files of the repository pointed at the repository (or dropped without
+    one). Code, spans and fences, is left exactly as written. None when the project has no guide."""
+    path = Path(root) / GUIDE_FILE
+    if not path.is_file():
+        return None
+    lines = path.read_text(encoding="utf-8").split("\n")
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+
+    def link(target: str) -> str | None:
+        if re.match(r"^[a-z][a-z0-9+.-]*:|^#", target):
+            return target
+        if target.startswith("docs/"):
+            return target.removeprefix("docs/")
+        return f"{repo_url.rstrip('/')}/blob/{branch}/{target}" if repo_url else None
+
+    def rewrite(line: str) -> str:
+        def one(m: re.Match) -> str:
+            if m.group(3) is None:
+                return m.group(0)  # a code span
+            target = link(m.group(3))
+            return f"[{m.group(2)}]({target})" if target else m.group(2)
+
+        out = _GUIDE_SPAN.sub(one, line)
+        return out
+
+    result, fenced = [], False
+    for line in lines:
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        result.append(line if fenced or line.lstrip().startswith("```") else rewrite(line))
+    return "\n".join(result).lstrip("\n")

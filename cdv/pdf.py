@@ -465,6 +465,14 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
     old, _ = load_version(old_spec, root)
     new, _ = load_version(new_spec, root)
     record = amendment_record(new)
+    if old.contract["version"] != record["base"]:
+        from .errors import UsageError
+
+        raise UsageError(
+            f"l'avenant n° {record['number']} modifie la version {record['base']} (« base » de "
+            f"contract/amendments/{record['number']}.yml), pas la version {old.contract['version']} : comparez-le "
+            f"à celle-là (cdv pdf --amendment v{record['base']}..HEAD)."
+        )
     with figures({**old.figures, **new.figures}):  # as the comparison read them (cdv.compare)
         text = avenant(compare_versions(old, new), new)
         origin = provenance(root)

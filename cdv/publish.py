@@ -94,6 +94,19 @@ def publish(root: Path, version: str, aliases: list[str], branch: str = "gh-page
         raise UsageError(
             f"la version {version} est signée : l'alias « {DRAFT_ALIAS} » est celui d'un projet en relecture."
         )
+    if IN_FORCE in aliases:
+        # The version in force only moves forward: a newer signed version already published stays in force.
+        try:
+            with _cwd(root):
+                published = list(commands.list_versions(branch))
+        except GitError:
+            published = []  # nothing published yet
+        newer = [str(i.version) for i in published if IN_FORCE in i.aliases and str(i.version) > version]
+        if newer:
+            raise UsageError(
+                f"la version {newer[0]} est déjà publiée comme version en vigueur : la version {version}, plus "
+                f"ancienne, ne peut pas la remplacer. Publiez-la sans l'alias « {IN_FORCE} »."
+            )
     _check_branch(root, branch)
     commit = head_commit(root)
     try:

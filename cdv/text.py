@@ -118,8 +118,9 @@ _LINK_TARGET_CHARS = r"[^\s()<>\"'`\\\[\]{}|^]"
 # [label](target): no bracket in the label, no space, quote, bracket or backslash in the target.
 _INLINE = re.compile(
     r"(?P<link>\[(?P<label>[^\[\]]*[^\[\]\s][^\[\]]*)\]\((?P<href>" + _LINK_TARGET_CHARS + r"+)\))"
-    r"|(?P<strong>\*\*(?P<sbody>[^\s*](?:.*?[^\s])?)\*\*)"
-    r"|(?P<em>(?<![*\w])\*(?P<ebody>[^\s*](?:.*?[^\s*])?)\*(?![*\w]))",
+    # The body's tail is lazy (`??`): « **1** sur **2** » is two bold numbers, never one bold « 1** sur **2 ».
+    r"|(?P<strong>\*\*(?P<sbody>[^\s*](?:.*?[^\s])??)\*\*)"
+    r"|(?P<em>(?<![*\w])\*(?P<ebody>[^\s*](?:.*?[^\s*])??)\*(?![*\w]))",
     re.S,
 )
 

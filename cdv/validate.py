@@ -454,7 +454,64 @@ class _RefChecker:
                         f"créez cet avenant (cdv amendment new {s['joined_by']}).",
                     )
         self.figures(article_ids)
+        self.amendments(contract, signatory_ids)
         return self.errors
+
+    def amendments(self, contract: SourceFile | None, signatory_ids: set | None) -> None:
+        """What an avenant's record says of itself, without git: its number is its file name, its signatories
+        exist, it names each element once, it enters into force once signed, and while it produces the
+        contract's version both say the same status (cdv.amendments compares it with its base)."""
+        records = sorted(self.by_kind.get("amendment", []), key=lambda r: r.rel)
+        self.unique([(r, ("number",), str(r.data["number"])) for r in records], "numéro d'avenant")
+        self.unique([(r, ("version",), r.data["version"]) for r in records], "version produite par un avenant")
+        self.unique(
+            [(r, ("decisions", i, "id"), d["id"]) for r in records for i, d in enumerate(r.data.get("decisions", []))],
+            "identifiant de décision",
+        )
+        for record in records:
+            data = record.data
+            number = data["number"]
+            if str(number) != record.stem:
+                self.error(
+                    record,
+                    ("number",),
+                    f"l'avenant n° {number} est écrit dans {record.rel} : son fichier doit porter son numéro, "
+                    f"contract/amendments/{number}.yml (ou son numéro être {record.stem}).",
+                )
+            if signatory_ids is not None:
+                for i, ident in enumerate(data.get("signatories", [])):
+                    if ident not in signatory_ids:
+                        self.unknown(record, ("signatories", i), "signataire", ident, signatory_ids)
+            self.unique(
+                [(record, ("changes", i, "element"), c["element"]) for i, c in enumerate(data["changes"])],
+                "élément modifié",
+            )
+            signature, in_force = data.get("signature"), data.get("in_force")
+            if signature and in_force and in_force < signature["date"]:
+                self.error(
+                    record,
+                    ("in_force",),
+                    f"l'avenant n° {number} entrerait en vigueur le {in_force}, avant d'être signé le "
+                    f"{signature['date']} : l'entrée en vigueur suit la signature.",
+                )
+            if contract is None or data["version"] != contract.data.get("version"):
+                continue
+            signed, contract_signed = data["status"] == "signed", contract.data.get("status") == "signed"
+            if contract_signed and not signed:
+                self.error(
+                    record,
+                    ("status",),
+                    f"la version {data['version']} est signée (status: signed dans contract/contract.yml) mais "
+                    f"l'avenant n° {number} qui la produit est encore en préparation : passez-le en status: "
+                    "signed avec sa signature et son entrée en vigueur, ou laissez la version en draft.",
+                )
+            elif signed and not contract_signed:
+                self.error(
+                    contract,
+                    ("status",),
+                    f"l'avenant n° {number}, qui produit la version {data['version']}, est signé : passez aussi "
+                    "« status » de contract/contract.yml à signed.",
+                )
 
     # --- figures: the amounts texts cite as [[id]] (cdv.text) ---------------------------------------
     def figures(self, article_ids: set) -> None:

@@ -132,3 +132,45 @@ def test_without_history_the_sources_alone_are_validated(update):
     assert result.returncode == 0, result.stdout
     refused = cdv(update, "amendment", "new", "2")
     assert refused.returncode == 2 and "aucune version publiée n'est en vigueur" in refused.stderr
+
+
+def test_the_record_is_checked_against_itself_and_the_contracts_status(update):
+    assert cdv(update, "amendment", "new", "1").returncode == 0
+    record = update / RECORD
+    text = record.read_text(encoding="utf-8")
+    record.write_text(
+        text.replace("number: 1\n", "number: 2\n").replace("status: draft\n", "status: draft\nsignatories: [prefecture]\n")
+        .replace("  - element: maison-exemple\n", "  - element: maison-exemple\n  - element: maison-exemple\n"),
+        encoding="utf-8",
+    )
+    errors = " | ".join(errors_of(cdv(update, "validate")))
+    assert "l'avenant n° 2 est écrit dans contract/amendments/1.yml" in errors
+    assert "signataire « prefecture » inconnu" in errors and "prefecture-doubs" in errors
+    assert "élément modifié « maison-exemple » en double" in errors
+    # Signed before the contract says so, in force before its signature: both refused, located.
+    record.write_text(text.replace("status: draft\n", 'status: signed\nsignature:\n  place: Besançon\n'
+                                   '  date: "2027-06-30"\nin_force: "2027-01-01"\n'), encoding="utf-8")
+    errors = errors_of(cdv(update, "validate"))
+    assert any(e.startswith("contract/contract.yml:") and "l'avenant n° 1, qui produit la version 2027, est signé"
+               in e for e in errors), errors
+    assert any("entrerait en vigueur le 2027-01-01, avant d'être signé le 2027-06-30" in e for e in errors)
+    # A contract signed on an avenant still in preparation.
+    record.write_text(text, encoding="utf-8")
+    contract = update / "contract" / "contract.yml"
+    contract.write_text(contract.read_text(encoding="utf-8").replace("status: draft", "status: signed"),
+                        encoding="utf-8")
+    [error] = errors_of(cdv(update, "validate"))
+    assert error.startswith(RECORD) and "la version 2027 est signée" in error and "encore en préparation" in error
+
+
+def test_a_change_of_the_contracts_own_fields_is_named_contrat(update):
+    contract = update / "contract" / "contract.yml"
+    text = contract.read_text(encoding="utf-8")
+    contract.write_text(text.replace("programme: Engagements Quartiers 2030", "programme: Quartiers 2030", 1),
+                        encoding="utf-8")
+    assert cdv(update, "amendment", "new", "1").returncode == 0
+    listed = [line.split(": ", 1)[1] for line in (update / RECORD).read_text(encoding="utf-8").splitlines()
+              if line.startswith("  - element: ")]
+    assert listed == ["contrat", *TERMS]
+    result = cdv(update, "validate")
+    assert result.returncode == 0, result.stdout

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -9,7 +10,8 @@ from cdv.build import BuildFailed, build_site
 from cdv.corpus import priorities, priority_count
 from cdv.text import plain_text
 
-from sitetext import normalise, page_text
+from conftest import ROOT
+from sitetext import normalise, page_text, visible_text
 
 pytestmark = pytest.mark.slow  # Builds the site, or reads the built one.
 
@@ -139,3 +141,22 @@ def test_printing_a_neighbourhood_page_gives_a_clean_document(built_site, corpus
     for chrome in ("Télécharger le contrat (PDF)", "Les signataires et leurs engagements", "Rechercher",
                    "Table des matières", "Quartiers fragiles"):
         assert chrome not in printed
+
+
+def test_the_contribuer_page_is_the_editors_guide_itself(built_site):
+    """One text in two places: the site's « Contribuer » page is CONTRIBUTING.md, every section of it, its
+    links to the site's pages made relative and its links to repository files pointed at the repository;
+    the examples in code are shown as written, never as links."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    html = (built_site / "contribuer" / "index.html").read_text(encoding="utf-8")
+    text = page_text(built_site, "contribuer")
+    headings = [line.lstrip("#").strip() for line in guide.splitlines() if line.startswith("## ")]
+    assert len(headings) >= 6 and "L'actualisation de 2027 : de la branche à l'avenant signé et publié" in guide
+    for heading in headings + ["L'actualisation de 2027 : de la branche à l'avenant signé et publié"]:
+        assert normalise(heading.replace("`", "")) in text, heading
+    assert "cdv amendment new 1" in text and "joined_by: 1" in text
+    prose = visible_text(re.sub(r"<code>.*?</code>", " ", html, flags=re.S))
+    assert "](" not in prose and "**" not in prose  # no link or emphasis left as markdown outside examples
+    assert 'href="../notes-editoriales/"' in html
+    assert "https://github.com/grand-besancon/contrat-de-ville/blob/main/docs-dev/DEVELOPING.md" in html
+    assert "voir [l'article 13](contrat/article-13.md)" in html.replace("&#39;", "'")  # an example, as typed

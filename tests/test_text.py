@@ -42,3 +42,12 @@ def test_line_start_markdown_is_written_as_references():
 
 def test_sort_key_ignores_accents_and_case():
     assert sorted(["Planoise", "Éco", "amitié"], key=sort_key) == ["amitié", "Éco", "Planoise"]
+
+
+def test_one_character_bold_ends_at_its_own_closing_stars():
+    """« **1** logement social sur **2** » (the Planoise portrait): two bold numbers, no stray stars."""
+    from cdv.text import to_html
+
+    html = str(to_html("A Besançon, **1** logement social sur **2** se trouve en QPV, *a* ou *b*."))
+    assert html.count("<strong>") == 2 and "<strong>1</strong>" in html and "<strong>2</strong>" in html
+    assert "**" not in html and "<em>a</em>" in html and "<em>b</em>" in html

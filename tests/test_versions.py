@@ -93,6 +93,12 @@ def test_publish_versions_with_mike(repo):
     assert "Cette page compare la version précédente, 2024 (signée), et cette version (2027, signée)" in published
     assert "Rien ne change" not in published and "Priorité ajoutée" in published
     assert git(repo, "branch", "--show-current").strip() == "main"
+    # The version in force only moves forward: the 2024 sources cannot take it back.
+    old = repo.parent / "v2024"
+    git(repo, "worktree", "add", "-q", str(old), "v2024")
+    back = cdv(repo, "publish", "2024", "--alias", "en-vigueur", "--path", str(old))
+    assert back.returncode == 2 and "la version 2027 est déjà publiée comme version en vigueur" in back.stderr
+    assert 'url=../2027/' in git(repo, "show", "gh-pages:en-vigueur/index.html")
 
 
 def test_publish_refuses_a_version_the_sources_are_not(repo):
