@@ -540,7 +540,13 @@ def _elements(corpus: Corpus) -> _Elements:
     for record in corpus.amendments:
         title = Words(Term.AMENDMENT_RECORD, (record["number"],))
         # Its object only: the rest of the record (status, decisions, ids) is told by the Historique page.
-        out.put(K.AMENDMENT_RECORD, f"avenant-{record['number']}", title, title, {"title": record.get("title", "")})
+        out.put(
+            K.AMENDMENT_RECORD,
+            f"avenant-{record['number']}",
+            title,
+            title,
+            {k: record[k] for k in ("title",) if k in record},
+        )
     handled |= {
         "amendments",
         "contract",

@@ -318,7 +318,8 @@ class _Labels:
         if change.action == Action.REORDERED and change.order_of is not None:
             noun = self.vocabulary.order_nouns.get((change.kind, _list_name(change.order_of)))
             return f"ordre des {noun or f'éléments de « {self.path_label(change.order_of)} »'}"
-        return self.vocabulary.kinds[change.kind]
+        common = _common_base_noun(change.subject)
+        return common[0] if common else self.vocabulary.kinds[change.kind]
 
     def value(self, value) -> Any:
         """A value of a change as a reader is given it (None stays None: nothing on that side)."""
@@ -467,7 +468,7 @@ def present(
                 old,
                 new,
                 labels.detail(c.detail),
-                feminine=kind in words.feminine,
+                feminine=kind in words.feminine or kind in COMMON_BASE_FEMININE,
                 text=None if c.text is None else labels.phrase(c.text),
                 link=locate(c.kind, c.id) if locate and c.action != Action.REMOVED else None,
             )
@@ -641,6 +642,20 @@ CLAUSE_NOUNS: dict[Kind, tuple[str, bool]] = {
     Kind.INDICATOR: ("indicateur", False),
     Kind.SOURCE: ("source", True),
 }
+# The levels of the common base, one kind of element in the comparison, each by its own name: removing a
+# common priority is not removing its objective.
+COMMON_BASE_NOUNS = {
+    Term.AXIS: ("axe du socle commun", False),
+    Term.OBJECTIVE: ("objectif du socle commun", False),
+    Term.COMMON_PRIORITY: ("priorité du socle commun", True),
+}
+COMMON_BASE_FEMININE = {noun for noun, feminine in COMMON_BASE_NOUNS.values() if feminine}
+
+
+def _common_base_noun(subject) -> tuple[str, bool] | None:
+    return COMMON_BASE_NOUNS.get(subject.term) if isinstance(subject, Words) else None
+
+
 # The title of an avenant's article: what it does ("Modification de l'article 13").
 CLAUSE_TITLES = {
     Action.ADDED: "Ajout",
@@ -736,7 +751,10 @@ class _ClauseWriter:
         self.theme = self.words.kinds[Kind.THEME]
         self.new_contract = new_contract
 
-    def noun(self, kind: Kind) -> tuple[str, bool]:
+    def noun(self, kind: Kind, subject=None) -> tuple[str, bool]:
+        common = _common_base_noun(subject)
+        if common:
+            return common
         if kind in (Kind.THEME, Kind.PRIORITY, Kind.ITEM):
             name = self.words.kinds[kind]
             return name, name in self.words.feminine
@@ -745,7 +763,7 @@ class _ClauseWriter:
     def designation(self, c: cmp.Change, text: str | None, indefinite: bool = False) -> str:
         """How the clause names the element: "l'article 13 « Titre »", "la priorité « … » du quartier X
         (thème « … »)", "un signataire « … »" (HTML)."""
-        noun, feminine = self.noun(c.kind)
+        noun, feminine = self.noun(c.kind, c.subject)
         head = _indefinite(noun, feminine) if indefinite else _definite(noun, feminine)
         subject = c.subject
         if isinstance(subject, Words):
@@ -754,6 +772,9 @@ class _ClauseWriter:
                 return f"{head} {_escape(str(args[0]))} {_q(args[1])}"
             if subject.term is Term.CONTRACT_FIELD:
                 return f"{head} {_q(self.labels.phrase(subject))} {_of('le ' + KINDS[Kind.CONTRACT])}"
+            if subject.term is Term.COMMON_PRIORITY:  # "la priorité du socle commun de l'objectif « … »"
+                own = f" {_q(text)}" if text else ""
+                return f"{head}{own} {_of(_definite('objectif', False))} {_q(args[0])}"
             if subject.term in (Term.COMMITMENT, Term.GLOSSARY_TERM, Term.OBJECTIVE):
                 return f"{head} {_q(args[0])}"
             if subject.term in (Term.PORTRAIT, Term.PROJECT):
@@ -771,7 +792,7 @@ class _ClauseWriter:
 
     def clause(self, c: cmp.Change) -> Clause:
         p = _Presented(self.labels, c)
-        noun, feminine = self.noun(c.kind)
+        noun, feminine = self.noun(c.kind, c.subject)
         e = "e" if feminine else ""
         A = Action
         if c.action is A.ADDED:

@@ -251,7 +251,7 @@ LINK_PLACES = {
                         "portrait", "routine"),
     "glossaire": ("contract/glossary.yml", lambda d: (d["terms"][1], "definition"), "terme du glossaire", "copil"),
     "socle commun": ("contract/objectives.yml", lambda d: (d["axes"][0]["objectives"][0]["priorities"][0], "text"),
-                     "objectif du socle commun", "avenant"),
+                     "priorité du socle commun", "avenant"),
     "préambule du socle": ("contract/objectives.yml", lambda d: (d, "preamble"), "socle commun", "avenant"),
     "centre social": ("contract/social-centres.yml", lambda d: (d["centres"][0], "name"), "centre social", "avenant"),
     "crédits": ("contract/contract.yml", lambda d: (d, "credits"), "contrat", "avenant"),
@@ -467,7 +467,7 @@ def test_the_common_base_order_and_fields_are_compared(base, project):
         first, second = d["axes"][0]["objectives"][0], d["axes"][0]["objectives"][1]
         second["priorities"].append(first["priorities"].pop())
     [moved] = changes_after(base, copy_project(project.parent / "c"), OBJECTIVES, move)
-    assert (moved.kind, moved.action, moved.level) == ("objectif du socle commun", "moved", "avenant")
+    assert (moved.kind, moved.action, moved.level) == ("priorité du socle commun", "moved", "avenant")
     [title] = changes_after(base, copy_project(project.parent / "d"), OBJECTIVES, lambda d: d.update(title="Socle"))
     assert (title.kind, title.action, title.level) == ("socle commun", "changed", "avenant")
 
@@ -806,3 +806,26 @@ def test_the_json_report_gives_each_change_its_link(more):
     assert links["article-9-1"] == "contrat/article-9.md#article-9-1"
     assert links["planoise-formation"] == "quartiers/planoise.md#planoise-formation"
     assert links["montrapon-deplacements-doux"] is None  # removed: this version has no place for it
+
+
+def test_a_common_priority_removed_is_a_priority_not_its_objective(project):
+    """Removing one priority of the common base never reads as removing its whole objective (cdv diff and
+    the avenant's clause)."""
+    from cdv.compare import compare as compare_versions
+    from cdv.corpus import load_corpus
+    from cdv.diffrender import avenant
+
+    objectives = project / "contract" / "objectives.yml"
+    text = objectives.read_text(encoding="utf-8")
+    removed = "          - id: parcours-residentiel\n            text: Accompagner les habitants dans leur parcours résidentiel\n"
+    assert removed in text
+    objectives.write_text(text.replace(removed, ""), encoding="utf-8")
+    old, new = load_corpus(ROOT), load_corpus(project)
+    [change] = [c for c in compare(old, new).changes if c.id == "parcours-residentiel"]
+    assert (change.kind, change.action, change.old) == (
+        "priorité du socle commun", "removed", "Accompagner les habitants dans leur parcours résidentiel")
+    assert "Priorité du socle commun supprimée" in to_markdown(compare(old, new))
+    [clause] = avenant(compare_versions(old, new), new).articles
+    sentence = clause.parts[0].sentence
+    assert sentence.startswith("Est supprimée la priorité du socle commun de l'objectif « Rendre plus accessible")
+    assert "objectif du socle commun" not in sentence
