@@ -10,7 +10,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .corpus import load_corpus_cached, population, priority_count
-from .pages import common_base_reach, contributing_markdown, lower_first, page_path
+from .pages import common_base_reach, contributing_markdown, lower_first, page_path, repository_file_base
 from .shape import count
 from .signature import signature_line
 from .siteplan import announcement
@@ -132,7 +132,9 @@ def define_env(env) -> None:
     @env.macro
     def guide_contributeur() -> str:
         """The editors' guide, CONTRIBUTING.md, as the site's "Contribuer" page: one text in both places."""
-        guide = contributing_markdown(root, env.conf.get("repo_url"))
+        conf = env.conf
+        base = repository_file_base(conf.get("edit_uri"), conf.get("repo_url"), Path(conf.get("docs_dir", "docs")).name)
+        guide = contributing_markdown(root, base)
         return guide if guide is not None else "Le guide des contributeurs (CONTRIBUTING.md) est introuvable."
 
     env.variables["Markup"] = Markup

@@ -633,7 +633,16 @@ GUIDE_FILE = "CONTRIBUTING.md"
 _GUIDE_SPAN = re.compile(r"(`+)(?:.+?)\1|\[([^\]]*)\]\(([^)\s]+)\)")
 
 
-def contributing_markdown(root: Path, repo_url: str | None = None, branch: str = "main") -> str | None:
+def repository_file_base(edit_uri: str | None, repo_url: str | None, docs_dir: str = "docs") -> str | None:
+    """The address files of the repository are read at, from the site's configuration: its absolute edit
+    address (.../edit/main/docs/ → .../blob/main/), else its repository (.../blob/main/); None without."""
+    if edit_uri and "/edit/" in edit_uri and re.match(r"^https://", edit_uri):
+        base = edit_uri.replace("/edit/", "/blob/", 1).rstrip("/")
+        return base.removesuffix("/" + docs_dir.strip("/")) + "/"
+    return f"{repo_url.rstrip('/')}/blob/main/" if repo_url else None
+
+
+def contributing_markdown(root: Path, file_base: str | None = None) -> str | None:
     """The editors' guide (CONTRIBUTING.md) as the site's "Contribuer" page, so that one text is read in
     both places: its title left to the page, its links to the site's own pages (docs/x.md) made relative to
     the site, its links to other files of the repository pointed at the repository (or dropped without
@@ -650,7 +659,7 @@ def contributing_markdown(root: Path, repo_url: str | None = None, branch: str =
             return target
         if target.startswith("docs/"):
             return target.removeprefix("docs/")
-        return f"{repo_url.rstrip('/')}/blob/{branch}/{target}" if repo_url else None
+        return f"{file_base}{target}" if file_base else None
 
     def rewrite(line: str) -> str:
         def one(m: re.Match) -> str:

@@ -97,6 +97,7 @@ def repo(tmp_path_factory) -> Path:
     (repo / "contract" / "amendments").mkdir()
     (repo / "contract" / "amendments" / "1.yml").write_text(AMENDMENT.format(status="signed", signature=SIGNED, title=TITLE),
                                                             encoding="utf-8")
+    replace(repo / "contract" / "contract.yml", "status: draft", "status: signed")  # signed with its avenant
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Avenant n° 1")
     return repo
@@ -210,13 +211,16 @@ def test_a_draft_avenant_is_a_projet_with_blank_signature(repo, tmp_path):
     from cdv.pdf import write_amendment_pdf
 
     record = repo / "contract" / "amendments" / "1.yml"
-    signed_text = record.read_text(encoding="utf-8")
+    contract = repo / "contract" / "contract.yml"
+    signed_text, signed_contract = record.read_text(encoding="utf-8"), contract.read_text(encoding="utf-8")
     hostile = "Projet <script>alert(1)</script> **urgent**"
     record.write_text(AMENDMENT.format(status="draft", signature="", title=hostile), encoding="utf-8")
+    contract.write_text(signed_contract.replace("status: signed", "status: draft"), encoding="utf-8")
     try:
         text = flat(pdftotext(write_amendment_pdf(repo, "v2024", str(repo), tmp_path / "projet.pdf")))
     finally:
         record.write_text(signed_text, encoding="utf-8")
+        contract.write_text(signed_contract, encoding="utf-8")
     assert "Projet d'avenant n° 1" in text and "PROJET" in text
     assert "Fait à ........................, le ........................" in text
     assert "30 juin 2027" not in text
