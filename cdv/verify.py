@@ -33,7 +33,11 @@ def read_record(pdf: Path) -> tuple[dict[str, str], dict[str, bytes]]:
         reader = PdfReader(pdf)
         root: Any = reader.trailer["/Root"]
         xmp = root["/Metadata"].get_object().get_data().decode("utf-8", "replace") if "/Metadata" in root else ""
-        files = {name: data[0] for name, data in reader.attachments.items()}
+        files = {}
+        for name, copies in reader.attachments.items():
+            files[name] = copies[0]
+            # A second file under a source's name is never one of its sources: verify lists it as extra.
+            files.update({f"{name} (copie {i})": data for i, data in enumerate(copies[1:], 2)})
     except (PdfReadError, KeyError, ValueError) as exc:
         raise UsageError(f"{pdf} est un PDF illisible : {exc}") from None
     fields = {}

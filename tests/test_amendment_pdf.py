@@ -207,6 +207,22 @@ def test_cdv_verify_reads_the_avenant(signed, repo):
     assert "Le PDF correspond au dépôt." in result.stdout
 
 
+def test_cdv_verify_refuses_a_second_file_under_a_sources_name(signed, repo, tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    pdf, _ = signed
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    writer.add_attachment("contract/figures.yml", b"figures: []\n")
+    forged = tmp_path / "avenant-falsifie.pdf"
+    with forged.open("wb") as out:
+        writer.write(out)
+    result = subprocess.run([sys.executable, "-m", "cdv.cli", "verify", str(forged), "--repo", str(repo)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "en trop dans le PDF : contract/figures.yml (copie 2)" in result.stdout
+    assert "Le PDF ne correspond pas au dépôt." in result.stdout
+
+
 def test_a_draft_avenant_is_a_projet_with_blank_signature(repo, tmp_path):
     from cdv.pdf import write_amendment_pdf
 
