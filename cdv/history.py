@@ -118,6 +118,17 @@ def place_of(corpus: Corpus, ident: str) -> Place | None:
     return None
 
 
+def common_base_ids(corpus: Corpus) -> list[str]:
+    """The common base's own id (as cdv.compare names it) and the ids of its axes, objectives and common
+    priorities: an avenant changing one of them changes the common base's page."""
+    out = ["socle-commun"]
+    for axis in corpus.objectives.get("axes", []):
+        out.append(axis["id"])
+        for objective in axis["objectives"]:
+            out += [objective["id"], *(p["id"] for p in objective["priorities"])]
+    return out
+
+
 def ids_under(corpus: Corpus, document: dict) -> list[str]:
     """A document's id and the ids of its sub-elements (an article's sub-articles, a neighbourhood's themes,
     priorities and items): an avenant changing one of them changes the page the document is read on."""

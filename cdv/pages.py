@@ -23,7 +23,7 @@ from .corpus import (
     priority_count,
     uses_insee_small_areas,
 )
-from .history import element_history, ids_under, place_of, timeline
+from .history import common_base_ids, element_history, ids_under, place_of, timeline
 from .indicators import observation_source
 from .labels import STATUS_LABELS, VERSION_STATUS
 from .render import BlockRenderer
@@ -378,6 +378,7 @@ def render_page(
                 block_reference=lambda article, block: block_reference(corpus, article, block),
                 history=lambda *ids: element_history(corpus, *ids),
                 history_ids_of=lambda document: ids_under(corpus, document),
+                common_base_ids=lambda: common_base_ids(corpus),
                 place=lambda ident: place_of(corpus, ident),
                 **context,
             )

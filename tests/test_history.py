@@ -29,6 +29,7 @@ changes:
   - element: article-13
     reason: Le suivi des projets de quartier est précisé.
   - element: prefecture-doubs
+  - element: parcours-residentiel
 """
 
 
@@ -96,6 +97,8 @@ def test_pages_of_changed_elements_show_their_history_and_the_others_none(amende
     assert signatories.count("Historique de ce signataire") == 1
     planoise = page_text(amended_site, "quartiers/planoise")
     assert "Historique de ce quartier : 15 novembre 2026 : décision du comité de pilotage" in planoise
+    base = page_text(amended_site, "socle-commun")  # a common priority the avenant changes
+    assert "Historique de cette partie du contrat : 30 juin 2027 : avenant n° 1" in base
     for untouched in ("contrat/article-12", "quartiers/battant", "dispositifs/fph"):
         assert "Historique de" not in page_text(amended_site, untouched), untouched
 
