@@ -437,6 +437,33 @@ def _parties(corpus: Corpus, record: dict) -> list[dict]:
     return [s for s in corpus.signatories if named is None or s["id"] in named]
 
 
+def _clause_reasons(corpus: Corpus, record: dict, clauses) -> dict[str, str]:
+    """Each clause's reason (the record's `reason:`), given on its element or on what holds it: an article
+    for its sub-article, a neighbourhood for its priority, « contrat » for the contract's own fields."""
+    from .compare import Kind, element_parents
+    from .history import place_of
+
+    given = {ch["element"]: ch["reason"] for ch in record.get("changes", []) if ch.get("reason")}
+    parents = element_parents(corpus)
+
+    def holder(ident: str) -> str | None:
+        place = place_of(corpus, ident)
+        if place is not None and place.anchor == ident and place.page_id and place.page_id != ident:
+            return place.page_id  # a sub-article's article
+        return parents.get(ident)
+
+    out = {}
+    for clause in clauses:
+        ident: str | None = "contrat" if clause.kind == Kind.CONTRACT.value else clause.id
+        seen: set[str] = set()
+        while ident and ident not in seen and ident not in given:
+            seen.add(ident)
+            ident = holder(ident)
+        if ident in given:
+            out[clause.id] = given[ident]
+    return out
+
+
 def amendment_record(corpus: Corpus) -> dict:
     """The record (contract/amendments/<n>.yml) of the avenant that establishes the corpus's version."""
     from .errors import CdvError
@@ -505,7 +532,7 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
                 levels=text.levels,
                 parties=_parties(new, record),
                 # Why the record says an element is changed, printed under its article.
-                reasons={ch["element"]: ch["reason"] for ch in record.get("changes", []) if ch.get("reason")},
+                reasons=_clause_reasons(new, record, text.articles),
                 contract_signature=signature,
                 earlier=earlier,
                 inline=inline,

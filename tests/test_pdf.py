@@ -184,7 +184,7 @@ def test_amendment_opens_with_the_contracts_words_and_its_articles_are_clauses_n
     (project / "contract" / "amendments").mkdir()
     (project / "contract" / "amendments" / "1.yml").write_text(
         'number: 1\nversion: "2027"\nbase: "2024"\nstatus: draft\nchanges:\n  - element: article-13\n'
-        "  - element: article-9-1\n", encoding="utf-8")
+        "  - element: article-9\n    reason: Le calendrier de l'évaluation est actualisé.\n", encoding="utf-8")
     shape = load_corpus(project).shape
     text = flat(pdftotext(write_amendment_pdf(project, str(ROOT), str(project), tmp_path / "avenant.pdf")))
     assert normalise(f"{shape.amendment_basis} les signataires conviennent des modifications suivantes") in text
@@ -193,6 +193,8 @@ def test_amendment_opens_with_the_contracts_words_and_its_articles_are_clauses_n
     second = text.index("Article 2 - Modification de l'article 13 « La gouvernance du Contrat de Ville »")
     assert first < second < text.index("Article 3 - Dispositions finales")
     assert "L'article 9.1 « Les portraits de quartier » est ainsi modifié" in text
+    # The reason given on the article is the reason of the change in its sub-article.
+    assert "Motif : Le calendrier de l'évaluation est actualisé." in text[first:second]
     # The redline groups the words: « 1 à 2 » struck, « au moins deux » inserted, in the whole sentence.
     assert "se réunit 1 à 2 fois par an" in text and "se réunit au moins deux fois par an" in text
     annex = text[text.index("Annexe – pour information"):]
