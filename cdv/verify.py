@@ -71,8 +71,9 @@ def verify(pdf: Path, repo: Path) -> tuple[list[str], list[str]]:
                 + (f" (étiquette {', '.join(tags)})." if tags else " (aucune étiquette de version ne le désigne).")
             )
             actual = sources_sha256(folder)
-            (ok if actual == recorded else bad).append(
-                f"empreinte SHA-256 des sources : {'conforme' if actual == recorded else 'différente'} "
+            same_hash = actual == recorded
+            (ok if same_hash else bad).append(
+                f"empreinte SHA-256 des sources {'identique à' if same_hash else 'différente de'} celle du commit "
                 f"(PDF : {recorded or 'absente'}, commit : {actual})."
             )
             expected = {rel: (folder / rel).read_bytes() for rel in hashed_paths(folder)}

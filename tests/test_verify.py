@@ -99,4 +99,4 @@ def test_verify_names_an_altered_sources_hash(record, tmp_path):
     altered = tmp_path / "empreinte.pdf"
     writer.write(altered)
     result = verify(altered, repo)
-    assert result.returncode == 1 and "empreinte SHA-256 des sources : différente" in result.stdout
+    assert result.returncode == 1 and "empreinte SHA-256 des sources différente de celle du commit" in result.stdout
