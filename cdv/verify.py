@@ -8,6 +8,7 @@ with that commit's tree, extracted as cdv.gitsource does and hashed by cdv.prove
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,8 @@ def read_record(pdf: Path) -> tuple[dict[str, str], dict[str, bytes]]:
         raise UsageError(f"fichier introuvable : {pdf}")
     if not pdf.read_bytes()[:5] == b"%PDF-":
         raise UsageError(f"{pdf} n'est pas un fichier PDF.")
+    # pypdf warns in English on stderr about what it repairs; the report below says, in French, what matters.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(pdf)
         root: Any = reader.trailer["/Root"]
@@ -38,8 +41,8 @@ def read_record(pdf: Path) -> tuple[dict[str, str], dict[str, bytes]]:
             files[name] = copies[0]
             # A second file under a source's name is never one of its sources: verify lists it as extra.
             files.update({f"{name} (copie {i})": data for i, data in enumerate(copies[1:], 2)})
-    except (PdfReadError, KeyError, ValueError) as exc:
-        raise UsageError(f"{pdf} est un PDF illisible : {exc}") from None
+    except (PdfReadError, KeyError, ValueError):
+        raise UsageError(f"{pdf} est un PDF illisible (fichier tronqué ou endommagé).") from None
     fields = {}
     if PROVENANCE_NS in xmp:
         for key in ("commit", "dirty", "sourcesSha256"):

@@ -100,3 +100,17 @@ def test_verify_names_an_altered_sources_hash(record, tmp_path):
     writer.write(altered)
     result = verify(altered, repo)
     assert result.returncode == 1 and "empreinte SHA-256 des sources différente de celle du commit" in result.stdout
+
+
+def test_a_truncated_pdf_is_said_unreadable_in_french_only(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    pdf = tmp_path / "tronque.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n" + b"0" * 2000)
+    result = subprocess.run([sys.executable, "-m", "cdv.cli", "verify", str(pdf), "--repo", str(ROOT)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"cdv : {pdf} est un PDF illisible (fichier tronqué ou endommagé)."
