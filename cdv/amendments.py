@@ -108,9 +108,14 @@ def changes_since(root: Path, base_commit: str, base: str, new: Corpus) -> Since
     return Since(base, changes, titles, parents, old, new)
 
 
-def _close(element: str, since: Since) -> str:
+def _unknown(element: str, since: Since) -> str:
+    """The message of an id a record names that is no element of either version, with the close ones."""
     close = difflib.get_close_matches(element, list(since.parents), n=3, cutoff=0.7)
-    return f" (identifiants proches : {', '.join(close)})" if close else ""
+    hint = f" (identifiants proches : {', '.join(close)})" if close else ""
+    return (
+        f"« {element} » n'est l'identifiant d'aucun élément du contrat, ni dans la version {since.base} ni dans "
+        f"les sources{hint}."
+    )
 
 
 def amendment_errors(root: Path, files: list[SourceFile]) -> list[SourceError]:
@@ -176,14 +181,7 @@ def amendment_errors(root: Path, files: list[SourceFile]) -> list[SourceError]:
             )
     for i, element in listed:
         if not since.known(element):
-            errors.append(
-                error_at(
-                    record,
-                    ("changes", i, "element"),
-                    f"« {element} » n'est l'identifiant d'aucun élément du contrat, ni dans la version {base} ni "
-                    f"dans les sources{_close(element, since)}.",
-                )
-            )
+            errors.append(error_at(record, ("changes", i, "element"), _unknown(element, since)))
         elif not any(since.covers(element, change) for change in since.changes):
             errors.append(
                 error_at(
@@ -196,14 +194,7 @@ def amendment_errors(root: Path, files: list[SourceFile]) -> list[SourceError]:
     for d, decision in enumerate(data.get("decisions", [])):
         for e, element in enumerate(decision.get("elements", [])):
             if not since.known(element):
-                errors.append(
-                    error_at(
-                        record,
-                        ("decisions", d, "elements", e),
-                        f"« {element} » n'est l'identifiant d'aucun élément du contrat, ni dans la version {base} "
-                        f"ni dans les sources{_close(element, since)}.",
-                    )
-                )
+                errors.append(error_at(record, ("decisions", d, "elements", e), _unknown(element, since)))
     return errors
 
 
@@ -217,7 +208,7 @@ def _without_record(root: Path, contract: SourceFile, records: list[SourceFile],
     needing = list({c.id: c for c in since.needing_amendment()}.values())  # a signatory and its commitment
     if not needing:
         return []
-    number = _next_number(records)
+    number = next_number([f.data for f in records])
     shown = ", ".join(since.label(c) for c in needing[:5]) + (", …" if len(needing) > 5 else "")
     return [
         error_at(
@@ -231,9 +222,10 @@ def _without_record(root: Path, contract: SourceFile, records: list[SourceFile],
     ]
 
 
-def _next_number(records: list[SourceFile]) -> int:
-    numbers = [f.data["number"] for f in records if isinstance(f.data.get("number"), int)]
-    return max(numbers, default=0) + 1
+def next_number(records: list[dict]) -> int:
+    """The number of the next avenant after `records` (their data, valid or not): avenants follow one
+    another without gap."""
+    return max((r["number"] for r in records if isinstance(r.get("number"), int)), default=0) + 1
 
 
 # --- cdv amendment new N ---------------------------------------------------------------------------
@@ -265,16 +257,16 @@ def new_amendment(root: Path, number: int) -> Path:
             "gh-pages) : un avenant modifie une version publiée. Publiez d'abord la version signée "
             "(git tag v<année>, cdv publish)."
         )
-    _check_records_on_disk(root, number, _sources_version(root))
+    version = _sources_version(root)
+    _check_records_on_disk(root, number, version)
     # The record is written first, bare, so that sources already naming it (a signatory's joined_by) read
     # as valid; it is removed again if they do not.
     created = not target.parent.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
-    version = _sources_version(root)
     target.write_text(_record_text(number, version, current.version, [], []), encoding="utf-8")
     try:
         corpus = load_corpus(root)
-        _check_new(corpus, number, current)
+        _check_version(corpus, current)
         since = changes_since(root, current.commit, current.version, corpus)
         needing = list({since.element_of(c): c for c in since.needing_amendment()}.values())
         committee = [c for c in since.changes if c.level == cmp.Level.COMMITTEE]
@@ -316,11 +308,9 @@ def _check_records_on_disk(root: Path, number: int, version: str) -> None:
             f"l'avenant n° {same.get('number')} produit déjà la version {version} : complétez-le, ou passez "
             "d'abord « version » de contract/contract.yml à l'année de la mise à jour."
         )
-    numbers = [d["number"] for d in found if isinstance(d.get("number"), int)]
-    if number != max(numbers, default=0) + 1:
-        raise UsageError(
-            f"le prochain avenant est le n° {max(numbers, default=0) + 1} : les avenants se suivent sans trou."
-        )
+    expected = next_number(found)
+    if number != expected:
+        raise UsageError(f"le prochain avenant est le n° {expected} : les avenants se suivent sans trou.")
 
 
 def _sources_version(root: Path) -> str:
@@ -331,18 +321,8 @@ def _sources_version(root: Path) -> str:
     return version if isinstance(version, str) else "0000"  # an invalid contract.yml is reported by the load
 
 
-def _check_new(corpus: Corpus, number: int, current: VersionState) -> None:
+def _check_version(corpus: Corpus, current: VersionState) -> None:
     version = corpus.contract["version"]
-    others = [a for a in corpus.amendments if a["number"] != number]
-    same = next((a for a in others if a["version"] == version), None)
-    if same is not None:
-        raise UsageError(
-            f"l'avenant n° {same['number']} produit déjà la version {version} : complétez-le, ou passez "
-            "d'abord « version » de contract/contract.yml à l'année de la mise à jour."
-        )
-    expected = max((a["number"] for a in others), default=0) + 1
-    if number != expected:
-        raise UsageError(f"le prochain avenant est le n° {expected} : les avenants se suivent sans trou.")
     if current.version >= version:
         raise UsageError(
             f"la version des sources ({version}) est celle en vigueur : passez d'abord « version » de "

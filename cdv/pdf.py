@@ -466,12 +466,13 @@ def _clause_reasons(corpus: Corpus, record: dict, clauses) -> dict[str, str]:
 
 def amendment_record(corpus: Corpus) -> dict:
     """The record (contract/amendments/<n>.yml) of the avenant that establishes the corpus's version."""
+    from .amendments import next_number
     from .errors import CdvError
 
     version = corpus.contract["version"]
     record = corpus.amendment_for(version)
     if record is None:
-        number = max((a["number"] for a in corpus.amendments), default=0) + 1
+        number = next_number(corpus.amendments)
         raise CdvError(
             f"aucun avenant ne produit la version {version} : créez contract/amendments/{number}.yml "
             f'(number: {number}, version: "{version}", base, status, changes).'
