@@ -97,3 +97,23 @@ SCHOOL_LEVELS = {
 FIGURE_KINDS = {"graphique": "Graphique", "carte": "Carte"}
 # A chart's name for the neighbourhood, when the block does not know which one it is.
 PLACE_FALLBACK = "Quartier"
+
+# --- the follow-up of the contract: actions, measures, annual reports ----------------------------------
+# Status of an action or a measure (actions/*.yml `status`, a measure block's `status`).
+FOLLOW_UP_STATUS = {"prevue": "prévue", "en-cours": "en cours", "realisee": "réalisée", "abandonnee": "abandonnée"}
+# What the site says where the sources give no value (a status, a pilot, a porteur): never a guess.
+NOT_GIVEN = "non renseigné"
+# A funding line whose source gives the amount but not who pays it.
+UNKNOWN_FUNDER = "financeur non précisé"
+# A yearly amount the source gives without its years (« 350 000 € par an »).
+PER_YEAR = "par an"
+# Labels of a measure's or an action's follow-up fields.
+FOLLOW_UP_FIELDS = {
+    "pilot": "Pilote",
+    "porteur": "Porteur",
+    "status": "Statut",
+    "funding": "Financements",
+    "progress": "Avancement",
+}
+# Status of an annual report (reports/<year>.yml `status`).
+REPORT_STATUS = {"projet": "projet", "soumis": "soumis aux conseils citoyens", "approuve": "approuvé"}
