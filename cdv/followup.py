@@ -218,7 +218,7 @@ def reference_errors(checker, ids: KnownIds) -> None:
                 f"la délibération du {approval['date']} précède la soumission aux conseils citoyens "
                 f"({submitted}) : le rapport est approuvé après leurs avis.",
             )
-        if source.data["status"] == "projet" and approval:
+        if source.data["status"] not in ("soumis", "approuve") and approval:
             checker.error(
                 source,
                 ("approval",),

@@ -49,6 +49,7 @@ APPROVAL_LEVELS = {
     "copil": "Validation par le comité de pilotage (projets de quartier)",
     "representant": "Changement de représentant d'un signataire (sans effet sur les engagements)",
     "routine": "Mise à jour courante d'un portrait de quartier",
+    "suivi": "Suivi de la mise en œuvre : actions, état des mesures, rapport annuel (sans effet sur les engagements)",
     "editorial": "Information sur la version (sans effet sur les engagements)",
 }
 # Default numbered titles of a version whose contract.yml has no `shape.headings`.
