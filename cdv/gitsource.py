@@ -16,9 +16,13 @@ from pathlib import Path
 
 from .corpus import Corpus, load_corpus
 from .errors import GitError, UnknownRevision
+from .sources import FOLLOW_UP_DIRS
 
-# What a version is made of: everything else in a revision (docs, code, tests) is not the contract.
+# What a version is made of: everything else in a revision (docs, code, tests) is not the contract. The
+# follow-up folders (actions/, reports/) are read when the revision has them: a version that predates
+# them has none, and its follow-up is then empty, not unreadable.
 SOURCE_FOLDERS = ("contract", "neighbourhoods", "schemas")
+OPTIONAL_FOLDERS = FOLLOW_UP_DIRS
 TEMPORARY_PREFIX = "cdv-version-"
 
 
@@ -49,7 +53,9 @@ def archive(repo: Path, revision: str) -> bytes:
     if revision.startswith("-"):  # never an option of git (`--output=…` would write a file)
         raise _unreadable(revision, "un nom de révision ne commence pas par « - »")
     try:
-        return _git(repo, "archive", "--format=tar", revision, *SOURCE_FOLDERS)
+        present = set(_git(repo, "ls-tree", "--name-only", revision).decode("utf-8", "replace").splitlines())
+        folders = [*SOURCE_FOLDERS, *(f for f in OPTIONAL_FOLDERS if f in present)]
+        return _git(repo, "archive", "--format=tar", revision, *folders)
     except RevisionNotFound as exc:
         raise _unreadable(revision, exc.detail) from None
 

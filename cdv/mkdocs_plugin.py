@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urljoin
 
+from markupsafe import Markup
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -60,6 +61,12 @@ class ContractPlugin(BasePlugin[ContractConfig]):
             abbr = config.mdx_configs.setdefault("abbr", {})
             abbr["glossary"] = {**abbr.get("glossary", {}), **self.plan.abbreviations}
         config.extra["cdv"] = self.plan.extra
+        # mkdocs.yml names the site after contract.yml (cdv validate checks it): contributor text, which
+        # Material prints into every page's header, <title> and <meta> unescaped in some places and with
+        # `| e` in others. Escaped once, as Markup, it is inert everywhere and never escaped twice.
+        for key in ("site_name", "site_description", "site_author"):
+            if isinstance(config[key], str) and not isinstance(config[key], Markup):
+                config[key] = Markup.escape(config[key])
         docs_to_root = Path(config.docs_dir).resolve().relative_to(root).as_posix()
         up = "/".join(".." for _ in docs_to_root.split("/"))
         self.edit_paths = {page.path: f"{up}/{page.source}" for page in self.plan.pages if page.source}

@@ -151,7 +151,7 @@ def test_cdv_diff_between_two_commits_reports_the_new_amount_and_where_it_is_pri
     [change] = report["changes"]
     assert (change["level"], change["old"], change["new"]) == ("avenant", "800\u00a0€", "900\u00a0€")
     # The texts citing it are not reported again: they read the same words with the new value.
-    assert report["summary"] == {"avenant": 1, "copil": 0, "representant": 0, "routine": 0, "editorial": 0}
+    assert report["summary"] == {"avenant": 1, "copil": 0, "representant": 0, "routine": 0, "suivi": 0, "editorial": 0}
     # The avenant the signatories sign says it too.
     subprocess.run([sys.executable, "-m", "cdv.cli", "pdf", "--amendment", "HEAD~2..HEAD", "--output", "avenant.pdf"],
                    cwd=repo, capture_output=True, check=True)
