@@ -220,10 +220,12 @@ def _render_indicators(r, b):
         ind = r.indicators[ident]
         for chart in (
             comparison_chart(ind, r.place or PLACE_FALLBACK, r.corpus.contract, r.id_prefix),
-            series_chart(ind, r.place or PLACE_FALLBACK, r.id_prefix),
+            series_chart(ind, r.place or PLACE_FALLBACK, r.corpus.contract, r.id_prefix),
         ):
             if chart:
                 charts.append(str(chart))
+        charts.append(r.indicator_evaluation(ind))
+    charts = [c for c in charts if c]
     figures = f'<div class="cdv-charts">{"".join(charts)}</div>' if charts else ""
     return f'<div class="cdv-cards">{cards}</div>\n{figures}\n'
 

@@ -97,3 +97,9 @@ SCHOOL_LEVELS = {
 FIGURE_KINDS = {"graphique": "Graphique", "carte": "Carte"}
 # A chart's name for the neighbourhood, when the block does not know which one it is.
 PLACE_FALLBACK = "Quartier"
+# An indicator's evaluation (indicator `baseline` and `target`): the site's charts and comparison pages,
+# the open data's dictionary.
+BASELINE = "Référence"
+TARGET = "Cible"
+FIRST_OBSERVATION = "la première observation"  # what a change is measured from without a baseline
+GAP_WITH = "Écart avec"  # before a comparison territory's name: "Écart avec Exempleville"
