@@ -101,5 +101,7 @@ PLACE_FALLBACK = "Quartier"
 # the open data's dictionary.
 BASELINE = "Référence"
 TARGET = "Cible"
-FIRST_OBSERVATION = "la première observation"  # what a change is measured from without a baseline
+# What a change is measured from, after "depuis": the baseline, else the first observation.
+SINCE_BASELINE = "la référence"
+FIRST_OBSERVATION = "la première observation"
 GAP_WITH = "Écart avec"  # before a comparison territory's name: "Écart avec Exempleville"

@@ -26,7 +26,7 @@ from .corpus import (
 )
 from .history import common_base_ids, element_history, ids_under, place_of, timeline
 from .indicators import Shared, change, comparisons, difference, observation_source, shared_indicators
-from .labels import BASELINE, FIRST_OBSERVATION, STATUS_LABELS, VERSION_STATUS
+from .labels import FIRST_OBSERVATION, SINCE_BASELINE, STATUS_LABELS, VERSION_STATUS
 from .render import COMPARE_NEIGHBOURHOODS, BlockRenderer
 from .shape import count, lower_first, reference
 from .signature import signature_record, status_sentence
@@ -351,14 +351,14 @@ def comparison_rows(corpus: Corpus, shared: Shared, link) -> list[dict]:
         for ident, _ in declared:
             if ident in last:
                 gap = difference(last["value"], last[ident])
-                cells.append(Markup("{} (écart : {})").format(value_html(last[ident], unit), change_html(gap, unit)))
+                cells.append(Markup("{} ({})").format(value_html(last[ident], unit), change_html(gap, unit)))
             else:
                 cells.append(Markup("—"))
         moved = change(ind)
         trend = (
             Markup("{} depuis {} ({})").format(
                 change_html(moved.delta, unit),
-                BASELINE.lower() if moved.from_baseline else FIRST_OBSERVATION,
+                SINCE_BASELINE if moved.from_baseline else FIRST_OBSERVATION,
                 md(moved.since, line_start=False),
             )
             if moved

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from .blocks import kind_of
 from .corpus import Corpus, latest
 from .indicators import change, compared, difference, gaps, observation_source, target_gap
-from .labels import BASELINE, FIRST_OBSERVATION, GAP_WITH, SOURCE, TARGET
+from .labels import FIRST_OBSERVATION, GAP_WITH, SINCE_BASELINE, SOURCE, TARGET
 from .text import change_html, figures, inline_html, md, page_href, plain_text, title_html, value_html
 
 
@@ -41,7 +41,7 @@ def evaluation_items(ind: dict, contract: dict) -> list[Markup]:
     items = []
     moved = change(ind)
     if moved is not None:
-        start = BASELINE.lower() if moved.from_baseline else FIRST_OBSERVATION
+        start = SINCE_BASELINE if moved.from_baseline else FIRST_OBSERVATION
         items.append(
             Markup("Évolution depuis {} ({}) : <strong>{}</strong> ({} → {} en {})").format(
                 start,
