@@ -215,7 +215,7 @@ def test_valmont_charts_every_observation_with_its_target_and_compares_its_neigh
     compared = (valmont.site / "quartiers" / "les-tilleuls" / link / "index.html").resolve()
     assert compared == (valmont.site / "indicateurs" / "pauvrete" / "index.html").resolve()
     html = compared.read_text(encoding="utf-8")
-    assert visible_text(re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)) == (
+    assert visible_text(re.search(r"<h1[^>]*>(.*?)<a class=\"headerlink\"", html, re.S).group(1)) == (
         "des habitants vivent sous le seuil de pauvreté")  # the label as the YAML gives it
     comparison = visible_text(html)
     assert "2 quartiers donnent cet indicateur" in comparison
