@@ -23,14 +23,13 @@ from cdv import opendata
 from cdv.charts import neighbourhoods_chart, series_chart
 from cdv.corpus import load_corpus
 from cdv.indicators import change, difference, gap_series, gaps, period_year, shared_indicators, target_gap
+from cdv.pages import navigation, page_specs, render_page
 from cdv.pdf import render_print_html
 from cdv.provenance import Provenance
-from cdv.pages import navigation, page_specs, render_page
 from cdv.render import evaluation_items
 from cdv.scaffold import copy_toolkit, toolkit_root
 from cdv.text import NBSP, fr_change
 from cdv.validate import validate_project
-
 from conftest import ROOT
 from sitetext import page_text, visible_text
 
