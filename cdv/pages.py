@@ -336,12 +336,21 @@ def _card_anchor(neighbourhood: dict, ident: str) -> str | None:
     return None
 
 
+def compared_territories(corpus: Corpus, shared: Shared) -> list[tuple[str, str]]:
+    """The comparison territories (id, label) the latest observation of at least one neighbourhood gives."""
+    return [
+        (ident, label)
+        for ident, label in comparisons(corpus.contract)
+        if any(ident in ind["observations"][-1] for _, ind in shared.entries)
+    ]
+
+
 def comparison_rows(corpus: Corpus, shared: Shared, link) -> list[dict]:
     """One row per neighbourhood that gives the indicator: its page (at the indicator's card), its latest
     value and period, each comparison territory's value there with the gap, and the change since the
     baseline or the first observation; every value as markup."""
     rows = []
-    declared = comparisons(corpus.contract)
+    declared = compared_territories(corpus, shared)
     for n, ind in shared.entries:
         last = ind["observations"][-1]
         unit = ind["unit"]
@@ -439,7 +448,8 @@ def render_page(
         context = {
             **context,
             "rows": comparison_rows(corpus, shared, link),
-            "comparisons": comparisons(corpus.contract),
+            "comparisons": compared_territories(corpus, shared),
+            "has_baseline": any("baseline" in ind for _, ind in shared.entries),
             "chart": neighbourhoods_chart(shared),
         }
     if spec.template == "history.md.j2":

@@ -213,10 +213,23 @@ def test_a_page_per_shared_indicator_compares_the_neighbourhoods(corpus):
     assert ("| [Les Acacias](../quartiers/les-acacias.md#indicateur-pauvrete) | 19,8 % | 2021 | 16,2 % (+3,6 points) "
             "| — | −1,6 point depuis la première observation (2020) | — |") in page
     assert 'id="comparaison-pauvrete"' in page
+    assert ("L'évolution est mesurée depuis la référence que fixe le contrat, sinon depuis la première "
+            "observation du quartier.") in page
     index = render_page(corpus, specs["indicateurs/index.md"]).markdown
     assert "| [des habitants vivent sous le seuil de pauvreté](pauvrete.md) | 2 |" in index
     assert navigation(corpus)["cdv:indicators"] == [
         "indicateurs/index.md", {"des habitants vivent sous le seuil de pauvreté": "indicateurs/pauvrete.md"}]
+
+
+def test_a_comparison_page_shows_only_the_territories_and_columns_its_figures_give(valmont):
+    corpus = load_corpus(valmont)  # its own: the pages of a corpus are planned once
+    corpus.neighbourhood("les-acacias")["portrait"]["indicators"].append(
+        {"id": "population", "label": "résidents", "unit": "nombre", "observations": [{"value": 900, "period": "2020"}]})
+    spec = next(s for s in page_specs(corpus) if s.path == "indicateurs/population.md")
+    page = render_page(corpus, spec).markdown
+    assert "| Quartier | Dernière valeur | Période |\n" in page  # no comparison, no change, no target
+    assert "<p class=\"cdv-variants\">" in page and "« résidents »" in page
+    assert "Chaque quartier n'en a encore qu'une observation" in page and "L'écart" not in page
 
 
 def test_the_comparison_chart_needs_one_unit(corpus):
@@ -294,7 +307,9 @@ def test_the_real_sites_comparison_page_of_social_housing(built_site):
     assert 'href="../../quartiers/planoise/#indicateur-part-logements-sociaux"' in html
     chart = re.search(r'<figure class="cdv-chart" id="comparaison-part-logements-sociaux">(.*?)</figure>', html, re.S)
     assert chart and len(re.findall(r"<rect ", chart.group(1))) == 4
-    assert "référence" not in text.replace("depuis la référence que fixe le contrat", "")
+    # The contract fixes no baseline and each neighbourhood has one observation: no word of either.
+    assert "référence" not in text and "Évolution" not in text
+    assert "Chaque quartier n'en a encore qu'une observation : pas d'évolution à calculer." in text
     index = page_text(built_site, "indicateurs")
     assert "Des résidences principales sont des logements sociaux 4" in index
     planoise = (built_site / "quartiers" / "planoise" / "index.html").read_text(encoding="utf-8")
