@@ -266,8 +266,10 @@ def _render_schools(r, b):
             ind = r.indicators[ref]
             obs = latest(ind)
             prefix = f"{inline_html(ind['prefix'])} " if ind.get("prefix") else ""
+            link = r.comparison_link(ind)
             pupils.append(
                 f"{prefix}<strong>{value_html(obs['value'], ind['unit'])}</strong> {inline_html(ind['label'])}"
+                + (f" ({link})" if link else "")
             )
         listed = f" : {', '.join(str(inline_html(n)) for n in names)}" if names else ""
         parts = [

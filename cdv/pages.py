@@ -327,12 +327,15 @@ INDICATORS_TITLE = COMPARE_NEIGHBOURHOODS
 
 
 def _card_anchor(neighbourhood: dict, ident: str) -> str | None:
-    """The anchor of an indicator's card on its neighbourhood's page (cdv.render), if an indicators block
-    shows it; an indicator shown in a schools block has no card of its own."""
+    """Where an indicator stands on its neighbourhood's page (cdv.render, cdv.blocks): its card, or the
+    school level that counts it as pupils."""
     for section in (neighbourhood.get("portrait") or {}).get("sections", []):
         for b in section.get("blocks", []):
             if ident in (b.get("indicators") or []):
                 return f"indicateur-{ident}"
+            for level in (b.get("schools") or {}).get("levels", []):
+                if ident in level.get("pupils", []):
+                    return f"ecoles-{level['level']}"
     return None
 
 
