@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .labels import FIGURE_KINDS, PLACE_FALLBACK, SCHOOL_LEVELS, SOURCE
-from .text import fr_number, inline_html, md, plain_text, plural, title_html, value_html
+from .labels import FIGURE_KINDS, FOLLOW_UP_FIELDS, FOLLOW_UP_STATUS, NOT_GIVEN, PLACE_FALLBACK, SCHOOL_LEVELS, SOURCE
+from .text import fr_date, fr_number, inline_html, md, plain_text, plural, title_html, value_html
 
 if TYPE_CHECKING:
     from .render import BlockRenderer
@@ -59,6 +59,7 @@ PLACES = {
     "project": "un projet de quartier",
     "device": "une fiche de dispositif",
     "commitment": "un engagement",
+    "report": "un rapport annuel (reports/)",
 }
 PORTRAIT = frozenset({"portrait"})
 
@@ -67,14 +68,18 @@ def place_of(source_kind: str, pointer: tuple) -> str | None:
     """The kind of document a block at `pointer` of a source file of `source_kind` is rendered in."""
     if source_kind == "neighbourhood":
         return pointer[0] if pointer and pointer[0] in ("portrait", "project") else None
-    return {"contract": "foreword", "article": "article", "device": "device", "commitment": "commitment"}.get(
-        source_kind
-    )
+    return {
+        "contract": "foreword",
+        "article": "article",
+        "device": "device",
+        "commitment": "commitment",
+        "report": "report",
+    }.get(source_kind)
 
 
 # Where lists of blocks are found in a document (the schemas' properties of type `$defs/blocks`); a kind
 # whose value is itself a list of blocks (`quote`) is found through `NESTING`.
-BLOCK_LISTS = ("body", "blocks", "intro", "introduction")
+BLOCK_LISTS = ("body", "blocks", "intro", "introduction", "outlook")
 
 
 # --- text blocks ----------------------------------------------------------------------------------------
@@ -329,6 +334,38 @@ def _flatten_transit(b, text, complete, nested):
         yield f"{line['line']} : {line['route']}"
 
 
+# --- followed commitments -------------------------------------------------------------------------------
+
+
+def measure_follow_up(r, b) -> list[tuple[str, str]]:
+    """(label, HTML) of a measure's pilot and status: what the sources say, « non renseigné » otherwise."""
+    pilot = NOT_GIVEN
+    if "pilot" in b:
+        name, ident = r.corpus.party(b["pilot"])
+        pilot = inline_html(name)
+        if ident is not None and r.links is not None:
+            pilot = f'<a href="{r.links("signatories")}#{ident}">{pilot}</a>'
+    status = FOLLOW_UP_STATUS[b["status"]] if "status" in b else NOT_GIVEN
+    if "status_date" in b:
+        status += f" ({fr_date(b['status_date'])})"
+    return [(FOLLOW_UP_FIELDS["pilot"], pilot), (FOLLOW_UP_FIELDS["status"], status)]
+
+
+def _render_measure(r, b):
+    label = f"<strong>{inline_html(b['label'])}</strong> : " if b.get("label") else ""
+    follow = " · ".join(f"{name} : {value}" for name, value in measure_follow_up(r, b))
+    return f'<div class="cdv-measure">\n<p>{label}{inline_html(b["measure"])}</p>\n<p class="cdv-follow">{follow}</p>\n</div>\n'
+
+
+def _flatten_measure(b, text, complete, nested):
+    yield _label_prefix(b, text, True, True) + text(b["measure"])
+    if complete:
+        for key in ("pilot", "status", "status_date"):
+            if key in b:
+                value = b[key] if isinstance(b[key], str) else b[key]["name"]
+                yield f"{FOLLOW_UP_FIELDS.get(key, key)} : {value}"
+
+
 # --- the registry, in the order of the schema's properties ----------------------------------------------
 
 KINDS: tuple[BlockKind, ...] = (
@@ -345,6 +382,7 @@ KINDS: tuple[BlockKind, ...] = (
     BlockKind("schools", _render_schools, _flatten_schools, indicator_refs=_schools_refs, places=PORTRAIT),
     BlockKind("ranking", _render_ranking, _flatten_ranking),
     BlockKind("transit", _render_transit, _flatten_transit),
+    BlockKind("measure", _render_measure, _flatten_measure, fields=("pilot", "status", "status_date")),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 NAMES = tuple(BY_NAME)

@@ -277,7 +277,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
     p.add_argument(
         "--fail-above",
-        choices=["avenant", "copil", "representant", "routine", "editorial"],  # cdv.compare.Level, heaviest first
+        choices=[
+            "avenant",
+            "copil",
+            "representant",
+            "routine",
+            "suivi",
+            "editorial",
+        ],  # cdv.compare.Level, heaviest first
         help="échoue (statut 1) si un changement relève d'un niveau plus élevé que celui-ci",
     )
     p.set_defaults(func=cmd_diff)

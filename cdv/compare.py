@@ -42,6 +42,9 @@ class Level(StrEnum):
     # a clause of an avenant.
     REPRESENTATIVE = "representant"
     ROUTINE = "routine"  # a routine update of a portrait's figures
+    # The follow-up after the signature: a year's actions, a measure's status, an annual report. Decided by
+    # those who fund and pilot them, never a term of the contract.
+    FOLLOW_UP = "suivi"
     EDITORIAL = "editorial"  # about the version itself (number, status)
 
 
@@ -86,6 +89,9 @@ class Kind(StrEnum):
     # its terms (the terms it changes are compared as themselves).
     AMENDMENT_RECORD = "amendment-record"
     FIGURE = "figure"  # an amount or figure of contract/figures.yml, cited by the texts as [[id]]
+    ACTION = "action"  # an action of actions/*.yml
+    MEASURE = "measure"  # the follow-up of a device's measure (its status; its wording is the device's)
+    REPORT = "report"  # an annual report of reports/
 
 
 # Approval needed by a change of an element of each kind (README, "cdv diff").
@@ -122,6 +128,9 @@ ELEMENT_LEVELS = {
     Kind.PORTRAIT: Level.ROUTINE,
     Kind.INDICATOR: Level.ROUTINE,
     Kind.AMENDMENT_RECORD: Level.EDITORIAL,
+    Kind.ACTION: Level.FOLLOW_UP,
+    Kind.MEASURE: Level.FOLLOW_UP,
+    Kind.REPORT: Level.FOLLOW_UP,
 }
 # Fields of an element whose change needs another level than the element's.
 FIELD_LEVELS = {
@@ -173,6 +182,8 @@ class Term(Enum):
     WITHIN = auto()  # (neighbourhood, what in it: a theme, an indicator)
     SOURCE = auto()  # (corpus field)
     AMENDMENT_RECORD = auto()  # (number)
+    MEASURE_STATUS = auto()  # (the measure's label or id)
+    REPORT = auto()  # (year)
     # details
     MOVED = auto()  # (from, to)
     MOVED_PRIORITY = auto()  # (from, to)
@@ -475,7 +486,17 @@ def _elements(corpus: Corpus) -> _Elements:
                         field_name="priorities",
                     )
     for d in corpus.devices:
-        out.put(K.DEVICE, d["id"], t(d["name"]), t(d["name"]), d)
+        # A measure's wording is the device's (the comité de pilotage's); its status is its follow-up.
+        dk = out.put(K.DEVICE, d["id"], t(d["name"]), t(d["name"]), _without_follow_up(d))
+        for b in _measure_blocks(d):
+            title = Words(Term.MEASURE_STATUS, (t(b.get("label") or b["id"]),))
+            follow = {k: b[k] for k in MEASURE_FOLLOW_UP if k in b}
+            out.put(K.MEASURE, b["id"], title, t(b["measure"]), follow, parent=dk)
+    for a in corpus.actions:
+        out.put(K.ACTION, a["id"], t(a["title"]), t(a["title"]), a)
+    for r in corpus.reports:
+        title = Words(Term.REPORT, (r["year"],))
+        out.put(K.REPORT, str(r["year"]), title, title, r)
     sc = corpus.social_centres
     if sc:
         title = Words(Term.SOCIAL_CENTRES)
@@ -548,6 +569,8 @@ def _elements(corpus: Corpus) -> _Elements:
             {k: record[k] for k in ("title",) if k in record},
         )
     handled |= {
+        "actions",
+        "reports",
         "amendments",
         "contract",
         "articles",
@@ -566,6 +589,26 @@ def _elements(corpus: Corpus) -> _Elements:
         if f.name not in handled:
             out.put(K.SOURCE, f.name, Words(Term.SOURCE, (f.name,)), f.name, getattr(corpus, f.name))
     return out
+
+
+# The fields of a measure block that follow it rather than word it.
+MEASURE_FOLLOW_UP = ("status", "status_date")
+
+
+def _measure_blocks(device: dict) -> list[dict]:
+    from .validate import _walk_blocks
+
+    return [b for b in _walk_blocks(device) if "measure" in b and "id" in b]
+
+
+def _without_follow_up(node):
+    """A device as the comité de pilotage words it: its measures without their status."""
+    if isinstance(node, dict):
+        drop = MEASURE_FOLLOW_UP if "measure" in node else ()
+        return {k: _without_follow_up(v) for k, v in node.items() if k not in drop}
+    if isinstance(node, list):
+        return [_without_follow_up(v) for v in node]
+    return node
 
 
 def element_parents(corpus: Corpus) -> dict[str, str | None]:

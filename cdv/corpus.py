@@ -49,6 +49,11 @@ class Corpus:
     # contract/amendments/<n>.yml, by number: the avenants, each with its own signature (the contract's never
     # changes), its signatories, the comité de pilotage decisions it records and the elements it changes.
     amendments: list[dict] = field(default_factory=list)
+    # actions/*.yml, every action of every year, each with its programmation's `year` and its `source` (its
+    # own, else its file's) added: the follow-up of the contract (cdv.followup).
+    actions: list[dict] = field(default_factory=list)
+    # reports/<year>.yml by year: what each annual report says beyond the data (cdv.followup).
+    reports: list[dict] = field(default_factory=list)
     source_of: dict[int, str] = field(default_factory=dict)  # id(document) -> repo-relative YAML path
     single_sources: dict[str, str] = field(default_factory=dict)  # kind of single file -> its path
 
@@ -250,6 +255,13 @@ def corpus_from_files(root: Path, files) -> Corpus:
         figures={f["id"]: f for f in one("figures").get("figures", [])},
     )
     corpus.source_of = {id(f.data): f.rel for f in files}
+    for f in sorted(by_kind.get("actions", []), key=lambda f: (f.data["year"], f.rel)):
+        for action in f.data["actions"]:
+            given = {"source": f.data["source"]} if "source" in f.data else {}
+            entry = {**given, **action, "year": f.data["year"]}
+            corpus.actions.append(entry)
+            corpus.source_of[id(entry)] = f.rel
+    corpus.reports = sorted((f.data for f in by_kind.get("report", [])), key=lambda r: r["year"])
     corpus.single_sources = {
         f.kind: f.rel
         for f in files

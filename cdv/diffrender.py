@@ -59,6 +59,9 @@ KINDS = {
     Kind.SOURCE: "source",
     Kind.AMENDMENT_RECORD: "avenant",
     Kind.FIGURE: "montant ou chiffre",
+    Kind.ACTION: "action",
+    Kind.MEASURE: "suivi d'une mesure",
+    Kind.REPORT: "rapport annuel",
 }
 # What the items of an ordered list are called, for "Ordre des … modifié" (by element kind and the list's
 # field; "position" is the order of the elements sorted by their position field).
@@ -126,6 +129,8 @@ WORDS: dict[Term, Callable[..., str]] = {
     Term.WITHIN: lambda name, what: f"{name} — {what}",
     Term.SOURCE: lambda name: f"Source « {name} »",
     Term.AMENDMENT_RECORD: lambda number: f"Avenant n° {number}",
+    Term.MEASURE_STATUS: lambda label: f"Suivi — {label}",
+    Term.REPORT: lambda year: f"Rapport annuel {year}",
     Term.MOVED: lambda old, new: f"déplacé de « {old} » vers « {new} »",
     Term.MOVED_PRIORITY: lambda old, new: f"déplacée de « {old} » vers « {new} »",
     Term.MOVED_ITEM: lambda old, new: f"déplacée de « {old} » vers « {new} »",
@@ -683,6 +688,7 @@ CONTRACT_ORDER = [
     (Kind.DEVICE,),
     (Kind.GLOSSARY_TERM,),
     (Kind.SOURCE,),
+    (Kind.ACTION, Kind.MEASURE, Kind.REPORT),
 ]
 # What is about the version itself, never a clause of an avenant: its number and its status.
 VERSION_FIELDS = {"version", "status"}

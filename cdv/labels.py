@@ -49,6 +49,7 @@ APPROVAL_LEVELS = {
     "copil": "Validation par le comité de pilotage (projets de quartier)",
     "representant": "Changement de représentant d'un signataire (sans effet sur les engagements)",
     "routine": "Mise à jour courante d'un portrait de quartier",
+    "suivi": "Suivi de la mise en œuvre : actions, état des mesures, rapport annuel (sans effet sur les engagements)",
     "editorial": "Information sur la version (sans effet sur les engagements)",
 }
 # Default numbered titles of a version whose contract.yml has no `shape.headings`.
@@ -105,3 +106,23 @@ TARGET = "Cible"
 SINCE_BASELINE = "la référence"
 FIRST_OBSERVATION = "la première observation"
 GAP_WITH = "Écart avec"  # before a comparison territory's name: "Écart avec Exempleville"
+
+# --- the follow-up of the contract: actions, measures, annual reports ----------------------------------
+# Status of an action or a measure (actions/*.yml `status`, a measure block's `status`).
+FOLLOW_UP_STATUS = {"prevue": "prévue", "en-cours": "en cours", "realisee": "réalisée", "abandonnee": "abandonnée"}
+# What the site says where the sources give no value (a status, a pilot, a porteur): never a guess.
+NOT_GIVEN = "non renseigné"
+# A funding line whose source gives the amount but not who pays it.
+UNKNOWN_FUNDER = "financeur non précisé"
+# A yearly amount the source gives without its years (« 350 000 € par an »).
+PER_YEAR = "par an"
+# Labels of a measure's or an action's follow-up fields.
+FOLLOW_UP_FIELDS = {
+    "pilot": "Pilote",
+    "porteur": "Porteur",
+    "status": "Statut",
+    "funding": "Financements",
+    "progress": "Avancement",
+}
+# Status of an annual report (reports/<year>.yml `status`).
+REPORT_STATUS = {"projet": "projet", "soumis": "soumis aux conseils citoyens", "approuve": "approuvé"}

@@ -46,6 +46,8 @@ _FEMININE = {
     "lignes",
     "liste",
     "mention",
+    "mesure",
+    "mesures",
     "note",
     "observation",
     "observations",
@@ -175,6 +177,38 @@ def _suggest(word, choices) -> str:
     return f" Voulez-vous dire « {by_lower[close[0]]} » ?" if close else ""
 
 
+_FRENCH_NUMBER = re.compile(r"^\s*[+-]?[0-9][0-9\s\u00a0\u202f.]*(,[0-9]+)?\s*(€|euros?|%)?\s*$", re.I)
+
+
+def _number_hint(text: str) -> str:
+    """How to write a number typed as a spreadsheet shows it (« 12 000 € », « 12,5 », « "2025" »)."""
+    if not _FRENCH_NUMBER.match(text):
+        return ""
+    digits = re.sub(r"[\s\u00a0\u202f]|€|euros?|%", "", text, flags=re.I)
+    if digits.count(".") and "," not in digits and re.fullmatch(r"[+-]?[0-9]{1,3}(\.[0-9]{3})+", digits):
+        digits = digits.replace(".", "")  # « 12.000 »: a thousands separator, not a decimal point
+    number = digits.replace(",", ".")
+    if not re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", number):
+        return ""
+    return (
+        f" Écrivez le nombre en chiffres, sans espace, sans symbole ni guillemets, avec un point pour les "
+        f"décimales : {number}."
+    )
+
+
+def _date_hint(text) -> str:
+    """A date typed the French way (« 31/01/2023 ») written as the sources hold it."""
+    m = (
+        re.fullmatch(r"\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]((?:19|20)[0-9]{2})\s*", text)
+        if isinstance(text, str)
+        else None
+    )
+    if not m:
+        return ""
+    day, month, year = (int(g) for g in m.groups())
+    return f" Écrivez « {year}-{month:02d}-{day:02d} » (année-mois-jour), entre guillemets."
+
+
 def french_message(error: ValidationError, raw_text: str | None = None) -> str:
     """One sentence for one schema error. `raw_text` is the scalar as typed in the YAML, if any."""
     v = error.validator
@@ -238,6 +272,8 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
             hint = " Pour un paragraphe, écrivez « p: » devant le texte (- p: …)."
         elif error.instance in ("true", "false") and "boolean" in str(expected):
             hint = " Écrivez-le sans guillemets."
+        elif isinstance(error.instance, str) and ("number" in str(expected) or "integer" in str(expected)):
+            hint = _number_hint(error.instance)
         return f"{title}{_expected_type(expected)}, pas {got}.{hint}"
     if v == "enum":
         allowed = ", ".join(f"« {a} »" for a in error.validator_value)
@@ -248,7 +284,7 @@ def french_message(error: ValidationError, raw_text: str | None = None) -> str:
         )
     if v == "pattern":
         desc = schema.get("description", "")
-        return f"{title}{describe_value(error.instance)} n'a pas la forme attendue. {desc}".strip()
+        return f"{title}{describe_value(error.instance)} n'a pas la forme attendue. {desc}{_date_hint(error.instance)}".strip()
     if v == "format":
         desc = schema.get("description", "")
         what = (

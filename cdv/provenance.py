@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import CdvError, GitError
-from .sources import discover
+from .sources import CONTRACT_DIRS, discover
 
 _MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last second a date can hold
 
@@ -48,7 +48,9 @@ class Provenance:
 
 def hashed_paths(root: Path) -> list[str]:
     """The files the sources' hash covers (the YAML sources, then the schemas), as repository paths."""
-    return discover(root) + sorted(p.relative_to(root).as_posix() for p in (root / "schemas").glob("*.json"))
+    return discover(root, CONTRACT_DIRS) + sorted(
+        p.relative_to(root).as_posix() for p in (root / "schemas").glob("*.json")
+    )
 
 
 def sources_sha256(root: Path) -> str:

@@ -35,7 +35,7 @@ MARKER_TEXT = (
     "remplacera donc tout son contenu. Ne rangez ici rien que vous voulez garder.\n"
 )
 # Folders of a project that hold what people wrote, never an output.
-PROTECTED = ("contract", "neighbourhoods", "schemas", "docs", "overrides", ".git")
+PROTECTED = ("contract", "neighbourhoods", "actions", "reports", "schemas", "docs", "overrides", ".git")
 STAGING_INFIX = "-cdv-"  # .<site>-cdv-<random>: a build in progress (or killed), .<site>-cdv-previous
 LOCK_SUFFIX = ".cdv-lock"
 OWNER = ".cdv-owner"  # in a temporary folder: locked by the process using it

@@ -25,6 +25,8 @@ SCHEMA_FILES = {
     "glossary": "glossary.schema.json",
     "figures": "figures.schema.json",
     "amendment": "amendment.schema.json",
+    "actions": "actions.schema.json",
+    "report": "report.schema.json",
 }
 
 

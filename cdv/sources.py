@@ -39,8 +39,16 @@ COLLECTIONS = {
     "contract/devices": "device",
     "contract/amendments": "amendment",
     "neighbourhoods": "neighbourhood",
+    # The follow-up after the signature: the actions of each year (any file name, e.g. 2025.yml or
+    # 2025-planoise.yml; the ids are inside) and the annual reports (reports/<year>.yml).
+    "actions": "actions",
+    "reports": "report",
 }
-SOURCE_DIRS = ("contract", "neighbourhoods")
+# The contract itself (what is signed, hashed into the PDF and compared between versions) and its
+# follow-up (what changes every year without an avenant).
+CONTRACT_DIRS = ("contract", "neighbourhoods")
+FOLLOW_UP_DIRS = ("actions", "reports")
+SOURCE_DIRS = CONTRACT_DIRS + FOLLOW_UP_DIRS
 FILE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.yml$")
 
 
@@ -144,6 +152,8 @@ _TOP_ALIASES = {
         "qpv",
         "quartiersprioritaires",
     },
+    "actions": {"actions", "action", "programmation", "programmations"},
+    "reports": {"reports", "report", "rapports", "rapport", "rapportsannuels", "rapportannuel"},
 }
 _SUB_ALIASES = {
     "contract/articles": {"articles", "article", "art"},
@@ -151,6 +161,8 @@ _SUB_ALIASES = {
     "contract/devices": {"devices", "device", "dispositifs", "dispositif"},
     "contract/amendments": {"amendments", "amendment", "avenants", "avenant"},
     "neighbourhoods": _TOP_ALIASES["neighbourhoods"],
+    "actions": _TOP_ALIASES["actions"],
+    "reports": _TOP_ALIASES["reports"],
 }
 
 
@@ -230,10 +242,15 @@ def _is_source_name(rel: str) -> bool:
     )
 
 
-def discover(root: Path) -> list[str]:
-    """Every YAML file under the source folders that is a regular file (no link), as sorted relative paths."""
+def discover(root: Path, folders: tuple[str, ...] = SOURCE_DIRS) -> list[str]:
+    """Every YAML file under the source folders (or those of `folders`) that is a regular file (no link), as
+    sorted relative paths."""
     entries, _ = _scan(Path(root))
-    return sorted(e.rel for e in entries if e.kind == "file" and e.rel.lower().endswith((".yml", ".yaml")))
+    return sorted(
+        e.rel
+        for e in entries
+        if e.kind == "file" and e.rel.lower().endswith((".yml", ".yaml")) and e.rel.split("/", 1)[0] in folders
+    )
 
 
 def tree_state(root: Path) -> tuple:
@@ -282,8 +299,8 @@ def suggest(rel: str) -> str | None:
     name = _fixed_name(parts[-1])
     folders = parts[:-1]
     top = _closest(folders[0], _TOP_ALIASES) if folders else None
-    if top == "neighbourhoods":
-        return f"neighbourhoods/{name}"
+    if top in ("neighbourhoods", *FOLLOW_UP_DIRS):
+        return f"{top}/{name}"
     if top != "contract":
         return None
     if len(folders) == 1:

@@ -87,8 +87,14 @@ def fr_change(delta, unit: str | Mapping[str, str]) -> str:
 
 
 def fr_date(iso: str) -> str:
-    """'2024-03-29' -> '29 mars 2024' ('1er' for the first day of a month)."""
-    year, month, day = (int(part) for part in iso.split("-"))
+    """'2024-03-29' -> '29 mars 2024' ('1er' for the first day of a month); a month ('2024-03' -> 'mars
+    2024') or a year ('2024') as precise as the source gave it."""
+    parts = [int(part) for part in iso.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    if len(parts) == 2:
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    year, month, day = parts
     return f"{'1er' if day == 1 else day} {MONTHS[month - 1]} {year}"
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import blocks
+from . import blocks, followup
 from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError
 from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons, period_year
@@ -453,6 +453,17 @@ class _RefChecker:
                         "Indiquez le numéro de l'avenant par lequel ce signataire rejoint le contrat, ou "
                         f"créez cet avenant (cdv amendment new {s['joined_by']}).",
                     )
+        followup.reference_errors(
+            self,
+            followup.KnownIds(
+                signatories=signatory_ids,
+                neighbourhoods=neighbourhood_ids,
+                priorities=None if {"neighbourhood", "objectives"} & self.invalid_kinds else priority_ids,
+                devices=device_ids,
+                measures_complete="device" not in self.invalid_kinds,
+                actions_complete="actions" not in self.invalid_kinds,
+            ),
+        )
         self.figures(article_ids)
         self.amendments(contract, signatory_ids)
         return self.errors

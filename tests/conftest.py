@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLKIT_FILES = ("schemas", "docs", "overrides", "mkdocs.yml", "macros.py")
-PROJECT_FILES = ("contract", "neighbourhoods", *TOOLKIT_FILES)
+# The sources of the real project: the contract and its follow-up (actions/; reports/ once one is written).
+PROJECT_FILES = ("contract", "neighbourhoods", "actions", *TOOLKIT_FILES)
 
 
 def load_manifest(path: Path) -> dict:

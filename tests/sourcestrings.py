@@ -12,7 +12,9 @@ REFERENCE_KEYS = {"id", "kind", "unit", "level", "include", "part", "group", "co
                   "devices", "neighbourhoods", "indicators", "pupils", "article", "block", "url", "articles",
                   "date", "version", "ordered", "common_base", "explicit_sign", "programme_url",
                   # shape: a kind of annex, and the patterns of numbered titles (printed filled in)
-                  "shows", "section", "annex"}
+                  "shows", "section", "annex",
+                  # the follow-up: a signatory, a priority, a measure, a device or an action named by its id
+                  "pilot", "porteur", "funder", "priorities", "measures", "device", "parent", "status_date"}
 
 
 def source_strings(root: Path, skip_kinds: tuple = ()) -> list[tuple[str, str, str]]:

@@ -1,0 +1,284 @@
+"""The contract after its signature: the actions of each year, the measures followed, the annual reports.
+
+Sources: `actions/*.yml` (a year's programmation: who carries each action, where, for which priorities and
+measures, funded by whom, how far it is), the `measure` blocks of the devices (a pacte's or a plan's
+commitments, with their pilot and status) and `reports/<year>.yml` (what an annual report says beyond the
+data: its state, its outlook, the conseils citoyens' opinions). Every total is computed here, never typed.
+
+`reference_errors` is the cross-file check `cdv validate` runs (called from cdv.validate's `_RefChecker`);
+the rest is the model the pages, the open data, the CSV exchange and the report read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .corpus import Corpus
+    from .sources import SourceFile
+
+
+# --- the model -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure block of a device: a commitment followed with its pilot and status."""
+
+    device: dict
+    block: dict
+
+    @property
+    def id(self) -> str:
+        return self.block["id"]
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    action: dict
+    funder: object  # a signatory id, {name: …}, or None when the source gives the amount without its funder
+    amount: float
+    year: int | None  # None when the source gives no year
+    per_year: bool
+
+
+def measures(corpus: Corpus) -> list[Measure]:
+    """Every measure of the devices, in the devices' order and their text's order."""
+    from .validate import _walk_blocks
+
+    return [Measure(d, b) for d in corpus.devices for b in _walk_blocks(d) if "measure" in b]
+
+
+def measure(corpus: Corpus, ident: str) -> Measure:
+    return next(m for m in measures(corpus) if m.id == ident)
+
+
+def actions_in(corpus: Corpus, neighbourhood_id: str) -> list[dict]:
+    return [a for a in corpus.actions if neighbourhood_id in a["neighbourhoods"]]
+
+
+def actions_funded_by(corpus: Corpus, signatory_id: str) -> list[dict]:
+    return [a for a in corpus.actions if any(f.get("funder") == signatory_id for f in a.get("funding", []))]
+
+
+def actions_for_measure(corpus: Corpus, measure_id: str) -> list[dict]:
+    return [a for a in corpus.actions if measure_id in a.get("measures", [])]
+
+
+def funding_lines(actions: list[dict]) -> list[FundingLine]:
+    return [
+        FundingLine(a, f.get("funder"), f["amount"], f.get("year"), bool(f.get("per_year")))
+        for a in actions
+        for f in a.get("funding", [])
+    ]
+
+
+def funder_key(funder) -> str:
+    """What groups the lines of one funder: its signatory id, its name as typed, or "" for none given."""
+    if funder is None:
+        return ""
+    return funder if isinstance(funder, str) else "name:" + funder["name"]
+
+
+def totals_by_year(lines: list[FundingLine]) -> dict[int, float]:
+    """The amounts of the lines dated by a year, summed per year, oldest first. A yearly amount the source
+    gives with no year (« … € par an ») belongs to no year: it is shown as such, never added."""
+    out: dict[int, float] = defaultdict(float)
+    for line in lines:
+        if line.year is not None:
+            out[line.year] += line.amount
+    return dict(sorted(out.items()))
+
+
+def totals_by_funder(lines: list[FundingLine]) -> list[tuple[object, float]]:
+    """(funder, total of its dated lines) per funder, largest first; yearly amounts without a year apart."""
+    out: dict[str, float] = defaultdict(float)
+    funders: dict[str, object] = {}
+    for line in lines:
+        if line.year is not None:
+            key = funder_key(line.funder)
+            funders[key] = line.funder
+            out[key] += line.amount
+    return sorted(((funders[k], v) for k, v in out.items()), key=lambda fv: -fv[1])
+
+
+def action_years(corpus: Corpus) -> list[int]:
+    return sorted({a["year"] for a in corpus.actions})
+
+
+def report(corpus: Corpus, year: int) -> dict | None:
+    return next((r for r in corpus.reports if r["year"] == year), None)
+
+
+# --- the cross-file check --------------------------------------------------------------------------------
+
+
+@dataclass
+class KnownIds:
+    """The ids the follow-up refers to; None where the file that defines them is invalid (reported on its
+    own), so that one bad file does not make every reference to it an error too."""
+
+    signatories: set | None
+    neighbourhoods: set
+    priorities: set | None
+    devices: set
+    measures_complete: bool  # every device file was valid: a measure not found is unknown
+    actions_complete: bool  # every action file was valid: a parent not found is unknown
+
+
+def reference_errors(checker, ids: KnownIds) -> None:
+    """Every reference of the actions, the measures and the reports, reported through `checker`
+    (cdv.validate's _RefChecker)."""
+    devices = checker.by_kind.get("device", [])
+    measure_entries = []
+    for d in devices:
+        for pointer, block in checker.blocks(d):
+            if "measure" not in block:
+                continue
+            if "id" not in block:
+                checker.error(
+                    d,
+                    pointer + ("measure",),
+                    "une mesure doit avoir un identifiant (id: …) : c'est par lui que les actions la citent "
+                    "et que son suivi se compare d'une version à l'autre.",
+                    key=True,
+                )
+            else:
+                measure_entries.append((d, pointer + ("id",), block["id"]))
+            if "pilot" in block:
+                _party(checker, d, pointer + ("pilot",), block["pilot"], ids.signatories)
+    measure_ids = {ident for _, _, ident in measure_entries}
+
+    action_files = checker.by_kind.get("actions", [])
+    entries = [(f, ("actions", i, "id"), a["id"]) for f in action_files for i, a in enumerate(f.data["actions"])]
+    action_ids = checker.unique(entries, "identifiant d'action")
+    parents: dict[str, str] = {}
+    for f in action_files:
+        for i, a in enumerate(f.data["actions"]):
+            base = ("actions", i)
+            if "porteur" in a:
+                _party(checker, f, base + ("porteur",), a["porteur"], ids.signatories)
+            for j, nid in enumerate(a["neighbourhoods"]):
+                if nid not in ids.neighbourhoods:
+                    checker.unknown(f, base + ("neighbourhoods", j), "quartier", nid, ids.neighbourhoods)
+            for j, pid in enumerate(a.get("priorities", [])):
+                if ids.priorities is not None and pid not in ids.priorities:
+                    checker.unknown(f, base + ("priorities", j), "priorité", pid, ids.priorities)
+            for j, mid in enumerate(a.get("measures", [])):
+                if ids.measures_complete and mid not in measure_ids:
+                    checker.unknown(f, base + ("measures", j), "mesure", mid, measure_ids)
+            if "device" in a and a["device"] not in ids.devices:
+                checker.unknown(f, base + ("device",), "dispositif", a["device"], ids.devices)
+            for j, line in enumerate(a.get("funding", [])):
+                if "funder" in line:
+                    _party(checker, f, base + ("funding", j, "funder"), line["funder"], ids.signatories)
+                if line.get("per_year") and "year" in line:
+                    checker.error(
+                        f,
+                        base + ("funding", j, "per_year"),
+                        "une ligne de financement a soit une année (year: …), soit « per_year: true » pour un "
+                        "montant annuel que la source donne sans année, pas les deux : pour un montant "
+                        "versé chaque année, écrivez une ligne par année.",
+                        key=True,
+                    )
+            if "parent" in a:
+                if a["parent"] == a["id"]:
+                    checker.error(f, base + ("parent",), "une action ne peut pas être sa propre action parente.")
+                elif a["parent"] not in action_ids and ids.actions_complete:
+                    checker.unknown(f, base + ("parent",), "action", a["parent"], action_ids)
+                elif a["parent"] in action_ids:
+                    parents[a["id"]] = a["parent"]
+            _dates(checker, f, base, a, f.data["year"])
+    _cycles(checker, action_files, parents)
+
+    for r in checker.by_kind.get("report", []):
+        source: SourceFile = r
+        if str(source.data["year"]) != source.stem:
+            checker.error(
+                source,
+                ("year",),
+                f"l'année « {source.data['year']} » doit être le nom du fichier sans « .yml » : « {source.stem} ».",
+            )
+        checker.unique(
+            [(source, ("opinions", i, "id"), o["id"]) for i, o in enumerate(source.data.get("opinions", []))],
+            "identifiant d'avis",
+        )
+        for i, opinion in enumerate(source.data.get("opinions", [])):
+            for j, nid in enumerate(opinion.get("neighbourhoods", [])):
+                if nid not in ids.neighbourhoods:
+                    checker.unknown(source, ("opinions", i, "neighbourhoods", j), "quartier", nid, ids.neighbourhoods)
+        approval = source.data.get("approval")
+        submitted = source.data.get("submitted")
+        if approval and submitted and approval["date"] < submitted:
+            checker.error(
+                source,
+                ("approval", "date"),
+                f"la délibération du {approval['date']} précède la soumission aux conseils citoyens "
+                f"({submitted}) : le rapport est approuvé après leurs avis.",
+            )
+        if source.data["status"] not in ("soumis", "approuve") and approval:
+            checker.error(
+                source,
+                ("approval",),
+                "un rapport approuvé par délibération n'est plus un projet : écrivez « status: approuve ».",
+                key=True,
+            )
+
+
+def _party(checker, source, pointer, ref, signatory_ids) -> None:
+    if isinstance(ref, str) and signatory_ids is not None and ref not in signatory_ids:
+        listed = ", ".join(sorted(signatory_ids)) or "(aucun)"
+        checker.error(
+            source,
+            pointer,
+            f"signataire « {ref} » inconnu ; signataires de contract/signatories.yml : {listed}. "
+            "Pour un acteur qui n'est pas signataire, écrivez son nom : { name: … }.",
+        )
+
+
+def _dates(checker, source, base: tuple, action: dict, year: int) -> None:
+    """A status date or a milestone far from the programmation's year is a typing mistake more often
+    than not; what the sources can say is checked: progress against the status."""
+    status = action.get("status")
+    progress = action.get("progress")
+    if status == "realisee" and progress is not None and progress != 100:
+        checker.error(
+            source,
+            base + ("progress",),
+            f"une action réalisée (status: realisee) est avancée à 100 %, pas {progress} % : corrigez "
+            "l'avancement ou le statut.",
+        )
+    if status == "prevue" and progress:
+        checker.error(
+            source,
+            base + ("progress",),
+            f"une action prévue (status: prevue) n'a pas encore commencé : un avancement de {progress} % "
+            "veut dire qu'elle est en cours (status: en-cours).",
+        )
+    if "status_date" in action and "status" not in action:
+        checker.error(
+            source,
+            base + ("status_date",),
+            "une date de statut sans statut : ajoutez « status: » (prevue, en-cours, realisee ou abandonnee).",
+            key=True,
+        )
+
+
+def _cycles(checker, action_files, parents: dict[str, str]) -> None:
+    where = {a["id"]: (f, ("actions", i, "parent")) for f in action_files for i, a in enumerate(f.data["actions"])}
+    reported: set[str] = set()
+    for start in parents:
+        seen = [start]
+        node = parents.get(start)
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = parents.get(node)
+        if node is not None and node not in reported:
+            loop = seen[seen.index(node) :]
+            reported |= set(loop)
+            f, pointer = where[loop[0]]
+            chain = " → ".join(loop + [loop[0]])
+            checker.error(f, pointer, f"les actions parentes forment une boucle ({chain}) : une action ne peut "
+                          "pas être, même indirectement, la parente d'elle-même.")  # fmt: skip
