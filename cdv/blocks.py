@@ -225,10 +225,12 @@ def _render_indicators(r, b):
         ind = r.indicators[ident]
         for chart in (
             comparison_chart(ind, r.place or PLACE_FALLBACK, r.corpus.contract, r.id_prefix),
-            series_chart(ind, r.place or PLACE_FALLBACK, r.id_prefix),
+            series_chart(ind, r.place or PLACE_FALLBACK, r.corpus.contract, r.id_prefix),
         ):
             if chart:
                 charts.append(str(chart))
+        charts.append(r.indicator_evaluation(ind))
+    charts = [c for c in charts if c]
     figures = f'<div class="cdv-charts">{"".join(charts)}</div>' if charts else ""
     return f'<div class="cdv-cards">{cards}</div>\n{figures}\n'
 
@@ -269,8 +271,10 @@ def _render_schools(r, b):
             ind = r.indicators[ref]
             obs = latest(ind)
             prefix = f"{inline_html(ind['prefix'])} " if ind.get("prefix") else ""
+            link = r.comparison_link(ind)
             pupils.append(
                 f"{prefix}<strong>{value_html(obs['value'], ind['unit'])}</strong> {inline_html(ind['label'])}"
+                + (f" ({link})" if link else "")
             )
         listed = f" : {', '.join(str(inline_html(n)) for n in names)}" if names else ""
         parts = [

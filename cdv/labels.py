@@ -98,6 +98,14 @@ SCHOOL_LEVELS = {
 FIGURE_KINDS = {"graphique": "Graphique", "carte": "Carte"}
 # A chart's name for the neighbourhood, when the block does not know which one it is.
 PLACE_FALLBACK = "Quartier"
+# An indicator's evaluation (indicator `baseline` and `target`): the site's charts and comparison pages,
+# the open data's dictionary.
+BASELINE = "Référence"
+TARGET = "Cible"
+# What a change is measured from, after "depuis": the baseline, else the first observation.
+SINCE_BASELINE = "la référence"
+FIRST_OBSERVATION = "la première observation"
+GAP_WITH = "Écart avec"  # before a comparison territory's name: "Écart avec Exempleville"
 
 # --- the follow-up of the contract: actions, measures, annual reports ----------------------------------
 # Status of an action or a measure (actions/*.yml `status`, a measure block's `status`).

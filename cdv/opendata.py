@@ -23,8 +23,9 @@ from .labels import UNIT_LABELS
 from .text import figures, resolve_figures, resolve_figures_in
 
 BUNDLE_SCHEMA = "bundle.schema.json"
-# The columns of indicateurs.csv; the comparison columns come between "valeur" and "periode", one per
-# comparison territory of the contract (csv_columns).
+# The columns of indicateurs.csv, one row per observation (an indicator's series, oldest first); the
+# comparison columns come between "valeur" and "periode", one per comparison territory of the contract
+# (csv_columns); the indicator's baseline and target, if it has them, are repeated on each of its rows.
 CSV_COLUMNS = [
     "quartier_id",
     "quartier",
@@ -37,6 +38,10 @@ CSV_COLUMNS = [
     "valeur",
     "periode",
     "source",
+    "reference_valeur",
+    "reference_annee",
+    "cible_valeur",
+    "cible_annee",
 ]
 # One row per priority of every neighbourhood project (its structured fields joined by LIST_SEPARATOR).
 PRIORITY_COLUMNS = [
@@ -147,9 +152,16 @@ def _indicators_csv(corpus: Corpus) -> str:
                         *(obs.get(ident, "") for ident in ids),
                         obs["period"],
                         observation_source(obs),
+                        *_point(ind.get("baseline")),
+                        *_point(ind.get("target")),
                     ],
                 )
     return out.getvalue()
+
+
+def _point(point: dict | None) -> tuple:
+    """A baseline's or target's (value, year) cells, empty without one."""
+    return ("", "") if point is None else (point["value"], point["year"])
 
 
 def priorities_csv(corpus: Corpus) -> str:
@@ -236,6 +248,22 @@ def _csv_columns(corpus: Corpus | None) -> dict[str, list[tuple[str, str, str, s
             *_comparison_rows(corpus),
             ("periode", "Période", _TEXT, "Période de l'observation."),
             ("source", "Source", _TEXT, "Source de l'observation."),
+            (
+                "reference_valeur",
+                "Référence : valeur",
+                _NUMBER,
+                "Valeur de départ de l'indicateur à laquelle l'évolution est mesurée, si le contrat en fixe une "
+                "(vide sinon ; répétée sur chaque ligne de l'indicateur).",
+            ),
+            ("reference_annee", "Référence : année", _NUMBER, "Année de la référence (vide sans référence)."),
+            (
+                "cible_valeur",
+                "Cible : valeur",
+                _NUMBER,
+                "Valeur visée pour l'indicateur, si le contrat en fixe une (vide sinon ; répétée sur chaque ligne "
+                "de l'indicateur).",
+            ),
+            ("cible_annee", "Cible : année", _NUMBER, "Année où la cible doit être atteinte (vide sans cible)."),
         ],
         "priorites.csv": [
             neutralised,

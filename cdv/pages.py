@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from .charts import neighbourhoods_chart
 from .corpus import (
     Corpus,
     data_years,
@@ -24,13 +25,14 @@ from .corpus import (
     uses_insee_small_areas,
 )
 from .history import common_base_ids, element_history, ids_under, place_of, timeline
-from .indicators import observation_source
-from .labels import STATUS_LABELS, VERSION_STATUS
-from .render import BlockRenderer
+from .indicators import Shared, change, comparisons, difference, observation_source, shared_indicators
+from .labels import FIRST_OBSERVATION, SINCE_BASELINE, STATUS_LABELS, VERSION_STATUS
+from .render import COMPARE_NEIGHBOURHOODS, BlockRenderer
 from .shape import count, lower_first, reference
 from .signature import signature_record, status_sentence
 from .templatecache import bytecode_cache
 from .text import (
+    change_html,
     external_link,
     figures,
     fr_date,
@@ -60,6 +62,8 @@ PATHS = {
     "glossary": "glossaire.md",
     "data": "donnees.md",
     "history": "historique.md",
+    "indicators": "indicateurs/index.md",
+    "indicator": "indicateurs/{id}.md",
 }
 
 
@@ -301,7 +305,91 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
         PageSpec("device.md.j2", page_path("device", d["id"]), d["name"], c.source(d), context={"device": d})
         for d in c.devices
     ]
+    shared = _shape_context(c)["shared_indicators"]
+    if shared:
+        specs.append(
+            PageSpec("indicators.md.j2", page_path("indicators"), INDICATORS_TITLE, None, context={"shared": shared})
+        )
+        specs += [
+            PageSpec(
+                "indicator.md.j2",
+                page_path("indicator", s.ident),
+                s.label,
+                None,
+                context={"shared": s},
+            )
+            for s in shared
+        ]
     return specs
+
+
+INDICATORS_TITLE = COMPARE_NEIGHBOURHOODS
+
+
+def _card_anchor(neighbourhood: dict, ident: str) -> str | None:
+    """Where an indicator stands on its neighbourhood's page (cdv.render, cdv.blocks): its card, or the
+    school level that counts it as pupils."""
+    for section in (neighbourhood.get("portrait") or {}).get("sections", []):
+        for b in section.get("blocks", []):
+            if ident in (b.get("indicators") or []):
+                return f"indicateur-{ident}"
+            for level in (b.get("schools") or {}).get("levels", []):
+                if ident in level.get("pupils", []):
+                    return f"ecoles-{level['level']}"
+    return None
+
+
+def compared_territories(corpus: Corpus, shared: Shared) -> list[tuple[str, str]]:
+    """The comparison territories (id, label) the latest observation of at least one neighbourhood gives."""
+    return [
+        (ident, label)
+        for ident, label in comparisons(corpus.contract)
+        if any(ident in ind["observations"][-1] for _, ind in shared.entries)
+    ]
+
+
+def comparison_rows(corpus: Corpus, shared: Shared, link) -> list[dict]:
+    """One row per neighbourhood that gives the indicator: its page (at the indicator's card), its latest
+    value and period, each comparison territory's value there with the gap, and the change since the
+    baseline or the first observation; every value as markup."""
+    rows = []
+    declared = compared_territories(corpus, shared)
+    for n, ind in shared.entries:
+        last = ind["observations"][-1]
+        unit = ind["unit"]
+        anchor = _card_anchor(n, ind["id"])
+        href = link("neighbourhood", n["id"]) + (f"#{anchor}" if anchor else "")
+        cells = []
+        for ident, _ in declared:
+            if ident in last:
+                gap = difference(last["value"], last[ident])
+                cells.append(Markup("{} ({})").format(value_html(last[ident], unit), change_html(gap, unit)))
+            else:
+                cells.append(Markup("—"))
+        moved = change(ind)
+        trend = (
+            Markup("{} depuis {} ({})").format(
+                change_html(moved.delta, unit),
+                SINCE_BASELINE if moved.from_baseline else FIRST_OBSERVATION,
+                md(moved.since, line_start=False),
+            )
+            if moved
+            else Markup("—")
+        )
+        target = ind.get("target")
+        rows.append(
+            {
+                "name": Markup("[{}]({})").format(title_html(n["name"]), Markup(href)),
+                "value": value_html(last["value"], unit, last.get("explicit_sign", False)),
+                "period": md(last["period"], line_start=False),
+                "comparisons": cells,
+                "trend": trend,
+                "target": Markup("{} en {}").format(value_html(target["value"], unit), target["year"])
+                if target
+                else Markup("—"),
+            }
+        )
+    return rows
 
 
 def _data_context(corpus: Corpus, pdf: str | None) -> dict:
@@ -332,6 +420,7 @@ def _shape_context(corpus: Corpus) -> dict:
                 "annexes": annexes(corpus),
                 "commitments_annex": annex_showing(corpus, "commitments"),
                 "common_base_reach": common_base_reach(corpus),
+                "shared_indicators": shared_indicators(corpus.neighbourhoods),
             },
         ]
     return _SHAPE_CONTEXT[1]
@@ -351,10 +440,21 @@ def render_page(
     def link(kind: str, ident: str = "") -> str:
         return _relpath(page_path(kind, ident) if kind != "page" else page_path(ident), here)
 
+    pages = {s.ident: page_path("indicator", s.ident) for s in _shape_context(corpus)["shared_indicators"]}
+
     def blocks(items, level: int = 3, indicators=None, place=None) -> Markup:
-        return BlockRenderer(corpus, indicators, level, link, place=place).render(items or [])
+        return BlockRenderer(corpus, indicators, level, link, place=place, indicator_pages=pages).render(items or [])
 
     context = _data_context(corpus, pdf) if spec.template == "data.md.j2" else spec.context
+    if spec.template == "indicator.md.j2":
+        shared = context["shared"]
+        context = {
+            **context,
+            "rows": comparison_rows(corpus, shared, link),
+            "comparisons": compared_territories(corpus, shared),
+            "has_baseline": any("baseline" in ind for _, ind in shared.entries),
+            "chart": neighbourhoods_chart(shared),
+        }
     if spec.template == "history.md.j2":
         context = {**context, "amendment_pdf": _relpath(amendment_pdf, here) if amendment_pdf else None}
     # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
@@ -525,6 +625,12 @@ def _navigation(corpus: Corpus) -> dict[str, Any]:
         "cdv:glossary": page_path("glossary"),
         "cdv:history": page_path("history"),
         "cdv:data": page_path("data"),
+        "cdv:indicators": [
+            page_path("indicators"),
+            *({_nav(s.label): page_path("indicator", s.ident)} for s in _shape_context(c)["shared_indicators"]),
+        ]
+        if _shape_context(c)["shared_indicators"]
+        else None,
         "cdv:devices": [
             page_path("devices"),
             *({_nav(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices),

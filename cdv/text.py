@@ -66,6 +66,26 @@ def fr_value(value, unit: str | Mapping[str, str], explicit_sign: bool = False) 
     return sign + fr_number(value) + unit_suffix(unit)
 
 
+MINUS = "\u2212"
+
+
+def _signed(delta) -> str:
+    """+2,1, −132, 0: a difference with its sign (a true minus sign), never "+0"."""
+    sign = "+" if delta > 0 else MINUS if delta < 0 else ""
+    return sign + fr_number(abs(delta))
+
+
+def _points(delta) -> str:
+    # French writes the singular below two: "1,5 point", "2 points".
+    return NBSP + ("points" if abs(delta) >= 2 else "point")
+
+
+def fr_change(delta, unit: str | Mapping[str, str]) -> str:
+    """A difference in the indicator's unit, signed: 2.1, "pourcent" -> '+2,1 points' (a difference of
+    shares is in points), -132, "nombre" -> '−132', 2.5, {symbol: ha, …} -> '+2,5 ha'."""
+    return _signed(delta) + (_points(delta) if unit == "pourcent" else unit_suffix(unit))
+
+
 def fr_date(iso: str) -> str:
     """'2024-03-29' -> '29 mars 2024' ('1er' for the first day of a month); a month ('2024-03' -> 'mars
     2024') or a year ('2024') as precise as the source gave it."""
@@ -171,6 +191,14 @@ def page_links(resolver):
         yield
     finally:
         _PAGE_LINKS.reset(token)
+
+
+def page_href(path: str, anchor: str | None = None) -> str | None:
+    """The href of a page of the site (path of docs/) from the document being rendered, as an HTML
+    attribute value; None where the document holds no such page (the PDF, the feed)."""
+    resolver = _PAGE_LINKS.get()
+    href = resolver(path, anchor) if resolver else None
+    return _href(href) if href else None
 
 
 # --- figures: the amounts and figures a text cites by id ------------------------------------------
@@ -359,6 +387,11 @@ def suffix_html(unit: str | Mapping[str, str]) -> Markup:
 def value_html(value, unit: str | Mapping[str, str], explicit_sign: bool = False) -> Markup:
     """fr_value as HTML."""
     return Markup(fr_value(value, "nombre", explicit_sign)) + suffix_html(unit)
+
+
+def change_html(delta, unit: str | Mapping[str, str]) -> Markup:
+    """fr_change as HTML (a declared unit's symbol is contributor text)."""
+    return Markup(_signed(delta)) + (Markup(_points(delta)) if unit == "pourcent" else suffix_html(unit))
 
 
 def escape_markdown_text(text) -> str:

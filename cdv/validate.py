@@ -20,7 +20,7 @@ from typing import Any
 from . import blocks, followup
 from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError
-from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons
+from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons, period_year
 from .links import _locate, link_errors, page_links_of
 from .messages import _suggest, agree, french_message
 from .schemas import fast_validators, validators
@@ -739,6 +739,7 @@ class _RefChecker:
                 if ref not in ids:
                     self.unknown(n, ("portrait",) + ptr + sub, "indicateur", ref, ids)
         for i, ind in enumerate(portrait["indicators"]):
+            self.evaluation(n, i, ind)
             if shown[ind["id"]] == 0:
                 self.error(
                     n,
@@ -753,6 +754,35 @@ class _RefChecker:
                     f"l'indicateur « {ind['id']} » est affiché "
                     f"{shown[ind['id']]} fois : il ne doit l'être qu'une fois.",
                 )
+
+    def evaluation(self, n: SourceFile, i: int, ind: dict) -> None:
+        """An indicator's baseline is a state already observed, and its target comes after it."""
+        baseline, target = ind.get("baseline"), ind.get("target")
+        at = ("portrait", "indicators", i)
+        last = period_year(ind["observations"][-1]["period"])
+        if baseline is not None and last is not None and baseline["year"] > last:
+            self.error(
+                n,
+                (*at, "baseline", "year"),
+                f"la référence de l'indicateur « {ind['id']} » est de {baseline['year']}, après sa dernière "
+                f"observation ({last}) : la référence est une situation déjà observée ; corrigez son année ou "
+                "ajoutez l'observation qui manque.",
+            )
+        if baseline is not None and target is not None and target["year"] < baseline["year"]:
+            self.error(
+                n,
+                (*at, "target", "year"),
+                f"la cible de l'indicateur « {ind['id']} » est fixée pour {target['year']}, avant l'année de "
+                f"sa référence ({baseline['year']}) : une cible vient après la situation de départ.",
+            )
+        first = period_year(ind["observations"][0]["period"])
+        if baseline is None and target is not None and first is not None and target["year"] < first:
+            self.error(
+                n,
+                (*at, "target", "year"),
+                f"la cible de l'indicateur « {ind['id']} » est fixée pour {target['year']}, avant sa première "
+                f"observation ({first}) : une cible vient après la situation de départ.",
+            )
 
 
 _BLOCK_LISTS = frozenset(blocks.BLOCK_LISTS + blocks.NESTING)

@@ -194,3 +194,30 @@ def test_a_draft_offers_its_pdf_as_a_draft(valmont):
 def test_a_draft_without_signatories_has_no_signatories_heading(valmont):
     assert not [h for h in valmont.headings() if "Signataires" in h and "schema.json" not in h]
     assert not [line for line in valmont.pdf_text.splitlines() if line.strip().startswith(("Signataires", "Signatures"))]
+
+
+@pytest.mark.slow
+def test_valmont_charts_every_observation_with_its_target_and_compares_its_neighbourhoods(valmont):
+    """Through MkDocs: the 8 observations of Les Tilleuls' poverty rate in its chart (not the last six),
+    the target drawn and tabled, the evaluation beside it, and the page comparing both neighbourhoods."""
+    page = (valmont.site / "quartiers" / "les-tilleuls" / "index.html").read_text(encoding="utf-8")
+    chart = re.search(r'<figure class="cdv-chart" id="evolution-pauvrete">(.*?)</figure>', page, re.S).group(1)
+    svg = chart.split("</svg>")[0]
+    assert re.findall(r'class="cdv-chart-label">(\d{4})<', svg) == [str(y) for y in range(2014, 2022)]
+    assert len(re.findall(r"<rect ", svg)) == 8 and 'class="cdv-chart-target"' in svg
+    assert "Cible (2030)" in visible_text(chart) and "Référence (2018)" in visible_text(chart)
+    text = visible_text(page)
+    assert "Évolution depuis la référence (2018) : −2,4 points (43,9 % → 41,5 % en 2021)" in text
+    assert "Écart avec Valmont : +25,3 points en 2021 (+27,7 points en 2014)" in text
+    acacias = visible_text((valmont.site / "quartiers" / "les-acacias" / "index.html").read_text(encoding="utf-8"))
+    assert "Évolution depuis la première observation (2020) : −1,6 point" in acacias
+    link = re.search(r'<a class="cdv-card__link" href="([^"]+)"', page).group(1)
+    compared = (valmont.site / "quartiers" / "les-tilleuls" / link / "index.html").resolve()
+    assert compared == (valmont.site / "indicateurs" / "pauvrete" / "index.html").resolve()
+    html = compared.read_text(encoding="utf-8")
+    assert visible_text(re.search(r"<h1[^>]*>(.*?)<a class=\"headerlink\"", html, re.S).group(1)) == (
+        "des habitants vivent sous le seuil de pauvreté")  # the label as the YAML gives it
+    comparison = visible_text(html)
+    assert "2 quartiers donnent cet indicateur" in comparison
+    assert "Les Tilleuls 41,5 % 2021 16,2 % (+25,3 points)" in comparison
+    assert "Les Acacias 19,8 % 2021 16,2 % (+3,6 points) — −1,6 point depuis la première observation (2020)" in comparison

@@ -152,6 +152,7 @@ def test_the_open_data_has_the_unit_label_and_the_declared_comparisons(variant):
     assert list(rows[0]) == [
         "quartier_id", "quartier", "type_quartier", "commune", "indicateur_id", "libelle", "unite", "unite_libelle",
         "valeur", "valeur_commune", "valeur_departement", "periode", "source",
+        "reference_valeur", "reference_annee", "cible_valeur", "cible_annee",
     ]
     population, older, latest = rows
     assert (population["unite"], population["unite_libelle"], population["source"]) == ("nombre", "nombre", NO_SOURCE)
@@ -232,5 +233,7 @@ def test_besancon_cards_and_open_data_read_as_before(besancon):
     assert "(25 % Besançon / 19 % GBM)" in text and "(5,73 € Besançon / 5,73 € GBM)" in text
     assert NO_SOURCE not in text and "Données du graphique (en" not in text
     header = indicators_csv(besancon).splitlines()[0]
+    # The columns as before, then the baseline's and the target's (empty here: the contract fixes none).
     assert header == ("quartier_id,quartier,type_quartier,commune,indicateur_id,libelle,unite,unite_libelle,valeur,"
-                      "valeur_commune,valeur_intercommunalite,periode,source")
+                      "valeur_commune,valeur_intercommunalite,periode,source,"
+                      "reference_valeur,reference_annee,cible_valeur,cible_annee")
