@@ -31,6 +31,7 @@ from .shape import count, lower_first, reference
 from .signature import signature_record, status_sentence
 from .templatecache import bytecode_cache
 from .text import (
+    NBSP,
     external_link,
     figures,
     fr_date,
@@ -136,7 +137,27 @@ def _environment() -> Environment:
         uses_insee_small_areas=uses_insee_small_areas,
         observation_source=observation_source,
     )
+    env.globals.update(_follow_up_globals())
     return env
+
+
+def _follow_up_globals() -> dict[str, Any]:
+    """What the follow-up's templates print (cdv.actionview): its labels and formatting."""
+    from . import actionview, labels
+
+    return {
+        "FOLLOW_UP_HEADINGS": labels.FOLLOW_UP_HEADINGS,
+        "FOLLOW_UP_FIELDS": labels.FOLLOW_UP_FIELDS,
+        "FOLLOW_UP_STATUS": labels.FOLLOW_UP_STATUS,
+        "ACTION_FIELDS": labels.ACTION_FIELDS,
+        "NOT_GIVEN": labels.NOT_GIVEN,
+        "NBSP": Markup(NBSP),
+        "status_text": actionview.status_text,
+        "amount": actionview.amount,
+        "when": actionview.when,
+        "line_html": actionview.line_html,
+        "undated_html": actionview.undated_html,
+    }
 
 
 def block_reference(corpus: Corpus, article_id: str, block_id: str) -> str:
@@ -380,10 +401,18 @@ def render_page(
                 history_ids_of=lambda document: ids_under(corpus, document),
                 common_base_ids=lambda: common_base_ids(corpus),
                 place=lambda ident: place_of(corpus, ident),
+                follow=_follow_up_view(corpus, link, context),
                 **context,
             )
         )
         return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
+
+
+def _follow_up_view(corpus: Corpus, link, context: dict):
+    from .actionview import View
+
+    neighbourhood = context.get("n")
+    return View(corpus, link, here=neighbourhood["id"] if neighbourhood else None)
 
 
 def build_pages(

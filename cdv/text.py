@@ -173,6 +173,14 @@ def page_links(resolver):
         _PAGE_LINKS.reset(token)
 
 
+def page_href(path: str, anchor: str | None = None) -> str | None:
+    """The href of a page of the site (a path of docs/, with its anchor) from the document being rendered,
+    by its page_links resolver: for the HTML our code writes itself, which MkDocs does not rewrite. None out
+    of any page, or where the document does not hold the page (the PDF)."""
+    resolver = _PAGE_LINKS.get()
+    return resolver(path, anchor) if resolver else None
+
+
 # --- figures: the amounts and figures a text cites by id ------------------------------------------
 #
 # An amount the contract prints in several places (the FPH's "800 €" in article 16, on the device's page,
