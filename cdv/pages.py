@@ -325,18 +325,26 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
     return specs
 
 
+# The CSV files of the open data the Données page documents, in its order.
+DATA_CSV_FILES = ("indicateurs.csv", "priorites.csv", "actions.csv", "mesures.csv")
+
+
 def _data_context(corpus: Corpus, pdf: str | None) -> dict:
+    from .followup import measures
     from .opendata import csv_columns, data_dictionary
 
     observations = sum(
         len(i["observations"]) for n in corpus.neighbourhoods for i in (n.get("portrait") or {}).get("indicators", [])
     )
     return {
-        "dictionary": data_dictionary(corpus.root / "schemas", corpus, csv_files=("indicateurs.csv", "priorites.csv")),
+        "dictionary": data_dictionary(corpus.root / "schemas", corpus, csv_files=DATA_CSV_FILES),
         "observations": observations,
         "priority_rows": sum(priority_count(n) for n in corpus.neighbourhoods),
         "pdf": pdf,
         "columns": ", ".join(csv_columns(corpus)),
+        "funding_rows": sum(len(a.get("funding") or [None]) for a in corpus.actions),
+        "action_count": len(corpus.actions),
+        "measure_count": len(measures(corpus)),
     }
 
 
