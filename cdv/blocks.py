@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .labels import FIGURE_KINDS, FOLLOW_UP_FIELDS, FOLLOW_UP_STATUS, NOT_GIVEN, PLACE_FALLBACK, SCHOOL_LEVELS, SOURCE
-from .text import fr_date, fr_number, inline_html, md, plain_text, plural, title_html, value_html
+from .text import fr_date, fr_number, inline_html, md, page_href, plain_text, plural, title_html, value_html
 
 if TYPE_CHECKING:
     from .render import BlockRenderer
@@ -343,8 +343,12 @@ def measure_follow_up(r, b) -> list[tuple[str, str]]:
     if "pilot" in b:
         name, ident = r.corpus.party(b["pilot"])
         pilot = inline_html(name)
-        if ident is not None and r.links is not None:
-            pilot = f'<a href="{r.links("signatories")}#{ident}">{pilot}</a>'
+        # Raw HTML, which MkDocs does not rewrite: the final address, from the page being built.
+        from .pages import page_path  # pages renders blocks: imported when used
+
+        href = page_href(page_path("signatories"), ident) if ident is not None else None
+        if href is not None:
+            pilot = f'<a href="{href}">{pilot}</a>'
     status = FOLLOW_UP_STATUS[b["status"]] if "status" in b else NOT_GIVEN
     if "status_date" in b:
         status += f" ({fr_date(b['status_date'])})"

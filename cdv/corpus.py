@@ -52,6 +52,8 @@ class Corpus:
     # actions/*.yml, every action of every year, each with its programmation's `year` and its `source` (its
     # own, else its file's) added: the follow-up of the contract (cdv.followup).
     actions: list[dict] = field(default_factory=list)
+    # actions/*.yml as written, by year (the open data publishes them as documents, cdv.opendata).
+    action_files: list[dict] = field(default_factory=list)
     # reports/<year>.yml by year: what each annual report says beyond the data (cdv.followup).
     reports: list[dict] = field(default_factory=list)
     source_of: dict[int, str] = field(default_factory=dict)  # id(document) -> repo-relative YAML path
@@ -256,6 +258,7 @@ def corpus_from_files(root: Path, files) -> Corpus:
     )
     corpus.source_of = {id(f.data): f.rel for f in files}
     for f in sorted(by_kind.get("actions", []), key=lambda f: (f.data["year"], f.rel)):
+        corpus.action_files.append(f.data)
         for action in f.data["actions"]:
             given = {"source": f.data["source"]} if "source" in f.data else {}
             entry = {**given, **action, "year": f.data["year"]}

@@ -126,3 +126,22 @@ FOLLOW_UP_FIELDS = {
 }
 # Status of an annual report (reports/<year>.yml `status`).
 REPORT_STATUS = {"projet": "projet", "soumis": "soumis aux conseils citoyens", "approuve": "approuvé"}
+# What the site shows of the follow-up (cdv.actionview): the section of a neighbourhood page, the section of
+# a signatory, the table of a device's measures, and the words of a funding line.
+FOLLOW_UP_HEADINGS = {
+    "neighbourhood": "Ce qui se fait ici",
+    "signatory": "Ce que finance {name}",
+    "measures": "Suivi des mesures",
+}
+# A funding line whose source gives the amount and no year (not a yearly amount: « par an » is PER_YEAR).
+NO_YEAR = "année non précisée"
+# Labels of an action's other fields, on the site and in the open data's dictionary.
+ACTION_FIELDS = {
+    "measures": "Mesures",
+    "device": "Dispositif",
+    "results": "Résultats",
+    "source": "Source",
+    "milestones": "Étapes",
+    "parent": "Fait partie de",
+    "priorities": "Priorités",
+}

@@ -19,7 +19,7 @@ from typing import Any
 from .corpus import Corpus
 from .flatten import STRATEGY_FIELDS, shown_text, strategy_entries
 from .indicators import comparisons, observation_source
-from .labels import UNIT_LABELS
+from .labels import ACTION_FIELDS, FOLLOW_UP_FIELDS, FOLLOW_UP_STATUS, PER_YEAR, UNIT_LABELS, UNKNOWN_FUNDER
 from .text import figures, resolve_figures, resolve_figures_in
 
 BUNDLE_SCHEMA = "bundle.schema.json"
@@ -62,6 +62,42 @@ PRIORITY_COLUMNS = [
     "indicateurs",
     "elements",
 ]
+# One row per funding line of every action (an action whose sources give no amount: one row, its funding
+# columns empty), and one row per measure of the devices.
+ACTION_COLUMNS = [
+    "action_id",
+    "action",
+    "annee_programmation",
+    "quartiers_id",
+    "quartiers",
+    "priorites",
+    "mesures",
+    "dispositif",
+    "porteur_id",
+    "porteur",
+    "statut",
+    "date_statut",
+    "avancement",
+    "financeur_id",
+    "financeur",
+    "montant",
+    "annee",
+    "par_an",
+    "precision",
+    "source",
+]
+MEASURE_COLUMNS = [
+    "dispositif_id",
+    "dispositif",
+    "mesure_id",
+    "libelle",
+    "mesure",
+    "pilote_id",
+    "pilote",
+    "statut",
+    "date_statut",
+    "actions",
+]
 _PRIORITY_FIELDS = dict(zip(STRATEGY_FIELDS, PRIORITY_COLUMNS[9:15], strict=True))
 LIST_SEPARATOR = " ; "
 # A cell starting so is run as a formula by spreadsheet programs (OWASP, "CSV injection"): it is written
@@ -102,6 +138,7 @@ def bundle(corpus: Corpus) -> dict:
         "neighbourhoods": corpus.neighbourhoods,
         "glossary": {"terms": corpus.glossary} if corpus.glossary else None,
         "figures": {"figures": list(corpus.figures.values())} if corpus.figures else None,
+        "actions": corpus.action_files or None,
     }
 
 
@@ -194,6 +231,88 @@ def _priorities_csv(corpus: Corpus) -> str:
                         LIST_SEPARATOR.join(shown_text(i["text"]) for i in p.get("items", [])),
                     ],
                 )
+    return out.getvalue()
+
+
+def _party_cells(corpus: Corpus, ref) -> tuple[str, str]:
+    """(signatory id, name shown) of a porteur, a pilot or a funder; ("", name) for a name typed in place."""
+    if ref is None:
+        return "", ""
+    name, ident = corpus.party(ref)
+    return ident or "", shown_text(name)
+
+
+def actions_csv(corpus: Corpus) -> str:
+    """One row per funding line of every action, with the action's place, porteur and status repeated on
+    each; an action whose sources give no amount has one row, its funding columns empty."""
+    with figures(corpus.figures):
+        return _actions_csv(corpus)
+
+
+def _actions_csv(corpus: Corpus) -> str:
+    out, writer = _writer()
+    writer.writerow(ACTION_COLUMNS)
+    for a in corpus.actions:
+        porteur = _party_cells(corpus, a.get("porteur"))
+        device = a.get("device")
+        head = [
+            a["id"],
+            shown_text(a["title"]),
+            a["year"],
+            LIST_SEPARATOR.join(a["neighbourhoods"]),
+            LIST_SEPARATOR.join(shown_text(corpus.neighbourhood(n)["name"]) for n in a["neighbourhoods"]),
+            LIST_SEPARATOR.join(a.get("priorities", [])),
+            LIST_SEPARATOR.join(a.get("measures", [])),
+            device or "",
+            *porteur,
+            FOLLOW_UP_STATUS.get(a.get("status", ""), ""),
+            a.get("status_date", ""),
+            a.get("progress", ""),
+        ]
+        for f in a.get("funding") or [None]:
+            if f is None:
+                tail = ["", "", "", "", "", "", shown_text(a.get("source", ""))]
+            else:
+                funder = _party_cells(corpus, f.get("funder")) if "funder" in f else ("", UNKNOWN_FUNDER)
+                tail = [
+                    *funder,
+                    f["amount"],
+                    f.get("year", ""),
+                    "oui" if f.get("per_year") else "",
+                    shown_text(f.get("note", "")),
+                    shown_text(a.get("source", "")),
+                ]
+            _row(writer, head + tail)
+    return out.getvalue()
+
+
+def measures_csv(corpus: Corpus) -> str:
+    """One row per measure of the devices: its text, its pilot, its status and the actions implementing it."""
+    with figures(corpus.figures):
+        return _measures_csv(corpus)
+
+
+def _measures_csv(corpus: Corpus) -> str:
+    from .followup import actions_for_measure, measures
+
+    out, writer = _writer()
+    writer.writerow(MEASURE_COLUMNS)
+    for m in measures(corpus):
+        b = m.block
+        _row(
+            writer,
+            [
+                m.device["id"],
+                shown_text(m.device["name"]),
+                m.id,
+                shown_text(b.get("label", "")),
+                shown_text(b["measure"]),
+                *_party_cells(corpus, b.get("pilot")),
+                FOLLOW_UP_STATUS.get(b.get("status", ""), ""),
+                b.get("status_date", ""),
+                LIST_SEPARATOR.join(a["id"] for a in actions_for_measure(corpus, m.id)),
+            ],
+        )
     return out.getvalue()
 
 
@@ -294,7 +413,88 @@ def _csv_columns(corpus: Corpus | None) -> dict[str, list[tuple[str, str, str, s
             ),
             ("elements", "Éléments", _TEXT, "Le texte des éléments détaillant la priorité, séparés par « ; »."),
         ],
+        "actions.csv": [
+            neutralised,
+            ("action_id", "Identifiant de l'action", _TEXT, "Identifiant stable de l'action (actions/*.yml)."),
+            ("action", "Action", _TEXT, "L'intitulé de l'action."),
+            ("annee_programmation", "Année de programmation", _NUMBER, "L'année du fichier de programmation."),
+            ("quartiers_id", "Identifiants des quartiers", _TEXT, "Les quartiers de l'action, séparés par « ; »."),
+            ("quartiers", "Quartiers", _TEXT, "Leurs noms, dans le même ordre."),
+            ("priorites", ACTION_FIELDS["priorities"], _TEXT, "Identifiants des priorités servies, séparés par « ; »."),
+            ("mesures", ACTION_FIELDS["measures"], _TEXT, "Identifiants des mesures mises en œuvre (mesures.csv)."),
+            ("dispositif", ACTION_FIELDS["device"], _TEXT, "Identifiant du dispositif de l'action."),
+            (
+                "porteur_id",
+                "Identifiant du porteur",
+                _TEXT,
+                "L'identifiant du signataire qui porte l'action, s'il l'est.",
+            ),
+            (
+                "porteur",
+                FOLLOW_UP_FIELDS["porteur"],
+                _TEXT,
+                "Qui porte l'action, par son nom ; vide si la source ne le dit pas.",
+            ),
+            (
+                "statut",
+                FOLLOW_UP_FIELDS["status"],
+                _TEXT,
+                "Où en est l'action : " + _statuses() + " ; vide si non renseigné.",
+            ),
+            ("date_statut", "Date du statut", _TEXT, "La date du statut (AAAA, AAAA-MM ou AAAA-MM-JJ)."),
+            ("avancement", FOLLOW_UP_FIELDS["progress"], _NUMBER, "L'avancement en pour cent, s'il est donné."),
+            ("financeur_id", "Identifiant du financeur", _TEXT, "L'identifiant du signataire qui finance, s'il l'est."),
+            (
+                "financeur",
+                "Financeur",
+                _TEXT,
+                f"Qui finance, par son nom ; « {UNKNOWN_FUNDER} » si la source ne le dit pas.",
+            ),
+            ("montant", "Montant", _NUMBER, "Le montant de la ligne de financement, en euros."),
+            ("annee", "Année", _NUMBER, "L'année du financement ; vide si la source ne la donne pas."),
+            (
+                "par_an",
+                "Montant annuel",
+                _TEXT,
+                f"« oui » pour un montant que la source donne « {PER_YEAR} » sans ses années : il n'est à "
+                "ajouter au total d'aucune année.",
+            ),
+            ("precision", "Précision", _TEXT, "Précision sur le financement, telle que la source la donne."),
+            ("source", ACTION_FIELDS["source"], _TEXT, "Le document d'où vient l'action."),
+        ],
+        "mesures.csv": [
+            neutralised,
+            ("dispositif_id", "Identifiant du dispositif", _TEXT, "Le dispositif dont le texte porte la mesure."),
+            ("dispositif", ACTION_FIELDS["device"], _TEXT, "Son nom."),
+            ("mesure_id", "Identifiant de la mesure", _TEXT, "Identifiant stable de la mesure (bloc « measure »)."),
+            ("libelle", "Libellé", _TEXT, "Le libellé de la mesure (« Mesure 40 »)."),
+            ("mesure", "Mesure", _TEXT, "Le texte de la mesure."),
+            (
+                "pilote_id",
+                "Identifiant du pilote",
+                _TEXT,
+                "L'identifiant du signataire qui pilote la mesure, s'il l'est.",
+            ),
+            ("pilote", FOLLOW_UP_FIELDS["pilot"], _TEXT, "Qui pilote la mesure ; vide si le texte ne le dit pas."),
+            (
+                "statut",
+                FOLLOW_UP_FIELDS["status"],
+                _TEXT,
+                "Où en est la mesure : " + _statuses() + " ; vide si non renseigné.",
+            ),
+            ("date_statut", "Date du statut", _TEXT, "La date du statut."),
+            (
+                "actions",
+                "Actions",
+                _TEXT,
+                "Identifiants des actions qui la mettent en œuvre (actions.csv), séparés par « ; ».",
+            ),
+        ],
     }
+
+
+def _statuses() -> str:
+    return ", ".join(f"« {label} »" for label in FOLLOW_UP_STATUS.values())
 
 
 def data_dictionary(
@@ -323,6 +523,8 @@ def data_dictionary(
 CSV_TITLES = {
     "indicateurs.csv": "Les chiffres des portraits, en CSV",
     "priorites.csv": "Les priorités des projets de quartier, en CSV",
+    "actions.csv": "Les actions et leurs financements, en CSV",
+    "mesures.csv": "Les mesures suivies des dispositifs, en CSV",
 }
 
 

@@ -32,6 +32,7 @@ from .shape import count, lower_first, reference
 from .signature import signature_record, status_sentence
 from .templatecache import bytecode_cache
 from .text import (
+    NBSP,
     change_html,
     external_link,
     figures,
@@ -140,7 +141,27 @@ def _environment() -> Environment:
         uses_insee_small_areas=uses_insee_small_areas,
         observation_source=observation_source,
     )
+    env.globals.update(_follow_up_globals())
     return env
+
+
+def _follow_up_globals() -> dict[str, Any]:
+    """What the follow-up's templates print (cdv.actionview): its labels and formatting."""
+    from . import actionview, labels
+
+    return {
+        "FOLLOW_UP_HEADINGS": labels.FOLLOW_UP_HEADINGS,
+        "FOLLOW_UP_FIELDS": labels.FOLLOW_UP_FIELDS,
+        "FOLLOW_UP_STATUS": labels.FOLLOW_UP_STATUS,
+        "ACTION_FIELDS": labels.ACTION_FIELDS,
+        "NOT_GIVEN": labels.NOT_GIVEN,
+        "NBSP": Markup(NBSP),
+        "status_text": actionview.status_text,
+        "amount": actionview.amount,
+        "when": actionview.when,
+        "line_html": actionview.line_html,
+        "undated_html": actionview.undated_html,
+    }
 
 
 def block_reference(corpus: Corpus, article_id: str, block_id: str) -> str:
@@ -392,18 +413,26 @@ def comparison_rows(corpus: Corpus, shared: Shared, link) -> list[dict]:
     return rows
 
 
+# The CSV files of the open data the Données page documents, in its order.
+DATA_CSV_FILES = ("indicateurs.csv", "priorites.csv", "actions.csv", "mesures.csv")
+
+
 def _data_context(corpus: Corpus, pdf: str | None) -> dict:
+    from .followup import measures
     from .opendata import csv_columns, data_dictionary
 
     observations = sum(
         len(i["observations"]) for n in corpus.neighbourhoods for i in (n.get("portrait") or {}).get("indicators", [])
     )
     return {
-        "dictionary": data_dictionary(corpus.root / "schemas", corpus, csv_files=("indicateurs.csv", "priorites.csv")),
+        "dictionary": data_dictionary(corpus.root / "schemas", corpus, csv_files=DATA_CSV_FILES),
         "observations": observations,
         "priority_rows": sum(priority_count(n) for n in corpus.neighbourhoods),
         "pdf": pdf,
         "columns": ", ".join(csv_columns(corpus)),
+        "funding_rows": sum(len(a.get("funding") or [None]) for a in corpus.actions),
+        "action_count": len(corpus.actions),
+        "measure_count": len(measures(corpus)),
     }
 
 
@@ -480,10 +509,18 @@ def render_page(
                 history_ids_of=lambda document: ids_under(corpus, document),
                 common_base_ids=lambda: common_base_ids(corpus),
                 place=lambda ident: place_of(corpus, ident),
+                follow=_follow_up_view(corpus, link, context),
                 **context,
             )
         )
         return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
+
+
+def _follow_up_view(corpus: Corpus, link, context: dict):
+    from .actionview import View
+
+    neighbourhood = context.get("n")
+    return View(corpus, link, here=neighbourhood["id"] if neighbourhood else None)
 
 
 def build_pages(

@@ -192,13 +192,15 @@ def _files(
 
 def open_data(corpus: Corpus) -> dict[str, str]:
     """The version's open data, as files of the site (so that links to them are checked)."""
-    from .opendata import bundle_json, indicators_csv, priorities_csv
+    from .opendata import actions_csv, bundle_json, indicators_csv, measures_csv, priorities_csv
 
     schema_dir = corpus.root / "schemas"
     data = {
         "donnees/contrat.json": bundle_json(corpus),
         "donnees/indicateurs.csv": indicators_csv(corpus),
         "donnees/priorites.csv": priorities_csv(corpus),
+        "donnees/actions.csv": actions_csv(corpus),
+        "donnees/mesures.csv": measures_csv(corpus),
     }
     names = sorted(p.name for p in schema_dir.glob("*.schema.json"))
     for name in names:

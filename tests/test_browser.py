@@ -143,7 +143,8 @@ def test_screenshots_for_review(browser, site_url, width):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": width, "height": 900})
     for path, name in (("", "accueil"), ("quartiers/planoise/", "planoise"), ("quartiers/battant/", "battant"),
-                       ("signataires/", "signataires"), ("contrat/article-5/", "article-5"), ("ce-qui-change/", "ce-qui-change")):
+                       ("signataires/", "signataires"), ("contrat/article-5/", "article-5"), ("ce-qui-change/", "ce-qui-change"),
+                       ("dispositifs/pacte-emancipation-jeunes-planoise/", "pacte-planoise")):
         page.goto(site_url + path)
         target = ARTIFACTS / f"{name}-{width}.png"
         page.screenshot(path=str(target), full_page=True)

@@ -88,8 +88,11 @@ def test_the_copy_exists_inside_the_block_only(repo, tmp):
         assert folder.parent == tmp and folder.name.startswith("cdv-version-")
         assert (folder / "contract" / "contract.yml").is_file()
         assert not (folder / "cdv").exists()  # the sources, not the code nor the docs
+        # The contract's folders, and the follow-up folders the revision has (the real project: actions/).
+        optional = [n for n in gitsource.OPTIONAL_FOLDERS if (repo / n).is_dir()]
+        assert optional == ["actions"]
         assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
-            n for n in gitsource.SOURCE_FOLDERS)
+            [*gitsource.SOURCE_FOLDERS, *optional])
     assert not folder.exists()
     assert left(tmp) == []
 
@@ -126,3 +129,23 @@ def test_cdv_diff_of_a_bad_revision_leaves_no_copy(repo, tmp_path):
     result = subprocess.run([sys.executable, "-m", "cdv.cli", "diff", "pas-une-revision"], cwd=repo, env=env,
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "ni un dossier de projet ni une révision git" in result.stderr
+
+
+def test_a_revision_before_the_follow_up_existed_has_no_actions(tmp_path):
+    """A version published before actions/ existed reads with an empty follow-up (not unreadable), and the
+    actions of a later one are read from its own tree."""
+    import shutil
+
+    repo = copy_project(tmp_path / "projet")
+    git(repo, "init", "-q", "-b", "main")
+    kept = tmp_path / "actions"
+    shutil.move(repo / "actions", kept)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "avant le suivi")
+    git(repo, "tag", "avant")
+    shutil.move(kept, repo / "actions")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "programmation")
+    assert gitsource.load_revision(repo, "avant").actions == []
+    later = gitsource.load_revision(repo, "HEAD").actions
+    assert later and {a["year"] for a in later} == {2023}

@@ -332,7 +332,8 @@ def poison_corpus(corpus, choose) -> tuple[object, int]:
     hostile = clone(corpus)
     count: list[str] = []
     for doc in [hostile.contract, hostile.objectives, hostile.social_centres, *hostile.articles, *hostile.neighbourhoods,
-                *hostile.devices, *hostile.commitments, hostile.signatories, hostile.signatory_groups, hostile.glossary]:
+                *hostile.devices, *hostile.commitments, hostile.signatories, hostile.signatory_groups, hostile.glossary,
+                *hostile.actions]:
         _poison_in_place(doc, None, choose, count)
     return hostile, len(count)
 
