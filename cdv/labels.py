@@ -118,3 +118,7 @@ FOLLOW_UP_FIELDS = {
 }
 # Status of an annual report (reports/<year>.yml `status`).
 REPORT_STATUS = {"projet": "projet", "soumis": "soumis aux conseils citoyens", "approuve": "approuvé"}
+# How an approved report names its deliberation: « Approuvé par délibération du Conseil … du 30 juin 2026 ».
+REPORT_APPROVAL = "par délibération"
+# Where the report's actions have no priority of the contract given.
+NO_PRIORITY = "sans priorité du contrat indiquée"

@@ -60,6 +60,8 @@ PATHS = {
     "glossary": "glossaire.md",
     "data": "donnees.md",
     "history": "historique.md",
+    "reports": "rapports/index.md",
+    "report": "rapports/{id}.md",
 }
 
 
@@ -301,6 +303,37 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
         PageSpec("device.md.j2", page_path("device", d["id"]), d["name"], c.source(d), context={"device": d})
         for d in c.devices
     ]
+    specs += report_specs(c)
+    return specs
+
+
+def report_specs(corpus: Corpus) -> list[PageSpec]:
+    """The annual reports (reports/<year>.yml): their list, then one page each, newest first. Their
+    values are computed when the page is rendered (cdv.report), not here."""
+    from .report import status_line
+
+    if not corpus.reports:
+        return []
+    newest = sorted(corpus.reports, key=lambda r: -r["year"])
+    specs = [
+        PageSpec(
+            "reports.md.j2",
+            page_path("reports"),
+            "Rapports annuels",
+            None,
+            context={"entries": [(r, status_line(r)) for r in newest]},
+        )
+    ]
+    specs += [
+        PageSpec(
+            "report.md.j2",
+            page_path("report", str(r["year"])),
+            r["title"],
+            corpus.source(r),
+            context={"year": r["year"]},
+        )
+        for r in newest
+    ]
     return specs
 
 
@@ -357,6 +390,10 @@ def render_page(
     context = _data_context(corpus, pdf) if spec.template == "data.md.j2" else spec.context
     if spec.template == "history.md.j2":
         context = {**context, "amendment_pdf": _relpath(amendment_pdf, here) if amendment_pdf else None}
+    if spec.template in ("report.md.j2", "reports.md.j2"):  # the annual reports' values (cdv.report)
+        from .report import page_context
+
+        context = {**context, **page_context(corpus, context.get("year"), link, here if pdf else None)}
     # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
     # that each page and anchor exists).
     with (
@@ -525,6 +562,15 @@ def _navigation(corpus: Corpus) -> dict[str, Any]:
         "cdv:glossary": page_path("glossary"),
         "cdv:history": page_path("history"),
         "cdv:data": page_path("data"),
+        "cdv:reports": [
+            page_path("reports"),
+            *(
+                {_nav(str(r["year"])): page_path("report", str(r["year"]))}
+                for r in sorted(c.reports, key=lambda r: -r["year"])
+            ),
+        ]
+        if c.reports
+        else None,
         "cdv:devices": [
             page_path("devices"),
             *({_nav(d.get("acronym") or d["name"]): page_path("device", d["id"])} for d in c.devices),
