@@ -21,16 +21,12 @@ from pathlib import Path
 from markupsafe import Markup
 
 from .corpus import Corpus, priorities
-from .errors import CdvError
+from .errors import MissingReport
 from .followup import FundingLine, funder_key, funding_lines, report, totals_by_funder, totals_by_year
 from .labels import FOLLOW_UP_STATUS, NO_PRIORITY, NOT_GIVEN, PER_YEAR, REPORT_APPROVAL, REPORT_STATUS, UNKNOWN_FUNDER
 from .text import fr_date, fr_value, md, title_html, value_html
 
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-
-
-class MissingReport(CdvError):
-    """A report asked for a year whose reports/<year>.yml does not exist."""
 
 
 # --- amounts -----------------------------------------------------------------------------------------------

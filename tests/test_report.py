@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from cdv.corpus import load_corpus
-from cdv.report import MissingReport, annual_report, status_line
+from cdv.errors import MissingReport
+from cdv.report import annual_report, status_line
 from cdv.validate import validate_project
 
 from reportfixture import ACTIONS_2024, REPORT_2024, report_project
