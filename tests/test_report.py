@@ -272,3 +272,29 @@ def test_cdv_report_writes_the_pdf_with_its_figures_status_and_opinions(project,
     again = tmp_path / "again.pdf"
     assert cdv("report", "2024", "-o", str(again), "--path", str(project), cwd=tmp_path, env=dated).returncode == 0
     assert again.read_bytes() == out.read_bytes()
+
+
+def test_contributor_text_of_a_report_is_data_on_the_page_and_in_the_pdf(tmp_path):
+    from cdv.report import report_body
+
+    project = report_project(tmp_path / "projet")
+    hostile = "<script>alert(1)</script> | {{ 7*7 }}"
+    path = project / "reports" / "2024.yml"
+    path.write_text(
+        REPORT_2024.replace("council: Conseil citoyen de Battant", f'council: "Conseil {hostile}"')
+        .replace("body: Conseil communautaire", f'body: "Conseil {hostile}"'),
+        encoding="utf-8",
+    )
+    actions = project / "actions" / "2024.yml"
+    actions.write_text(ACTIONS_2024.replace("title: Médiation d'essai", f'title: "Médiation {hostile}"'),
+                       encoding="utf-8")
+    text = report_markdown(project, 2024)
+    assert "<script>" not in text
+    assert "### Conseil &lt;script&gt;alert(1)&lt;/script&gt; &#124; &#123;&#123; 7&#42;7 &#125;&#125;, avis du" in text
+    assert "délibération du Conseil &lt;script&gt;" in text and "{{ 7" not in text
+    # The action's row keeps its five cells: its "|" is text, not a column.
+    row = next(line for line in text.splitlines() if line.startswith("| Médiation"))
+    assert row.count(" | ") == 4
+    corpus = load_corpus(project)
+    html = report_body(corpus, annual_report(corpus, 2024))
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
