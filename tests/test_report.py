@@ -221,11 +221,17 @@ def euros(cell: str) -> int:
     return int(re.match(r"([0-9 ]+) €", cell).group(1).replace(" ", ""))
 
 
-@pytest.mark.slow
-def test_the_site_shows_the_report_with_its_sums_status_opinions_and_pdf(project, tmp_path):
+@pytest.fixture(scope="module")
+def report_site(project, tmp_path_factory) -> Path:
+    """The fixture project's site, built once through MkDocs (with its PDFs) for the slow tests."""
     from cdv.build import build_site
 
-    site = build_site(project, tmp_path / "site")
+    return build_site(project, tmp_path_factory.mktemp("site-rapport") / "site")
+
+
+@pytest.mark.slow
+def test_the_site_shows_the_report_with_its_sums_status_opinions_and_pdf(report_site):
+    site = report_site
     page = (site / "rapports" / "2024" / "index.html").read_text(encoding="utf-8")
     text = visible_text(page)
     sums = expected_sums()
@@ -298,3 +304,41 @@ def test_contributor_text_of_a_report_is_data_on_the_page_and_in_the_pdf(tmp_pat
     corpus = load_corpus(project)
     html = report_body(corpus, annual_report(corpus, 2024))
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.slow
+def test_the_report_pages_pass_axe_in_chromium(report_site):
+    """The report's page and the list of reports, at a phone's width and a desktop's: they load without
+    console error and without serious or critical axe-core violation (its tables included)."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import AXE, AXE_RUN, AXE_TAGS, CHROMIUM, _QuietHandler
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_QuietHandler, directory=str(report_site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    problems, errors = [], []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            for width in (390, 1280):
+                context = browser.new_context(viewport={"width": width, "height": 900})
+                context.add_init_script(AXE.read_text(encoding="utf-8"))
+                page = context.new_page()
+                page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+                page.on("pageerror", lambda exc: errors.append(str(exc)))
+                for path in ("rapports/", "rapports/2024/"):
+                    assert page.goto(url + path, wait_until="load").ok, path
+                    problems += [f"{width} px, {path}: {v['id']} ({v['impact']}) {v['targets']}"
+                                 for v in page.evaluate(AXE_RUN, AXE_TAGS) if v["impact"] in ("serious", "critical")]
+                assert page.get_by_role("link", name="Télécharger le rapport 2024 (PDF)").count() == 1
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    assert problems == [] and errors == []
