@@ -156,8 +156,15 @@ class AnnualReport:
     by_priority: tuple[Group, ...]
     funders: tuple[Funder, ...]
     amounts: Amounts
+    neighbourhoods: tuple[dict, ...] = ()  # every neighbourhood of the contract, in its order
     shared_actions: int = 0  # actions of several neighbourhoods: counted in each neighbourhood's group
     opinions: tuple[dict, ...] = field(default_factory=tuple)
+
+    @property
+    def without_portrait(self) -> list[dict]:
+        """The neighbourhoods whose portrait gives no figure: named, so that none is silently left out."""
+        shown = {e.neighbourhood["id"] for e in self.evolutions}
+        return [n for n in self.neighbourhoods if n["id"] not in shown]
 
     @property
     def new_observations(self) -> int:
@@ -228,6 +235,7 @@ def annual_report(corpus: Corpus, year: int) -> AnnualReport:
         by_priority=tuple(_by_priority(corpus, actions)),
         funders=tuple(_funders(corpus, actions)),
         amounts=amounts(funding_lines(actions)),
+        neighbourhoods=tuple(corpus.neighbourhoods),
         shared_actions=sum(len(a["neighbourhoods"]) > 1 for a in actions),
         opinions=tuple(sorted(record.get("opinions", []), key=lambda o: o["date"])),
     )

@@ -95,6 +95,10 @@ def test_the_observations_of_the_year_are_marked_new(rep):
     population = next(s for s in planoise.series if s.indicator["id"] == "population")
     assert [(o.period, o.value, o.new) for o in population.observations] == [("2018", 15378, False), ("2024", 15500, True)]
     assert rep.new_observations == 1
+    # A neighbourhood whose portrait has no figure is named, not silently left out.
+    assert {n["id"] for n in rep.without_portrait} == {
+        n["id"] for n in rep.neighbourhoods if not (n.get("portrait") or {}).get("indicators")}
+    assert len(rep.evolutions) + len(rep.without_portrait) == len(rep.neighbourhoods) == 12
 
 
 def test_status_lines():
