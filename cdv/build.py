@@ -181,9 +181,18 @@ def serve(root: Path, dev_addr: str = "127.0.0.1:8000") -> None:
     """Preview with live reload; mkdocs.yml's `watch` makes YAML edits rebuild the pages."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from .sources import FOLLOW_UP_DIRS
+
     root = Path(root).resolve()
     load_corpus(root)
+    # The follow-up folders (actions/, reports/) are watched when they exist: mkdocs.yml cannot list a
+    # folder a project may not have yet (MkDocs refuses a `watch` path that does not exist).
+    follow_up = [str(root / d) for d in FOLLOW_UP_DIRS if (root / d).is_dir()]
     # Previews are served at the root of dev_addr, whatever the public site_url's path.
     mkdocs_serve(
-        config_file=str(root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True, site_url=f"http://{dev_addr}/"
+        config_file=str(root / "mkdocs.yml"),
+        dev_addr=dev_addr,
+        livereload=True,
+        site_url=f"http://{dev_addr}/",
+        watch=follow_up,
     )

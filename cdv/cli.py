@@ -222,6 +222,29 @@ def cmd_verify(args) -> int:
     return 1 if bad else 0
 
 
+def _report_year(text: str) -> int:
+    if not re.fullmatch(r"(19|20)[0-9]{2}", text):
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une année (ex. 2025)")
+    return int(text)
+
+
+def cmd_report(args) -> int:
+    from .report import new_report, write_report_pdf
+
+    root, _ = _root_and_filter(args.path)
+    if args.new:
+        path = new_report(root, args.year)
+        print(
+            f"Rapport créé : {path.relative_to(root)} (à compléter : titre, introduction, perspectives ; "
+            "puis « cdv validate » et « cdv report " + str(args.year) + " »)"
+        )
+        return 0
+    output = _pdf_output(args.output, root, f"rapport-annuel-{args.year}.pdf")
+    with _writing(output):
+        print(f"Rapport annuel {args.year} écrit dans {write_report_pdf(root, args.year, output)}")
+    return 0
+
+
 def cmd_serve(args) -> int:
     from .build import serve
 
@@ -348,6 +371,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--repo", metavar="CHEMIN", help="dépôt git du contrat (défaut : dossier courant)")
     p.set_defaults(func=cmd_verify)
 
+    p = sub.add_parser("report", help="produire le rapport annuel d'une année (PDF), calculé depuis les sources")
+    p.add_argument("year", metavar="ANNÉE", type=_report_year, help="l'année du rapport (ex. 2025) : reports/ANNÉE.yml")
+    p.add_argument(
+        "-o", "--output", metavar="FICHIER", help="fichier PDF à écrire (défaut : site/rapport-annuel-ANNÉE.pdf)"
+    )
+    p.add_argument(
+        "--new", action="store_true", help="écrire reports/ANNÉE.yml à compléter (jamais par-dessus un fichier)"
+    )
+    p.add_argument("--path", default=None, metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("serve", help="prévisualiser le site, rechargé à chaque modification")
     p.add_argument("path", nargs="?", metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
     p.add_argument(
@@ -374,6 +408,7 @@ _NOTHING_DONE = {
     "publish": "rien n'a été publié.",
     "diff": "aucune comparaison faite.",
     "amendment": "aucun avenant n'a été écrit.",
+    "report": "aucun rapport n'a été écrit.",
 }
 
 

@@ -146,6 +146,10 @@ class BuildFailed(CdvError):
     """MkDocs refused to build: a warning in strict mode, a macro error, a broken link (cdv.build)."""
 
 
+class MissingReport(CdvError):
+    """An annual report asked for a year whose reports/<year>.yml does not exist (cdv.report)."""
+
+
 def git_cause(detail: str) -> str:
     """The line of git's message that gives the cause (« fatal: … », « error: … »), on one line."""
     lines = [line.strip() for line in detail.splitlines() if line.strip()]

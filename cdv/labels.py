@@ -145,3 +145,7 @@ ACTION_FIELDS = {
     "parent": "Fait partie de",
     "priorities": "Priorités",
 }
+# How an approved report names its deliberation: « Approuvé par délibération du Conseil … du 30 juin 2026 ».
+REPORT_APPROVAL = "par délibération"
+# Where the report's actions have no priority of the contract given.
+NO_PRIORITY = "sans priorité du contrat indiquée"

@@ -65,6 +65,8 @@ PATHS = {
     "history": "historique.md",
     "indicators": "indicateurs/index.md",
     "indicator": "indicateurs/{id}.md",
+    "reports": "rapports/index.md",
+    "report": "rapports/{id}.md",
 }
 
 
@@ -341,6 +343,37 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
             )
             for s in shared
         ]
+    specs += report_specs(c)
+    return specs
+
+
+def report_specs(corpus: Corpus) -> list[PageSpec]:
+    """The annual reports (reports/<year>.yml): their list, then one page each, newest first. Their
+    values are computed when the page is rendered (cdv.report), not here."""
+    from .report import status_line
+
+    if not corpus.reports:
+        return []
+    newest = sorted(corpus.reports, key=lambda r: -r["year"])
+    specs = [
+        PageSpec(
+            "reports.md.j2",
+            page_path("reports"),
+            "Rapports annuels",
+            None,
+            context={"entries": [(r, status_line(r)) for r in newest]},
+        )
+    ]
+    specs += [
+        PageSpec(
+            "report.md.j2",
+            page_path("report", str(r["year"])),
+            r["title"],
+            corpus.source(r),
+            context={"year": r["year"]},
+        )
+        for r in newest
+    ]
     return specs
 
 
@@ -486,6 +519,10 @@ def render_page(
         }
     if spec.template == "history.md.j2":
         context = {**context, "amendment_pdf": _relpath(amendment_pdf, here) if amendment_pdf else None}
+    if spec.template in ("report.md.j2", "reports.md.j2"):  # the annual reports' values (cdv.report)
+        from .report import page_context
+
+        context = {**context, **page_context(corpus, context.get("year"), link, here if pdf else None)}
     # Links of contributor text to other pages of the site, relative to this page (cdv validate checked
     # that each page and anchor exists).
     with (
@@ -667,6 +704,15 @@ def _navigation(corpus: Corpus) -> dict[str, Any]:
             *({_nav(s.label): page_path("indicator", s.ident)} for s in _shape_context(c)["shared_indicators"]),
         ]
         if _shape_context(c)["shared_indicators"]
+        else None,
+        "cdv:reports": [
+            page_path("reports"),
+            *(
+                {_nav(str(r["year"])): page_path("report", str(r["year"]))}
+                for r in sorted(c.reports, key=lambda r: -r["year"])
+            ),
+        ]
+        if c.reports
         else None,
         "cdv:devices": [
             page_path("devices"),

@@ -309,9 +309,11 @@ BUNDLE_NAME = "donnees-ouvertes/contrat.json"
 PROVENANCE_NS = "https://grand-besancon.github.io/contrat-de-ville/ns/cdv-provenance/1.0/"
 
 
-def _attachments(root: Path, origin: Provenance, corpus: Corpus | None, fetcher) -> list:
-    """The exact source files (what provenance.sources_sha256 hashes) and the bundle, as attachments
-    dated by the record itself (the same sources give the same bytes)."""
+def _attachments(
+    root: Path, origin: Provenance, corpus: Corpus | None, fetcher, sources: list[str] | None = None
+) -> list:
+    """The exact source files (what provenance.sources_sha256 hashes, or the `sources` given) and the
+    bundle, as attachments dated by the record itself (the same sources give the same bytes)."""
     from io import BytesIO
 
     from weasyprint import Attachment
@@ -319,7 +321,7 @@ def _attachments(root: Path, origin: Provenance, corpus: Corpus | None, fetcher)
     from .provenance import hashed_paths
 
     when = origin.generated.replace(tzinfo=None)
-    files = [(rel, (root / rel).read_bytes(), "Source") for rel in hashed_paths(root)]
+    files = [(rel, (root / rel).read_bytes(), "Source") for rel in (hashed_paths(root) if sources is None else sources)]
     if corpus is not None:
         from .opendata import bundle_json
 
@@ -396,11 +398,18 @@ def _finisher(origin: Provenance):
 
 
 def _write(
-    html: str, root: Path, output: Path, identity: str, origin: Provenance | None = None, corpus: Corpus | None = None
+    html: str,
+    root: Path,
+    output: Path,
+    identity: str,
+    origin: Provenance | None = None,
+    corpus: Corpus | None = None,
+    sources: list[str] | None = None,
 ) -> Path:
-    """Render a print document as a tagged PDF/A-3a (PDF/UA-1 declared too) with its sources attached;
-    the output file is replaced only when complete, and its identifier derives from `identity` so that
-    the same sources give the same bytes."""
+    """Render a print document as a tagged PDF/A-3a (PDF/UA-1 declared too) with its sources attached
+    (the contract's, or the `sources` given: the annual report's own); the output file is replaced only
+    when complete, and its identifier derives from `identity` so that the same sources give the same
+    bytes."""
     from weasyprint import HTML
 
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -414,7 +423,7 @@ def _write(
         partial,
         pdf_variant="pdf/a-3a",
         pdf_identifier=identifier,
-        attachments=_attachments(root, origin, corpus, fetcher),
+        attachments=_attachments(root, origin, corpus, fetcher, sources),
         finisher=_finisher(origin),
     )
     partial.replace(output)

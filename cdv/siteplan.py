@@ -182,6 +182,8 @@ def _files(
         files[pdf] = contract_pdf(corpus)
     if avenant is not None:
         files[avenant.path] = amendment_pdf(corpus, avenant)
+    if pdf:  # each annual report's PDF beside its page (cdv.report)
+        files.update(report_pdfs(corpus))
     if feed:
         from .feed import feed_xml
 
@@ -228,6 +230,20 @@ def amendment_pdf(corpus: Corpus, avenant: AmendmentDownload) -> bytes:
     with TemporaryFolder("cdv-pdf-") as folder:
         output = Path(folder) / Path(avenant.path).name
         return write_amendment_pdf(corpus.root, avenant.base_commit, str(corpus.root), output).read_bytes()
+
+
+def report_pdfs(corpus: Corpus) -> dict[str, bytes]:
+    """The PDF of each annual report (reports/<year>.yml), as `cdv report YEAR` writes it, kept in memory
+    like the contract's."""
+    from .report import pdf_path, write_report_pdf
+    from .safety import TemporaryFolder
+
+    out = {}
+    for record in corpus.reports:
+        with TemporaryFolder("cdv-pdf-") as folder:
+            output = Path(folder) / "rapport.pdf"
+            out[pdf_path(record["year"])] = write_report_pdf(corpus.root, record["year"], output, corpus).read_bytes()
+    return out
 
 
 def page_sources(corpus: Corpus) -> dict[str, str | None]:

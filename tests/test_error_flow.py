@@ -20,8 +20,8 @@ from conftest import ROOT
 from test_invalid_inputs import ERROR_LINE, MANIFEST, apply_case, make_project
 
 from cdv.gitsource import GitNotFound, RevisionNotFound
-from cdv.errors import (BuildFailed, CdvError, FormatError, GitError, InvalidSources, SourceError, UnknownRevision,
-                        UnsafeTarget, UsageError, YamlError)
+from cdv.errors import (BuildFailed, CdvError, FormatError, GitError, InvalidSources, MissingReport, SourceError,
+                        UnknownRevision, UnsafeTarget, UsageError, YamlError)
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
@@ -92,6 +92,7 @@ INSTANCES = {
     UnsafeTarget: (UnsafeTarget("dossier de sortie refusé : . (le projet lui-même)."), 1),
     FormatError: (FormatError("a.yml : la mise en forme changerait les données ; fichier laissé tel quel."), 1),
     BuildFailed: (BuildFailed("la construction du site a échoué : lien cassé."), 1),
+    MissingReport: (MissingReport("aucun rapport annuel pour 2031 : créez reports/2031.yml"), 1),
 }
 
 
