@@ -283,7 +283,7 @@ class _Reader:
         if missing:
             self.error(1, None, f"colonne(s) obligatoire(s) absente(s) : {' ; '.join(missing)} (ligne d'en-tête).")
         funding = [k for k in FUNDING_KEYS if k in seen]
-        if funding and len(funding) < len(FUNDING_KEYS):
+        if funding and len(funding) < len(FUNDING_KEYS) and not self.errors:
             absent = " ; ".join(HEADERS[k] for k in FUNDING_KEYS if k not in seen)
             self.error(
                 1,
@@ -466,8 +466,17 @@ def _slug(text: str) -> str:
     return "-".join(words)[:60].strip("-") or "mon-action"
 
 
-def _same(a, b) -> bool:
-    """Equal as data: 1500 and 1500.0 are the same amount, True is not 1."""
+def _same(a, b, unordered: bool = False) -> bool:
+    """Equal as data: 1500 and 1500.0 are the same amount, True is not 1. `unordered`: two lists holding
+    the same items in any order (funding lines a sorted spreadsheet gave in another order)."""
+    if unordered and isinstance(a, list) and isinstance(b, list):
+        rest = list(b)
+        for item in a:
+            match = next((i for i, other in enumerate(rest) if _same(item, other)), None)
+            if match is None:
+                return False
+            del rest[match]
+        return not rest
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
@@ -519,13 +528,15 @@ class Outcome:
     created: bool
     changed: bool
     actions: int
-    added: list[str]
+    added: list[str]  # new, or moved here from another year's file
     removed: list[str]
+    moved: list[str]  # to another year's file
 
 
-def import_actions(root: Path, csv_path: Path) -> list[Outcome]:
+def import_actions(root: Path, csv_path: Path, missing: str | None = None) -> list[Outcome]:
     """Merge the CSV into actions/*.yml, validate the result, then write it; InvalidSources if anything is
-    wrong, with nothing written."""
+    wrong, with nothing written. `missing` says what becomes of an action of the CSV's years that the CSV
+    does not list: "remove", "keep", or None (an error naming them)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     from .fmt import _yaml, canonical_text
@@ -557,22 +568,29 @@ def import_actions(root: Path, csv_path: Path) -> list[Outcome]:
         raise InvalidSources(load_errors)
 
     existing = {a["id"]: a for f in files.values() for a in f.data["actions"]}
+    by_id = {p.id: p for p in parsed}
     years = {p.year for p in parsed}
-    for f in files.values():
-        if f.year in years:
-            f.new_ids, f.touched = [], True  # the CSV is this year's programmation
+    # The actions of the CSV's years that it does not list: removed or kept only when asked (a sheet may
+    # hold only the actions being updated; a deleted row may be a slip of the mouse).
+    absent = {rel: [i for i in f.new_ids if i not in by_id] for rel, f in files.items() if f.year in years}
+    absent = {rel: ids for rel, ids in absent.items() if ids}
+    if absent and missing is None:
+        raise InvalidSources([_absent_error(name, files[rel], ids) for rel, ids in sorted(absent.items())])
     for p in parsed:
         found = where.get(p.id)
         if found is not None and files[found].year == p.year:
-            target = found
-        else:
-            if found is not None:  # moved to another year: it leaves its file
-                old = files[found]
-                old.new_ids = [i for i in old.new_ids if i != p.id]
-                old.touched = True
-            target = _file_for(files, p.year, CommentedMap)
-        files[target].new_ids.append(p.id)
-    by_id = {p.id: p for p in parsed}
+            files[found].touched = True  # stays where it is, in its place
+            continue
+        if found is not None:  # moved to another year: it leaves its file for that year's
+            files[found].new_ids.remove(p.id)
+            files[found].touched = True
+        target = _file_for(files, p.year, CommentedMap)
+        files[target].new_ids.append(p.id)  # a new action comes after the others of its year
+        files[target].touched = True
+    if missing == "remove":
+        for rel, ids in absent.items():
+            files[rel].new_ids = [i for i in files[rel].new_ids if i not in ids]
+            files[rel].touched = True
 
     texts: dict[str, str] = {}
     outcomes = []
@@ -597,8 +615,9 @@ def import_actions(root: Path, csv_path: Path) -> list[Outcome]:
                 f.text is None,
                 texts[f.rel] != f.text,
                 len(f.new_ids),
-                [i for i in f.new_ids if i not in old_ids],
-                [i for i in old_ids if i not in f.new_ids],
+                added=[i for i in f.new_ids if i not in old_ids],
+                removed=[i for i in old_ids if i not in f.new_ids and i not in by_id],
+                moved=[i for i in old_ids if i not in f.new_ids and i in by_id],
             )
         )
 
@@ -617,6 +636,19 @@ def import_actions(root: Path, csv_path: Path) -> list[Outcome]:
         else:
             _replace(path, texts[outcome.rel])
     return outcomes
+
+
+def _absent_error(name: str, file: _File, ids: list[str]) -> CellError:
+    listed = ", ".join(ids[:10]) + (f" et {len(ids) - 10} autre(s)" if len(ids) > 10 else "")
+    return CellError(
+        name,
+        0,
+        0,
+        "",
+        f"{len(ids)} action(s) de {file.rel} (année {file.year}) absente(s) du tableau : {listed}. Relancez "
+        "avec « --remove-missing » pour les retirer de la programmation, ou avec « --keep-missing » pour les "
+        "garder telles quelles (un tableau qui ne donne que les actions à mettre à jour).",
+    )
 
 
 def _signatory_ids(root: Path) -> set[str]:
@@ -663,7 +695,7 @@ def _merged(action, parsed: Parsed, columns: dict[str, int], mapping):
     for key in keys:
         if key not in values:
             result.pop(key, None)
-        elif key not in result or not _same(_plain(result[key]), values[key]):
+        elif key not in result or not _same(_plain(result[key]), values[key], unordered=key == "funding"):
             result[key] = values[key]
     return result
 

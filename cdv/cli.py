@@ -232,7 +232,9 @@ def cmd_actions(args) -> int:
     if not path.is_file():
         raise UsageError(f"fichier introuvable : {path}" + (" (c'est un dossier)" if path.is_dir() else ""))
     with _writing(root):
-        outcomes = import_actions(root, path)
+        outcomes = import_actions(
+            root, path, "remove" if args.remove_missing else "keep" if args.keep_missing else None
+        )
     for o in outcomes:
         if not o.changed:
             print(f"inchangé : {o.rel} ({o.actions} action(s))")
@@ -241,10 +243,15 @@ def cmd_actions(args) -> int:
         detail = [f"{o.actions} action(s)"]
         if o.added and not o.created:
             detail.append("ajoutée(s) : " + ", ".join(o.added))
+        if o.moved:
+            detail.append("passée(s) à une autre année : " + ", ".join(o.moved))
         if o.removed:
             detail.append("retirée(s) : " + ", ".join(o.removed))
         print(f"{what} : {o.rel} ({' ; '.join(detail)})")
-    print("Relisez le changement (git diff), lancez « cdv validate », puis proposez-le (pull request).")
+    print(
+        "Les sources restent valides (vérifiées comme par « cdv validate ») : relisez le changement "
+        "(git diff), puis proposez-le (pull request)."
+    )
     return 0
 
 
@@ -394,6 +401,15 @@ def _parser() -> argparse.ArgumentParser:
         "import", help="relire un tableau CSV dans actions/<année>.yml (rien n'est écrit s'il y a une erreur)"
     )
     a.add_argument("file", metavar="FICHIER.csv", help="le tableau à lire, ex. actions.csv")
+    missing = a.add_mutually_exclusive_group()
+    missing.add_argument(
+        "--remove-missing",
+        action="store_true",
+        help="retirer les actions des années du tableau qu'il ne contient pas (défaut : erreur qui les nomme)",
+    )
+    missing.add_argument(
+        "--keep-missing", action="store_true", help="garder telles quelles les actions que le tableau ne contient pas"
+    )
     a.add_argument("--path", default=None, metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
     p.set_defaults(func=cmd_actions)
 
