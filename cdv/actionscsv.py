@@ -247,14 +247,25 @@ class _Reader:
         return text
 
     def table(self, text: str) -> list[list[str]]:
-        first = text.split("\n", 1)[0]
-        counts = {sep: _outside_quotes(first).count(sep) for sep in (";", "\t", ",")}
-        separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
+        first, _, rest = text.partition("\n")
+        declared = re.fullmatch(r'"?sep=(.)"?[;,\t]*\r?', first)
+        if declared:  # Excel's « sep=; » first line, which it shows as no row
+            separator, text = declared[1], rest
+        else:
+            counts = {sep: _outside_quotes(first).count(sep) for sep in (";", "\t", ",")}
+            separator = max(counts, key=lambda s: counts[s]) if any(counts.values()) else ";"
+        table: list[list[str]] = []
         try:
-            return list(csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True))
-        except csv.Error as exc:
-            self.error(0, None, f"fichier CSV illisible ({exc}) : un guillemet « \" » ouvert n'est jamais fermé ?")
+            table.extend(csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True))
+        except csv.Error:  # its words are English: say what a spreadsheet user can fix
+            self.error(
+                len(table) + 1,
+                None,
+                'guillemet « " » mal placé ou jamais fermé à partir de cette ligne : une cellule qui contient des '
+                "guillemets droits s'écrit entre guillemets, chacun doublé (le tableur le fait de lui-même).",
+            )
             return []
+        return table
 
     # --- the header row
     def header(self, cells: list[str]) -> bool:
@@ -336,11 +347,20 @@ class _Reader:
     def amount(self, row: int, key: str, text: str):
         number = _NUMBER_SPACES.sub("", text)
         for unit in ("€", "EUR", "euros"):
-            number = number.removesuffix(unit)
+            number = number.removesuffix(unit).removeprefix(unit)
         match = _AMOUNT.match(number)
         if not match:
             self.error(
                 row, key, f"« {shown(text)} » n'est pas un montant : écrivez-le en euros, ex. 12500 ou 12 500,50."
+            )
+            return None
+        if match["dec"] is not None and len(match["dec"]) == 3:
+            # « 12.500 » or « 12,500 »: thousands in some spreadsheets, 12,5 in others; never guessed.
+            self.error(
+                row,
+                key,
+                f"« {shown(text)} » est ambigu (12 500 € ou 12,50 € ?) : séparez les milliers par une espace et "
+                "les centimes par une virgule, ex. 12 500 ou 12,50.",
             )
             return None
         if match["dec"] and match["dec"].strip("0"):
