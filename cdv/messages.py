@@ -46,6 +46,7 @@ _FEMININE = {
     "lignes",
     "liste",
     "mention",
+    "mesure",
     "note",
     "observation",
     "observations",
