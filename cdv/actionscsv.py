@@ -737,7 +737,7 @@ def _validate_with(root: Path, texts: dict[str, str]) -> list[SourceError]:
     from .validate import validate_project
 
     with TemporaryFolder("cdv-import-") as folder:
-        copy = Path(folder) / "projet"
+        copy = Path(folder) / "sources"
         copy.mkdir()
         for name in (*SOURCE_DIRS, "schemas", "docs", "mkdocs.yml"):
             src = root / name
