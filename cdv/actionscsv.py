@@ -93,8 +93,17 @@ def column_letter(index: int) -> str:
 # --- export ------------------------------------------------------------------------------------------
 
 
+# A text cell starting with one of these is a formula to a spreadsheet, run when the file is opened
+# (« CSV injection »): export writes it after an apostrophe, which import takes off again.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def _text_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _party_cell(ref) -> str:
-    return ref if isinstance(ref, str) else ref["name"]
+    return ref if isinstance(ref, str) else _text_cell(ref["name"])
 
 
 def _amount_cell(value) -> str:
@@ -120,7 +129,7 @@ def _action_cells(action: dict, year: int) -> dict[str, str]:
         elif key == "status":
             cells[key] = FOLLOW_UP_STATUS[value]
         else:
-            cells[key] = str(value)
+            cells[key] = _text_cell(str(value))
     return cells
 
 
@@ -130,7 +139,7 @@ def _funding_cells(line: dict) -> dict[str, str]:
         "funding.amount": _amount_cell(line["amount"]),
         "funding.year": str(line["year"]) if "year" in line else "",
         "funding.per_year": _bool_cell(line.get("per_year")),
-        "funding.note": line.get("note", ""),
+        "funding.note": _text_cell(line.get("note", "")),
     }
 
 
@@ -458,7 +467,8 @@ _SAVE_AS = (
 def _clean(cell: str) -> str:
     """A cell as the sources hold text: without the spaces around it, in NFC (a Mac may write the
     accents decomposed; the letters are the same)."""
-    return unicodedata.normalize("NFC", cell.strip(" \t\u00a0\u202f"))
+    text = unicodedata.normalize("NFC", cell.strip(" \t\u00a0\u202f"))
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
 
 
 def _outside_quotes(line: str) -> str:

@@ -403,3 +403,18 @@ def test_export_refuses_an_invalid_project(project):
     done = run(project, "actions", "export", "actions.csv")
     assert done.returncode == 1 and "quartier « plnoise » inconnu" in done.stderr
     assert "aucun fichier n'a été écrit" in done.stderr and not (project / "actions.csv").exists()
+
+
+def test_a_text_a_spreadsheet_would_run_as_a_formula_goes_out_inert_and_comes_back(project, tmp_path):
+    target = project / "actions" / "2023.yml"
+    from cdv.fmt import format_project
+
+    text = target.read_text(encoding="utf-8").replace("title: Cité éducative de Planoise", "title: =2+3", 1)
+    target.write_text(text, encoding="utf-8")
+    format_project(project)
+    text = target.read_text(encoding="utf-8")
+    path = tmp_path / "f.csv"
+    export_actions(project, path)
+    assert ";'=2+3;" in path.read_bytes().decode("utf-8-sig")
+    import_actions(project, path)
+    assert target.read_text(encoding="utf-8") == text
