@@ -418,3 +418,15 @@ def test_a_text_a_spreadsheet_would_run_as_a_formula_goes_out_inert_and_comes_ba
     assert ";'=2+3;" in path.read_bytes().decode("utf-8-sig")
     import_actions(project, path)
     assert target.read_text(encoding="utf-8") == text
+
+
+def test_the_guide_quotes_real_messages(real_export, project, tmp_path):
+    """CONTRIBUTING.md (« La programmation de l'année dans un tableur ») shows what an editor will read."""
+    guide = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = guide.split("## La programmation de l'année dans un tableur", 1)[1].split("\n## ", 1)[0]
+    quoted = [line.strip() for line in section.splitlines() if line.strip().startswith("programmation-2023.csv, ")]
+    assert len(quoted) == 2
+    table = exported(real_export)
+    table[6][col("Montant (€)")] = "12,5,0"
+    table[8][col("Statut")] = "en court"
+    assert errors_of(project, write(tmp_path / "programmation-2023.csv", table)) == quoted
