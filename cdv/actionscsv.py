@@ -253,6 +253,15 @@ class _Reader:
         if "\x00" in text:
             self.error(text.count("\n", 0, text.index("\x00")) + 1, None, "octet nul (NUL) : " + _SAVE_AS)
             return None
+        garbled = _MOJIBAKE.search(text)
+        if garbled:  # UTF-8 read once as Windows-1252 and saved again: « é » became « Ã© »
+            self.error(
+                text.count("\n", 0, garbled.start()) + 1,
+                None,
+                f"accents abîmés (« {garbled[0]} » pour « {_unmangled(garbled[0])} ») : le fichier a été lu une fois "
+                "en Windows-1252 puis réenregistré ; rien n'a été lu. Repartez d'un export de cdv, ouvert en UTF-8.",
+            )
+            return None
         return text
 
     def table(self, text: str) -> list[list[str]]:
@@ -464,6 +473,19 @@ _SAVE_AS = (
 )
 
 
+# « é » as UTF-8 bytes read as Windows-1252: « Ã© »; « ’ » gives « â€™ ».
+_MOJIBAKE = re.compile(
+    "Ã[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]|â€.|Â[\u00a0-\u00bf]"
+)
+
+
+def _unmangled(text: str) -> str:
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return "?"
+
+
 def _clean(cell: str) -> str:
     """A cell as the sources hold text: without the spaces around it, in NFC (a Mac may write the
     accents decomposed; the letters are the same)."""
@@ -591,6 +613,18 @@ def import_actions(root: Path, csv_path: Path, missing: str | None = None) -> li
             load_errors.extend(exc.errors)
             continue
         data = yaml.load(text.decode("utf-8"))
+        if not _readable(data):
+            load_errors.append(
+                SourceError(
+                    rel,
+                    1,
+                    1,
+                    "",
+                    "l'import ne sait pas lire ce fichier : il lui faut « year: » (un nombre) et « actions: » (une "
+                    "liste d'actions, chacune avec son « id: ») ; corrigez-le d'abord (cdv validate), puis relancez.",
+                )
+            )
+            continue
         files[rel] = _File(rel, data["year"], text.decode("utf-8"), data, [a["id"] for a in data["actions"]])
         for action in data["actions"]:
             where.setdefault(action["id"], rel)
@@ -666,6 +700,16 @@ def import_actions(root: Path, csv_path: Path, missing: str | None = None) -> li
         else:
             _replace(path, texts[outcome.rel])
     return outcomes
+
+
+def _readable(data) -> bool:
+    """Whether an actions file has what the merge reads: its year, its actions and their ids."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("year"), int)
+        and isinstance(data.get("actions"), list)
+        and all(isinstance(a, dict) and isinstance(a.get("id"), str) for a in data["actions"])
+    )
 
 
 def _absent_error(name: str, file: _File, ids: list[str]) -> CellError:

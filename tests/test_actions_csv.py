@@ -430,3 +430,12 @@ def test_the_guide_quotes_real_messages(real_export, project, tmp_path):
     table[6][col("Montant (€)")] = "12,5,0"
     table[8][col("Statut")] = "en court"
     assert errors_of(project, write(tmp_path / "programmation-2023.csv", table)) == quoted
+
+
+def test_a_file_whose_accents_were_already_garbled_is_refused(real_export, project, tmp_path):
+    """UTF-8 read once as Windows-1252 and saved again as UTF-8 is valid UTF-8: « é » is « Ã© » there."""
+    table = exported(real_export)
+    table[5][col("Intitulé")] = "Médiation culturelle".encode("utf-8").decode("cp1252")
+    (message,) = errors_of(project, write(tmp_path / "g.csv", table))
+    assert message.startswith("g.csv, ligne 6 : accents abîmés (« Ã© » pour « é ») : le fichier a été lu une fois "
+                              "en Windows-1252 puis réenregistré ; rien n'a été lu.")
