@@ -633,6 +633,14 @@ def import_actions(root: Path, csv_path: Path, missing: str | None = None) -> li
 
     existing = {a["id"]: a for f in files.values() for a in f.data["actions"]}
     by_id = {p.id: p for p in parsed}
+    # A new action in a sheet without its Intitulé or Quartiers column: said in the sheet's words.
+    lacking: list[SourceError] = [
+        CellError(name, p.row, 0, "", f"nouvelle action « {p.id} » : le tableau n'a pas de colonne « {HEADERS[key]} », "
+                  "qu'une nouvelle action remplit ; ajoutez la colonne (ou exportez un tableau complet).")
+        for p in parsed if p.id not in existing for key in ("title", "neighbourhoods") if key not in columns
+    ]  # fmt: skip
+    if lacking:
+        raise InvalidSources(lacking)
     years = {p.year for p in parsed}
     # The actions of the CSV's years that it does not list: removed or kept only when asked (a sheet may
     # hold only the actions being updated; a deleted row may be a slip of the mouse).
@@ -845,9 +853,11 @@ def _located(
             row, column = parsed.field_rows.get(key, parsed.row), key
         else:
             row, column = parsed.row, None
-            e = SourceError(e.file, e.line, e.column, e.pointer, f"{e.message} (champ « {key} » gardé du YAML, "
-                            f"que le tableau ne contient pas : corrigez-le dans {e.file})")  # fmt: skip
+        message = e.message
+        if key is not None and column not in columns:  # a value the sheet does not hold, kept from the YAML
+            message += f" (champ « {key} » gardé du YAML, absent du tableau : corrigez-le dans {e.file})"
+            column = None
         index = columns.get(column, -1) if column else -1
         header = HEADERS.get(column, "") if column else ""
-        out.append(CellError(name, row, index + 1, "", e.message, header, column_letter(index)))
+        out.append(CellError(name, row, index + 1, "", message, header, column_letter(index)))
     return sorted(out, key=lambda e: (e.file != name, e.file, e.line, e.column, e.message))

@@ -439,3 +439,22 @@ def test_a_file_whose_accents_were_already_garbled_is_refused(real_export, proje
     (message,) = errors_of(project, write(tmp_path / "g.csv", table))
     assert message.startswith("g.csv, ligne 6 : accents abîmés (« Ã© » pour « é ») : le fichier a été lu une fois "
                               "en Windows-1252 puis réenregistré ; rien n'a été lu.")
+
+
+def test_a_sheet_of_some_columns_updates_those_and_keeps_the_rest(project, tmp_path):
+    """A sheet of the statuses alone: the other fields, funding included, stay as the YAML holds them;
+    a new action there is refused in the sheet's words (it needs its Intitulé and Quartiers)."""
+    path = tmp_path / "statuts.csv"
+    path.write_text("Identifiant,Année,Statut,Avancement (%)\ncite-educative-planoise,2023,réalisée,100\n",
+                    encoding="utf-8")
+    import_actions(project, path, missing="keep")
+    after = (project / "actions" / "2023.yml").read_text(encoding="utf-8")
+    before = (ROOT / "actions" / "2023.yml").read_text(encoding="utf-8")
+    assert after == before.replace("    status: en-cours\n    status_date: \"2023-01-31\"\n",
+                                   "    status: realisee\n    status_date: \"2023-01-31\"\n    progress: 100\n", 1)
+    path.write_text("Identifiant,Année,Statut\nnouvelle-action,2023,prévue\n", encoding="utf-8")
+    assert errors_of(project, path, missing="keep") == [
+        f"statuts.csv, ligne 2 : nouvelle action « nouvelle-action » : le tableau n'a pas de colonne « {h} », "
+        "qu'une nouvelle action remplit ; ajoutez la colonne (ou exportez un tableau complet)."
+        for h in ("Intitulé", "Quartiers")
+    ]
