@@ -7,12 +7,13 @@ decimal comma and CRLF line ends (what Excel and LibreOffice write themselves). 
 tab separators, UTF-8 with or without BOM, amounts as spreadsheets write them (« 12 500,50 € »).
 
 Import merges by action id into actions/*.yml: what the CSV cannot hold (milestones, results, the file's
-own `source` and comments) and every column the CSV leaves out are kept from the YAML; the years present in
-the CSV are its programmation (an action of such a year missing from the CSV is removed, and said so); the
-other years' files are untouched. The new YAML goes through `cdv fmt`'s canonical writer, then the whole
-project is validated (a temporary copy) before anything is written: a bad cell, an unknown quartier or
-priority is a French error naming the CSV's row (as the spreadsheet numbers it, header = 1) and column,
-and nothing is written.
+own `source` and comments) and every column the CSV leaves out are kept from the YAML, and the YAML keeps
+its order (a sorted sheet changes nothing; a new action comes last in its year's file). An action of the
+CSV's years that the CSV leaves out is an error naming it unless the caller says to remove or keep it
+(`--remove-missing`, `--keep-missing`); the other years' files are untouched. The new YAML goes through
+`cdv fmt`'s canonical writer, then the whole project is validated (a temporary copy) before anything is
+written: a bad cell, an unknown quartier or priority is a French error naming the CSV's row (as the
+spreadsheet numbers it, header = 1) and column, and nothing is written.
 """
 
 from __future__ import annotations
@@ -460,9 +461,12 @@ class _Reader:
                 action.funding.append(line)
                 action.funding_rows.append(number)
         for action in found.values():
-            for key, name in (("title", "intitulé"), ("neighbourhoods", "quartier")):
+            for key, says in (
+                ("title", "intitulé vide : chaque action a son intitulé"),
+                ("neighbourhoods", "quartiers vides : chaque action a au moins un quartier"),
+            ):
                 if key in self.columns and key not in action.fields:
-                    self.error(action.row, key, f"{name} vide : chaque action a son {name} (sur sa première ligne).")
+                    self.error(action.row, key, f"{says} (sur sa première ligne).")
         return list(found.values())
 
 
