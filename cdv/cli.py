@@ -209,6 +209,52 @@ def cmd_amendment(args) -> int:
     return 0
 
 
+def _year(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas une année (ex. 2025)")
+    return int(text)
+
+
+def cmd_actions(args) -> int:
+    from .actionscsv import export_actions, import_actions
+    from .safety import check_csv_output
+
+    root, _ = _root_and_filter(args.path)
+    if args.what == "export":
+        output = check_csv_output(Path(args.file), root)
+        with _writing(output):
+            count = export_actions(root, output, args.year)
+        print(
+            f"{count} action(s) écrite(s) dans {args.file} (à ouvrir dans LibreOffice ou Excel, puis « cdv actions import »)"
+        )
+        return 0
+    path = Path(args.file)
+    if not path.is_file():
+        raise UsageError(f"fichier introuvable : {path}" + (" (c'est un dossier)" if path.is_dir() else ""))
+    with _writing(root):
+        outcomes = import_actions(
+            root, path, "remove" if args.remove_missing else "keep" if args.keep_missing else None
+        )
+    for o in outcomes:
+        if not o.changed:
+            print(f"inchangé : {o.rel} ({o.actions} action(s))")
+            continue
+        what = "créé" if o.created else "mis à jour"
+        detail = [f"{o.actions} action(s)"]
+        if o.added and not o.created:
+            detail.append("ajoutée(s) : " + ", ".join(o.added))
+        if o.moved:
+            detail.append("passée(s) à une autre année : " + ", ".join(o.moved))
+        if o.removed:
+            detail.append("retirée(s) : " + ", ".join(o.removed))
+        print(f"{what} : {o.rel} ({' ; '.join(detail)})")
+    print(
+        "Les sources restent valides (vérifiées comme par « cdv validate ») : relisez le changement "
+        "(git diff), puis proposez-le (pull request)."
+    )
+    return 0
+
+
 def cmd_verify(args) -> int:
     from .verify import verify
 
@@ -366,6 +412,30 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--path", default=None, metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
     p.set_defaults(func=cmd_amendment)
 
+    p = sub.add_parser("actions", help="échanger les actions de la programmation avec un tableur (CSV)")
+    actions = p.add_subparsers(dest="what", metavar="QUOI", required=True, parser_class=_Parser)
+    a = actions.add_parser(
+        "export", help="écrire les actions dans un tableau CSV (UTF-8, « ; », virgule décimale) pour un tableur"
+    )
+    a.add_argument("file", metavar="FICHIER.csv", help="le tableau à écrire, ex. actions.csv")
+    a.add_argument("--year", type=_year, metavar="ANNÉE", help="seulement les actions de cette année, ex. 2023")
+    a.add_argument("--path", default=None, metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
+    a = actions.add_parser(
+        "import", help="relire un tableau CSV dans actions/<année>.yml (rien n'est écrit s'il y a une erreur)"
+    )
+    a.add_argument("file", metavar="FICHIER.csv", help="le tableau à lire, ex. actions.csv")
+    missing = a.add_mutually_exclusive_group()
+    missing.add_argument(
+        "--remove-missing",
+        action="store_true",
+        help="retirer les actions des années du tableau qu'il ne contient pas (défaut : erreur qui les nomme)",
+    )
+    missing.add_argument(
+        "--keep-missing", action="store_true", help="garder telles quelles les actions que le tableau ne contient pas"
+    )
+    a.add_argument("--path", default=None, metavar="CHEMIN", help="dossier du projet (défaut : dossier courant)")
+    p.set_defaults(func=cmd_actions)
+
     p = sub.add_parser("verify", help="vérifier un PDF signé contre le dépôt (commit, empreinte, sources jointes)")
     p.add_argument("file", metavar="FICHIER.pdf", help="le PDF à vérifier")
     p.add_argument("--repo", metavar="CHEMIN", help="dépôt git du contrat (défaut : dossier courant)")
@@ -409,6 +479,7 @@ _NOTHING_DONE = {
     "diff": "aucune comparaison faite.",
     "amendment": "aucun avenant n'a été écrit.",
     "report": "aucun rapport n'a été écrit.",
+    "actions": "aucun fichier n'a été écrit.",
 }
 
 

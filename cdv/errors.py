@@ -46,6 +46,9 @@ class SourceError:
         # look like another error (or like nothing), an invisible character would hide in it.
         object.__setattr__(self, "message", visible(self.message))
 
+    # Between the location and the message (cdv.reporters.text_line).
+    separator = ": "
+
     def location(self) -> str:
         file = visible(self.file)
         return f"{file}:{self.line}:{self.column}" if self.line else file
@@ -69,6 +72,28 @@ class SourceError:
             "pointer": self.pointer,
             "message": self.message,
         }
+
+
+@dataclass(frozen=True, order=True)
+class CellError(SourceError):
+    """One problem in one cell of a spreadsheet (cdv actions import): its row as the spreadsheet numbers
+    it (header = 1), its column's header and letter. Said as a spreadsheet user reads it: « actions.csv,
+    ligne 7, colonne « Montant (€) » (O) : … »."""
+
+    header: str = ""  # the column's header, "" for a problem of the row or of the file
+    letter: str = ""  # the column's letter (A, B… AA), "" when unknown
+
+    separator = " : "
+
+    def location(self) -> str:
+        where = [visible(self.file)]
+        if self.line:
+            where.append(f"ligne {self.line}")
+        if self.header:
+            where.append(f"colonne « {self.header} »" + (f" ({self.letter})" if self.letter else ""))
+        elif self.letter:
+            where.append(f"colonne {self.letter}")
+        return ", ".join(where)
 
 
 # --- the errors a command ends with ---------------------------------------------------------------

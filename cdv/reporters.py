@@ -48,7 +48,7 @@ def error_summary(errors: Sequence[SourceError], files_read: int | None = None, 
 def text_line(error: SourceError) -> str:
     """`file:line:column: message (à l'emplacement /pointer)`, on one line whatever the values quoted."""
     where = f" (à l'emplacement {visible(error.pointer)})" if error.pointer else ""
-    return f"{error.location()}: {error.message}{where}"
+    return f"{error.location()}{error.separator}{error.message}{where}"
 
 
 def _escape(value: str, props: bool = False) -> str:

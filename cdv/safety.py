@@ -4,7 +4,8 @@
   it makes and replaces an existing folder only when it holds that marker, or when it is empty. The
   project, its sources (contract/, neighbourhoods/), schemas/, docs/, overrides/, .git, the user's home,
   `/` and every folder holding one of them are refused, whatever marker they hold, symlinks followed.
-- A PDF is written only to a `.pdf` name outside those folders, and replaces only a PDF file.
+- A PDF is written only to a `.pdf` name outside those folders, and replaces only a PDF file; a CSV
+  (`cdv actions export`) only to a `.csv` name outside them.
 - One build at a time per site folder (a lock beside it); a killed build's staging folders, recognised by
   their name and marker, are removed by the next build.
 - Temporary folders (old versions, PDF) live in the system's temporary folder, are removed when done or
@@ -180,6 +181,33 @@ def check_pdf_output(output: Path, root: Path) -> Path:
                 "(un contrat signé scanné, par exemple) ; cdv ne remplace que ses propres PDF. "
                 "Rien n'a été écrit : choisissez un autre nom."
             )
+    return real
+
+
+def check_csv_output(output: Path, root: Path) -> Path:
+    """Where `cdv actions export` may write: a `.csv` name, outside the project's sources (never over a
+    source: those are `.yml`), replacing only an ordinary file (the user's earlier export)."""
+    shown = str(output)
+    if Path(output).suffix.lower() != ".csv":
+        raise UnsafeTarget(
+            f"fichier de sortie refusé : {shown} : le nom doit se terminer par « .csv ». Rien n'a été écrit."
+        )
+    if Path(output).is_symlink():
+        raise UnsafeTarget(
+            f"fichier de sortie refusé : {shown} est un lien symbolique ; donnez le chemin "
+            "d'un vrai fichier. Rien n'a été écrit."
+        )
+    real = _real(output)
+    reason = _inside_project_folders(real.parent, (root,))
+    if reason:
+        raise UnsafeTarget(
+            f"fichier de sortie refusé : {shown} ({reason}). Rien n'a été écrit ; écrivez le tableau hors "
+            "des sources, par exemple à la racine du projet ou dans vos documents."
+        )
+    if not real.parent.is_dir():
+        raise UnsafeTarget(f"fichier de sortie refusé : {shown} : le dossier « {real.parent} » n'existe pas.")
+    if real.exists() and not real.is_file():
+        raise UnsafeTarget(f"fichier de sortie refusé : {shown} existe et n'est pas un fichier.")
     return real
 
 

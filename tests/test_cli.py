@@ -99,6 +99,8 @@ ARGPARSE_ENGLISH = ("usage:", "error:", "invalid choice", "choose from", "requir
     (("diff",), "argument(s) obligatoire(s) manquant(s) : ANCIENNE"),
     (("diff", "HEAD", "--fail-above", "tout"), "choix invalide : 'tout'"),
     (("publish",), "argument(s) obligatoire(s) manquant(s) : VERSION"),
+    (("actions", "import"), "argument(s) obligatoire(s) manquant(s) : FICHIER.csv"),
+    (("actions", "exporte"), "choix invalide : 'exporte'"),
 ])
 def test_usage_errors_are_french_end_to_end(args, says):
     result = cdv(*args)
@@ -109,7 +111,8 @@ def test_usage_errors_are_french_end_to_end(args, says):
 
 
 @pytest.mark.parametrize("command", [(), ("validate",), ("build",), ("pdf",), ("diff",), ("fmt",), ("publish",),
-                                     ("new",), ("new", "neighbourhood"), ("new", "contract"), ("serve",)])
+                                     ("new",), ("new", "neighbourhood"), ("new", "contract"), ("serve",),
+                                     ("actions",), ("actions", "export"), ("actions", "import")])
 def test_every_help_is_french(command):
     result = cdv(*command, "--help")
     assert result.returncode == 0
