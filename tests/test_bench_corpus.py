@@ -81,3 +81,26 @@ def test_only_the_kinds_whose_schema_has_content_blocks_are_walked_for_blocks():
     kinds = blockless_kinds(str(ROOT / "schemas"))
     assert "actions" in kinds and "signatories" in kinds
     assert not {"article", "device", "neighbourhood", "report", "contract", "commitment"} & kinds
+
+
+def test_a_file_checked_in_another_process_still_has_its_figure_references_checked(project, monkeypatch):
+    """The figures check reads the texts of a worker's file only when its text can hold « [[ »: a
+    reference, written plainly or through escapes, is still checked there."""
+    import cdv.validate as validate
+
+    hood = project / "neighbourhoods"
+    text = (hood / "planoise.yml").read_text(encoding="utf-8")
+    (hood / "planoise.yml").write_text(text.replace("name: Planoise\n", "name: Planoise [[chiffre-inconnu]]\n", 1),
+                                       encoding="utf-8")
+    text = (hood / "battant.yml").read_text(encoding="utf-8")
+    (hood / "battant.yml").write_text(text.replace("name: Battant\n", 'name: "Battant \\u005b[autre-inconnu]]"\n', 1),
+                                      encoding="utf-8")
+    monkeypatch.setattr(validate, "PARALLEL_MIN_FILES", 10)
+    found = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("CDV_JOBS", jobs)
+        _, errors = validate.validate_project(project)
+        found[jobs] = [e.format_text() for e in errors]
+    assert found["2"] == found["1"]
+    assert any("chiffre-inconnu" in e and "planoise.yml" in e for e in found["2"])
+    assert any("autre-inconnu" in e and "battant.yml" in e for e in found["2"])
