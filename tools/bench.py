@@ -23,6 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 TOOLKIT = ("contract", "actions", "schemas", "docs", "overrides", "mkdocs.yml", "macros.py")
 SIZES = (12, 120, 1362)
+LOADS: list[float] = []  # the machine's load average when each measure starts: other work slows them
 
 
 def _plain(nav):
@@ -72,6 +73,7 @@ def run(kind: str, root: Path, repeat: int, cache: Path | None = None) -> dict:
     a "build-cold" compiles them all, as the first build on a fresh machine does. `cache`: the templates an
     earlier measure compiled (then no first run to fill it)."""
     runs = []
+    LOADS.append(os.getloadavg()[0])
     warm = cache is not None
     cache = cache or Path(tempfile.mkdtemp(prefix="cdv-bench-templates-"))
     for i in range(repeat + (kind == "build" and not warm)):
@@ -364,7 +366,8 @@ def _serve_copy(tmp: Path, i: int) -> Path:
 def machine() -> str:
     memory = next((int(line.split()[1]) // 1024 ** 2 for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal:")), None) if Path("/proc/meminfo").exists() else None
-    return f"{os.cpu_count()} cores" + (f", {memory} GiB" if memory else "") + f", Python {sys.version.split()[0]}"
+    load = f", load average {min(LOADS):.1f} to {max(LOADS):.1f} while measuring" if LOADS else ""
+    return f"{os.cpu_count()} cores" + (f", {memory} GiB" if memory else "") + f", Python {sys.version.split()[0]}" + load
 
 
 def _thousands(n: int) -> str:
