@@ -56,15 +56,35 @@ def measure(corpus: Corpus, ident: str) -> Measure:
 
 
 def actions_in(corpus: Corpus, neighbourhood_id: str) -> list[dict]:
-    return [a for a in corpus.actions if neighbourhood_id in a["neighbourhoods"]]
+    return list(_index(corpus, "neighbourhoods", lambda a: a["neighbourhoods"]).get(neighbourhood_id, ()))
 
 
 def actions_funded_by(corpus: Corpus, signatory_id: str) -> list[dict]:
-    return [a for a in corpus.actions if any(f.get("funder") == signatory_id for f in a.get("funding", []))]
+    index = _index(
+        corpus, "funders", lambda a: [f["funder"] for f in a.get("funding", []) if isinstance(f.get("funder"), str)]
+    )
+    return list(index.get(signatory_id, ()))
 
 
 def actions_for_measure(corpus: Corpus, measure_id: str) -> list[dict]:
-    return [a for a in corpus.actions if measure_id in a.get("measures", [])]
+    return list(_index(corpus, "measures", lambda a: a.get("measures", [])).get(measure_id, ()))
+
+
+def _index(corpus: Corpus, name: str, keys_of) -> dict[str, list[dict]]:
+    """The actions by neighbourhood, funder or measure, in the corpus's order, built once per corpus: a page
+    per neighbourhood (or signatory) that scanned every action would make a national corpus's build
+    quadratic (1,362 neighbourhoods × 476,700 actions). Rebuilt if the list of actions is another one or
+    has grown (tests build corpora by hand)."""
+    cache = vars(corpus).setdefault("_followup_index", {})
+    stamp = (id(corpus.actions), len(corpus.actions))
+    entry = cache.get(name)
+    if entry is None or entry[0] != stamp:
+        index: dict[str, list[dict]] = defaultdict(list)
+        for action in corpus.actions:
+            for key in dict.fromkeys(keys_of(action)):  # an action once per key, whatever its lines
+                index[key].append(action)
+        entry = cache[name] = (stamp, dict(index))
+    return entry[1]
 
 
 def funding_lines(actions: list[dict]) -> list[FundingLine]:

@@ -41,6 +41,40 @@ def _schemas_by_kind(schemas: dict[str, dict]) -> dict[str, dict]:
     return {kind: schemas[name] for kind, name in SCHEMA_FILES.items() if name in schemas}
 
 
+_BLOCK_DEFS = ("common.schema.json", "block"), ("common.schema.json", "blocks")
+
+
+@lru_cache(maxsize=8)
+def blockless_kinds(schema_dir: str) -> frozenset[str]:
+    """The kinds whose schema reaches no content block (common.schema.json's $defs/block), following its
+    $refs: a schema-valid file of such a kind holds no block, so the walks looking for blocks skip it
+    (an actions file of a national corpus is a tree of thousands of values and never a block)."""
+    schemas = load_schemas(schema_dir)
+
+    def reaches_blocks(name: str) -> bool:
+        seen: set[tuple[str, str]] = set()
+        stack: list[tuple[str, object]] = [(name, schemas[name])]
+        while stack:
+            current, node = stack.pop()
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and "#/$defs/" in ref:
+                    target, _, definition = ref.partition("#/$defs/")
+                    key = (target or current, definition)
+                    if key in _BLOCK_DEFS:
+                        return True
+                    found = schemas.get(key[0], {}).get("$defs", {}).get(definition)
+                    if key not in seen and found is not None:
+                        seen.add(key)
+                        stack.append((key[0], found))
+                stack.extend((current, value) for value in node.values())
+            elif isinstance(node, list):
+                stack.extend((current, value) for value in node)
+        return False
+
+    return frozenset(kind for kind, name in SCHEMA_FILES.items() if name in schemas and not reaches_blocks(name))
+
+
 @lru_cache(maxsize=8)
 def validators(schema_dir: str) -> dict[str, Draft202012Validator]:
     # Imported here: only an invalid file needs jsonschema, and importing it costs a build 30 ms.

@@ -23,7 +23,7 @@ from .errors import SourceError
 from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons, period_year
 from .links import _locate, link_errors, page_links_of
 from .messages import _suggest, agree, french_message
-from .schemas import fast_validators, validators
+from .schemas import blockless_kinds, fast_validators, validators
 from .shape import pattern_problem, site_metadata
 from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_one, load_sources
 from .text import REFERENCE, REFERENCE_LIKE
@@ -63,7 +63,9 @@ def _blocks_with_several_main_keys(source: SourceFile, schema_dir: Path) -> list
     """A block holds exactly one main key. The schema says "at least one" (anyOf: cheap, it stops at the
     first match); "at most one" is checked here, with the same French sentence."""
     keys = blocks.NAMES
-    found = []
+    found: list[SourceError] = []
+    if source.kind in blockless_kinds(str(schema_dir)):
+        return found
     for pointer, block in _walk_blocks_with_pointer(source.data):
         present = [k for k in keys if k in block]
         if len(present) > 1:
@@ -149,6 +151,9 @@ class _RefChecker:
         self.files = files
         self.absent = absent  # kinds of single file the project does not have (a draft's signatories…)
         self.all_neighbourhoods: list[SourceFile] = []  # schema-valid or not (set by the caller)
+        # Kinds whose schema has no content block (cdv.schemas.blockless_kinds; set by the caller): their
+        # files, schema-valid here, are not walked for blocks.
+        self.blockless: frozenset = frozenset()
         # A file that is unreadable or schema-invalid is reported on its own; its id (its file name)
         # still counts as known, so one bad file does not cascade into "unknown id" errors elsewhere.
         self.invalid_kinds = invalid_kinds
@@ -542,6 +547,8 @@ class _RefChecker:
         )
         cited: dict[str, set] = defaultdict(set)  # figure id -> ids of the documents citing it
         for f in self.files:
+            if not _may_cite(f):
+                continue
             for pointer, value in f.loaded.scalar_text.items():
                 if "[[" not in value:
                     continue
@@ -710,7 +717,8 @@ class _RefChecker:
     def blocks(self, source: SourceFile) -> list[tuple[tuple, dict]]:
         """The file's content blocks with their pointers, walked once whatever asks for them."""
         if id(source) not in self._blocks:
-            self._blocks[id(source)] = _walk_blocks_with_pointer(source.data)
+            blockless = source.kind in self.blockless
+            self._blocks[id(source)] = [] if blockless else _walk_blocks_with_pointer(source.data)
         return self._blocks[id(source)]
 
     def block_ids(self, source: SourceFile, report: bool = True) -> set:
@@ -799,6 +807,17 @@ def _unknown_reference(ident: str, ids: set) -> str:
         hint = " Ajoutez-la à ce fichier avec son id, son label, sa value et son unit."
     known = ", ".join(sorted(ids)) or "aucune"
     return f"la valeur « [[{typed}]] » n'existe pas dans contract/figures.yml (valeurs existantes : {known}).{hint}"
+
+
+def _may_cite(source: SourceFile) -> bool:
+    """Whether a text of the file can hold « [[ ». A file a worker process checked comes back without its
+    records of places (cdv.yamlload.LoadedYaml.__getstate__): reading its texts here would parse it again,
+    in this one process, every file of a national corpus in turn. Its text tells: a value holds « [[ » only
+    if the file does, or if an escape (« \\ ») writes a bracket."""
+    text = source.loaded.__dict__.get("source")
+    if "scalar_text" in source.loaded.__dict__ or text is None:
+        return True
+    return "[[" in text[0] or "\\" in text[0]
 
 
 def _walk_blocks_with_pointer(node, pointer=()) -> list[tuple[tuple, dict]]:
@@ -895,6 +914,7 @@ def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             invalid_kinds.add(kind)
     checker = _RefChecker(valid, invalid_kinds, present_ids, absent)
     checker.all_neighbourhoods = [f for f in files if f.kind == "neighbourhood"]
+    checker.blockless = blockless_kinds(str(schema_dir))
     errors.extend(checker.run())
     errors.extend(_site_metadata_errors(root, valid))
     errors.extend(_page_link_errors(files, root, page_links) if not errors else [])  # pages and anchors the text links
