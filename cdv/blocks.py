@@ -357,8 +357,11 @@ def measure_follow_up(r, b) -> list[tuple[str, str]]:
 
 def _render_measure(r, b):
     label = f"<strong>{inline_html(b['label'])}</strong> : " if b.get("label") else ""
+    text = f"<p>{label}{inline_html(b['measure'])}</p>\n"
+    if not r.shows_follow_up:  # the PDF: the measure as signed, without its follow-up
+        return f'<div class="cdv-measure">\n{text}</div>\n'
     follow = " · ".join(f"{name} : {value}" for name, value in measure_follow_up(r, b))
-    return f'<div class="cdv-measure">\n<p>{label}{inline_html(b["measure"])}</p>\n<p class="cdv-follow">{follow}</p>\n</div>\n'
+    return f'<div class="cdv-measure">\n{text}<p class="cdv-follow">{follow}</p>\n</div>\n'
 
 
 def _flatten_measure(b, text, complete, nested):

@@ -114,6 +114,12 @@ class BlockRenderer:
             raise ValueError(f"unknown block {sorted(b)}")  # the schema makes this unreachable
         return anchor + kind.render(self, b) + "\n"
 
+    @property
+    def shows_follow_up(self) -> bool:
+        """Whether the document shows the contract's follow-up (a measure's pilot and status): the site does;
+        the PDF prints the contract as signed, which a status update must not change."""
+        return self.indicator_pages is not None
+
     def nested(self) -> BlockRenderer:
         """A renderer for blocks inside a block (a quote's), with the same context."""
         return BlockRenderer(

@@ -95,3 +95,22 @@ def test_long_navigation_lists_become_ranges_in_the_same_order(corpus, monkeypat
 
     assert len(ranges) <= 2
     assert [target for _, target in leaves(ranges)] == [page_path("neighbourhood", n["id"]) for n in qpv]
+
+
+def test_a_measure_shows_its_follow_up_on_the_site_and_prints_as_signed(corpus):
+    """A measure of the Pacte: the site says its pilot and status (« non renseigné » when no source gives
+    it); the PDF prints the signed text only, so a status update never changes the printed contract."""
+    from cdv.followup import measure
+
+    block = measure(corpus, "pacte-mesure-40").block
+    site = str(BlockRenderer(corpus, links=lambda kind, ident="": f"{kind}/{ident}.md", indicator_pages={})
+               .render([block]))
+    assert "<strong>Mesure 40</strong> : Nous renforcerons la coordination de l'Atelier Santé Ville." in site
+    assert "Pilote : " in site and "Ville de Besançon" in site and "Statut : non renseigné" in site
+    printed = str(BlockRenderer(corpus).render([block]))
+    assert "Nous renforcerons la coordination de l'Atelier Santé Ville." in printed
+    assert "Pilote" not in printed and "Statut" not in printed
+    followed = str(BlockRenderer(corpus, indicator_pages={}).render(
+        [{**block, "status": "realisee", "status_date": "2025-06"}]))
+    assert "Statut : réalisée (juin 2025)" in followed
+    assert str(BlockRenderer(corpus).render([{**block, "status": "realisee"}])) == printed
