@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .characters import value_char_problem
 from .errors import CellError, InvalidSources, SourceError, UsageError, shown
 from .labels import FOLLOW_UP_STATUS
 
@@ -96,7 +97,7 @@ def column_letter(index: int) -> str:
 
 # A text cell starting with one of these is a formula to a spreadsheet, run when the file is opened
 # (« CSV injection »): export writes it after an apostrophe, which import takes off again.
-_FORMULA_START = ("=", "+", "-", "@")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _text_cell(text: str) -> str:
@@ -222,9 +223,10 @@ class Parsed:
 
 
 class _Reader:
-    def __init__(self, name: str, signatories: set[str]):
+    def __init__(self, name: str, signatories: set[str], organisations: dict[str, str] | None = None):
         self.name = name
         self.signatories = signatories
+        self.organisations = organisations or {}  # a signatory's organisation, casefolded -> its id
         self.errors: list[SourceError] = []
         self.columns: dict[str, int] = {}  # key -> index
 
@@ -329,6 +331,13 @@ class _Reader:
         if "\n" in text or "\r" in text:
             self.error(row, key, "retour à la ligne dans la cellule : écrivez le texte sur une seule ligne.")
             return None
+        if "\t" in text:
+            self.error(row, key, "tabulation dans la cellule : remplacez-la par une espace.")
+            return None
+        problem = value_char_problem(unicodedata.normalize("NFC", text))
+        if problem:  # what the sources refuse (cdv.characters), said at its cell rather than in the YAML
+            self.error(row, key, f"{problem} dans la cellule : supprimez-le (souvent collé depuis un autre document).")
+            return None
         if key in ("year", "funding.year"):
             if re.fullmatch(r"[0-9]{4}", text):
                 return int(text)
@@ -382,6 +391,9 @@ class _Reader:
                 "les centimes par une virgule, ex. 12 500 ou 12,50.",
             )
             return None
+        if match["dec"] and len(match["dec"].rstrip("0")) > 2:
+            self.error(row, key, f"« {shown(text)} » : un montant a deux décimales au plus (les centimes).")
+            return None
         if match["dec"] and match["dec"].strip("0"):
             return float(f"{match['int']}.{match['dec']}")
         return int(match["int"])
@@ -399,6 +411,12 @@ class _Reader:
     def party(self, row: int, key: str, text: str):
         if text in self.signatories:
             return text
+        # A signatory typed by its organisation's name (« Ville de Besançon ») or its id in capitals is that
+        # signatory: named, it would count apart from its own page and totals.
+        if text.casefold() in self.organisations:
+            return self.organisations[text.casefold()]
+        if text.lower() in self.signatories:
+            return text.lower()
         if _ID.match(text):
             # Written like an id: most likely a signatory's id mistyped. A name is written as the source
             # writes it (capitals, spaces); one that is both lowercase and close to an id is refused.
@@ -544,9 +562,11 @@ def _same(a, b, unordered: bool = False) -> bool:
     return type(a) is type(b) and a == b
 
 
-def read_csv(path: Path, name: str, signatories: set[str]) -> tuple[list[Parsed], dict[str, int]]:
+def read_csv(
+    path: Path, name: str, signatories: set[str], organisations: dict[str, str] | None = None
+) -> tuple[list[Parsed], dict[str, int]]:
     """The actions the CSV gives and its columns (key -> index); InvalidSources with every bad cell."""
-    reader = _Reader(name, signatories)
+    reader = _Reader(name, signatories, organisations)
     text = reader.decode(path.read_bytes())
     table = reader.table(text) if text is not None else []
     if text is not None and not reader.errors:
@@ -600,8 +620,8 @@ def import_actions(root: Path, csv_path: Path, missing: str | None = None) -> li
     from .yamlload import YamlError, load_yaml
 
     name = csv_path.name
-    signatories = _signatory_ids(root)
-    parsed, columns = read_csv(csv_path, name, signatories)
+    signatories, organisations = _signatories(root)
+    parsed, columns = read_csv(csv_path, name, signatories, organisations)
 
     yaml = _yaml()
     files: dict[str, _File] = {}
@@ -737,7 +757,8 @@ def _absent_error(name: str, file: _File, ids: list[str]) -> CellError:
     )
 
 
-def _signatory_ids(root: Path) -> set[str]:
+def _signatories(root: Path) -> tuple[set[str], dict[str, str]]:
+    """The signatories' ids, and their organisations' names (casefolded) -> id."""
     from .yamlload import YamlError, load_yaml_file
 
     path = root / "contract" / "signatories.yml"
@@ -746,7 +767,9 @@ def _signatory_ids(root: Path) -> set[str]:
     except YamlError as exc:
         raise InvalidSources(exc.errors) from None
     entries = data.get("signatories") if isinstance(data, dict) else None
-    return {s["id"] for s in entries or [] if isinstance(s, dict) and isinstance(s.get("id"), str)}
+    valid = [s for s in entries or [] if isinstance(s, dict) and isinstance(s.get("id"), str)]
+    names = {s["organisation"].casefold(): s["id"] for s in valid if isinstance(s.get("organisation"), str)}
+    return {s["id"] for s in valid}, names
 
 
 def _file_for(files: dict[str, _File], year: int, mapping) -> str:

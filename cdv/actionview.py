@@ -17,15 +17,15 @@ from markupsafe import Markup
 from . import followup
 from .corpus import priorities
 from .labels import FOLLOW_UP_STATUS, NO_YEAR, NOT_GIVEN, PER_YEAR, UNKNOWN_FUNDER
-from .text import NBSP, fr_date, fr_value, to_html
+from .text import NBSP, fr_amount, fr_date, to_html
 
 if TYPE_CHECKING:
     from .corpus import Corpus
 
 
 def amount(value) -> str:
-    """19000 -> '19 000 €' (non-breaking spaces), as the site writes every amount."""
-    return fr_value(value, "euros")
+    """19000 -> '19 000 €', 19000.5 -> '19 000,50 €' (non-breaking spaces), as the site writes every amount."""
+    return fr_amount(value)
 
 
 def when(line: followup.FundingLine) -> str:

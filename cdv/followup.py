@@ -12,8 +12,10 @@ the rest is the model the pages, the open data, the CSV exchange and the report 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from .text import cents, fr_date
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -102,26 +104,31 @@ def funder_key(funder) -> str:
     return funder if isinstance(funder, str) else "name:" + funder["name"]
 
 
+def total(amounts) -> float:
+    """A sum of amounts in euros, exact to the cent (summed in cents, cdv.text.cents)."""
+    return sum((cents(a) for a in amounts), 0) / 100
+
+
 def totals_by_year(lines: list[FundingLine]) -> dict[int, float]:
     """The amounts of the lines dated by a year, summed per year, oldest first. A yearly amount the source
     gives with no year (« … € par an ») belongs to no year: it is shown as such, never added."""
-    out: dict[int, float] = defaultdict(float)
+    out: dict[int, list] = defaultdict(list)
     for line in lines:
         if line.year is not None:
-            out[line.year] += line.amount
-    return dict(sorted(out.items()))
+            out[line.year].append(line.amount)
+    return {year: total(amounts) for year, amounts in sorted(out.items())}
 
 
 def totals_by_funder(lines: list[FundingLine]) -> list[tuple[object, float]]:
     """(funder, total of its dated lines) per funder, largest first; yearly amounts without a year apart."""
-    out: dict[str, float] = defaultdict(float)
+    out: dict[str, list] = defaultdict(list)
     funders: dict[str, object] = {}
     for line in lines:
         if line.year is not None:
             key = funder_key(line.funder)
             funders[key] = line.funder
-            out[key] += line.amount
-    return sorted(((funders[k], v) for k, v in out.items()), key=lambda fv: -fv[1])
+            out[key].append(line.amount)
+    return sorted(((funders[k], total(v)) for k, v in out.items()), key=lambda fv: -fv[1])
 
 
 def action_years(corpus: Corpus) -> list[int]:
@@ -146,6 +153,8 @@ class KnownIds:
     devices: set
     measures_complete: bool  # every device file was valid: a measure not found is unknown
     actions_complete: bool  # every action file was valid: a parent not found is unknown
+    priority_homes: dict = field(default_factory=dict)  # a project priority's id -> its neighbourhood's
+    organisations: dict = field(default_factory=dict)  # a signatory's organisation, casefolded -> its id
 
 
 def reference_errors(checker, ids: KnownIds) -> None:
@@ -168,8 +177,16 @@ def reference_errors(checker, ids: KnownIds) -> None:
             else:
                 measure_entries.append((d, pointer + ("id",), block["id"]))
             if "pilot" in block:
-                _party(checker, d, pointer + ("pilot",), block["pilot"], ids.signatories)
-    measure_ids = {ident for _, _, ident in measure_entries}
+                _party(checker, d, pointer + ("pilot",), block["pilot"], ids.signatories, ids.organisations)
+            if "status_date" in block and "status" not in block:
+                checker.error(
+                    d,
+                    pointer + ("status_date",),
+                    "une date de statut sans statut : ajoutez « status: » (prevue, en-cours, realisee ou abandonnee).",
+                    key=True,
+                )
+            _real_date(checker, d, pointer + ("status_date",), block.get("status_date"))
+    measure_ids = checker.unique(measure_entries, "identifiant de mesure")
 
     action_files = checker.by_kind.get("actions", [])
     entries = [(f, ("actions", i, "id"), a["id"]) for f in action_files for i, a in enumerate(f.data["actions"])]
@@ -179,13 +196,22 @@ def reference_errors(checker, ids: KnownIds) -> None:
         for i, a in enumerate(f.data["actions"]):
             base = ("actions", i)
             if "porteur" in a:
-                _party(checker, f, base + ("porteur",), a["porteur"], ids.signatories)
+                _party(checker, f, base + ("porteur",), a["porteur"], ids.signatories, ids.organisations)
             for j, nid in enumerate(a["neighbourhoods"]):
                 if nid not in ids.neighbourhoods:
                     checker.unknown(f, base + ("neighbourhoods", j), "quartier", nid, ids.neighbourhoods)
             for j, pid in enumerate(a.get("priorities", [])):
                 if ids.priorities is not None and pid not in ids.priorities:
                     checker.unknown(f, base + ("priorities", j), "priorité", pid, ids.priorities)
+                elif ids.priority_homes.get(pid, a["neighbourhoods"][0]) not in a["neighbourhoods"]:
+                    home = ids.priority_homes[pid]
+                    checker.error(
+                        f,
+                        base + ("priorities", j),
+                        f"la priorité « {pid} » est celle du projet de quartier « {home} », où l'action n'a pas "
+                        f"lieu (quartiers : {', '.join(a['neighbourhoods'])}) : ajoutez « {home} » à ses quartiers, "
+                        "ou citez une priorité d'un de ses quartiers ou du socle commun.",
+                    )
             for j, mid in enumerate(a.get("measures", [])):
                 if ids.measures_complete and mid not in measure_ids:
                     checker.unknown(f, base + ("measures", j), "mesure", mid, measure_ids)
@@ -193,7 +219,16 @@ def reference_errors(checker, ids: KnownIds) -> None:
                 checker.unknown(f, base + ("device",), "dispositif", a["device"], ids.devices)
             for j, line in enumerate(a.get("funding", [])):
                 if "funder" in line:
-                    _party(checker, f, base + ("funding", j, "funder"), line["funder"], ids.signatories)
+                    _party(
+                        checker, f, base + ("funding", j, "funder"), line["funder"], ids.signatories, ids.organisations
+                    )
+                if round(line["amount"], 2) != line["amount"]:
+                    checker.error(
+                        f,
+                        base + ("funding", j, "amount"),
+                        f"un montant s'écrit en euros et centimes, deux décimales au plus : "
+                        f"« {line['amount']} » en a davantage.",
+                    )
                 if line.get("per_year") and "year" in line:
                     checker.error(
                         f,
@@ -211,6 +246,9 @@ def reference_errors(checker, ids: KnownIds) -> None:
                 elif a["parent"] in action_ids:
                     parents[a["id"]] = a["parent"]
             _dates(checker, f, base, a, f.data["year"])
+            _real_date(checker, f, base + ("status_date",), a.get("status_date"))
+            for j, milestone in enumerate(a.get("milestones", [])):
+                _real_date(checker, f, base + ("milestones", j, "date"), milestone["date"])
     _cycles(checker, action_files, parents)
 
     for r in checker.by_kind.get("report", []):
@@ -231,12 +269,15 @@ def reference_errors(checker, ids: KnownIds) -> None:
                     checker.unknown(source, ("opinions", i, "neighbourhoods", j), "quartier", nid, ids.neighbourhoods)
         approval = source.data.get("approval")
         submitted = source.data.get("submitted")
-        if approval and submitted and approval["date"] < submitted:
+        _real_date(checker, source, ("submitted",), submitted)
+        if approval:
+            _real_date(checker, source, ("approval", "date"), approval["date"])
+        if approval and submitted and _before(approval["date"], submitted):
             checker.error(
                 source,
                 ("approval", "date"),
-                f"la délibération du {approval['date']} précède la soumission aux conseils citoyens "
-                f"({submitted}) : le rapport est approuvé après leurs avis.",
+                f"la délibération du {fr_date(approval['date'])} précède la soumission aux conseils citoyens "
+                f"({fr_date(submitted)}) : le rapport est approuvé après leurs avis.",
             )
         if source.data["status"] not in ("soumis", "approuve") and approval:
             checker.error(
@@ -245,9 +286,56 @@ def reference_errors(checker, ids: KnownIds) -> None:
                 "un rapport approuvé par délibération n'est plus un projet : écrivez « status: approuve ».",
                 key=True,
             )
+        for i, opinion in enumerate(source.data.get("opinions", [])):
+            _real_date(checker, source, ("opinions", i, "date"), opinion["date"])
+            if source.data["status"] not in ("soumis", "approuve"):
+                checker.error(
+                    source,
+                    ("opinions", i),
+                    "un avis de conseil citoyen porte sur le rapport qui leur a été soumis : un rapport encore en "
+                    "projet n'en a pas. Écrivez « status: soumis » et la date de la soumission (submitted).",
+                    key=True,
+                )
+            elif submitted and _before(opinion["date"], submitted):
+                checker.error(
+                    source,
+                    ("opinions", i, "date"),
+                    f"l'avis du {fr_date(opinion['date'])} précède la soumission du rapport aux conseils citoyens "
+                    f"({fr_date(submitted)}) : un avis est daté du jour où il est rendu, après la soumission.",
+                )
 
 
-def _party(checker, source, pointer, ref, signatory_ids) -> None:
+def _before(one: str, other: str) -> bool:
+    """Whether the date `one` is certainly before `other`, each as precise as it was written ("2030-05" is
+    not before "2030-05-01"): compared at the coarser of the two."""
+    size = min(len(one), len(other))
+    return one[:size] < other[:size]
+
+
+def _real_date(checker, source, pointer: tuple, value) -> None:
+    """A date of the calendar: the schema checks its form, not that « 2023-02-30 » exists."""
+    import datetime
+
+    if not isinstance(value, str) or len(value) != 10:
+        return
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        checker.error(
+            source, pointer, f"la date « {value} » n'existe pas dans le calendrier : corrigez le jour ou le mois."
+        )
+
+
+def _party(checker, source, pointer, ref, signatory_ids, organisations=None) -> None:
+    if isinstance(ref, dict) and organisations and ref["name"].strip().casefold() in organisations:
+        # Named, a signatory would be a stranger to its own page and its totals: it is written by its id.
+        ident = organisations[ref["name"].strip().casefold()]
+        checker.error(
+            source,
+            pointer + ("name",),
+            f"« {ref['name']} » est un signataire : écrivez son identifiant « {ident} » au lieu de "
+            "{ name: … }, pour que ses financements et ses actions comptent sur sa page.",
+        )
     if isinstance(ref, str) and signatory_ids is not None and ref not in signatory_ids:
         listed = ", ".join(sorted(signatory_ids)) or "(aucun)"
         checker.error(
@@ -259,8 +347,7 @@ def _party(checker, source, pointer, ref, signatory_ids) -> None:
 
 
 def _dates(checker, source, base: tuple, action: dict, year: int) -> None:
-    """A status date or a milestone far from the programmation's year is a typing mistake more often
-    than not; what the sources can say is checked: progress against the status."""
+    """What an action's status, progress and status date say of each other."""
     status = action.get("status")
     progress = action.get("progress")
     if status == "realisee" and progress is not None and progress != 100:

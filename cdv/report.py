@@ -22,9 +22,9 @@ from markupsafe import Markup
 
 from .corpus import Corpus, priorities
 from .errors import MissingReport
-from .followup import FundingLine, funder_key, funding_lines, report, totals_by_funder, totals_by_year
+from .followup import FundingLine, funder_key, funding_lines, report, total, totals_by_funder, totals_by_year
 from .labels import FOLLOW_UP_STATUS, NO_PRIORITY, NOT_GIVEN, PER_YEAR, REPORT_APPROVAL, REPORT_STATUS, UNKNOWN_FUNDER
-from .text import fr_date, fr_value, md, title_html, value_html
+from .text import fr_amount, fr_date, md, title_html, value_html
 
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 
@@ -43,7 +43,7 @@ class Amounts:
 
     @property
     def total(self) -> float:
-        return sum(self.by_year.values())
+        return total(self.by_year.values())
 
     @property
     def empty(self) -> bool:
@@ -395,7 +395,7 @@ class Printer:
         return self.named(name, ("signatories", "", signatory) if signatory else None)
 
     def euros(self, amount: float) -> Markup:
-        return Markup(fr_value(amount, "euros"))
+        return Markup(fr_amount(amount))
 
     def line(self, line: FundingLine, funder: bool = True) -> Markup:
         """One funding line: « 50 000 € (2024, Ville) », « 350 000 € par an (ANCT) »."""

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import ROUND_HALF_EVEN, Decimal
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -45,8 +46,26 @@ def fr_number(value) -> str:
         value = int(value)
     if isinstance(value, int):
         return sign + f"{value:,}".replace(",", NBSP)
-    whole, _, decimals = repr(value).partition(".")
-    return sign + f"{int(whole):,}".replace(",", NBSP) + "," + decimals
+    written = repr(value)
+    if "e" in written:  # 1e-05: Python's exponent form, never how a source writes a number
+        written = format(Decimal(written), "f")
+    whole, _, decimals = written.partition(".")
+    return sign + f"{int(whole):,}".replace(",", NBSP) + ("," + decimals if decimals else "")
+
+
+def cents(value) -> int:
+    """An amount in euros as a whole number of cents: amounts are summed in cents, so that 0,10 € + 0,20 €
+    is 0,30 €, not 0,30000000000000004 €."""
+    return int((Decimal(repr(value)) * 100).to_integral_value(ROUND_HALF_EVEN))
+
+
+def fr_amount(value) -> str:
+    """An amount in euros as French typography writes money: '19 000 €', '19 000,50 €' (two decimals when
+    it has cents), non-breaking spaces."""
+    whole, part = divmod(abs(cents(value)), 100)
+    sign = "-" if value < 0 else ""
+    text = f"{whole:,}".replace(",", NBSP) + (f",{part:02d}" if part else "")
+    return sign + text + NBSP + "€"
 
 
 def unit_suffix(unit: str | Mapping[str, str]) -> str:

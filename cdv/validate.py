@@ -467,6 +467,13 @@ class _RefChecker:
                 devices=device_ids,
                 measures_complete="device" not in self.invalid_kinds,
                 actions_complete="actions" not in self.invalid_kinds,
+                # The neighbourhood of each project priority: an action serving it takes place there.
+                priority_homes={ident: source.data["id"] for source, _, ident in project_priorities},
+                organisations=(
+                    {s["organisation"].casefold(): s["id"] for s in signatories.data["signatories"]}
+                    if signatories
+                    else {}
+                ),
             ),
         )
         self.figures(article_ids)

@@ -251,6 +251,19 @@ def test_a_party_is_a_signatory_id_or_a_name_as_typed(real_export, project, tmp_
     assert actions["centre-examen-sante-cpam"]["porteur"] == {"name": "adapei"}
 
 
+def test_a_signatory_typed_by_its_organisation_or_in_capitals_is_that_signatory(real_export, project, tmp_path):
+    table = exported(real_export)
+    row = row_of(table, "pass-sante-jeunes") - 1
+    table[row][col("Porteur")] = "ville de besançon"
+    table[row + 1][col("Porteur")] = "CPAM-DOUBS"
+    import_actions(project, write(tmp_path / "p.csv", table))
+    from cdv.yamlload import load_yaml_file
+
+    actions = {a["id"]: a for a in load_yaml_file(project / "actions" / "2023.yml").data["actions"]}
+    assert actions["pass-sante-jeunes"]["porteur"] == "ville-besancon"
+    assert actions["centre-examen-sante-cpam"]["porteur"] == "cpam-doubs"
+
+
 # --- bad input: a French error at its row and column, nothing written --------------------------------
 
 BAD_CELLS = [
@@ -272,6 +285,10 @@ BAD_CELLS = [
     ("Mesures", "pacte-mesure-99", "mesure « pacte-mesure-99 » inconnue"),
     ("Action parente", "cite-educative-planoise", "une action ne peut pas être sa propre action parente"),
     ("Identifiant", "Cité Éducative", "Identifiant"),
+    ("Intitulé", "Deux\tcolonnes", "tabulation dans la cellule"),
+    ("Intitulé", "Cité\u200béducative", "caractère invisible (U+200B) dans la cellule"),
+    ("Précision du financement", "crédits\u202e FIR", "caractère de direction du texte (U+202E) dans la cellule"),
+    ("Montant (€)", "0,00001", "un montant a deux décimales au plus"),
 ]
 
 

@@ -144,7 +144,7 @@ def test_an_approval_before_the_submission_is_refused(project, tmp_path):
     assert [(e.file, e.line, e.message) for e in errors] == [(
         "reports/2024.yml",
         REPORT_2024.splitlines().index('  date: "2025-06-30"') + 1,
-        "la délibération du 2025-02-01 précède la soumission aux conseils citoyens (2025-03-15) : le rapport "
+        "la délibération du 1er février 2025 précède la soumission aux conseils citoyens (15 mars 2025) : le rapport "
         "est approuvé après leurs avis.",
     )]
     result = cdv("report", "2024", "-o", str(tmp_path / "r.pdf"), "--path", str(broken), cwd=tmp_path)
