@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import os
 import re
 import shutil
 import unicodedata
@@ -32,6 +31,7 @@ from typing import Any
 from .characters import value_char_problem
 from .errors import CellError, InvalidSources, SourceError, UsageError, shown
 from .labels import FOLLOW_UP_STATUS
+from .safety import write_whole
 
 # (key, header), in the order export writes them. The keys of an action's own fields are its YAML keys;
 # the funding line's are prefixed (a funding line has its own `year`).
@@ -178,32 +178,8 @@ def export_actions(root: Path, output: Path, year: int | None = None) -> int:
         if not found:
             present = ", ".join(map(str, years)) or "aucune (le dossier actions/ est vide)"
             raise UsageError(f"aucune action de l'année {year} ; années présentes : {present}.")
-    write_atomically(output, to_csv_bytes(rows(found)))
+    write_whole(output, to_csv_bytes(rows(found)))
     return sum(len(a) for _, a in found)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """The whole file or nothing (a crash or a full disk never leaves half of it), in place of the file
-    itself (never through a symlink), keeping an existing file's permissions."""
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-    partial = path.with_name(f".{path.name}.cdv-partial")
-    partial.unlink(missing_ok=True)  # left by a killed cdv
-    try:
-        with open(partial, "xb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(partial, mode)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # --- reading the CSV ---------------------------------------------------------------------------------
@@ -728,7 +704,7 @@ def import_actions(root: Path, csv_path: Path, missing: str | None = None) -> li
         path = root / outcome.rel
         if outcome.created:
             path.parent.mkdir(exist_ok=True)
-            write_atomically(path, texts[outcome.rel].encode("utf-8"))
+            write_whole(path, texts[outcome.rel].encode("utf-8"))
         else:
             _replace(path, texts[outcome.rel])
     return outcomes

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .blocks import KEY_ORDER
 from .errors import FormatError, InvalidSources, SourceError  # FormatError: imported from here too
+from .safety import write_whole
 from .schemas import SCHEMA_FILES
 from .sources import classify, discover
 from .yamlload import YamlError, load_yaml
@@ -193,16 +193,4 @@ def _replace(path: Path, text: str) -> None:
     the file itself: never through a symlink, keeping the file's permissions."""
     if path.is_symlink() or not path.is_file():
         raise FormatError(f"{path} n'est pas un fichier ordinaire (lien symbolique ?) : fichier laissé tel quel.")
-    mode = path.stat().st_mode & 0o7777
-    partial = path.with_name(f".{path.name}.cdv-fmt")
-    partial.unlink(missing_ok=True)  # left by a killed `cdv fmt`
-    try:
-        with open(partial, "x", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(partial, mode)
-        os.replace(partial, path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    write_whole(path, text.encode("utf-8"))

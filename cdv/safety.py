@@ -152,12 +152,13 @@ def check_site_dir(target: Path, root: Path, extra: tuple[Path, ...] = ()) -> Pa
     return real
 
 
-def check_pdf_output(output: Path, root: Path) -> Path:
-    """Where a PDF may be written: a `.pdf` name, outside the project's sources, replacing only a PDF."""
+def _output_file(output: Path, root: Path, suffix: str, hint: str = "") -> Path:
+    """The real path of an output file a command is asked to write: its name ends in `suffix`, it is no
+    symbolic link and it stands outside the folders people wrote (`hint` says where to write instead)."""
     shown = str(output)
-    if Path(output).suffix.lower() != ".pdf":
+    if Path(output).suffix.lower() != suffix:
         raise UnsafeTarget(
-            f"fichier de sortie refusé : {shown} : le nom doit se terminer par « .pdf ». Rien n'a été écrit."
+            f"fichier de sortie refusé : {shown} : le nom doit se terminer par « {suffix} ». Rien n'a été écrit."
         )
     if Path(output).is_symlink():
         raise UnsafeTarget(
@@ -165,10 +166,17 @@ def check_pdf_output(output: Path, root: Path) -> Path:
             "d'un vrai fichier. Rien n'a été écrit."
         )
     real = _real(output)
-    # A new PDF may go anywhere but into what people wrote; an existing file is replaced only if a PDF.
     reason = _inside_project_folders(real.parent, (root,))
     if reason:
-        raise UnsafeTarget(f"fichier de sortie refusé : {shown} ({reason}). Rien n'a été écrit.")
+        raise UnsafeTarget(f"fichier de sortie refusé : {shown} ({reason}). Rien n'a été écrit{hint}.")
+    return real
+
+
+def check_pdf_output(output: Path, root: Path) -> Path:
+    """Where a PDF may be written: a `.pdf` name, outside the project's sources, replacing only a PDF."""
+    shown = str(output)
+    # A new PDF may go anywhere but into what people wrote; an existing file is replaced only if a PDF.
+    real = _output_file(output, root, ".pdf")
     for parent in real.parents:
         if parent.exists() and not parent.is_dir():
             raise UnsafeTarget(f"fichier de sortie refusé : {shown} : « {parent} » est un fichier, pas un dossier.")
@@ -188,22 +196,12 @@ def check_csv_output(output: Path, root: Path) -> Path:
     """Where `cdv actions export` may write: a `.csv` name, outside the project's sources (never over a
     source: those are `.yml`), replacing only an ordinary file (the user's earlier export)."""
     shown = str(output)
-    if Path(output).suffix.lower() != ".csv":
-        raise UnsafeTarget(
-            f"fichier de sortie refusé : {shown} : le nom doit se terminer par « .csv ». Rien n'a été écrit."
-        )
-    if Path(output).is_symlink():
-        raise UnsafeTarget(
-            f"fichier de sortie refusé : {shown} est un lien symbolique ; donnez le chemin "
-            "d'un vrai fichier. Rien n'a été écrit."
-        )
-    real = _real(output)
-    reason = _inside_project_folders(real.parent, (root,))
-    if reason:
-        raise UnsafeTarget(
-            f"fichier de sortie refusé : {shown} ({reason}). Rien n'a été écrit ; écrivez le tableau hors "
-            "des sources, par exemple à la racine du projet ou dans vos documents."
-        )
+    real = _output_file(
+        output,
+        root,
+        ".csv",
+        " ; écrivez le tableau hors des sources, par exemple à la racine du projet ou dans vos documents",
+    )
     if not real.parent.is_dir():
         raise UnsafeTarget(f"fichier de sortie refusé : {shown} : le dossier « {real.parent} » n'existe pas.")
     if real.exists() and not real.is_file():
@@ -439,3 +437,30 @@ def os_error_line(exc: OSError) -> str:
     paths = [str(p) for p in (exc.filename, exc.filename2) if p not in (None, "")]
     where = " → ".join(f"« {p} »" for p in paths)
     return f"erreur du système{' sur ' + where if where else ''} : {reason}."
+
+
+# --- writing a file whole ----------------------------------------------------------------------------
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """The whole file or nothing (a crash or a full disk never leaves half of it), in place of the file
+    itself (never through a symlink), keeping an existing file's permissions."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+    partial = path.with_name(f".{path.name}.cdv-partial")
+    partial.unlink(missing_ok=True)  # left by a killed cdv
+    try:
+        with open(partial, "xb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(partial, mode)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
