@@ -366,8 +366,8 @@ def _render_measure(r, b):
 
 def _flatten_measure(b, text, complete, nested):
     yield _label_prefix(b, text, True, True) + text(b["measure"])
-    if complete:
-        for key in ("pilot", "status", "status_date"):
+    if complete:  # its status is its follow-up, compared on its own (cdv.compare, Kind.MEASURE)
+        for key in ("pilot",):
             if key in b:
                 value = b[key] if isinstance(b[key], str) else b[key]["name"]
                 yield f"{FOLLOW_UP_FIELDS.get(key, key)} : {value}"

@@ -570,6 +570,7 @@ def _elements(corpus: Corpus) -> _Elements:
         )
     handled |= {
         "actions",
+        "action_files",  # the same actions, as their files are written (the open data's bundle)
         "reports",
         "amendments",
         "contract",

@@ -21,7 +21,9 @@ from .labels import (
     APPROVAL_LEVELS,
     CHANGE_ACTIONS,
     COMMITMENTS_PAGE,
+    FOLLOW_UP_STATUS,
     HEADINGS,
+    REPORT_STATUS,
     STATUS_LABELS,
     STRATEGY_FIELDS,
     STRATEGY_LEVELS,
@@ -252,6 +254,17 @@ def shown(value) -> str:
     return str(value)
 
 
+# The words of a follow-up status (an action's, a measure's, a report's), where the sources hold its value.
+STATUS_WORDS = {**FOLLOW_UP_STATUS, **REPORT_STATUS}
+
+
+def _worded(path: tuple, value):
+    """A field's value in the words the site gives it: a status « réalisée », not « realisee »."""
+    if path and path[-1] == "status" and isinstance(value, str) and value in STATUS_WORDS:
+        return STATUS_WORDS[value]
+    return value
+
+
 def _shown_pair(old, new) -> tuple[str, str]:
     """Two values as a reader is given them; as typed when that alone differs (bold, italics, spaces)."""
     a, b = shown(old), shown(new)
@@ -370,7 +383,8 @@ class _Labels:
         old, new = change.old, change.new
         if isinstance(old, cmp.Fields) and isinstance(new, cmp.Fields):  # the same fields, before and after
             pairs = [
-                (self.path_label(p), *_shown_pair(x, y)) for (p, x), (_, y) in zip(old.items, new.items, strict=False)
+                (self.path_label(p), *_shown_pair(_worded(p, x), _worded(p, y)))
+                for (p, x), (_, y) in zip(old.items, new.items, strict=False)
             ]
             return (
                 "\n".join(f"{label} : {x}" for label, x, _ in pairs),

@@ -76,3 +76,35 @@ def test_totals_are_exact_to_the_cent_and_printed_as_money():
     assert fr_amount(19000.5) == "19\u00a0000,50\u00a0€"
     assert fr_amount(19000) == fr_amount(19000.0) == "19\u00a0000\u00a0€"
     assert fr_number(1e-05) == "0,00001"  # never Python's exponent form
+
+
+def test_a_status_update_is_follow_up_never_a_change_of_terms(project):
+    """A year's action or a measure changing status is reported at the follow-up level alone: no avenant,
+    no comité de pilotage, and the device's wording unchanged."""
+    from conftest import ROOT
+
+    from cdv.compare import Kind, Level, compare
+    from cdv.corpus import load_corpus
+
+    edit(project / "actions" / "2023.yml", lambda d: action(d, "cite-educative-planoise").update(status="realisee"))
+
+    def change(d):
+        next(b for b in d["body"] if b.get("id") == "pacte-mesure-40").update(status="en-cours")
+    edit(project / "contract" / "devices" / "pacte-emancipation-jeunes-planoise.yml", change)
+    changes = compare(load_corpus(ROOT), load_corpus(project)).changes
+    assert sorted((c.kind, c.id) for c in changes) == [
+        (Kind.ACTION, "cite-educative-planoise"), (Kind.MEASURE, "pacte-mesure-40")]
+    assert {c.level for c in changes} == {Level.FOLLOW_UP}
+
+
+def test_the_comparison_words_a_status_as_the_site_does(project):
+    from conftest import ROOT
+
+    from cdv.corpus import load_corpus
+    from cdv.diff import compare
+    from cdv.diffrender import to_markdown
+
+    edit(project / "actions" / "2023.yml", lambda d: action(d, "cite-educative-planoise").update(status="realisee"))
+    text = to_markdown(compare(load_corpus(ROOT), load_corpus(project)))
+    assert "Statut : <del>en cours</del><ins>réalisée</ins>" in text
+    assert "1 × suivi de la mise en œuvre" in text and "Avenant signé" not in text
