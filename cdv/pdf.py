@@ -154,6 +154,12 @@ def _environment() -> Environment:
     return env
 
 
+def print_inline(corpus: Corpus, text) -> Markup:
+    """One contributor text as inline print HTML (no paragraph around it): a title, a table cell."""
+    html = markdown.markdown(str(BlockRenderer(corpus).render([{"p": text}])), extensions=_MARKDOWN_EXTENSIONS)
+    return Markup(html.removeprefix("<p>").removesuffix("</p>"))
+
+
 def render_print_html(corpus: Corpus, origin: Provenance) -> str:
     with figures(corpus.figures):  # the [[figures]] its texts cite (cdv.text)
         return _render_print_html(corpus, origin)
@@ -165,8 +171,7 @@ def _render_print_html(corpus: Corpus, origin: Provenance) -> str:
         return Markup(markdown.markdown(str(text), extensions=_MARKDOWN_EXTENSIONS))
 
     def inline(text) -> Markup:
-        html = markdown.markdown(str(BlockRenderer(corpus).render([{"p": text}])), extensions=_MARKDOWN_EXTENSIONS)
-        return Markup(html.removeprefix("<p>").removesuffix("</p>"))
+        return print_inline(corpus, text)
 
     template = _environment().get_template("contract.html.j2")
     includes, annexes = _includes(corpus), _annexes(corpus)
@@ -518,8 +523,7 @@ def write_amendment_pdf(root: Path, old_spec: str, new_spec: str, output: Path) 
         signature = new.contract.get("signature")
 
         def inline(text) -> Markup:
-            html = markdown.markdown(str(BlockRenderer(new).render([{"p": text}])), extensions=_MARKDOWN_EXTENSIONS)
-            return Markup(html.removeprefix("<p>").removesuffix("</p>"))
+            return print_inline(new, text)
 
         earlier = [a for a in new.signed_amendments() if a["number"] < record["number"]]
         html = (

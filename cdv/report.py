@@ -506,9 +506,8 @@ def write_report_pdf(root: Path, year: int, output: Path, corpus: Corpus | None 
     """Validate, compute and write the report of `year` as a PDF/A-3 (its text and the year's actions
     attached); the output file is replaced only when complete, the same sources give the same bytes."""
     from .corpus import load_corpus
-    from .pdf import _environment, _fonts, _write
+    from .pdf import _environment, _fonts, _write, print_inline
     from .provenance import provenance
-    from .render import BlockRenderer
     from .shape import lower_first
     from .text import figures
 
@@ -518,12 +517,7 @@ def write_report_pdf(root: Path, year: int, output: Path, corpus: Corpus | None 
     origin = provenance(root)
 
     def inline(text) -> Markup:
-        import markdown
-
-        from .pdf import _MARKDOWN_EXTENSIONS
-
-        html = markdown.markdown(str(BlockRenderer(corpus).render([{"p": text}])), extensions=_MARKDOWN_EXTENSIONS)
-        return Markup(html.removeprefix("<p>").removesuffix("</p>"))
+        return print_inline(corpus, text)
 
     env = _environment()
     env.filters["lower_first"] = lower_first
