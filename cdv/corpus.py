@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InvalidSources
+from .indicators import period_year
 from .labels import STRATEGY_FIELDS
 from .shape import Shape
 from .text import sort_key
@@ -303,18 +304,14 @@ def load_corpus_cached(root: Path) -> Corpus:
     return corpus
 
 
-_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _INSEE = re.compile(r"recensement|\bRP\b|FILOSOFI|INSEE|RPLS?\b|Fideli", re.I)
 
 
 def data_years(neighbourhood: dict) -> tuple[str, str] | None:
     """The oldest and newest years among the latest observations of a portrait ("données de … à …")."""
     # A period such as "2013-2018" or "2020-2021" is dated by its last year.
-    years = sorted(
-        int(_YEAR.findall(latest(ind)["period"])[-1])
-        for ind in (neighbourhood.get("portrait") or {}).get("indicators", [])
-        if _YEAR.search(latest(ind)["period"])
-    )
+    dated = (period_year(latest(ind)["period"]) for ind in (neighbourhood.get("portrait") or {}).get("indicators", []))
+    years = sorted(year for year in dated if year is not None)
     return (str(years[0]), str(years[-1])) if years else None
 
 

@@ -177,7 +177,7 @@ def reference_errors(checker, ids: KnownIds) -> None:
             else:
                 measure_entries.append((d, pointer + ("id",), block["id"]))
             if "pilot" in block:
-                _party(checker, d, pointer + ("pilot",), block["pilot"], ids.signatories, ids.organisations)
+                check_party(checker, d, pointer + ("pilot",), block["pilot"], ids.signatories, ids.organisations)
             if "status_date" in block and "status" not in block:
                 checker.error(
                     d,
@@ -196,7 +196,7 @@ def reference_errors(checker, ids: KnownIds) -> None:
         for i, a in enumerate(f.data["actions"]):
             base = ("actions", i)
             if "porteur" in a:
-                _party(checker, f, base + ("porteur",), a["porteur"], ids.signatories, ids.organisations)
+                check_party(checker, f, base + ("porteur",), a["porteur"], ids.signatories, ids.organisations)
             for j, nid in enumerate(a["neighbourhoods"]):
                 if nid not in ids.neighbourhoods:
                     checker.unknown(f, base + ("neighbourhoods", j), "quartier", nid, ids.neighbourhoods)
@@ -219,7 +219,7 @@ def reference_errors(checker, ids: KnownIds) -> None:
                 checker.unknown(f, base + ("device",), "dispositif", a["device"], ids.devices)
             for j, line in enumerate(a.get("funding", [])):
                 if "funder" in line:
-                    _party(
+                    check_party(
                         checker, f, base + ("funding", j, "funder"), line["funder"], ids.signatories, ids.organisations
                     )
                 if round(line["amount"], 2) != line["amount"]:
@@ -326,7 +326,9 @@ def _real_date(checker, source, pointer: tuple, value) -> None:
         )
 
 
-def _party(checker, source, pointer, ref, signatory_ids, organisations=None) -> None:
+def check_party(checker, source, pointer, ref, signatory_ids, organisations=None) -> None:
+    """A reference to a signatory (a lead, a partner, a pilot, a porteur, a funder): an id the contract has,
+    or a name that is no signatory's organisation."""
     if isinstance(ref, dict) and organisations and ref["name"].strip().casefold() in organisations:
         # Named, a signatory would be a stranger to its own page and its totals: it is written by its id.
         ident = organisations[ref["name"].strip().casefold()]

@@ -14,7 +14,6 @@ data cannot say is written in `reports/<year>.yml`: its introduction, outlook, s
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,11 +22,9 @@ from markupsafe import Markup
 from .corpus import Corpus, priorities
 from .errors import MissingReport
 from .followup import FundingLine, funder_key, funding_lines, report, total, totals_by_funder, totals_by_year
+from .indicators import period_year
 from .labels import FOLLOW_UP_STATUS, NO_PRIORITY, NOT_GIVEN, PER_YEAR, REPORT_APPROVAL, REPORT_STATUS, UNKNOWN_FUNDER
 from .text import fr_amount, fr_date, md, title_html, value_html
-
-_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-
 
 # --- amounts -----------------------------------------------------------------------------------------------
 
@@ -113,13 +110,6 @@ class Evolution:
     @property
     def new_count(self) -> int:
         return sum(o.new for s in self.series for o in s.observations)
-
-
-def observation_year(period: str) -> int | None:
-    """The year an observation is dated by: the last year its period names ("2013-2018" -> 2018, "juin
-    2023" -> 2023), None for a period that names none."""
-    years = _YEAR.findall(period)
-    return int(years[-1]) if years else None
 
 
 # --- the orientations ----------------------------------------------------------------------------------------
@@ -274,7 +264,7 @@ def _evolutions(corpus: Corpus, year: int) -> list[Evolution]:
                 IndicatorSeries(
                     ind,
                     tuple(
-                        Observation(o["value"], o["period"], o.get("source"), observation_year(o["period"]) == year)
+                        Observation(o["value"], o["period"], o.get("source"), period_year(o["period"]) == year)
                         for o in ind["observations"]
                     ),
                 )

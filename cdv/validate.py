@@ -658,14 +658,7 @@ class _RefChecker:
         parties: list[tuple[tuple, Any]] = [(("lead",), prio["lead"])] if "lead" in prio else []
         parties += [(("partners", i), p) for i, p in enumerate(prio.get("partners", []))]
         for sub, ref in parties:
-            if isinstance(ref, str) and signatory_ids is not None and ref not in signatory_ids:
-                listed = ", ".join(sorted(signatory_ids)) or "(aucun)"
-                self.error(
-                    n,
-                    base + sub,
-                    f"signataire « {ref} » inconnu ; signataires de contract/signatories.yml : {listed}. "
-                    "Pour un acteur qui n'est pas signataire, écrivez son nom : { name: … }.",
-                )
+            followup.check_party(self, n, base + sub, ref, signatory_ids)
         for field in ("levers", "funding"):
             for i, ref in enumerate(prio.get(field, [])):
                 if isinstance(ref, str) and ref not in device_ids:
