@@ -145,20 +145,20 @@ def neighbourhood_groups(corpus: Corpus, neighbourhood: dict) -> list[Group]:
 
 def common_priorities(corpus: Corpus, action: dict) -> list[dict]:
     """The common-base priorities an action serves, as the common base holds them."""
-    by_id = {
-        p["id"]: p for axis in corpus.objectives.get("axes", []) for o in axis["objectives"] for p in o["priorities"]
-    }
+    by_id = followup.common_priorities_by_id(corpus)
     return [by_id[p] for p in action.get("priorities", []) if p in by_id]
 
 
 def project_priorities(corpus: Corpus, action: dict) -> list[tuple[dict, dict]]:
     """(neighbourhood, priority) of the neighbourhood-project priorities an action serves."""
-    wanted = set(action.get("priorities", []))
-    return [(n, p) for n in corpus.neighbourhoods for p in priorities(n) if p["id"] in wanted]
+    # In the contract's order of neighbourhoods and priorities, as a walk of every project would give them.
+    places = followup.priority_places(corpus)
+    wanted = sorted({p for p in action.get("priorities", []) if p in places}, key=lambda p: places[p][0])
+    return [places[p][1:] for p in wanted]
 
 
 def measures_of(corpus: Corpus, action: dict) -> list[followup.Measure]:
-    known = {m.id: m for m in followup.measures(corpus)}
+    known = followup.measures_by_id(corpus)
     return [known[m] for m in action.get("measures", []) if m in known]
 
 

@@ -48,13 +48,32 @@ class FundingLine:
 
 def measures(corpus: Corpus) -> list[Measure]:
     """Every measure of the devices, in the devices' order and their text's order."""
+    return list(_measures(corpus))
+
+
+def _measures(corpus: Corpus) -> tuple[Measure, ...]:
     from .validate import _walk_blocks
 
-    return [Measure(d, b) for d in corpus.devices for b in _walk_blocks(d) if "measure" in b]
+    return _cached(
+        corpus,
+        "measures",
+        (id(corpus.devices), len(corpus.devices)),
+        lambda: tuple(Measure(d, b) for d in corpus.devices for b in _walk_blocks(d) if "measure" in b),
+    )
+
+
+def measures_by_id(corpus: Corpus) -> dict[str, Measure]:
+    """The measures by id (validation makes an id one measure's), built once per corpus."""
+    return _cached(
+        corpus,
+        "measures-by-id",
+        (id(corpus.devices), len(corpus.devices)),
+        lambda: {m.id: m for m in _measures(corpus)},
+    )
 
 
 def measure(corpus: Corpus, ident: str) -> Measure:
-    return next(m for m in measures(corpus) if m.id == ident)
+    return measures_by_id(corpus)[ident]
 
 
 def actions_in(corpus: Corpus, neighbourhood_id: str) -> list[dict]:
@@ -77,16 +96,51 @@ def _index(corpus: Corpus, name: str, keys_of) -> dict[str, list[dict]]:
     per neighbourhood (or signatory) that scanned every action would make a national corpus's build
     quadratic (1,362 neighbourhoods × 476,700 actions). Rebuilt if the list of actions is another one or
     has grown (tests build corpora by hand)."""
-    cache = vars(corpus).setdefault("_followup_index", {})
-    stamp = (id(corpus.actions), len(corpus.actions))
-    entry = cache.get(name)
-    if entry is None or entry[0] != stamp:
+
+    def build() -> dict[str, list[dict]]:
         index: dict[str, list[dict]] = defaultdict(list)
         for action in corpus.actions:
             for key in dict.fromkeys(keys_of(action)):  # an action once per key, whatever its lines
                 index[key].append(action)
-        entry = cache[name] = (stamp, dict(index))
+        return dict(index)
+
+    return _cached(corpus, name, (id(corpus.actions), len(corpus.actions)), build)
+
+
+def _cached(corpus: Corpus, name: str, stamp: tuple, build):
+    """`build()` once per corpus and `stamp` (the identity and length of the lists it reads: tests build
+    corpora by hand and may replace or grow them)."""
+    cache = vars(corpus).setdefault("_followup_index", {})
+    entry = cache.get(name)
+    if entry is None or entry[0] != stamp:
+        entry = cache[name] = (stamp, build())
     return entry[1]
+
+
+def priority_places(corpus: Corpus) -> dict[str, tuple[int, dict, dict]]:
+    """Each neighbourhood-project priority by id: (its rank in the contract's order, its neighbourhood, it)."""
+    from .corpus import priorities
+
+    def build() -> dict[str, tuple[int, dict, dict]]:
+        found = [(n, p) for n in corpus.neighbourhoods for p in priorities(n)]
+        return {p["id"]: (rank, n, p) for rank, (n, p) in enumerate(found)}
+
+    return _cached(corpus, "priority-places", (id(corpus.neighbourhoods), len(corpus.neighbourhoods)), build)
+
+
+def common_priorities_by_id(corpus: Corpus) -> dict[str, dict]:
+    """Each common-base priority by id, as the common base holds it."""
+    return _cached(
+        corpus,
+        "common-priorities",
+        (id(corpus.objectives),),
+        lambda: {
+            p["id"]: p
+            for axis in corpus.objectives.get("axes", [])
+            for o in axis["objectives"]
+            for p in o["priorities"]
+        },
+    )
 
 
 def funding_lines(actions: list[dict]) -> list[FundingLine]:
