@@ -64,8 +64,7 @@ def test_the_summary_links_every_priority_of_the_project_in_its_order(real_pages
         for theme in n["project"]["themes"]:
             assert f'<a href="#{theme["id"]}">' in text
         # The count is a link to the project.
-        count = len(wanted)
-        assert f'<a href="#projet-de-quartier"><strong>{count} {n["project"]["priorities_heading"]}</strong></a>' in text
+        assert f'<a href="#projet-de-quartier"><strong>{len(wanted)} priorités</strong> dans le projet de quartier</a>' in text
 
 
 def test_a_neighbourhood_without_a_project_says_so_and_still_links_how_to_take_part(real_pages):
