@@ -18,7 +18,7 @@ from markupsafe import Markup
 from . import followup
 from .corpus import priorities
 from .labels import CENTRE_KINDS, COORDINATE_FIELDS, PARTICIPATION_HEADINGS
-from .text import allowed_link, to_html
+from .text import allowed_link, fr_amount, to_html
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -154,3 +154,8 @@ def shortlist(names: list[Markup], more: str) -> Markup:
     return Markup("{} et [{} {}]({})").format(
         Markup(", ").join(names[:SHORTLIST]), rest, "autre" if rest == 1 else "autres", Markup(more)
     )
+
+
+def amount_html(value) -> Markup:
+    """An amount as the site writes it, its non-breaking spaces kept (« 40 000 € » never splits before « € »)."""
+    return Markup.escape(fr_amount(value))
