@@ -138,6 +138,12 @@ FIELD_LEVELS = {
     (Kind.CONTRACT, "status"): Level.EDITORIAL,
     # What the comparison and the open data call a figure: no text prints it.
     (Kind.FIGURE, "label"): Level.COMMITTEE,
+    # How to take part and whom to reach (an address, opening hours, a conseil citoyen): practical
+    # information shown beside the contract, never one of its terms.
+    (Kind.CONTRACT, "participation"): Level.EDITORIAL,
+    (Kind.CONTRACT, "contact"): Level.EDITORIAL,
+    (Kind.NEIGHBOURHOOD, "participation"): Level.EDITORIAL,
+    (Kind.SOCIAL_CENTRE, "coordinates"): Level.EDITORIAL,
 }
 # The contract's own fields compared in the first pass (each worded by cdv.diffrender).
 CONTRACT_TERMS = (

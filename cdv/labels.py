@@ -149,3 +149,26 @@ ACTION_FIELDS = {
 REPORT_APPROVAL = "par délibération"
 # Where the report's actions have no priority of the contract given.
 NO_PRIORITY = "sans priorité du contrat indiquée"
+
+# --- how to take part and whom to reach: « Participer » on each neighbourhood page, the « Contact » page ----
+# Labels of a place's or a service's coordinates (common.schema.json `coordinates`), in the order shown.
+COORDINATE_FIELDS = {
+    "address": "Adresse",
+    "hours": "Horaires",
+    "phone": "Téléphone",
+    "email": "Courriel",
+    "website": "Site internet",
+    "source": "Source",
+}
+# The headings of « Participer », of the summary that opens a neighbourhood page and of the contact page.
+PARTICIPATION_HEADINGS = {
+    "section": "Participer",
+    "summary": "En bref",
+    "porteurs": "Porteurs des actions",
+    "funders": "Financeurs des actions",
+    "animation": "Qui anime le projet",
+    "centres": "Centres sociaux et espaces de vie sociale",
+    "contact": "Contact",
+}
+# The kinds of equipment of contract/social-centres.yml (`kind`).
+CENTRE_KINDS = {"centre-social": "centre social", "evs": "espace de vie sociale"}

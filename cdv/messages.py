@@ -31,6 +31,7 @@ _FEMININE = {
     "collectivité",
     "commune",
     "convention",
+    "coordonnées",
     "date",
     "définition",
     "description",

@@ -26,7 +26,7 @@ from .corpus import (
 )
 from .history import common_base_ids, element_history, ids_under, place_of, timeline
 from .indicators import Shared, change, comparisons, difference, observation_source, shared_indicators
-from .labels import FIRST_OBSERVATION, SINCE_BASELINE, STATUS_LABELS, VERSION_STATUS
+from .labels import FIRST_OBSERVATION, PARTICIPATION_HEADINGS, SINCE_BASELINE, STATUS_LABELS, VERSION_STATUS
 from .render import COMPARE_NEIGHBOURHOODS, BlockRenderer
 from .shape import count, lower_first, reference
 from .signature import signature_record, status_sentence
@@ -69,6 +69,7 @@ PATHS = {
     "indicator": "indicateurs/{id}.md",
     "reports": "rapports/index.md",
     "report": "rapports/{id}.md",
+    "contact": "contact.md",
 }
 
 
@@ -147,6 +148,9 @@ def _environment() -> Environment:
         observation_source=observation_source,
     )
     env.globals.update(_follow_up_globals())
+    from . import participation
+
+    env.globals["participation"] = participation  # « En bref », « Participer », « Contact »
     return env
 
 
@@ -343,6 +347,7 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
     specs.append(PageSpec("data.md.j2", page_path("data"), "Données", None))  # its values: _data_context
     specs.append(PageSpec("glossary.md.j2", page_path("glossary"), "Glossaire", c.single_sources.get("glossary")))
     specs.append(PageSpec("history.md.j2", page_path("history"), "Historique", None, context={"events": timeline(c)}))
+    specs.append(PageSpec("contact.md.j2", page_path("contact"), CONTACT_TITLE, contract_src))
     specs += [
         PageSpec("device.md.j2", page_path("device", d["id"]), d["name"], c.source(d), context={"device": d})
         for d in c.devices
@@ -397,6 +402,7 @@ def report_specs(corpus: Corpus) -> list[PageSpec]:
 
 
 INDICATORS_TITLE = COMPARE_NEIGHBOURHOODS
+CONTACT_TITLE = PARTICIPATION_HEADINGS["contact"]
 
 
 def _card_anchor(neighbourhood: dict, ident: str) -> str | None:
@@ -717,6 +723,7 @@ def _navigation(corpus: Corpus) -> dict[str, Any]:
         "cdv:changes": page_path("changes"),
         "cdv:glossary": page_path("glossary"),
         "cdv:history": page_path("history"),
+        "cdv:contact": page_path("contact"),
         "cdv:data": page_path("data"),
         "cdv:indicators": [
             page_path("indicators"),

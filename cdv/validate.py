@@ -197,6 +197,20 @@ class _RefChecker:
                 first[ident] = (source, pointer)
         return set(first)
 
+    def participation_refs(self, contract: SourceFile, article_ids: set, device_ids: set) -> None:
+        """The articles and devices that « Participer » (each neighbourhood page) and « Contact » cite."""
+        data = contract.data
+        given = data.get("participation") or {}
+        for key in ("article", "animation_article"):
+            if key in given and given[key] not in article_ids:
+                self.unknown(contract, ("participation", key), "article", given[key], article_ids)
+        for i, ident in enumerate(given.get("devices", [])):
+            if ident not in device_ids:
+                self.unknown(contract, ("participation", "devices", i), "dispositif", ident, device_ids)
+        contact = data.get("contact") or {}
+        if "article" in contact and contact["article"] not in article_ids:
+            self.unknown(contract, ("contact", "article"), "article", contact["article"], article_ids)
+
     def comparison_ids(self, contract: SourceFile, neighbourhoods: list[SourceFile]) -> None:
         """An observation compares only with the territories contract.yml declares (shape.comparisons):
         a value under another id would be published nowhere, or under no name."""
@@ -329,6 +343,8 @@ class _RefChecker:
 
         device_ids = self.unique([(d, ("id",), d.data["id"]) for d in devices], "identifiant de dispositif")
         device_ids |= self.invalid_ids["device"]
+        if contract:
+            self.participation_refs(contract, article_ids, device_ids)
         for d in devices:
             for i, art in enumerate(d.data.get("articles", [])):
                 if art not in article_ids:
@@ -344,6 +360,16 @@ class _RefChecker:
         items = []
         for n in neighbourhoods:
             self.portrait(n)
+            for i, entry in enumerate(n.data.get("participation", [])):
+                if "device" in entry and entry["device"] not in device_ids:
+                    self.unknown(n, ("participation", i, "device"), "dispositif", entry["device"], device_ids)
+                elif "device" not in entry and "name" not in entry:
+                    self.error(
+                        n,
+                        ("participation", i),
+                        "une instance de participation sans nom ni dispositif : indiquez son nom (name: …) ou "
+                        "le dispositif du contrat qu'elle met en œuvre (device: …).",
+                    )
             project = n.data.get("project")
             if not project:
                 continue

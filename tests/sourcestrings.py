@@ -14,7 +14,9 @@ REFERENCE_KEYS = {"id", "kind", "unit", "level", "include", "part", "group", "co
                   # shape: a kind of annex, and the patterns of numbered titles (printed filled in)
                   "shows", "section", "annex",
                   # the follow-up: a signatory, a priority, a measure, a device or an action named by its id
-                  "pilot", "porteur", "funder", "priorities", "measures", "device", "parent", "status_date"}
+                  "pilot", "porteur", "funder", "priorities", "measures", "device", "parent", "status_date",
+                  # « Participer »: the article that says who animates the projects, shown by its title
+                  "animation_article"}
 
 
 def source_strings(root: Path, skip_kinds: tuple = ()) -> list[tuple[str, str, str]]:
@@ -92,6 +94,11 @@ def shown_only_with_their_subject(root: Path, pdf: bool = False) -> set[str]:
         # What a figure measures is said on the site (the glossary's table) and in comparisons, never in the
         # signed text: only its value is, where the texts cite it.
         skipped |= {f"contract/figures.yml:figures/{i}/label" for i in range(len(corpus.figures))}
+    if pdf:
+        # How to take part and whom to reach (« Participer », « Contact », a place's coordinates) is
+        # practical information the site gives beside the contract, never part of the signed text.
+        skipped |= {f"{file}:{path}" for file, path, _ in source_strings(root)
+                    if path.startswith(("participation/", "contact/")) or "/coordinates/" in path}
     contents = {"commitments": corpus.commitments, "devices": corpus.devices}
     for i, annex in enumerate(shape.get("annexes", [])):
         if not contents[annex["shows"]]:

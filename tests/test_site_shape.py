@@ -113,7 +113,7 @@ def test_counts_agree_and_nothing_is_said_of_zero(variant):
     corpus = load_corpus(variant)
     generated = pages(corpus)
     quartier = generated[page_path("neighbourhood", "quartier")]
-    assert "- **1** priorité dans le projet de quartier" in quartier
+    assert '<a href="#projet-de-quartier"><strong>1 priorité</strong> dans le projet de quartier</a>' in quartier
     assert "1 234** habitants" in quartier
     assert "par 1 signataire." in generated[page_path("contract")]
     assert "Le contrat a été signé par 1 signataire." in generated[page_path("signatories")]

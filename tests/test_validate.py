@@ -304,7 +304,8 @@ def test_every_pattern_refuses_a_trailing_newline_in_both_validators():
     import jsonschema
     import jsonschema_rs
 
-    examples = ["planoise", "II", "QN25001M", "2024", "7.1", "https://exemple.fr"]
+    examples = ["planoise", "II", "QN25001M", "2024", "7.1", "https://exemple.fr", "03 00 00 00 00",
+                "contact@exempleville.fr"]
     patterns = set(re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', "".join(
         p.read_text(encoding="utf-8") for p in (ROOT / "schemas").glob("*.schema.json"))))
     assert len(patterns) >= 5
