@@ -149,3 +149,29 @@ ACTION_FIELDS = {
 REPORT_APPROVAL = "par délibération"
 # Where the report's actions have no priority of the contract given.
 NO_PRIORITY = "sans priorité du contrat indiquée"
+
+# --- what the site says of itself (cdv.siteinfo) ------------------------------------------------------
+# A download's format, by the file's extension: "PDF – 621 Ko".
+FILE_FORMATS = {"pdf": "PDF", "csv": "CSV", "json": "JSON", "xml": "XML"}
+# A file's size: bytes below 1 000, then kilo-, mega-, gigaoctets (decimal: 1 Ko = 1 000 octets).
+SIZE_UNITS = ("octets", "Ko", "Mo", "Go")
+ONE_BYTE = "octet"
+# The link an editor follows to change the page's source (its forge named after it).
+EDIT_LINK = "Proposer une modification"
+# The footer of every page (overrides/partials/copyright.html).
+FOOTER = {
+    "published_by": "Site publié par",
+    "software": "Réalisé avec des logiciels libres :",
+    "sources": "sources du site",
+    "links": "Informations sur le site",
+}
+# The pages the footer links to, when the site has them (cdv.siteinfo.FOOTER_PAGES says where they are).
+FOOTER_LINKS = {
+    "legal": "Mentions légales",
+    "accessibility": "Accessibilité",
+    "site-map": "Plan du site",
+    "contact": "Contact",
+}
+LEGAL_TITLE = "Mentions légales"
+SITE_MAP_TITLE = "Plan du site"
+SITE_MAP_INTRO = "Toutes les pages du site, dans l'ordre de sa navigation."
