@@ -6,8 +6,8 @@ widths are kept in test-artifacts/ for review."""
 from __future__ import annotations
 
 import functools
-import re
 import http.server
+import re
 import threading
 from pathlib import Path
 
