@@ -162,14 +162,14 @@ SOFTWARE = (
 STORED: tuple[tuple[str, str, str], ...] = (
     (
         "__palette",
-        "dans le stockage local du navigateur",
-        "les couleurs d'affichage du site (clé « __palette »), que le thème relit à chaque page",
+        "Dans le stockage local du navigateur",
+        "les couleurs d'affichage du site (clé «\u00a0__palette\u00a0»), que le thème relit à chaque page",
     ),
     (
         "__outdated",
-        "dans le stockage de session, effacé à la fermeture de l'onglet",
+        "Dans le stockage de session, effacé à la fermeture de l'onglet",
         "sur un site qui publie plusieurs versions du contrat, si la version affichée est remplacée "
-        "(clé « __outdated »)",
+        "(clé «\u00a0__outdated\u00a0»)",
     ),
 )
 
@@ -205,9 +205,11 @@ def site_map_markdown(nav, here: str, title_of, href_of) -> str:
     def label(title) -> Markup:
         return title if isinstance(title, Markup) else title_html(title)
 
-    def link(title, target: str) -> str:
+    def link(title, target: str, heading: bool = False) -> str:
         href = target if re.match(r"^[a-z][a-z0-9+.-]*:", target) else href_of(target)
-        return f'<a href="{Markup.escape(href)}">{label(title)}</a>'
+        # A heading's link is styled as a link (cdv.css): a heading alone does not look like one.
+        css = ' class="cdv-site-map-link"' if heading else ""
+        return f'<a href="{Markup.escape(href)}"{css}>{label(title)}</a>'
 
     def entries(items, depth: int) -> list[str]:
         lines = []
@@ -229,15 +231,15 @@ def site_map_markdown(nav, here: str, title_of, href_of) -> str:
         # Each top-level entry is a heading, a page as well as a section: a page after a section's list
         # never reads as part of it.
         if isinstance(item, str):
-            out += ["", f"## {link(title_of(item), item)}"]
+            out += ["", f"## {link(title_of(item), item, heading=True)}"]
             continue
         for title, target in item.items():
             if isinstance(target, str):
-                out += ["", f"## {link(title, target)}"]
+                out += ["", f"## {link(title, target, heading=True)}"]
                 continue
             # A section's index page (navigation.indexes) is its heading's link.
             index = target[0] if target and isinstance(target[0], str) else None
-            heading = link(title, index) if index else label(title)
+            heading = link(title, index, heading=True) if index else label(title)
             out += ["", f"## {heading}", "", *entries(target[1:] if index else target, 0)]
     return "\n".join(out).lstrip("\n") + "\n"
 

@@ -117,6 +117,8 @@ def footer(corpus: Corpus) -> dict[str, Any]:
 def legal_page(corpus: Corpus, site_url: str, host: dict | None, directory_urls: bool = True) -> Page:
     """« Mentions légales »: who publishes the site (contract.yml `author`), who hosts it (cdv.siteinfo),
     and what it keeps of a visit: nothing, as tests/test_browser_chrome.py checks page by page."""
+    from markupsafe import Markup
+
     from .pages import PageSpec, render_page
     from .siteinfo import SOFTWARE, STORED, site_host
 
@@ -125,7 +127,12 @@ def legal_page(corpus: Corpus, site_url: str, host: dict | None, directory_urls:
         page_path("legal"),
         LEGAL_TITLE,
         corpus.source(corpus.contract),
-        context={"host": site_host(site_url, host), "SOFTWARE": SOFTWARE, "stored": STORED},
+        context={
+            "host": site_host(site_url, host),
+            "SOFTWARE": SOFTWARE,
+            # Our own sentences, as markup: their non-breaking spaces kept (cdv.text.md would fold them).
+            "stored": [(key, Markup.escape(where), Markup.escape(what)) for key, where, what in STORED],
+        },
     )
     return render_page(corpus, spec, directory_urls=directory_urls)
 

@@ -122,18 +122,18 @@ def test_the_site_map_lists_every_page_by_section():
     titles = {"glossaire.md": "Glossaire", "contrat/index.md": "Le contrat", "quartiers/index.md": "Les quartiers"}
     text = site_map_markdown(NAV, "plan-du-site.md", titles.__getitem__, lambda path: "/" + path[:-3] + "/")
     assert text.split("\n") == [
-        '## <a href="/index/">Accueil</a>',
+        '## <a href="/index/" class="cdv-site-map-link">Accueil</a>',
         "",
-        '## <a href="/contrat/index/">Le contrat</a>',
+        '## <a href="/contrat/index/" class="cdv-site-map-link">Le contrat</a>',
         "",
         '- <a href="/contrat/avant-propos/">L&#39;avant-propos</a>',
         "",
-        '## <a href="/quartiers/index/">Les quartiers</a>',
+        '## <a href="/quartiers/index/" class="cdv-site-map-link">Les quartiers</a>',
         "",
         "- Quartiers prioritaires",
         '    - <a href="/quartiers/planoise/">Planoise</a>',
         "",
-        '## <a href="/glossaire/">Glossaire</a>',
+        '## <a href="/glossaire/" class="cdv-site-map-link">Glossaire</a>',
         "",
         "## À propos",
         "",
