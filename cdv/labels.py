@@ -165,13 +165,13 @@ FOOTER = {
     "sources": "sources du site",
     "links": "Informations sur le site",
 }
-# The pages the footer links to, when the site has them (cdv.siteinfo.FOOTER_PAGES says where they are).
-FOOTER_LINKS = {
-    "legal": "Mentions légales",
-    "accessibility": "Accessibilité",
-    "site-map": "Plan du site",
-    "contact": "Contact",
-}
 LEGAL_TITLE = "Mentions légales"
 SITE_MAP_TITLE = "Plan du site"
+# The pages the footer links to, when the site has them (cdv.siteinfo.FOOTER_PAGES says where they are).
+FOOTER_LINKS = {
+    "legal": LEGAL_TITLE,
+    "accessibility": "Accessibilité",
+    "site-map": SITE_MAP_TITLE,
+    "contact": "Contact",
+}
 SITE_MAP_INTRO = "Toutes les pages du site, dans l'ordre de sa navigation."
