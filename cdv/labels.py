@@ -175,3 +175,4 @@ FOOTER_LINKS = {
     "contact": "Contact",
 }
 SITE_MAP_INTRO = "Toutes les pages du site, dans l'ordre de sa navigation."
+SITE_MAP_OTHERS = "Autres pages"  # the pages the navigation leaves out, reached from another page

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus, load_corpus_cached
-from .labels import LEGAL_TITLE, SITE_MAP_INTRO, SITE_MAP_TITLE, STATUS_IN_FORCE
+from .labels import LEGAL_TITLE, SITE_MAP_INTRO, SITE_MAP_OTHERS, SITE_MAP_TITLE, STATUS_IN_FORCE
 from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_path, page_specs
 from .signature import dated
 from .text import figures
@@ -141,7 +141,7 @@ def site_map_page(plan: SitePlan, nav, docs_dir: Path, directory_urls: bool = Tr
     """The « Plan du site » page: every page of `nav`, each named as the navigation names it, else by its
     generated title, else by its own (front matter `title`, first heading)."""
     from .pages import front_matter, relative_page_href
-    from .siteinfo import document_title, site_map_markdown
+    from .siteinfo import document_title, nav_paths, site_map_markdown
 
     here = page_path("site-map")
     titles = {page.path: page.title for page in plan.pages}
@@ -153,6 +153,11 @@ def site_map_page(plan: SitePlan, nav, docs_dir: Path, directory_urls: bool = Tr
         return relative_page_href(path, None, here, directory_urls)
 
     body = site_map_markdown(nav, here, title_of, href_of)
+    # Generated pages the navigation leaves out (reached from another page): listed too, in reading order.
+    listed = set(nav_paths(nav))
+    others = [{page.title: page.path} for page in plan.pages if page.path not in listed and page.path != here]
+    if others:
+        body += "\n" + site_map_markdown([{SITE_MAP_OTHERS: others}], here, title_of, href_of)
     intro = f"# {SITE_MAP_TITLE}\n\n{SITE_MAP_INTRO}\n\n"
     # No source: made from the navigation, no YAML file to propose a change to. (cdv.pages is checked
     # without strict optional, so its Page reads `str | None` as str.)

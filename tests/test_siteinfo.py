@@ -154,3 +154,18 @@ def test_a_hand_written_page_is_named_by_its_front_matter_or_heading(tmp_path):
     assert siteinfo.document_title(tmp_path / "b.md") == "Page B"
     assert siteinfo.document_title(tmp_path / "c.md") is None
     assert siteinfo.document_title(tmp_path / "absent.md") is None
+
+
+def test_the_site_map_lists_the_generated_pages_the_navigation_leaves_out(tmp_path):
+    from types import SimpleNamespace
+
+    from cdv.pages import Page
+    from cdv.siteplan import site_map_page
+
+    pages = (Page("quartiers/planoise.md", "Planoise", "", None),
+             Page("quartiers/planoise/programmation-2023.md", "Planoise : programmation 2023", "", None))
+    nav = [{"Les quartiers": [{Markup("Planoise"): "quartiers/planoise.md"}]}, {"Plan": "plan-du-site.md"}]
+    markdown = site_map_page(SimpleNamespace(pages=pages), nav, tmp_path).markdown
+    assert markdown.count("Planoise : programmation 2023") == 1
+    assert markdown.index("## Les quartiers") < markdown.index("## Autres pages") < markdown.index(
+        'href="../quartiers/planoise/programmation-2023/">Planoise : programmation 2023</a>')
