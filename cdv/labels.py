@@ -172,3 +172,29 @@ PARTICIPATION_HEADINGS = {
 }
 # The kinds of equipment of contract/social-centres.yml (`kind`).
 CENTRE_KINDS = {"centre-social": "centre social", "evs": "espace de vie sociale"}
+# --- what the site says of itself (cdv.siteinfo) ------------------------------------------------------
+# A download's format, by the file's extension: "PDF – 621 Ko".
+FILE_FORMATS = {"pdf": "PDF", "csv": "CSV", "json": "JSON", "xml": "XML"}
+# A file's size: bytes below 1 000, then kilo-, mega-, gigaoctets (decimal: 1 Ko = 1 000 octets).
+SIZE_UNITS = ("octets", "Ko", "Mo", "Go")
+ONE_BYTE = "octet"
+# The link an editor follows to change the page's source (its forge named after it).
+EDIT_LINK = "Proposer une modification"
+# The footer of every page (overrides/partials/copyright.html).
+FOOTER = {
+    "published_by": "Site publié par",
+    "software": "Réalisé avec des logiciels libres :",
+    "sources": "sources du site",
+    "links": "Informations sur le site",
+}
+LEGAL_TITLE = "Mentions légales"
+SITE_MAP_TITLE = "Plan du site"
+# The pages the footer links to, when the site has them (cdv.siteinfo.FOOTER_PAGES says where they are).
+FOOTER_LINKS = {
+    "legal": LEGAL_TITLE,
+    "accessibility": "Accessibilité",
+    "site-map": SITE_MAP_TITLE,
+    "contact": "Contact",
+}
+SITE_MAP_INTRO = "Toutes les pages du site, dans l'ordre de sa navigation."
+SITE_MAP_OTHERS = "Autres pages"  # the pages the navigation leaves out, reached from another page

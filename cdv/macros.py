@@ -52,8 +52,12 @@ def define_env(env) -> None:
     env.variables["nombre_signataires"] = len(corpus.signatories)
     # When the text was signed, and by which avenants amended (cdv.signature): never retyped in a page.
     env.variables["signature_texte"] = md(signature_line(corpus))
-    # The download link says what the PDF is (the contract, or a draft of it), as the announcement bar does.
-    env.variables["lien_pdf_texte"] = announcement(corpus, None)["pdf_label"]
+    # The download link says what the PDF is (the contract, or a draft of it) and its size, as the
+    # announcement bar does: the plan's label when the cdv plugin made one (it measures the PDF's bytes).
+    # (getattr: an environment without a site configuration, as tests and other generators give, has none.)
+    conf = getattr(env, "conf", None) or {}
+    planned = ((conf.get("extra") or {}).get("cdv") or {}).get("pdf_label")
+    env.variables["lien_pdf_texte"] = planned or announcement(corpus, None)["pdf_label"]
     env.variables["nombre_priorites_socle"] = corpus.common_priority_count()
     # Whom the common base is common to ("quartiers prioritaires"), "" if no project prints it.
     env.variables["quartiers_du_socle"] = md(common_base_reach(corpus))

@@ -17,6 +17,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
 from .errors import CdvError
+from .siteinfo import edit_label, footer_links, repository_url
 from .siteplan import SitePlan, plan_site
 
 
@@ -32,6 +33,7 @@ class ContractConfig(base.Config):
 class ContractPlugin(BasePlugin[ContractConfig]):
     serving = False
     plan: SitePlan
+    site_map = None  # the « Plan du site » page (cdv.pages.Page), when the navigation holds it
     # Edit links of generated pages, relative to edit_uri (which points into docs/): their YAML source.
     edit_paths: dict[str, str]
 
@@ -49,9 +51,11 @@ class ContractPlugin(BasePlugin[ContractConfig]):
                 feed=self.config.feed,
                 site_url=self.config.site_root or config.site_url or "",
                 directory_urls=config.use_directory_urls,
+                host=config.extra.get("host"),
             )
             if config.nav:  # an unknown `cdv:` marker is a located error, said by MkDocs as a plugin error
                 config.nav = self.plan.nav(config.nav, config.config_file_path)
+            self.site_map = self.plan.site_map(config.nav, config.docs_dir, config.use_directory_urls)
         except CdvError as exc:
             # MkDocs says a PluginError in one message; `cdv build` takes the CdvError back (its cause) to
             # report it located, as `cdv validate` does.
@@ -60,7 +64,12 @@ class ContractPlugin(BasePlugin[ContractConfig]):
             # Given as the extension's glossary, not as "*[QPV]: …" lines that Markdown re-parses page by page.
             abbr = config.mdx_configs.setdefault("abbr", {})
             abbr["glossary"] = {**abbr.get("glossary", {}), **self.plan.abbreviations}
-        config.extra["cdv"] = self.plan.extra
+        # What every page says of the site (cdv.siteinfo): the edit link's words, the toolkit's sources.
+        config.extra["cdv"] = {
+            **self.plan.extra,
+            "edit_label": edit_label(config.edit_uri),
+            "sources": repository_url(config.edit_uri),
+        }
         # mkdocs.yml names the site after contract.yml (cdv validate checks it): contributor text, which
         # Material prints into every page's header, <title> and <meta> unescaped in some places and with
         # `| e` in others. Escaped once, as Markup, it is inert everywhere and never escaped twice.
@@ -85,8 +94,19 @@ class ContractPlugin(BasePlugin[ContractConfig]):
             generated = File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
             generated.edit_uri = self.edit_paths.get(page.path)
             files.append(generated)
+        if self.site_map is not None:
+            site_map = File.generated(config, self.site_map.path, content=self.site_map.markdown)
+            site_map.edit_uri = None  # made from the navigation: no source to propose a change to
+            files.append(site_map)
         for path, content in self.plan.files.items():
             files.append(File.generated(config, path, content=content))
+
+        def url_of(path: str) -> str | None:
+            file = files.get_file_from_path(path)
+            return file.url if file is not None else None
+
+        # The footer links to the pages this site has (a project without a contact page has no such link).
+        config.extra["cdv"]["footer"] = footer_links(url_of)
         return files
 
     def on_page_context(self, context, *, page, config, nav):

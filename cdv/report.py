@@ -448,7 +448,13 @@ def page_context(corpus: Corpus, year: int | None, link, here: str | None) -> di
     out: dict = {"p": Printer(corpus, link)}
     if year is not None:
         pdf = posixpath.relpath(pdf_path(year), here) if here is not None else None
-        out.update(rep=annual_report(corpus, year), report_pdf=pdf, NO_PRIORITY=NO_PRIORITY, for_print=False)
+        out.update(
+            rep=annual_report(corpus, year),
+            report_pdf=pdf,
+            report_pdf_file=pdf_path(year),  # its label's size (cdv.siteinfo.download)
+            NO_PRIORITY=NO_PRIORITY,
+            for_print=False,
+        )
     return out
 
 

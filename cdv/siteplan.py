@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import Corpus, load_corpus_cached
-from .labels import STATUS_IN_FORCE
-from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_specs
+from .labels import LEGAL_TITLE, SITE_MAP_INTRO, SITE_MAP_OTHERS, SITE_MAP_TITLE, STATUS_IN_FORCE
+from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_path, page_specs
 from .signature import dated
 from .text import figures
 from .versions import DRAFT_ALIAS, IN_FORCE_ALIAS
@@ -33,12 +33,21 @@ class SitePlan:
     files: dict[str, str | bytes]  # other files of the site by path (open data, feed, PDF)
     sections: dict[str, Any]  # the navigation section of each `cdv:` marker
     abbreviations: dict[str, str]  # acronym -> expansion, explained on hover on every page
-    extra: dict[str, str] = field(default_factory=dict)  # values the theme's templates read
+    extra: dict[str, Any] = field(default_factory=dict)  # values the theme's templates read
 
     def nav(self, nav, config_file: str | None = None):
         """A navigation (MkDocs's `nav` form) with its `cdv:` markers replaced by the generated sections;
         an unknown marker is an error located in `config_file` (mkdocs.yml)."""
         return expand_nav(nav, self.sections, config_file)
+
+    def site_map(self, nav, docs_dir: Path, directory_urls: bool = True) -> Page | None:
+        """The « Plan du site » of an expanded navigation (`plan.nav(...)`), None if the navigation does not
+        hold it (no `cdv:site-map` marker): every page by section, named as the navigation names it."""
+        from .siteinfo import nav_paths
+
+        if page_path("site-map") not in nav_paths(nav):
+            return None
+        return site_map_page(self, nav, Path(docs_dir), directory_urls)
 
     def source_of(self, path: str) -> str | None:
         """The YAML file (relative to the project) a generated page is made from, None if none or not ours."""
@@ -52,35 +61,107 @@ def plan_site(
     feed: str | None = "versions.xml",
     site_url: str = "",
     directory_urls: bool = True,
+    host: dict | None = None,
 ) -> SitePlan:
     """The plan of the site built from the sources at `root` (validated: InvalidSources if they are not).
 
     pdf: the PDF's path in the site, None for a site without it (the live preview, quick builds);
     feed: the feed's path, None for none; site_url: the public address the feed links to;
-    directory_urls: the URL style of the generator (quartiers/x/ or quartiers/x.html)."""
+    directory_urls: the URL style of the generator (quartiers/x/ or quartiers/x.html); host: who hosts
+    the site when its address does not say it (mkdocs.yml `extra.host`: name, address, url)."""
     root = Path(root).resolve()
     corpus = load_corpus_cached(root)
     with figures(corpus.figures):  # the [[figures]] its texts cite (cdv.text)
-        return _plan(corpus, pdf, feed, site_url, directory_urls)
+        return _plan(corpus, pdf, feed, site_url, directory_urls, host)
 
 
-def _plan(corpus: Corpus, pdf: str | None, feed: str | None, site_url: str, directory_urls: bool) -> SitePlan:
+def _plan(
+    corpus: Corpus, pdf: str | None, feed: str | None, site_url: str, directory_urls: bool, host: dict | None
+) -> SitePlan:
+    from .siteinfo import download_labels, downloads
+
     avenant = amendment_download(corpus, pdf)
-    pages = build_pages(
-        corpus,
-        whats_changing(corpus, directory_urls),
-        pdf=pdf,
-        directory_urls=directory_urls,
-        amendment_pdf=avenant.path if avenant else None,
-    )
+    # The files first: every link to one says its format and size, measured on these bytes (the PDFs
+    # are made in memory; nothing is written before the whole plan is).
+    files = _files(corpus, pdf=pdf, feed=feed, site_url=site_url, avenant=avenant)
+    labels = download_labels(files)
+    with downloads(labels):
+        pages = build_pages(
+            corpus,
+            whats_changing(corpus, directory_urls),
+            pdf=pdf,
+            directory_urls=directory_urls,
+            amendment_pdf=avenant.path if avenant else None,
+        )
+        pages.append(legal_page(corpus, site_url, host, directory_urls))
     return SitePlan(
         corpus=corpus,
         pages=tuple(pages),
-        files=_files(corpus, pdf=pdf, feed=feed, site_url=site_url, avenant=avenant),
+        files=files,
         sections=navigation(corpus),
         abbreviations=abbreviations(corpus),
-        extra=announcement(corpus, feed, avenant),
+        extra={**announcement(corpus, feed, avenant, labels, pdf), **footer(corpus)},
     )
+
+
+def footer(corpus: Corpus) -> dict[str, Any]:
+    """What the footer of every page says (overrides/partials/copyright.html): who publishes the site and
+    with which free software, in cdv.labels' words."""
+    from .labels import FOOTER
+    from .siteinfo import SOFTWARE
+    from .text import md
+
+    return {"publisher": md(corpus.contract["author"], line_start=False), "footer_words": FOOTER, "software": SOFTWARE}
+
+
+def legal_page(corpus: Corpus, site_url: str, host: dict | None, directory_urls: bool = True) -> Page:
+    """« Mentions légales »: who publishes the site (contract.yml `author`), who hosts it (cdv.siteinfo),
+    and what it keeps of a visit: nothing, as tests/test_browser_chrome.py checks page by page."""
+    from markupsafe import Markup
+
+    from .pages import PageSpec, render_page
+    from .siteinfo import SOFTWARE, STORED, site_host
+
+    spec = PageSpec(
+        "legal.md.j2",
+        page_path("legal"),
+        LEGAL_TITLE,
+        corpus.source(corpus.contract),
+        context={
+            "host": site_host(site_url, host),
+            "SOFTWARE": SOFTWARE,
+            # Our own sentences, as markup: their non-breaking spaces kept (cdv.text.md would fold them).
+            "stored": [(key, Markup.escape(where), Markup.escape(what)) for key, where, what in STORED],
+        },
+    )
+    return render_page(corpus, spec, directory_urls=directory_urls)
+
+
+def site_map_page(plan: SitePlan, nav, docs_dir: Path, directory_urls: bool = True) -> Page:
+    """The « Plan du site » page: every page of `nav`, each named as the navigation names it, else by its
+    generated title, else by its own (front matter `title`, first heading)."""
+    from .pages import front_matter, relative_page_href
+    from .siteinfo import document_title, nav_paths, site_map_markdown
+
+    here = page_path("site-map")
+    titles = {page.path: page.title for page in plan.pages}
+
+    def title_of(path: str) -> str:
+        return titles.get(path) or document_title(docs_dir / path) or path
+
+    def href_of(path: str) -> str:
+        return relative_page_href(path, None, here, directory_urls)
+
+    body = site_map_markdown(nav, here, title_of, href_of)
+    # Generated pages the navigation leaves out (reached from another page): listed too, in reading order.
+    listed = set(nav_paths(nav))
+    others = [{page.title: page.path} for page in plan.pages if page.path not in listed and page.path != here]
+    if others:
+        body += "\n" + site_map_markdown([{SITE_MAP_OTHERS: others}], here, title_of, href_of)
+    intro = f"# {SITE_MAP_TITLE}\n\n{SITE_MAP_INTRO}\n\n"
+    # No source: made from the navigation, no YAML file to propose a change to. (cdv.pages is checked
+    # without strict optional, so its Page reads `str | None` as str.)
+    return Page(here, SITE_MAP_TITLE, front_matter(SITE_MAP_TITLE) + intro + body, None)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -150,18 +231,31 @@ def whats_changing(corpus: Corpus, directory_urls: bool = True) -> Page:
     )
 
 
-def announcement(corpus: Corpus, feed: str | None, avenant: AmendmentDownload | None = None) -> dict[str, str]:
-    """What every page says of itself (announcement bar, feed link): its version, status and date."""
+def announcement(
+    corpus: Corpus,
+    feed: str | None,
+    avenant: AmendmentDownload | None = None,
+    labels: dict[str, str] | None = None,
+    pdf: str | None = None,
+) -> dict[str, str]:
+    """What every page says of itself (announcement bar, feed link): its version, status and date; the
+    downloads with their format and size when `labels` (cdv.siteinfo.download_labels) gives them."""
     contract = corpus.contract
+    labels = labels or {}
+
+    def sized(label: str, path: str | None) -> str:
+        # "Télécharger le contrat (PDF)" -> "Télécharger le contrat (PDF – 621 Ko)"
+        return label.replace("(PDF)", f"({labels[path]})") if path in labels else label
+
     values = {
         "version": contract["version"],
         "status": STATUS_IN_FORCE[contract["status"]],
         # The date of what every page shows; portraits also give the years of their figures.
         "dated": dated(corpus),
         # The download link says what the PDF is: the contract, or a draft of it.
-        "pdf_label": "Télécharger le contrat (PDF)"
-        if contract["status"] == "signed"
-        else "Télécharger le projet (PDF)",
+        "pdf_label": sized(
+            "Télécharger le contrat (PDF)" if contract["status"] == "signed" else "Télécharger le projet (PDF)", pdf
+        ),
     }
     if feed:
         values["feed"] = feed
@@ -170,7 +264,7 @@ def announcement(corpus: Corpus, feed: str | None, avenant: AmendmentDownload | 
     values["draft_alias"] = DRAFT_ALIAS
     if avenant is not None:  # beside the contract's: the avenant that makes this version
         values["amendment_pdf"] = avenant.path
-        values["amendment_pdf_label"] = avenant.label
+        values["amendment_pdf_label"] = sized(avenant.label, avenant.path)
     return values
 
 

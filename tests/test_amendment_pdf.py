@@ -250,9 +250,12 @@ def test_the_site_ships_the_avenant_beside_the_contract_links_it_and_feeds_it(re
     pdf = plan.files["avenant-1.pdf"]
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF")
     assert plan.extra["amendment_pdf"] == "avenant-1.pdf"
-    assert plan.extra["amendment_pdf_label"] == "Télécharger l'avenant n° 1 (PDF)"
+    from cdv.siteinfo import size_text
+
+    size = size_text(len(pdf))  # each link says the format and the size of the bytes the site ships
+    assert plan.extra["amendment_pdf_label"] == f"Télécharger l'avenant n° 1 (PDF\u00a0– {size})"
     history = next(p for p in plan.pages if p.path == "historique.md").markdown
-    assert "[avenant n° 1 (PDF)](avenant-1.pdf)" in history
+    assert f"[avenant n° 1 (PDF\u00a0– {size})](avenant-1.pdf)" in history
     feed = plan.files["versions.xml"]
     assert (f'<enclosure url="https://exemple.org/contrat/2027/avenant-1.pdf" length="{len(pdf)}" '
             'type="application/pdf"/>') in feed

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def test_pdf_link_on_every_page_answers(browser, site_url):
     page = browser.new_page()
     page.goto(site_url + "quartiers/planoise/")
     link = page.locator(".cdv-pdf-link")
-    assert link.inner_text() == "Télécharger le contrat (PDF)"
+    assert re.fullmatch(r"Télécharger le contrat \(PDF\s– \d+\s(Ko|Mo)\)", link.inner_text())
     response = page.request.get(link.evaluate("a => a.href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
