@@ -13,10 +13,11 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
 from .errors import CdvError
+from .search import defer_index
 from .siteplan import SitePlan, plan_site
 
 
@@ -93,3 +94,7 @@ class ContractPlugin(BasePlugin[ContractConfig]):
         if page.edit_url and page.file.src_uri in self.edit_paths:
             page.edit_url = urljoin(config.edit_uri, self.edit_paths[page.file.src_uri])
         return context
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config):
+        defer_index(Path(config.site_dir) / "search")

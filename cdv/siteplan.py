@@ -21,6 +21,7 @@ from typing import Any
 from .corpus import Corpus, load_corpus_cached
 from .labels import STATUS_IN_FORCE
 from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_specs
+from .search import help_links
 from .signature import dated
 from .text import figures
 from .versions import DRAFT_ALIAS, IN_FORCE_ALIAS
@@ -33,7 +34,7 @@ class SitePlan:
     files: dict[str, str | bytes]  # other files of the site by path (open data, feed, PDF)
     sections: dict[str, Any]  # the navigation section of each `cdv:` marker
     abbreviations: dict[str, str]  # acronym -> expansion, explained on hover on every page
-    extra: dict[str, str] = field(default_factory=dict)  # values the theme's templates read
+    extra: dict[str, Any] = field(default_factory=dict)  # values the theme's templates read
 
     def nav(self, nav, config_file: str | None = None):
         """A navigation (MkDocs's `nav` form) with its `cdv:` markers replaced by the generated sections;
@@ -79,7 +80,8 @@ def _plan(corpus: Corpus, pdf: str | None, feed: str | None, site_url: str, dire
         files=_files(corpus, pdf=pdf, feed=feed, site_url=site_url, avenant=avenant),
         sections=navigation(corpus),
         abbreviations=abbreviations(corpus),
-        extra=announcement(corpus, feed, avenant),
+        # The pages the search's « aucun résultat » hint links to (cdv.search).
+        extra={**announcement(corpus, feed, avenant), "search_help": help_links(pages, directory_urls)},
     )
 
 

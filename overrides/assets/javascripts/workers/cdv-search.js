@@ -1,16 +1,25 @@
-// Search that forgives a typo: Material's own search worker, loaded by this one (overrides/main.html,
-// block "config", names it in ?material=), asked a second time when a word of the query is found nowhere,
-// with that word made fuzzy (lunr's "mot~1", "mot~2"). A correct query is answered as Material answers it;
-// "planoize" finds Planoise. This file stands beside Material's worker, whose "../lunr" paths must resolve.
+// cdv's search worker, in front of Material's own (loaded here, named by ?material=; overrides/main.html,
+// block "config", makes the page start this one). It stands beside Material's worker, whose "../lunr"
+// paths must resolve. It does two things Material's worker does not:
+//
+// - The index is loaded when a reader searches, not with every page. Material's page script asks for
+//   search/search_index.json as the page opens and offers no setting to wait; cdv (cdv.search) writes
+//   there only the index's settings, and the documents in search/search_docs.json, which this worker
+//   loads at the first word typed, then hands to Material's worker as Material would have.
+// - A typo is forgiven: when a word of the query is found nowhere, Material's worker is asked again with
+//   that word made fuzzy (lunr's "mot~1", "mot~2"). A query whose words are found is answered as Material
+//   answers it; "planoize" finds Planoise.
 (function () {
   "use strict";
   // Material's message types (integrations/search/worker/message): SETUP, READY, QUERY, RESULT.
-  var SETUP = 0, QUERY = 2;
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
   var material = new URLSearchParams(self.location.search).get("material");
-  if (!material || !/^search\.[\w.]+\.js$/.test(material)) throw new Error("cdv-search: worker de Material inconnu");
+  if (!material || !/^search\.[\w.]+\.js$/.test(material)) throw new Error("cdv-search : worker de Material inconnu");
+  // This file is at assets/javascripts/workers/ of the site (of the version, with mike).
+  var documents = new URL("../../../search/search_docs.json", self.location.href).href;
 
   // Material's worker listens to "message" and answers with postMessage: both are taken in hand, so that
-  // one message of the page may become two questions to Material and still get one answer.
+  // one message of the page may become several questions to Material and still get one answer.
   var listeners = [];
   var listen = self.addEventListener;
   self.addEventListener = function (type, fn, options) {
@@ -34,16 +43,49 @@
     });
   }
 
+  var setup = null;   // the page's SETUP message: the index's settings, no documents (cdv.search)
+  var loaded = null;  // a promise: Material's worker set up with the documents
   var separator = /[\s\-]+/;
   var chain = Promise.resolve();
   listen.call(self, "message", function (event) {
     var message = event.data;
-    if (message && message.type === SETUP && message.data && message.data.config.separator)
-      separator = new RegExp(message.data.config.separator);
     chain = chain
-      .then(function () { return message && message.type === QUERY ? answer(message.data) : ask(message); })
-      .then(function (reply) { post.call(self, reply); }, function (error) { console.warn(error); });
+      .then(function () { return reply(message); })
+      .then(function (answer) { post.call(self, answer); }, function (error) {
+        // Said in the console, and no result rather than a search that never answers.
+        console.warn(error);
+        if (message && message.type === QUERY) post.call(self, { type: RESULT, data: { items: [] } });
+      });
   });
+
+  function reply(message) {
+    if (!message) return ask(message);
+    if (message.type === SETUP) {
+      setup = message.data;
+      if (setup.config && setup.config.separator) separator = new RegExp(setup.config.separator);
+      // An index written whole (another build, or cdv's step skipped) is set up at once, as by Material.
+      if (setup.docs && setup.docs.length) loaded = ask(message);
+      return { type: READY };
+    }
+    if (message.type !== QUERY) return ask(message);
+    if (!String(message.data).trim()) return { type: RESULT, data: { items: [] } };  // as Material does
+    return load().then(function () { return answer(message.data); });
+  }
+
+  function load() {
+    if (!loaded) {
+      loaded = fetch(documents)
+        .then(function (response) {
+          if (!response.ok) throw new Error("cdv-search : " + documents + " : " + response.status);
+          return response.json();
+        })
+        .then(function (index) {
+          return ask({ type: SETUP, data: { config: index.config, docs: index.docs, options: setup.options } });
+        })
+        .catch(function (error) { loaded = null; throw error; });
+    }
+    return loaded;
+  }
 
   function answer(query) {
     return ask({ type: QUERY, data: query }).then(function (exact) {
