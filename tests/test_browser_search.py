@@ -46,9 +46,13 @@ def open_search(page):
 
 def search(page, words: str):
     """Types `words` as one change (a single query reaches the worker, not one per letter, so the answer
-    waited for is the one to these words) and waits for the search's answer."""
+    waited for is the one to these words) and waits for the search's answer to them."""
     open_search(page)
     box = page.locator("input.md-search__input")
+    # Emptied first, until the search says so: the line then waited for cannot be a previous answer's.
+    box.fill("")
+    box.press("End")
+    page.wait_for_function(READY, timeout=20000)
     box.fill(words)
     box.press("End")  # Material reads the box on keyup
     page.wait_for_function(ANSWERED, timeout=20000)
