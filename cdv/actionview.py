@@ -132,11 +132,13 @@ class Group:
     actions: list[dict]
 
 
-def neighbourhood_groups(corpus: Corpus, neighbourhood: dict) -> list[Group]:
-    """The neighbourhood's actions grouped by the priorities of its project, in the project's order; the
-    actions serving none of them (a common-base priority only, or no priority) in a last group. An action
-    serving two priorities is in both groups."""
+def neighbourhood_groups(corpus: Corpus, neighbourhood: dict, year: int | None = None) -> list[Group]:
+    """The neighbourhood's actions (of `year`, if given) grouped by the priorities of its project, in the
+    project's order; the actions serving none of them (a common-base priority only, or no priority) in a
+    last group. An action serving two priorities is in both groups."""
     actions = followup.actions_in(corpus, neighbourhood["id"])
+    if year is not None:
+        actions = [a for a in actions if a["year"] == year]
     groups = [Group(p, [a for a in actions if p["id"] in a.get("priorities", [])]) for p in priorities(neighbourhood)]
     own = {p["id"] for p in priorities(neighbourhood)}
     rest = [a for a in actions if not own & set(a.get("priorities", []))]
@@ -166,9 +168,26 @@ def action_anchor(action: dict) -> str:
     return "action-" + action["id"]
 
 
-def action_place(corpus: Corpus, action: dict) -> str:
-    """The neighbourhood page that shows an action in full (its first neighbourhood)."""
-    return action["neighbourhoods"][0]
+def action_page(corpus: Corpus, action: dict, neighbourhood_id: str | None = None) -> tuple[str, str]:
+    """The page (kind, id for cdv.pages.page_path) that shows an action in full: the page of its
+    neighbourhood (`neighbourhood_id` if it is one of its neighbourhoods, else its first) when that page
+    shows the action's year, else that neighbourhood's page of the year."""
+    nid = action["neighbourhoods"][0]
+    if neighbourhood_id is not None and neighbourhood_id in action["neighbourhoods"]:
+        nid = neighbourhood_id
+    if action["year"] == followup.shown_year(corpus, nid):
+        return "neighbourhood", nid
+    return "neighbourhood-year", year_page_id(nid, action["year"])
+
+
+def year_page_id(neighbourhood_id: str, year: int) -> str:
+    return f"{neighbourhood_id}/programmation-{year}"
+
+
+# A list on a page holds at most this many entries (a signatory's funding lines, the actions it carries,
+# those implementing a measure): beyond, the page gives their number and totals, and each entry stays on
+# the page of its neighbourhood and year. A national corpus's signatory funds hundreds of thousands.
+LIST_LIMIT = 60
 
 
 @dataclass(frozen=True)
@@ -189,9 +208,35 @@ def signatory_follow_up(corpus: Corpus, signatory_id: str) -> SignatoryFollowUp:
     return SignatoryFollowUp(
         lines,
         totals(lines),
-        [a for a in corpus.actions if a.get("porteur") == signatory_id],
+        followup.actions_carried_by(corpus, signatory_id),
         [m for m in followup.measures(corpus) if m.block.get("pilot") == signatory_id],
     )
+
+
+@dataclass(frozen=True)
+class EarlierYear:
+    year: int
+    href: str  # its page
+    count: int  # its actions
+    dated_total: float | None  # the sum of its actions' lines dated by a year; None when none is
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a list too long for a page says instead (LIST_LIMIT): its number, in how many neighbourhoods,
+    by year."""
+
+    count: int
+    neighbourhoods: int
+    by_year: list[tuple[int, int]]
+
+
+def tally(actions: list[dict]) -> Tally:
+    years: dict[int, int] = {}
+    for a in actions:
+        years[a["year"]] = years.get(a["year"], 0) + 1
+    places = {n for a in actions for n in a["neighbourhoods"]}
+    return Tally(len(actions), len(places), sorted(years.items()))
 
 
 def neighbourhood_names(corpus: Corpus, action: dict) -> list[dict]:
@@ -201,22 +246,48 @@ def neighbourhood_names(corpus: Corpus, action: dict) -> list[dict]:
 class View:
     """The follow-up as one page's templates read it: `corpus` and the page's `link` bound once."""
 
-    def __init__(self, corpus: Corpus, link, here: str | None = None):
+    def __init__(self, corpus: Corpus, link, here: str | None = None, year: int | None = None):
         self.corpus = corpus
         self.link = link
         self.here = here  # the neighbourhood whose page this is, if it is one: its actions are on it
+        # The year of programmation the page shows: a neighbourhood's latest on its page, or its page's year.
+        self.year = year if year is not None else (followup.shown_year(corpus, here) if here else None)
+        self.year_page = year is not None and here is not None  # a neighbourhood's page of an earlier year
+        self.list_limit = LIST_LIMIT
 
     def lines_of(self, action: dict) -> list[followup.FundingLine]:
         return funding_lines([action])
 
     def groups(self, neighbourhood: dict) -> list[Group]:
-        return neighbourhood_groups(self.corpus, neighbourhood)
+        return neighbourhood_groups(self.corpus, neighbourhood, self.year)
+
+    def earlier_years(self, neighbourhood: dict) -> list[EarlierYear]:
+        """On a neighbourhood's page, each earlier year of its actions, on a page of its own."""
+        if self.year_page:
+            return []
+        out = []
+        for y in followup.neighbourhood_years(self.corpus, neighbourhood["id"])[1:]:
+            actions = self.actions_in(neighbourhood, y)
+            dated = [li.amount for li in funding_lines(actions) if li.year is not None]
+            href = self.link("neighbourhood-year", year_page_id(neighbourhood["id"], y))
+            out.append(EarlierYear(y, href, len(actions), followup.total(dated) if dated else None))
+        return out
+
+    def priority_href(self, neighbourhood: dict, priority: dict) -> Markup:
+        """A priority of the neighbourhood's project, in its project on the neighbourhood's page."""
+        page = self.link("neighbourhood", neighbourhood["id"]) if self.year_page else ""
+        return Markup("{}#{}").format(Markup(page), priority["id"])
+
+    def tally(self, actions: list[dict]) -> Tally:
+        return tally(actions)
 
     def totals_of(self, actions: list[dict]) -> Totals:
         return totals(funding_lines(actions))
 
-    def actions_in(self, neighbourhood: dict) -> list[dict]:
-        return followup.actions_in(self.corpus, neighbourhood["id"])
+    def actions_in(self, neighbourhood: dict, year: int | None = None) -> list[dict]:
+        """The neighbourhood's actions of `year` (by default the year the page shows)."""
+        year = self.year if year is None else year
+        return [a for a in followup.actions_in(self.corpus, neighbourhood["id"]) if a["year"] == year]
 
     def years(self, actions: list[dict]) -> list[int]:
         return sorted({a["year"] for a in actions})
@@ -239,10 +310,10 @@ class View:
 
     def action_link(self, action: dict) -> Markup:
         """The action's title linked to its place on its (first) neighbourhood's page."""
-        if self.here in action["neighbourhoods"]:
+        if self.here in action["neighbourhoods"] and action["year"] == self.year:
             href = "#" + action_anchor(action)
         else:
-            href = f"{self.link('neighbourhood', action_place(self.corpus, action))}#{action_anchor(action)}"
+            href = f"{self.link(*action_page(self.corpus, action, self.here))}#{action_anchor(action)}"
         return Markup("[{}]({})").format(to_html(action["title"], markup=False, line_start=False), Markup(href))
 
     def measure_link(self, m: followup.Measure) -> Markup:
@@ -267,7 +338,7 @@ class View:
         return [(n, p) for n, p in project_priorities(self.corpus, action) if n["id"] != neighbourhood["id"]]
 
     def parent(self, action: dict) -> dict | None:
-        return next((a for a in self.corpus.actions if a["id"] == action.get("parent")), None)
+        return followup.action_by_id(self.corpus, action["parent"]) if "parent" in action else None
 
     def signatory(self, signatory_id: str) -> SignatoryFollowUp:
         return signatory_follow_up(self.corpus, signatory_id)

@@ -101,7 +101,9 @@ def changes_since(root: Path, base_commit: str, base: str, new: Corpus) -> Since
 
     old, _ = load_version(base_commit, root)
     comparison = cmp.compare(old, new)
-    changes = [c for c in comparison.changes if c.kind != cmp.Kind.AMENDMENT_RECORD]
+    # An avenant accounts for changes of terms; the follow-up (actions, measures' status, reports) is
+    # never one, and `cdv validate` compares the sources without reading it.
+    changes = [c for c in comparison.changes if c.kind != cmp.Kind.AMENDMENT_RECORD and c.level != cmp.Level.FOLLOW_UP]
     with figures({**old.figures, **new.figures}):  # the texts compared may cite a figure (cdv.text)
         titles = {c.id: c.title for c in present(comparison, base, new.contract["version"]).changes}
     parents = {**cmp.element_parents(old), **cmp.element_parents(new)}

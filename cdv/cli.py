@@ -59,12 +59,14 @@ def cmd_validate(args) -> int:
     from .validate import validate_project
 
     root, only = _root_and_filter(args.path)
-    files, errors = validate_project(root)
+    files, errors = validate_project(root, keep=True)
     if not errors:
         from .amendments import amendment_errors
+        from .sources import FOLLOW_UP_KINDS
 
-        # Between versions: the avenant that produces this version accounts for what it changes (git).
-        errors = amendment_errors(root, files)
+        # Between versions: the avenant that produces this version accounts for what it changes (git). The
+        # follow-up is never a change of terms: its files (deferred, cdv.checkcache) are not read for it.
+        errors = amendment_errors(root, [f for f in files if f.kind not in FOLLOW_UP_KINDS])
     if only is not None:
         # One file asked for: its errors, and what makes the whole project invalid whatever the file says
         # (a required file missing), or the editor would read « valide » and the build would fail.

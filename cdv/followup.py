@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .checkcache import universe_digest
 from .text import cents, fr_date
 
 if TYPE_CHECKING:
@@ -89,6 +90,37 @@ def actions_funded_by(corpus: Corpus, signatory_id: str) -> list[dict]:
 
 def actions_for_measure(corpus: Corpus, measure_id: str) -> list[dict]:
     return list(_index(corpus, "measures", lambda a: a.get("measures", [])).get(measure_id, ()))
+
+
+def actions_carried_by(corpus: Corpus, signatory_id: str) -> list[dict]:
+    index = _index(corpus, "porteurs", lambda a: [a["porteur"]] if isinstance(a.get("porteur"), str) else [])
+    return list(index.get(signatory_id, ()))
+
+
+def action_by_id(corpus: Corpus, ident: str) -> dict | None:
+    return _cached(
+        corpus, "by-id", (id(corpus.actions), len(corpus.actions)), lambda: {a["id"]: a for a in corpus.actions}
+    ).get(ident)
+
+
+def shown_year(corpus: Corpus, neighbourhood_id: str) -> int | None:
+    """The year of programmation a neighbourhood's page shows in full: its latest. Each earlier year has a
+    page of its own (earlier_years), so that a page holds one year's actions whatever the years."""
+    years = neighbourhood_years(corpus, neighbourhood_id)
+    return years[0] if years else None
+
+
+def neighbourhood_years(corpus: Corpus, neighbourhood_id: str) -> list[int]:
+    """The years of a neighbourhood's actions, latest first."""
+    return _cached(
+        corpus,
+        "years",
+        (id(corpus.actions), len(corpus.actions)),
+        lambda: {
+            nid: sorted({a["year"] for a in actions}, reverse=True)
+            for nid, actions in _index(corpus, "neighbourhoods", lambda a: a["neighbourhoods"]).items()
+        },
+    ).get(neighbourhood_id, [])
 
 
 def _index(corpus: Corpus, name: str, keys_of) -> dict[str, list[dict]]:
@@ -243,67 +275,35 @@ def reference_errors(checker, ids: KnownIds) -> None:
     measure_ids = checker.unique(measure_entries, "identifiant de mesure")
 
     action_files = checker.by_kind.get("actions", [])
-    entries = [(f, ("actions", i, "id"), a["id"]) for f in action_files for i, a in enumerate(f.data["actions"])]
+    cache = getattr(checker, "cache", None)
+    if cache is not None and action_files:
+        cache.use_universe(universe_digest(ids, measure_ids))
+    entries, parent_rows = [], []
+    for f in action_files:
+        digest = checker.digests.get(f.rel) if cache is not None else None
+        kept = cache.references(f.rel, digest) if cache is not None else None
+        if kept is None:
+            outer, checker.errors = checker.errors, []
+            ids_of, parents_of = _action_file_errors(checker, f, ids, measure_ids)
+            found, checker.errors = checker.errors, outer
+            if cache is not None:
+                cache.keep_references(f.rel, digest, found, ids_of, parents_of)
+        else:
+            found, ids_of, parents_of = kept
+        checker.errors.extend(found)
+        entries += [(f, ("actions", i, "id"), ident) for i, ident in ids_of]
+        parent_rows += [(f, ("actions", i, "parent"), ident, parent) for i, ident, parent in parents_of]
+    # What links the files: an id used twice, a parent in another file, a cycle of parents.
     action_ids = checker.unique(entries, "identifiant d'action")
     parents: dict[str, str] = {}
-    for f in action_files:
-        for i, a in enumerate(f.data["actions"]):
-            base = ("actions", i)
-            if "porteur" in a:
-                check_party(checker, f, base + ("porteur",), a["porteur"], ids.signatories, ids.organisations)
-            for j, nid in enumerate(a["neighbourhoods"]):
-                if nid not in ids.neighbourhoods:
-                    checker.unknown(f, base + ("neighbourhoods", j), "quartier", nid, ids.neighbourhoods)
-            for j, pid in enumerate(a.get("priorities", [])):
-                if ids.priorities is not None and pid not in ids.priorities:
-                    checker.unknown(f, base + ("priorities", j), "priorité", pid, ids.priorities)
-                elif ids.priority_homes.get(pid, a["neighbourhoods"][0]) not in a["neighbourhoods"]:
-                    home = ids.priority_homes[pid]
-                    checker.error(
-                        f,
-                        base + ("priorities", j),
-                        f"la priorité « {pid} » est celle du projet de quartier « {home} », où l'action n'a pas "
-                        f"lieu (quartiers : {', '.join(a['neighbourhoods'])}) : ajoutez « {home} » à ses quartiers, "
-                        "ou citez une priorité d'un de ses quartiers ou du socle commun.",
-                    )
-            for j, mid in enumerate(a.get("measures", [])):
-                if ids.measures_complete and mid not in measure_ids:
-                    checker.unknown(f, base + ("measures", j), "mesure", mid, measure_ids)
-            if "device" in a and a["device"] not in ids.devices:
-                checker.unknown(f, base + ("device",), "dispositif", a["device"], ids.devices)
-            for j, line in enumerate(a.get("funding", [])):
-                if "funder" in line:
-                    check_party(
-                        checker, f, base + ("funding", j, "funder"), line["funder"], ids.signatories, ids.organisations
-                    )
-                if round(line["amount"], 2) != line["amount"]:
-                    checker.error(
-                        f,
-                        base + ("funding", j, "amount"),
-                        f"un montant s'écrit en euros et centimes, deux décimales au plus : "
-                        f"« {line['amount']} » en a davantage.",
-                    )
-                if line.get("per_year") and "year" in line:
-                    checker.error(
-                        f,
-                        base + ("funding", j, "per_year"),
-                        "une ligne de financement a soit une année (year: …), soit « per_year: true » pour un "
-                        "montant annuel que la source donne sans année, pas les deux : pour un montant "
-                        "versé chaque année, écrivez une ligne par année.",
-                        key=True,
-                    )
-            if "parent" in a:
-                if a["parent"] == a["id"]:
-                    checker.error(f, base + ("parent",), "une action ne peut pas être sa propre action parente.")
-                elif a["parent"] not in action_ids and ids.actions_complete:
-                    checker.unknown(f, base + ("parent",), "action", a["parent"], action_ids)
-                elif a["parent"] in action_ids:
-                    parents[a["id"]] = a["parent"]
-            _dates(checker, f, base, a, f.data["year"])
-            _real_date(checker, f, base + ("status_date",), a.get("status_date"))
-            for j, milestone in enumerate(a.get("milestones", [])):
-                _real_date(checker, f, base + ("milestones", j, "date"), milestone["date"])
-    _cycles(checker, action_files, parents)
+    for f, pointer, ident, parent in parent_rows:
+        if parent == ident:
+            checker.error(f, pointer, "une action ne peut pas être sa propre action parente.")
+        elif parent not in action_ids and ids.actions_complete:
+            checker.unknown(f, pointer, "action", parent, action_ids)
+        elif parent in action_ids:
+            parents[ident] = parent
+    _cycles(checker, {ident: (f, pointer) for f, pointer, ident, _ in parent_rows}, parents)
 
     for r in checker.by_kind.get("report", []):
         source: SourceFile = r
@@ -429,8 +429,66 @@ def _dates(checker, source, base: tuple, action: dict, year: int) -> None:
         )
 
 
-def _cycles(checker, action_files, parents: dict[str, str]) -> None:
-    where = {a["id"]: (f, ("actions", i, "parent")) for f in action_files for i, a in enumerate(f.data["actions"])}
+def _action_file_errors(checker, f, ids: KnownIds, measure_ids: set) -> tuple[list, list]:
+    """What one actions file's references give against the rest of the project, reported through
+    `checker`; returns its actions' [index, id] and [index, id, parent] (checked between files)."""
+    ids_of, parents = [], []
+    for i, a in enumerate(f.data["actions"]):
+        ids_of.append([i, a["id"]])
+        base = ("actions", i)
+        if "porteur" in a:
+            check_party(checker, f, base + ("porteur",), a["porteur"], ids.signatories, ids.organisations)
+        for j, nid in enumerate(a["neighbourhoods"]):
+            if nid not in ids.neighbourhoods:
+                checker.unknown(f, base + ("neighbourhoods", j), "quartier", nid, ids.neighbourhoods)
+        for j, pid in enumerate(a.get("priorities", [])):
+            if ids.priorities is not None and pid not in ids.priorities:
+                checker.unknown(f, base + ("priorities", j), "priorité", pid, ids.priorities)
+            elif ids.priority_homes.get(pid, a["neighbourhoods"][0]) not in a["neighbourhoods"]:
+                home = ids.priority_homes[pid]
+                checker.error(
+                    f,
+                    base + ("priorities", j),
+                    f"la priorité « {pid} » est celle du projet de quartier « {home} », où l'action n'a pas "
+                    f"lieu (quartiers : {', '.join(a['neighbourhoods'])}) : ajoutez « {home} » à ses quartiers, "
+                    "ou citez une priorité d'un de ses quartiers ou du socle commun.",
+                )
+        for j, mid in enumerate(a.get("measures", [])):
+            if ids.measures_complete and mid not in measure_ids:
+                checker.unknown(f, base + ("measures", j), "mesure", mid, measure_ids)
+        if "device" in a and a["device"] not in ids.devices:
+            checker.unknown(f, base + ("device",), "dispositif", a["device"], ids.devices)
+        for j, line in enumerate(a.get("funding", [])):
+            if "funder" in line:
+                check_party(
+                    checker, f, base + ("funding", j, "funder"), line["funder"], ids.signatories, ids.organisations
+                )
+            if round(line["amount"], 2) != line["amount"]:
+                checker.error(
+                    f,
+                    base + ("funding", j, "amount"),
+                    f"un montant s'écrit en euros et centimes, deux décimales au plus : "
+                    f"« {line['amount']} » en a davantage.",
+                )
+            if line.get("per_year") and "year" in line:
+                checker.error(
+                    f,
+                    base + ("funding", j, "per_year"),
+                    "une ligne de financement a soit une année (year: …), soit « per_year: true » pour un "
+                    "montant annuel que la source donne sans année, pas les deux : pour un montant "
+                    "versé chaque année, écrivez une ligne par année.",
+                    key=True,
+                )
+        if "parent" in a:
+            parents.append([i, a["id"], a["parent"]])
+        _dates(checker, f, base, a, f.data["year"])
+        _real_date(checker, f, base + ("status_date",), a.get("status_date"))
+        for j, milestone in enumerate(a.get("milestones", [])):
+            _real_date(checker, f, base + ("milestones", j, "date"), milestone["date"])
+    return ids_of, parents
+
+
+def _cycles(checker, where: dict, parents: dict[str, str]) -> None:
     reported: set[str] = set()
     for start in parents:
         seen = [start]

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 
 from .errors import CdvError
 from .search import defer_index
@@ -82,7 +82,8 @@ class ContractPlugin(BasePlugin[ContractConfig]):
 
     def on_files(self, files, *, config):
         for page in self.plan.pages:
-            generated = File.generated(config, page.path, content=page.markdown)
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            generated = File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
             generated.edit_uri = self.edit_paths.get(page.path)
             files.append(generated)
         for path, content in self.plan.files.items():

@@ -54,6 +54,8 @@ PATHS = {
     "article": "contrat/{id}.md",
     "neighbourhoods": "quartiers/index.md",
     "neighbourhood": "quartiers/{id}.md",
+    # An earlier year of a neighbourhood's actions (id "planoise/programmation-2023", cdv.actionview).
+    "neighbourhood-year": "quartiers/{id}.md",
     "common-base": "socle-commun.md",
     "signatories": "signataires/index.md",
     "commitment": "signataires/{id}.md",
@@ -76,6 +78,7 @@ class Page:
     title: str
     markdown: str
     source: str | None  # repo-relative YAML file the page is generated from (its "edit" link), if one
+    in_nav: bool = True  # False: reached from another page only (a neighbourhood's earlier year)
 
 
 def page_path(kind: str, ident: str = "") -> str:
@@ -261,11 +264,15 @@ class PageSpec:
     source: str | None
     boost: float | None = None
     context: dict = field(default_factory=dict)
+    in_nav: bool = True
 
 
 def page_specs(corpus: Corpus) -> list[PageSpec]:
     """Every generated page of the site but "Ce qui change", in reading order. A new kind of page is one
     more entry here, its template in cdv/templates/ and its path in PATHS."""
+    from . import followup
+    from .actionview import year_page_id
+
     c = corpus
     shape = c.shape
     contract_src = c.source(c.contract)
@@ -294,6 +301,18 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
             context={"n": n, "indicators": {i["id"]: i for i in (n.get("portrait") or {}).get("indicators", [])}},
         )
         for n in c.neighbourhoods
+    ]
+    specs += [
+        PageSpec(
+            "neighbourhood_year.md.j2",
+            page_path("neighbourhood-year", year_page_id(n["id"], year)),
+            f"{n['name']} : programmation {year}",
+            None,
+            context={"n": n, "year": year},
+            in_nav=False,
+        )
+        for n in c.neighbourhoods
+        for year in followup.neighbourhood_years(c, n["id"])[1:]
     ]
     # A contract without a common base (no contract/objectives.yml) or, being a draft, without signatories
     # and commitments yet has no page for them, and its navigation no entry (navigation()).
@@ -550,14 +569,14 @@ def render_page(
                 **context,
             )
         )
-        return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source)
+        return Page(path, plain_text(spec.title), front_matter(spec.title, spec.boost) + text, spec.source, spec.in_nav)
 
 
 def _follow_up_view(corpus: Corpus, link, context: dict):
     from .actionview import View
 
     neighbourhood = context.get("n")
-    return View(corpus, link, here=neighbourhood["id"] if neighbourhood else None)
+    return View(corpus, link, here=neighbourhood["id"] if neighbourhood else None, year=context.get("year"))
 
 
 def build_pages(

@@ -48,6 +48,7 @@ COLLECTIONS = {
 # follow-up (what changes every year without an avenant).
 CONTRACT_DIRS = ("contract", "neighbourhoods")
 FOLLOW_UP_DIRS = ("actions", "reports")
+FOLLOW_UP_KINDS = frozenset(COLLECTIONS[d] for d in FOLLOW_UP_DIRS)  # never a term of the contract
 SOURCE_DIRS = CONTRACT_DIRS + FOLLOW_UP_DIRS
 FILE_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.yml$")
 
@@ -401,6 +402,14 @@ def load_one(root: Path, rel: str, kind: str) -> tuple[SourceFile | None, list[S
     """One source read and parsed, or the located errors that keep it from being read."""
     try:
         return SourceFile(rel, kind, load_yaml(read_regular_file(Path(root) / rel, rel), rel)), []
+    except YamlError as exc:
+        return None, exc.errors
+
+
+def load_bytes(rel: str, kind: str, raw: bytes) -> tuple[SourceFile | None, list[SourceError]]:
+    """One source parsed from the bytes already read, or the located errors that keep it from loading."""
+    try:
+        return SourceFile(rel, kind, load_yaml(raw, rel)), []
     except YamlError as exc:
         return None, exc.errors
 

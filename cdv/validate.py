@@ -17,17 +17,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import blocks, followup
+from . import blocks, checkcache, followup
 from .characters import FOREIGN_LETTER, SPACES
-from .errors import SourceError
+from .errors import SourceError, YamlError
 from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons, period_year
 from .links import _locate, link_errors, page_links_of
 from .messages import _suggest, agree, french_message
 from .schemas import blockless_kinds, fast_validators, validators
 from .shape import pattern_problem, site_metadata
-from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_one, load_sources
+from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_bytes, load_one, load_sources
 from .text import REFERENCE, REFERENCE_LIKE
-from .yamlload import _pointer_text
+from .yamlload import LoadedYaml, _pointer_text, read_regular_file
 
 _SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}
 
@@ -159,6 +159,10 @@ class _RefChecker:
         self.invalid_kinds = invalid_kinds
         self.invalid_ids = present_ids
         self.errors: list[SourceError] = []
+        # What earlier validations found in the follow-up files, and the digests of their bytes (set by
+        # the caller; see cdv.checkcache).
+        self.cache: checkcache.CheckCache | None = None
+        self.digests: dict[str, str] = {}
         self._blocks: dict[int, list] = {}
         self.by_kind: dict[str, list[SourceFile]] = defaultdict(list)
         for f in files:
@@ -814,6 +818,8 @@ def _may_cite(source: SourceFile) -> bool:
     records of places (cdv.yamlload.LoadedYaml.__getstate__): reading its texts here would parse it again,
     in this one process, every file of a national corpus in turn. Its text tells: a value holds « [[ » only
     if the file does, or if an escape (« \\ ») writes a bracket."""
+    if "deferred" in source.loaded.__dict__:
+        return source.loaded.__dict__["may_cite"]  # known from its checks (cdv.checkcache)
     text = source.loaded.__dict__.get("source")
     if "scalar_text" in source.loaded.__dict__ or text is None:
         return True
@@ -856,32 +862,51 @@ def _walk_blocks(node):
     return (block for _, block in _walk_blocks_with_pointer(node))
 
 
-def validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
-    """Load and validate the whole project. Returns the files and every error, sorted by place."""
+def validate_project(root: Path, keep: bool = False) -> tuple[list[SourceFile], list[SourceError]]:
+    """Load and validate the whole project. Returns the files and every error, sorted by place.
+
+    `keep`: what the checks of the follow-up files find is kept in the project's .cdv-cache/ and used
+    again (cdv.checkcache; `cdv validate`); a follow-up file whose bytes were found clean is then returned
+    deferred, parsed only if its data is asked for. Without it nothing is read from or written to the
+    cache (a build needs every file's data anyway, and writes nothing it is refused)."""
     # The loaded documents are trees without cycles, millions of objects on a big corpus: the cyclic
     # garbage collector would walk all of them again and again while they are built, for nothing to free.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _validate_project(Path(root))
+        return _validate_project(Path(root), keep)
     finally:
         if collecting:
             gc.enable()
 
 
-def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
+def _validate_project(root: Path, keep: bool) -> tuple[list[SourceFile], list[SourceError]]:
     schema_dir = root / "schemas"
     schemas = schema_state(schema_dir)
     # path -> (schema and integrity errors, link errors, links to pages, schema-valid)
     checked: dict[str, tuple] = {}
+    cache = checkcache.CheckCache(root, schema_dir) if keep and checkcache.enabled() else None
+    digests: dict[str, str] = {}  # the bytes' digest of each follow-up file that was read
 
     def load(root: Path, items: list[tuple[str, str]]):
-        jobs = _jobs(len(items))
-        results = (
-            _in_processes(root, items, schemas, jobs)
+        results: list = [None] * len(items)
+        if cache is not None:
+            for index, (rel, kind) in enumerate(items):
+                if kind in checkcache.KINDS:
+                    results[index] = _known_file(root, rel, kind, cache, digests)
+        todo = [(index, item) for index, item in enumerate(items) if results[index] is None]
+        jobs = _jobs(len(todo))
+        checked_now = (
+            _in_processes(root, [item for _, item in todo], schemas, jobs)
             if jobs > 1
-            else [_check_file(root, rel, kind, schemas, cached=True) for rel, kind in items]
+            else [_check_file(root, rel, kind, schemas, cached=True) for _, (rel, kind) in todo]
         )
+        for (index, (rel, _kind)), result in zip(todo, checked_now, strict=True):
+            results[index] = result[:6]
+            if result[6] is not None:
+                digests[rel] = result[6]
+                if cache is not None and _clean(result):
+                    cache.keep_first_stage(rel, result[6], [], [], _text_may_cite(result[0]), result[7])
         for (rel, _), (_source, _, *found) in zip(items, results, strict=False):
             checked[rel] = found
         return [(source, load_errors) for source, load_errors, *_ in results]
@@ -913,12 +938,44 @@ def _validate_project(root: Path) -> tuple[list[SourceFile], list[SourceError]]:
             present_ids[kind].add(Path(rel).stem)
             invalid_kinds.add(kind)
     checker = _RefChecker(valid, invalid_kinds, present_ids, absent)
+    checker.cache, checker.digests = cache, digests
     checker.all_neighbourhoods = [f for f in files if f.kind == "neighbourhood"]
     checker.blockless = blockless_kinds(str(schema_dir))
     errors.extend(checker.run())
     errors.extend(_site_metadata_errors(root, valid))
     errors.extend(_page_link_errors(files, root, page_links) if not errors else [])  # pages and anchors the text links
+    if cache is not None:
+        cache.forget_others(set(digests))
+        cache.save()
     return files, sorted(set(errors), key=lambda e: (e.file, e.line, e.column, e.message))
+
+
+def _known_file(root: Path, rel: str, kind: str, cache: checkcache.CheckCache, digests: dict):
+    """A follow-up file whose bytes were checked before and found clean: deferred, not parsed. None when
+    it must be checked (unknown bytes, or unreadable: then the check says why)."""
+    try:
+        stat = os.stat(root / rel, follow_symlinks=False)
+        digest = cache.digest_if_unchanged(rel, stat)
+        if digest is None:
+            digest = checkcache.file_digest(read_regular_file(root / rel, rel))
+    except (OSError, YamlError):
+        return None  # the check says why
+    known = cache.first_stage(rel, digest)
+    if known is None or known[0] or known[1]:
+        return None
+    digests[rel] = digest
+    return SourceFile(rel, kind, LoadedYaml.deferred(root / rel, rel, known[2])), [], [], [], [], True
+
+
+def _clean(result) -> bool:
+    source, load_errors, own, links, pages, schema_valid, _, stat = result
+    clean = source is not None and not load_errors and not own and not links and not pages and schema_valid
+    return clean and stat is not None
+
+
+def _text_may_cite(source: SourceFile) -> bool:
+    text = source.loaded.__dict__.get("source")
+    return text is None or "[[" in text[0] or "\\" in text[0]
 
 
 def _required_files(files: list[SourceFile], absent: frozenset) -> list[SourceError]:
@@ -995,9 +1052,22 @@ def _site_metadata_errors(root: Path, valid: list[SourceFile]) -> list[SourceErr
 def _check_file(root: Path, rel: str, kind: str, schemas: tuple, cached: bool):
     """Everything that one file alone decides: (the file or None, errors that kept it from loading, its
     schema and integrity errors, its link errors, its links to pages, whether it is schema-valid)."""
-    source, load_errors = load_one(root, rel, kind)
+    digest = stat = None
+    if kind in checkcache.KINDS:  # its digest, of the bytes parsed here, keys what its checks find
+        try:  # taken before the bytes are read: a change while they are makes it differ next time
+            stat = os.stat(Path(root) / rel, follow_symlinks=False)
+        except OSError:
+            stat = None  # reading says why
+        try:
+            raw = read_regular_file(Path(root) / rel, rel)
+        except YamlError as exc:
+            return None, exc.errors, [], [], [], False, None, None
+        digest = checkcache.file_digest(raw)
+        source, load_errors = load_bytes(rel, kind, raw)
+    else:
+        source, load_errors = load_one(root, rel, kind)
     if source is None:
-        return None, load_errors, [], [], [], False
+        return None, load_errors, [], [], [], False, digest, stat
     schema_dir = root / "schemas"
     if cached:
         found = cached_schema_errors(source, root, schema_dir, schemas)
@@ -1005,7 +1075,7 @@ def _check_file(root: Path, rel: str, kind: str, schemas: tuple, cached: bool):
     else:
         found = schema_errors(source, schema_dir, root)
         own = found + _integrity_found(source, schema_dir, schema_valid=not found)
-    return source, load_errors, own, link_errors([source], root), page_links_of(source), not found
+    return source, load_errors, own, link_errors([source], root), page_links_of(source), not found, digest, stat
 
 
 # --- A big project, checked file by file in several processes --------------------------------------

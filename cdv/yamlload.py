@@ -122,8 +122,24 @@ class LoadedYaml:
             return dict(self.__dict__)
         return {"data": self.data, "source": self.source}
 
+    @classmethod
+    def deferred(cls, path: Path, name: str, may_cite: bool = True) -> LoadedYaml:
+        """A file already checked with these exact bytes (cdv.checkcache): read and parsed only when its
+        data or a record of places is asked for. `may_cite`: whether a text of it can hold « [[ »."""
+        loaded = cls.__new__(cls)
+        loaded.__dict__.update(deferred=(Path(path), name), may_cite=may_cite)
+        return loaded
+
     def __getattr__(self, name: str):
-        # Only called for an attribute missing from the object: a record left behind by __getstate__.
+        # Only called for an attribute missing from the object: a record left behind by __getstate__, or
+        # everything of a deferred file.
+        deferred = self.__dict__.get("deferred")
+        if deferred is not None and (name in _RECORDS or name in ("data", "source")):
+            path, rel = deferred
+            again = load_yaml(read_regular_file(path, rel), rel)
+            del self.__dict__["deferred"]
+            self.__dict__.update(again.__dict__)
+            return getattr(self, name)
         source = self.__dict__.get("source")
         if name not in _RECORDS or source is None:
             raise AttributeError(name)

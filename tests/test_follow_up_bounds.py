@@ -1,0 +1,74 @@
+"""A page holds one year of a neighbourhood's actions and lists of bounded length, whatever the follow-up's
+size: the real content with a second year of programmation, and lists made longer than a page holds.
+
+The site is built as MkDocs and Material build it (strict: every link and anchor must exist)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from cdv import actionview
+from cdv.build import build_site
+from cdv.pages import build_pages
+from sitetext import visible_text
+
+pytestmark = pytest.mark.slow  # builds a site
+
+
+def add_year(project, year: int, count: int = 2) -> list[str]:
+    """Actions of `year` in Planoise, funded by the ARS: returns their ids."""
+    actions = [
+        {"id": f"essai-{year}-{i}", "title": f"Action d'essai {i} de {year}", "neighbourhoods": ["planoise"],
+         "priorities": ["planoise-formation"],
+         "funding": [{"funder": "ars-bfc", "amount": 1000 * i, "year": year}]}
+        for i in range(1, count + 1)
+    ]
+    text = yaml.safe_dump({"year": year, "source": "Programmation d'essai", "actions": actions},
+                          allow_unicode=True, sort_keys=False)
+    (project / "actions" / f"{year}.yml").write_text(text, encoding="utf-8")
+    return [a["id"] for a in actions]
+
+
+def page(site, path: str) -> str:
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_neighbourhood_page_shows_its_latest_year_and_each_earlier_year_has_a_page(project, tmp_path):
+    ids = add_year(project, 2024)
+    site = build_site(project, tmp_path / "site", with_pdf=False)
+    planoise = page(site, "quartiers/planoise")
+    text = visible_text(planoise)
+    assert "2 actions de la programmation 2024" in text
+    assert all(f'id="action-{i}"' in planoise for i in ids)
+    assert 'id="action-atelier-sante-ville"' not in planoise  # a 2023 action: on the 2023 page
+    # The earlier year: a row with its page, its number of actions and its dated total.
+    row = re.search(r'<a href="programmation-2023/">2023</a></td>\s*<td>(\d+)</td>', planoise)
+    assert row and int(row.group(1)) == 19
+    earlier = page(site, "quartiers/planoise/programmation-2023")
+    assert 'id="action-atelier-sante-ville"' in earlier
+    assert "19 actions de la programmation 2023" in visible_text(earlier)
+    assert 'href="../#planoise-jeunes-12-25-ans"' in earlier  # its priorities, on the neighbourhood's page
+    # Elsewhere, a 2023 action is linked on its year's page, a 2024 one on the neighbourhood's page.
+    signatories = page(site, "signataires")
+    assert 'href="../quartiers/planoise/programmation-2023/#action-atelier-sante-ville"' in signatories
+    assert f'href="../quartiers/planoise/#action-{ids[0]}"' in signatories
+    # A page reached from its neighbourhood's page, not from the navigation.
+    assert "programmation-2023" not in page(site, "contrat")
+
+
+def test_a_list_longer_than_a_page_holds_gives_its_number_and_totals(project, monkeypatch):
+    from cdv.corpus import load_corpus
+
+    add_year(project, 2024, count=4)
+    monkeypatch.setattr(actionview, "LIST_LIMIT", 3)
+    pages = {p.path: p.markdown for p in build_pages(load_corpus(project))}
+    ars = pages["signataires/index.md"].split("suivi-ars-bfc", 1)[1].split("####", 1)[0]
+    assert "| Quartiers | Action |" not in ars
+    assert "lignes de financement, pour" in ars and "dans 1 quartier" in ars
+    assert "Total par année" in ars and "2024 : 10" in ars  # 1 000 + 2 000 + 3 000 + 4 000 €
+    monkeypatch.setattr(actionview, "LIST_LIMIT", 60)
+    pages = {p.path: p.markdown for p in build_pages(load_corpus(project))}
+    assert "| Quartiers | Action |" in pages["signataires/index.md"].split("suivi-ars-bfc", 1)[1].split("####", 1)[0]
