@@ -53,8 +53,10 @@ def _bars(
         )
     )
     caption = "Données du graphique" + (f" (en {unit})" if unit else "")
+    # Out of the search index (Material's data-search-exclude): the card beside the chart already says its
+    # figures in words, and the chart said them three times more (title, bars, table) in every section.
     return Markup(
-        f'<figure class="cdv-chart" id="{chart_id}">'
+        f'<figure class="cdv-chart" id="{chart_id}" data-search-exclude="true">'
         f'<svg role="img" aria-labelledby="{chart_id}-titre {chart_id}-desc" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-titre">{escape(title)}</title><desc id="{chart_id}-desc">{escape(description)}</desc>'

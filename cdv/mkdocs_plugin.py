@@ -13,10 +13,11 @@ from urllib.parse import urljoin
 from markupsafe import Markup
 from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from .errors import CdvError
+from .search import defer_index, help_links
 from .siteinfo import edit_label, footer_links, repository_url
 from .siteplan import SitePlan, plan_site
 
@@ -56,6 +57,10 @@ class ContractPlugin(BasePlugin[ContractConfig]):
             if config.nav:  # an unknown `cdv:` marker is a located error, said by MkDocs as a plugin error
                 config.nav = self.plan.nav(config.nav, config.config_file_path)
             self.site_map = self.plan.site_map(config.nav, config.docs_dir, config.use_directory_urls)
+            if self.site_map is not None:  # made from the navigation: the search's hint may now link it
+                self.plan.extra["search_help"] = help_links(
+                    [*self.plan.pages, self.site_map], config.use_directory_urls
+                )
         except CdvError as exc:
             # MkDocs says a PluginError in one message; `cdv build` takes the CdvError back (its cause) to
             # report it located, as `cdv validate` does.
@@ -114,3 +119,7 @@ class ContractPlugin(BasePlugin[ContractConfig]):
         if page.edit_url and page.file.src_uri in self.edit_paths:
             page.edit_url = urljoin(config.edit_uri, self.edit_paths[page.file.src_uri])
         return context
+
+    @event_priority(-100)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config):
+        defer_index(Path(config.site_dir) / "search")

@@ -21,6 +21,7 @@ from typing import Any
 from .corpus import Corpus, load_corpus_cached
 from .labels import LEGAL_TITLE, SITE_MAP_INTRO, SITE_MAP_OTHERS, SITE_MAP_TITLE, STATUS_IN_FORCE
 from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_path, page_specs
+from .search import help_links
 from .signature import dated
 from .text import figures
 from .versions import DRAFT_ALIAS, IN_FORCE_ALIAS
@@ -100,7 +101,12 @@ def _plan(
         files=files,
         sections=navigation(corpus),
         abbreviations=abbreviations(corpus),
-        extra={**announcement(corpus, feed, avenant, labels, pdf), **footer(corpus)},
+        # The pages the search's « aucun résultat » hint links to (cdv.search).
+        extra={
+            **announcement(corpus, feed, avenant, labels, pdf),
+            **footer(corpus),
+            "search_help": help_links(pages, directory_urls),
+        },
     )
 
 

@@ -191,7 +191,7 @@ def signed_then_poisoned(dest: Path, choose) -> tuple[Path, int]:
 def built_files(site: Path) -> dict[str, str]:
     """Every HTML text a browser or a feed reader gets: pages, search index entries, feed items."""
     out = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = json.loads((site / "search" / "search_docs.json").read_text(encoding="utf-8"))  # see cdv.search
     for i, doc in enumerate(index["docs"]):  # Material renders these titles and texts as HTML
         out[f"search#{i}:{doc['location']}"] = f"<h1>{doc['title']}</h1>{doc['text']}"
     feed = ET.parse(site / "versions.xml").getroot()

@@ -85,3 +85,31 @@ function cdvNameTableScrollers() {
 }
 if (typeof document$ !== "undefined") document$.subscribe(cdvNameTableScrollers);
 else document.addEventListener("DOMContentLoaded", cdvNameTableScrollers);
+
+// Search: no result. When Material's search finds nothing, a hint in French under its "Aucun document
+// trouvé" (check the spelling, a shorter word, the plan du site or the glossary: the template
+// #cdv-search-none, overrides/partials/cdv-search-none.html), in a status region so that a screen reader
+// says it. Material says "nothing" by writing its translation into the result's first line; that line is
+// watched, and the hint is written only when the answer changes to nothing, so it is said once.
+(function () {
+  var result = document.querySelector("[data-md-component=search-result]");
+  var meta = result && result.querySelector(".md-search-result__meta");
+  var template = document.getElementById("cdv-search-none");
+  var config = document.getElementById("__config");
+  if (!meta || !template || !config || !window.MutationObserver) return;
+  var none = (JSON.parse(config.textContent).translations || {})["search.result.none"];
+  if (!none) return;
+  var hint = document.createElement("div");
+  hint.className = "cdv-search-none";
+  hint.setAttribute("role", "status");
+  // Between the line and the list: Material finds them as the result's first and last children.
+  meta.parentNode.insertBefore(hint, meta.nextSibling);
+  var shown = false;
+  new MutationObserver(function () {
+    var nothing = meta.textContent.trim() === none;
+    if (nothing === shown) return;
+    shown = nothing;
+    hint.textContent = "";
+    if (nothing) hint.appendChild(template.content.cloneNode(true));
+  }).observe(meta, { childList: true, characterData: true, subtree: true });
+})();
