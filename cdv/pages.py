@@ -34,6 +34,7 @@ from .templatecache import bytecode_cache
 from .text import (
     NBSP,
     change_html,
+    code_spans_html,
     external_link,
     figures,
     fr_date,
@@ -124,6 +125,7 @@ def _environment() -> Environment:
         fr_number=fr_number,
         fr_date=fr_date,
         plain=title_html,
+        code_spans=code_spans_html,
         fr_value=fr_value,
         value_html=value_html,
         lower_first=lower_first,
