@@ -15,7 +15,9 @@ from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
+from .abbrlinks import link_acronyms
 from .errors import CdvError
 from .siteplan import SitePlan, plan_site
 
@@ -87,6 +89,19 @@ class ContractPlugin(BasePlugin[ContractConfig]):
         for path, content in self.plan.files.items():
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_page_content(self, html, *, page, config, files):
+        # Acronyms explained in the page's HTML too (cards, charts), the first of each a link to the glossary.
+        if "abbr" not in config.markdown_extensions:
+            return html
+
+        def href_of(path: str) -> str | None:
+            target = files.get_file_from_path(path)
+            if target is None or target.src_uri == page.file.src_uri:
+                return None
+            return get_relative_url(target.url, page.url)
+
+        return link_acronyms(html, self.plan.abbreviations, self.plan.glossary_links, href_of)
 
     def on_page_context(self, context, *, page, config, nav):
         # "edit/main/docs/../neighbourhoods/x.yml" -> "edit/main/neighbourhoods/x.yml"

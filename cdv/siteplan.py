@@ -20,7 +20,16 @@ from typing import Any
 
 from .corpus import Corpus, load_corpus_cached
 from .labels import STATUS_IN_FORCE
-from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_specs
+from .pages import (
+    Page,
+    abbreviations,
+    build_pages,
+    changes_page,
+    expand_nav,
+    glossary_links,
+    navigation,
+    page_specs,
+)
 from .signature import dated
 from .text import figures
 from .versions import DRAFT_ALIAS, IN_FORCE_ALIAS
@@ -33,6 +42,8 @@ class SitePlan:
     files: dict[str, str | bytes]  # other files of the site by path (open data, feed, PDF)
     sections: dict[str, Any]  # the navigation section of each `cdv:` marker
     abbreviations: dict[str, str]  # acronym -> expansion, explained on hover on every page
+    # acronym -> its glossary entry ("glossaire.md#qpv"): the first occurrence on a page links there
+    glossary_links: dict[str, str] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # values the theme's templates read
 
     def nav(self, nav, config_file: str | None = None):
@@ -79,6 +90,7 @@ def _plan(corpus: Corpus, pdf: str | None, feed: str | None, site_url: str, dire
         files=_files(corpus, pdf=pdf, feed=feed, site_url=site_url, avenant=avenant),
         sections=navigation(corpus),
         abbreviations=abbreviations(corpus),
+        glossary_links=glossary_links(corpus),
         extra=announcement(corpus, feed, avenant),
     )
 

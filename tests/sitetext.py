@@ -35,6 +35,10 @@ def page_text(site: Path, url_path: str) -> str:
 from html.parser import HTMLParser  # noqa: E402
 
 _NOT_TEXT = frozenset({"script", "style", "code", "pre", "template", "svg"})
+# Elements that flow inside a line: any other tag starts or ends a box, which a reader sees apart (two table
+# cells « GBM » and « 10,1 % » are not « GBM10,1 % »).
+_INLINE = frozenset({"a", "abbr", "b", "bdi", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s",
+                     "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"})
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
                    "wbr"})
 
@@ -47,12 +51,16 @@ class _TextReader(HTMLParser):
         self.chunks: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag not in _INLINE:
+            self.chunks.append(" ")
         if tag in _VOID:
             return
         self.open.append(tag)
         self.hidden += tag in _NOT_TEXT
 
     def handle_endtag(self, tag):
+        if tag not in _INLINE:
+            self.chunks.append(" ")
         if tag in _VOID or tag not in self.open:
             return
         while self.open:
