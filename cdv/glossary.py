@@ -101,7 +101,7 @@ def entries(glossary: list[dict]) -> list[dict]:
 
 def letter_of(term: str) -> str:
     """The index letter a term is filed under: its first letter, accents and case aside, or DIGITS."""
-    first = sort_key(term)[:1].upper()
+    first = sort_key(term)[:1].upper().replace("Œ", "O").replace("Æ", "A")  # « Œuvre » under O
     return first if "A" <= first <= "Z" else DIGITS
 
 

@@ -8,8 +8,8 @@ UPE2A, C2S, FSE+. Some such words are not acronyms, and the rule leaves them out
 - people's names: French prints surnames in capitals; a capital word that always stands next to a first
   name (a capitalised word the site never writes in lower case: « Anne VIGNOT », « RAPPY Marie ») is a name;
 - words written in capitals: a capital word of four letters or more that the site also writes in small
-  letters, accents aside (« SOS MEDECINS », « SPORT – Sésame de l'emploi »), or a word of the name of a
-  neighbourhood of the sources (« ORCHAMPS-PALENTE »).
+  letters, accents aside (« SOS MEDECINS », « SPORT – Sésame de l'emploi »), or a word the sources write in
+  small letters in the name of a neighbourhood or a signatory (« ORCHAMPS-PALENTE », « NEOLIA »).
 
 File names and addresses (« contrat.json », « DEVELOPING.md ») are not read. Words joined by a hyphen or a slash are read whole first (CMU-C, PDF/UA), then part by part. What code
 shows (<code>, <pre>) is left out, as it is of every text test (sitetext.prose_text).
@@ -42,23 +42,39 @@ def _name_like(word: str) -> bool:
         and not word.isupper()
 
 
+def _words(text: str) -> list[tuple[str, str, str]]:
+    """The words of a text with what separates each from its neighbours (file names left out)."""
+    matches = [m for m in WORD.finditer(text)]
+    out = []
+    for i, m in enumerate(matches):
+        chunk_start = text.rfind(" ", 0, m.start()) + 1
+        chunk_end = text.find(" ", m.end())
+        if FILE_NAME.search(text[chunk_start : chunk_end if chunk_end >= 0 else len(text)]):
+            continue
+        before = text[matches[i - 1].end() : m.start()] if i else ""
+        after = text[m.end() : matches[i + 1].start()] if i + 1 < len(matches) else ""
+        out.append((m.group(), before, after))
+    return out
+
+
 class Acronyms:
     """The acronyms of a set of texts (page -> its prose text), found by the rule above."""
 
     def __init__(self, texts: dict[str, str], place_words: set[str] = frozenset()):
-        found = {page: [w for chunk in text.split() if not FILE_NAME.search(chunk) for w in WORD.findall(chunk)]
-                 for page, text in texts.items()}
+        found = {page: _words(text) for page, text in texts.items()}
         # Every word the texts write in small letters, accents aside (« médecins » makes MEDECINS a word), and
-        # the words of the places the sources name (« Orchamps » makes ORCHAMPS one).
-        self.small = {_bare(p) for words in found.values() for w in words for p in PART.findall(w)
+        # the words of the places and bodies the sources name (« Orchamps » makes ORCHAMPS one).
+        self.small = {_bare(p) for words in found.values() for w, _, _ in words for p in PART.findall(w)
                       if p.islower()} | {_bare(w) for w in place_words}
         self.pages: dict[str, set[str]] = defaultdict(set)  # capital word -> pages it is read on
         beside_a_name: dict[str, list[bool]] = defaultdict(list)
         for page, words in found.items():
-            for i, word in enumerate(words):
+            for i, (word, before, after) in enumerate(words):
                 if not is_capital_word(word):
                     continue
-                near = [words[j] for j in (i - 1, i + 1) if 0 <= j < len(words)]
+                # « Anne VIGNOT », « RAPPY Marie »: a first name one space away, no punctuation between.
+                near = [words[i - 1][0]] if i and before == " " else []
+                near += [words[i + 1][0]] if i + 1 < len(words) and after == " " else []
                 beside_a_name[word].append(any(_name_like(n) and _bare(n) not in self.small for n in near))
                 self.pages[word].add(page)
         self.names = {w for w, sides in beside_a_name.items() if all(sides) and len(w.rstrip("+")) >= 3}
