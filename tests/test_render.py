@@ -55,7 +55,7 @@ def test_portraits_naming_colours_of_the_signed_charts_say_those_are_not_reprodu
 
     colours = 0
     for n in corpus.neighbourhoods:
-        found = [b for section in n["portrait"]["sections"] for b in notes(section["blocks"])
+        found = [b for section in n.get("portrait", {}).get("sections", []) for b in notes(section["blocks"])
                  if "pour les données en" in b["note"]]
         if found:
             colours += 1
