@@ -25,7 +25,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .labels import FIGURE_KINDS, FOLLOW_UP_FIELDS, FOLLOW_UP_STATUS, NOT_GIVEN, PLACE_FALLBACK, SCHOOL_LEVELS, SOURCE
+from .labels import (
+    EDITORIAL_NOTE,
+    FIGURE_KINDS,
+    FOLLOW_UP_FIELDS,
+    FOLLOW_UP_STATUS,
+    NOT_GIVEN,
+    PLACE_FALLBACK,
+    SCHOOL_LEVELS,
+    SOURCE,
+)
 from .text import fr_date, fr_number, inline_html, md, page_href, plain_text, plural, title_html, value_html
 
 if TYPE_CHECKING:
@@ -164,11 +173,17 @@ def _flatten_quote(b, text, complete, nested):
 
 def _render_note(r, b):
     label = f"<strong>{inline_html(b['label'])}</strong> : " if b.get("label") else ""
-    return f'<p class="cdv-note">{label}{inline_html(b["note"])}</p>\n'
+    note = f'<p class="cdv-note">{label}{inline_html(b["note"])}</p>\n'
+    if b.get("editorial"):
+        # Beside the signed words, never in them: a paragraph of its own, said to be the editors'.
+        note += f'<p class="cdv-editorial"><strong>{EDITORIAL_NOTE}</strong> : {inline_html(b["editorial"])}</p>\n'
+    return note
 
 
 def _flatten_note(b, text, complete, nested):
     yield _label_prefix(b, text, complete, True) + text(b["note"])
+    if b.get("editorial"):
+        yield f"{EDITORIAL_NOTE} : {text(b['editorial'])}"
 
 
 def _render_source(r, b):
@@ -381,7 +396,7 @@ KINDS: tuple[BlockKind, ...] = (
     BlockKind("list", _render_list, _flatten_list, fields=("ordered",)),
     BlockKind("table", _render_table, _flatten_table),
     BlockKind("quote", _render_quote, _flatten_quote),
-    BlockKind("note", _render_note, _flatten_note, fields=("label",)),
+    BlockKind("note", _render_note, _flatten_note, fields=("label", "editorial")),
     BlockKind("source", _render_source, _flatten_source),
     BlockKind("include", _render_include, _flatten_include, needs=_include_needs),
     BlockKind("indicators", _render_indicators, _flatten_indicators, indicator_refs=_indicators_refs, places=PORTRAIT),

@@ -94,6 +94,8 @@ SCHOOL_LEVELS = {
     "college": ("collège public de secteur", "collèges publics de secteur", "Collège"),
     "lycee": ("lycée public de secteur", "lycées publics de secteur", "Lycée"),
 }
+# What the editors add beside a note of the signed document (note block `editorial`), never in its words.
+EDITORIAL_NOTE = "Note de la rédaction (hors texte signé)"
 # Kinds of figure of the signed document whose values were not kept (figure block `kind`).
 FIGURE_KINDS = {"graphique": "Graphique", "carte": "Carte"}
 # A chart's name for the neighbourhood, when the block does not know which one it is.

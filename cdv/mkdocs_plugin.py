@@ -15,7 +15,9 @@ from mkdocs.config import base, config_options
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils import get_relative_url
 
+from .abbrlinks import link_acronyms
 from .errors import CdvError
 from .search import defer_index, help_links
 from .siteinfo import edit_label, footer_links, repository_url
@@ -113,6 +115,19 @@ class ContractPlugin(BasePlugin[ContractConfig]):
         # The footer links to the pages this site has (a project without a contact page has no such link).
         config.extra["cdv"]["footer"] = footer_links(url_of)
         return files
+
+    def on_page_content(self, html, *, page, config, files):
+        # Acronyms explained in the page's HTML too (cards, charts), the first of each a link to the glossary.
+        if "abbr" not in config.markdown_extensions:
+            return html
+
+        def href_of(path: str) -> str | None:
+            target = files.get_file_from_path(path)
+            if target is None or target.src_uri == page.file.src_uri:
+                return None
+            return get_relative_url(target.url, page.url)
+
+        return link_acronyms(html, self.plan.abbreviations, self.plan.glossary_links, href_of)
 
     def on_page_context(self, context, *, page, config, nav):
         # "edit/main/docs/../neighbourhoods/x.yml" -> "edit/main/neighbourhoods/x.yml"

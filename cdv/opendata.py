@@ -441,7 +441,7 @@ def _csv_columns(corpus: Corpus | None) -> dict[str, list[tuple[str, str, str, s
                 _TEXT,
                 "Où en est l'action : " + _statuses() + " ; vide si non renseigné.",
             ),
-            ("date_statut", "Date du statut", _TEXT, "La date du statut (AAAA, AAAA-MM ou AAAA-MM-JJ)."),
+            ("date_statut", "Date du statut", _TEXT, "La date du statut (`AAAA`, `AAAA-MM` ou `AAAA-MM-JJ`)."),
             ("avancement", FOLLOW_UP_FIELDS["progress"], _NUMBER, "L'avancement en pour cent, s'il est donné."),
             ("financeur_id", "Identifiant du financeur", _TEXT, "L'identifiant du signataire qui finance, s'il l'est."),
             (

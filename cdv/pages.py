@@ -24,6 +24,8 @@ from .corpus import (
     priority_count,
     uses_insee_small_areas,
 )
+from .glossary import by_letter
+from .glossary import entries as glossary_entries
 from .history import common_base_ids, element_history, ids_under, place_of, timeline
 from .indicators import Shared, change, comparisons, difference, observation_source, shared_indicators
 from .labels import FIRST_OBSERVATION, PARTICIPATION_HEADINGS, SINCE_BASELINE, STATUS_LABELS, VERSION_STATUS
@@ -34,6 +36,7 @@ from .templatecache import bytecode_cache
 from .text import (
     NBSP,
     change_html,
+    code_spans_html,
     external_link,
     figures,
     fr_date,
@@ -131,6 +134,7 @@ def _environment() -> Environment:
         fr_number=fr_number,
         fr_date=fr_date,
         plain=title_html,
+        code_spans=code_spans_html,
         fr_value=fr_value,
         value_html=value_html,
         lower_first=lower_first,
@@ -149,6 +153,8 @@ def _environment() -> Environment:
         data_years=data_years,
         uses_insee_small_areas=uses_insee_small_areas,
         observation_source=observation_source,
+        glossary_entries=glossary_entries,
+        glossary_by_letter=by_letter,
     )
     env.globals.update(_follow_up_globals())
     from . import participation
@@ -852,7 +858,16 @@ def _nav_position(config_file: str | None, pointer: tuple) -> tuple[int, int]:
 def abbreviations(corpus: Corpus) -> dict[str, str]:
     """Each acronym of the glossary and its expansion: Markdown's abbr extension explains them on hover."""
     with figures(corpus.figures):
-        return {term["term"]: " ".join(resolve_figures(term["expansion"]).split()) for term in corpus.glossary}
+        return {
+            term["term"]: " ".join(resolve_figures(term["expansion"]).split())
+            for term in glossary_entries(corpus.glossary)
+        }
+
+
+def glossary_links(corpus: Corpus) -> dict[str, str]:
+    """Each acronym the site explains and its glossary entry (docs path and anchor): its first occurrence
+    on a page links there (cdv.abbrlinks), so that its definition is reached by keyboard and touch."""
+    return {term["term"]: f"{page_path('glossary')}#{term['id']}" for term in glossary_entries(corpus.glossary)}
 
 
 # --- the editors' guide on the site ----------------------------------------------------------------

@@ -20,7 +20,17 @@ from typing import Any
 
 from .corpus import Corpus, load_corpus_cached
 from .labels import LEGAL_TITLE, SITE_MAP_INTRO, SITE_MAP_OTHERS, SITE_MAP_TITLE, STATUS_IN_FORCE
-from .pages import Page, abbreviations, build_pages, changes_page, expand_nav, navigation, page_path, page_specs
+from .pages import (
+    Page,
+    abbreviations,
+    build_pages,
+    changes_page,
+    expand_nav,
+    glossary_links,
+    navigation,
+    page_path,
+    page_specs,
+)
 from .search import help_links
 from .signature import dated
 from .text import figures
@@ -34,6 +44,8 @@ class SitePlan:
     files: dict[str, str | bytes]  # other files of the site by path (open data, feed, PDF)
     sections: dict[str, Any]  # the navigation section of each `cdv:` marker
     abbreviations: dict[str, str]  # acronym -> expansion, explained on hover on every page
+    # acronym -> its glossary entry ("glossaire.md#qpv"): the first occurrence on a page links there
+    glossary_links: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)  # values the theme's templates read
 
     def nav(self, nav, config_file: str | None = None):
@@ -101,6 +113,7 @@ def _plan(
         files=files,
         sections=navigation(corpus),
         abbreviations=abbreviations(corpus),
+        glossary_links=glossary_links(corpus),
         # The pages the search's « aucun résultat » hint links to (cdv.search).
         extra={
             **announcement(corpus, feed, avenant, labels, pdf),

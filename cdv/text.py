@@ -377,6 +377,33 @@ def to_html(value, markup: bool = True, line_start: bool = True) -> Markup:
     return Markup(_markup(text, line_start) if markup else _inert(text, line_start))
 
 
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans_html(value) -> Markup:
+    """Toolkit text that quotes syntax (a schema's description: « `**gras**` ») as HTML: what stands
+    between backquotes in <code>, shown as typed; the rest through to_html. A sample of Markdown is then
+    read as a sample, never rendered nor left looking like markup a page forgot to render."""
+    text = " ".join(str(value).split())
+    out: list[Markup] = []
+
+    def prose(piece: str) -> None:
+        # to_html trims its text: the spaces around a code span are the sentence's own.
+        lead = " " if piece.startswith(" ") and out else ""
+        trail = " " if piece.endswith(" ") and piece.strip() else ""
+        out.append(Markup(lead) + to_html(piece, line_start=not out) + Markup(trail))
+
+    pos = 0
+    for match in _CODE_SPAN.finditer(text):
+        if match.start() > pos:
+            prose(text[pos : match.start()])
+        out.append(Markup("<code>") + to_html(match.group(1), markup=False, line_start=False) + Markup("</code>"))
+        pos = match.end()
+    if pos < len(text) or not out:
+        prose(text[pos:])
+    return Markup("").join(out)
+
+
 def title_html(value) -> Markup:
     """A title for the navigation, the front matter, <title>, the header and the search: its words
     without inline markup, as escaped HTML (Material inserts these titles into pages unescaped)."""

@@ -60,7 +60,7 @@ def test_an_unknown_reference_is_located_with_the_id_meant(tmp_path):
     with pytest.raises(InvalidSources) as caught:
         load_corpus(project)
     [error] = caught.value.errors
-    assert (error.file, error.line) == ("contract/glossary.yml", 309) and error.column > 100
+    assert (error.file, error.line) == ("contract/glossary.yml", 313) and error.column > 100
     assert ("la valeur « [[fph-montant]] » n'existe pas dans contract/figures.yml "
             "(valeurs existantes : fph-montant-max). Voulez-vous dire « [[fph-montant-max]] » ?") in error.message
 

@@ -30,6 +30,40 @@ def test_quote_headings_notes_and_sources(renderer):
     assert "<strong>Note de lecture</strong> : n" in out and "Source : OPS 2022" in out
 
 
+def test_an_editorial_note_stands_beside_the_signed_words_never_in_them(renderer):
+    from cdv.blocks import BY_NAME
+    from cdv.labels import EDITORIAL_NOTE
+
+    block = {"note": "³ Fideli 2021 pour les données en bleu", "editorial": "Les couleurs ne sont pas <b>reprises</b>."}
+    out = renderer.render([block])
+    signed, editorial = out.strip().split("\n")
+    assert signed == '<p class="cdv-note">³ Fideli 2021 pour les données en bleu</p>'
+    assert editorial == (f'<p class="cdv-editorial"><strong>{EDITORIAL_NOTE}</strong> : Les couleurs ne sont pas '
+                         "&lt;b&gt;reprises&lt;/b&gt;.</p>")
+    lines = list(BY_NAME["note"].flatten(block, str, False, iter))
+    assert lines == ["³ Fideli 2021 pour les données en bleu", f"{EDITORIAL_NOTE} : {block['editorial']}"]
+
+
+def test_portraits_naming_colours_of_the_signed_charts_say_those_are_not_reproduced(corpus):
+    """The signed notes keep their words (« en rose », « en vert », « en bleu »); each portrait that has them
+    says beside them that the charts and tables those colours belong to are not on the site."""
+    def notes(blocks):
+        for b in blocks:
+            if "note" in b:
+                yield b
+            yield from notes(b.get("quote", []))
+
+    colours = 0
+    for n in corpus.neighbourhoods:
+        found = [b for section in n.get("portrait", {}).get("sections", []) for b in notes(section["blocks"])
+                 if "pour les données en" in b["note"]]
+        if found:
+            colours += 1
+            assert [b["note"].split("pour les données en ")[1].split()[0] for b in found] == ["rose", "vert", "bleu"]
+            assert "ne sont pas reproduits" in found[-1]["editorial"], n["id"]
+    assert colours == 4
+
+
 def test_indicator_card_shows_latest_value_comparisons_and_source(corpus):
     planoise = corpus.neighbourhood("planoise")
     indicators = {i["id"]: i for i in planoise["portrait"]["indicators"]}

@@ -49,7 +49,12 @@ def test_the_plan_expands_every_navigation_marker(plan):
 
 
 def test_abbreviations_are_the_glossary(plan):
-    assert plan.abbreviations == {t["term"]: " ".join(t["expansion"].split()) for t in plan.corpus.glossary}
+    from cdv.glossary import entries
+
+    # The contract's terms, and the site's own technical words it does not define itself (cdv.glossary).
+    assert plan.abbreviations == {t["term"]: " ".join(t["expansion"].split()) for t in entries(plan.corpus.glossary)}
+    assert {t["term"] for t in plan.corpus.glossary} < set(plan.abbreviations) and "PDF" in plan.abbreviations
+    assert plan.glossary_links["QPV"] == "glossaire.md#qpv" and plan.glossary_links["PDF"] == "glossaire.md#site-pdf"
 
 
 @pytest.mark.parametrize("with_pdf", [True, False])

@@ -51,3 +51,13 @@ def test_one_character_bold_ends_at_its_own_closing_stars():
     html = str(to_html("A Besançon, **1** logement social sur **2** se trouve en QPV, *a* ou *b*."))
     assert html.count("<strong>") == 2 and "<strong>1</strong>" in html and "<strong>2</strong>" in html
     assert "**" not in html and "<em>a</em>" in html and "<em>b</em>" in html
+
+
+def test_code_spans_quote_syntax_as_typed_and_the_rest_stays_escaped():
+    from cdv.text import code_spans_html
+
+    out = str(code_spans_html("mise en forme : `**gras**`, liens `[texte](https://…)` ; <b>x</b> et **vrai**"))
+    assert out == ("mise en forme : <code>&#42;&#42;gras&#42;&#42;</code>, liens "
+                   "<code>&#91;texte&#93;(https://…)</code> ; &lt;b&gt;x&lt;/b&gt; et <strong>vrai</strong>")
+    assert str(code_spans_html("`<script>`")) == "<code>&lt;script&gt;</code>"
+    assert str(code_spans_html("un ` seul")) == "un &#96; seul"
