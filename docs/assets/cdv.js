@@ -176,6 +176,11 @@ else document.addEventListener("DOMContentLoaded", cdvNameTableScrollers);
   }
 
   if (!drawer || !search) return;
+  // Material's back-to-top button starts hidden yet in the Tab order, until the reader first scrolls up
+  // (on a short page, never): it stays out of the order while hidden, as Material does once it has shown it.
+  document.querySelectorAll(".md-top[hidden]:not([tabindex])").forEach(function (top) {
+    top.setAttribute("tabindex", "-1");
+  });
   asButton(menu, "Menu");
   asButton(searchButton, "Rechercher");
   update();
