@@ -142,7 +142,7 @@ def test_the_search_opens_from_the_keyboard_on_a_phone(browser, site_url):
     """The search button takes the focus; Enter opens the search with the focus in its field, seen;
     Escape closes it and gives the focus back to the button."""
     context, page = phone_page(browser, site_url, "")
-    tab_until(page, lambda here: here["text"] == "Rechercher" and here["tag"] == "LABEL")
+    tab_until(page, lambda here: here["text"] == "Ouvrir la recherche")
     page.keyboard.press("Enter")
     assert page.is_checked("#__search")
     assert page.evaluate("document.activeElement.classList.contains('md-search__input')")
@@ -150,7 +150,7 @@ def test_the_search_opens_from_the_keyboard_on_a_phone(browser, site_url):
     page.keyboard.type("Planoise")
     page.keyboard.press("Escape")
     assert not page.is_checked("#__search")
-    assert focused(page)["text"] == "Rechercher" and seen(page) == []
+    assert focused(page)["text"] == "Ouvrir la recherche" and seen(page) == []
     context.close()
 
 
