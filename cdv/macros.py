@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from .corpus import load_corpus_cached, population, priority_count
 from .pages import common_base_reach, contributing_markdown, lower_first, page_path, repository_file_base
+from .provenance import changed_on
 from .shape import count
 from .signature import signature_line
 from .siteplan import announcement
@@ -65,6 +66,12 @@ def define_env(env) -> None:
     @env.macro
     def date_fr(iso: str) -> str:
         return fr_date(str(iso))
+
+    @env.macro
+    def date_de_mise_a_jour() -> str:
+        """The day this page's text last changed (cdv.provenance.changed_on, from git): a date a page
+        states about itself, never retyped and never stale."""
+        return fr_date(changed_on(root, Path(env.page.file.abs_src_path)).date().isoformat())
 
     @env.macro
     def nombre(value) -> str:

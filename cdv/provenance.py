@@ -143,6 +143,20 @@ def git_read(root: Path, *args: str) -> str:
     return result.stdout.decode("utf-8")
 
 
+def changed_on(root: Path, path: Path) -> datetime:
+    """When a file of the repository last changed: its last commit's date; once edited since (or never
+    committed, or outside git), the build's date (SOURCE_DATE_EPOCH, else now). A page that gives its own
+    date (the accessibility statement) is then never older than its text."""
+    root = Path(root)
+    rel = Path(path).resolve().relative_to(root.resolve()).as_posix()
+    if head_commit(root) and not git_read(root, "status", "--porcelain", "--", rel).strip():
+        last = git_read(root, "log", "-1", "--format=%ct", "--", rel).strip()
+        if last:
+            return datetime.fromtimestamp(int(last), UTC)
+    epoch = source_date_epoch()
+    return datetime.fromtimestamp(epoch, UTC) if epoch is not None else datetime.now(UTC)
+
+
 def git_file(root: Path, revision: str, path: str) -> str | None:
     """The text of `path` at `revision`, or None when that revision has no such file (a commit deleting
     it); a GitError if git fails otherwise."""

@@ -112,4 +112,155 @@ else document.addEventListener("DOMContentLoaded", cdvNameTableScrollers);
     hint.textContent = "";
     if (nothing) hint.appendChild(template.content.cloneNode(true));
   }).observe(meta, { childList: true, characterData: true, subtree: true });
+
+// Keyboard on phones and tablets (WCAG 2.4.3, 2.4.7, 2.1.1). Below 76.25em Material's navigation is a
+// drawer slid off-screen, its search (below 60em) a closed overlay, and the page's headings a panel of the
+// drawer slid off to the side: all of them stayed in the Tab order while out of sight, and the buttons
+// that open the drawer and the search are labels the keyboard could not reach. What is out of sight is
+// made inert; the two buttons take the focus (Enter is handled by Material, Space here); the open
+// drawer takes the focus, and Escape, or the focus leaving it, closes it.
+(function () {
+  var drawer = document.getElementById("__drawer");
+  var search = document.getElementById("__search");
+  var sidebar = document.querySelector(".md-sidebar--primary");
+  var root = sidebar && sidebar.querySelector(".md-nav--primary");
+  var menu = document.querySelector('.md-header__button[for="__drawer"]');
+  var searchButton = document.querySelector('.md-header__button[for="__search"]');
+  var searchBox = document.querySelector(".md-search__inner");
+  var results = document.querySelector(".md-search__scrollwrap");
+  var query = document.querySelector(".md-search__input");
+  // Material's own breakpoints: the drawer below 76.25em, the search overlay below 60em.
+  var narrow = window.matchMedia("(max-width: 76.234375em)");
+  var phone = window.matchMedia("(max-width: 59.984375em)");
+  var made = [];  // what this section made inert, undone before each update
+
+  function asButton(label, name) {
+    if (!label) return;
+    label.setAttribute("tabindex", "0");
+    label.setAttribute("role", "button");
+    if (name) label.setAttribute("aria-label", name);
+    label.addEventListener("keydown", function (event) {
+      if (event.key !== " ") return;
+      event.preventDefault();
+      label.click();
+    });
+  }
+
+  function setInert(element) {
+    element.inert = true;
+    made.push(element);
+  }
+
+  function focusable(within) {
+    return within.querySelector("a[href], [tabindex='0'], input:not([type=checkbox]), button");
+  }
+
+  // A nested panel of the drawer shows when its toggle (the checkbox before it in its item) is checked.
+  function toggleOf(nav) {
+    var item = nav.parentElement;
+    var toggle = item && item.querySelector(":scope > input.md-nav__toggle");
+    return toggle;
+  }
+
+  // The panel in sight: the deepest open one. It covers its parents, whose other entries are made inert
+  // (an ancestor cannot be: inert is inherited).
+  function openPanel() {
+    var open = root;
+    Array.prototype.forEach.call(root.querySelectorAll("nav.md-nav"), function (nav) {
+      var toggle = toggleOf(nav);
+      if (toggle && toggle.checked && open.contains(nav)) open = nav;
+    });
+    return open;
+  }
+
+  function update() {
+    made.forEach(function (element) { element.inert = false; });
+    made = [];
+    if (menu) menu.setAttribute("aria-expanded", String(drawer.checked));
+    var toc = document.getElementById("__toc");
+    if (headings && toc) headings.setAttribute("aria-expanded", String(toc.checked));
+    if (search.checked === false && results) setInert(results);
+    if (phone.matches && !search.checked && searchBox) setInert(searchBox);
+    if (!narrow.matches || !root) return;
+    if (!drawer.checked) {
+      setInert(sidebar);
+      return;
+    }
+    Array.prototype.forEach.call(root.querySelectorAll("nav.md-nav"), function (nav) {
+      var toggle = toggleOf(nav);
+      if (toggle && !toggle.checked) setInert(nav);
+    });
+    var panel = openPanel();
+    for (var node = panel; node !== root; node = node.parentElement) {
+      Array.prototype.forEach.call(node.parentElement.children, function (sibling) {
+        if (sibling !== node && sibling.tagName !== "INPUT") setInert(sibling);
+      });
+    }
+    // The open panel's title closes it (back to its parent): a button, said open.
+    var title = panel !== root && panel.querySelector(":scope > label.md-nav__title");
+    if (title && !title.hasAttribute("role")) {
+      asButton(title, null);
+      title.setAttribute("aria-expanded", "true");
+    }
+  }
+
+  if (!drawer || !search) return;
+  // Material's back-to-top button starts hidden yet in the Tab order, until the reader first scrolls up
+  // (on a short page, never): it stays out of the order while hidden, as Material does once it has shown it.
+  document.querySelectorAll(".md-top[hidden]:not([tabindex])").forEach(function (top) {
+    top.setAttribute("tabindex", "-1");
+  });
+  asButton(menu, "Menu");
+  asButton(searchButton, "Ouvrir la recherche");
+  // The current page's entry opens the panel of its headings (shown on phones only, as Material does).
+  var headings = sidebar && sidebar.querySelector('label.md-nav__link[for="__toc"]');
+  asButton(headings, null);
+  update();
+  narrow.addEventListener("change", update);
+  phone.addEventListener("change", update);
+
+  drawer.addEventListener("change", function () {
+    update();
+    // Opened from its button: the focus goes into the drawer, to the first entry in sight.
+    if (drawer.checked && narrow.matches && document.activeElement === menu) {
+      var first = focusable(openPanel());
+      if (first) first.focus();
+    }
+  });
+  if (sidebar) sidebar.addEventListener("change", function (event) {
+    var toggle = event.target;
+    if (!toggle.classList || !toggle.classList.contains("md-nav__toggle")) return;
+    var had = document.activeElement;
+    update();
+    // Entering a panel or leaving it moves the focus with it, to what is now in sight.
+    var item = toggle.parentElement;
+    var nav = item.querySelector(":scope > nav");
+    if (toggle.checked && nav && had && !nav.contains(had)) {
+      var first = focusable(nav);
+      if (first) first.focus();
+    } else if (!toggle.checked && nav && had && nav.contains(had)) {
+      var back = item.querySelector(":scope > .md-nav__link, :scope > label, :scope > a");
+      var target = back && (back.matches("a[href], [tabindex='0']") ? back : focusable(back));
+      if (target) target.focus();
+    }
+  });
+
+  search.addEventListener("change", function () {
+    var had = document.activeElement;
+    update();
+    // Material focuses the query when its button is clicked, before the box stops being inert.
+    if (search.checked && phone.matches && had !== query) query.focus();
+    // Closed with Escape on a phone: the focus goes back to the search button, not to the page's start.
+    if (!search.checked && phone.matches && searchButton && searchBox.contains(had)) searchButton.focus();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && narrow.matches && drawer.checked) {
+      drawer.click();
+      if (menu) menu.focus();
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    if (narrow.matches && drawer.checked && !sidebar.contains(event.target) && event.target !== menu) drawer.click();
+  });
 })();
