@@ -83,6 +83,30 @@ def tab_until(page, predicate, presses=15) -> dict:
     raise AssertionError(f"non atteint en {presses} tabulations ; focus sur {focused(page)}")
 
 
+@pytest.mark.parametrize("width", [390, 1280])
+def test_on_every_page_the_keyboard_never_lands_out_of_sight(browser, site_url, built_site, width):
+    """40 Tab presses on every page of the site, at a phone's width and a desktop's: each focused element
+    is seen (one page navigated through the site, as the axe test does)."""
+    context = browser.new_context(viewport={"width": width, "height": 844 if width < 1000 else 900})
+    page = context.new_page()
+    problems = []
+    for path in pages_of(built_site):
+        assert page.goto(site_url + path, wait_until="load").ok, path
+        page.add_style_tag(content=STILL)
+        for press in range(1, TABS + 1):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement === document.body"):
+                continue
+            why = seen(page)
+            if width >= 1220:  # Material shows the navigation as a column: no drawer to be closed
+                why = [w for w in why if w != "dans le menu fermé"]
+            if why:
+                problems.append(f"{width} px, {path or 'accueil'}, tabulation {press} : {focused(page)['html']} : "
+                                f"{', '.join(why)}")
+    context.close()
+    assert problems == []
+
+
 @pytest.mark.parametrize("path", WALKED)
 def test_the_keyboard_never_lands_out_of_sight_on_a_phone(browser, site_url, path):
     """40 Tab presses at 390 px: each focused element is seen, and the walk goes on into the page's

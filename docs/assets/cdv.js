@@ -112,6 +112,7 @@ else document.addEventListener("DOMContentLoaded", cdvNameTableScrollers);
     hint.textContent = "";
     if (nothing) hint.appendChild(template.content.cloneNode(true));
   }).observe(meta, { childList: true, characterData: true, subtree: true });
+})();
 
 // Keyboard on phones and tablets (WCAG 2.4.3, 2.4.7, 2.1.1). Below 76.25em Material's navigation is a
 // drawer slid off-screen, its search (below 60em) a closed overlay, and the page's headings a panel of the
