@@ -17,17 +17,22 @@ together (an action id used twice, a parent in another file, a cycle of parents)
 every validation, from the ids and parents each file's entry keeps. The result is the one a validation
 without the cache gives, error for error (tests/test_checkcache.py).
 
-The cache is a file of ours in the project (.cdv-cache/, ignored by git, like .mypy_cache): JSON, never
-executed; unreadable or from another version of the code, it is ignored and written anew. CDV_CACHE=0
-turns it off; CDV_CACHE_DIR puts it elsewhere.
+The cache is a file of ours outside the project, in the user's cache folder ($XDG_CACHE_HOME or
+~/.cache, then cdv/<digest of the project's path>/suivi.json): nothing in a clone or a pull request can
+plant a verdict there, and `cdv validate` writes nothing in the project. JSON, never executed, read only
+if it is a regular file; unreadable, malformed or from another version of the code, it is ignored and
+written anew. CDV_CACHE=0 turns it off; CDV_CACHE_DIR=DIR (an absolute path) puts it in DIR.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,7 +48,19 @@ def enabled() -> bool:
 
 def cache_file(root: Path) -> Path:
     folder = os.environ.get("CDV_CACHE_DIR", "").strip()
-    return (Path(folder) if folder else Path(root) / ".cdv-cache") / "suivi.json"
+    if folder and Path(folder).is_absolute():
+        base = Path(folder)
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", "").strip() or Path.home() / ".cache") / "cdv"
+    project = hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:20]
+    return base / project / "suivi.json"
+
+
+# A cache bigger than this is not one we wrote (a national corpus's is about 20 MB).
+MAX_CACHE_BYTES = 512 * 1024 * 1024
+# A file changed less than this before its times were taken may change again within the same tick of
+# a coarse clock, its times unchanged: its times are not trusted for it (git's "racy" entries).
+RACY_NS = 2_000_000_000
 
 
 def code_digest(schema_dir: str) -> str:
@@ -75,7 +92,86 @@ def file_digest(data: bytes) -> str:
 
 
 def _stat_key(stat: os.stat_result) -> list:
+    if time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS:
+        return []  # changed just now: its bytes are read next time
     return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _read(path: Path):
+    """The stored cache, or None: only a regular file (never through a link, a pipe or a device) of a
+    sensible size, holding JSON."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
+            return None
+        with os.fdopen(fd, "rb") as stream:
+            fd = -1
+            return json.loads(stream.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _is_error(row) -> bool:
+    return (
+        isinstance(row, list)
+        and len(row) == 5
+        and isinstance(row[0], str)
+        and isinstance(row[1], int)
+        and isinstance(row[2], int)
+        and isinstance(row[3], str)
+        and isinstance(row[4], str)
+    )
+
+
+def _is_index(rows) -> bool:
+    return isinstance(rows, list) and all(
+        isinstance(r, list) and r and isinstance(r[0], int) and all(isinstance(x, str) for x in r[1:]) for r in rows
+    )
+
+
+def _well_formed(stored) -> bool:
+    """Whether the stored cache has the shape this code writes, entry by entry: anything else is ignored
+    whole (a cache is never half trusted)."""
+    if not isinstance(stored, dict) or not isinstance(stored.get("code"), str):
+        return False
+    if not isinstance(stored.get("universe"), str):
+        return False
+    first, refs = stored.get("first"), stored.get("refs")
+    if not isinstance(first, dict) or not isinstance(refs, dict):
+        return False
+    for entry in first.values():
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 5
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], list)
+            and all(map(_is_error, entry[1]))
+            and isinstance(entry[2], list)
+            and all(map(_is_error, entry[2]))
+            and isinstance(entry[3], bool)
+            and isinstance(entry[4], list)
+        ):
+            return False
+    for entry in refs.values():
+        if not (
+            isinstance(entry, list)
+            and len(entry) == 4
+            and isinstance(entry[0], str)
+            and isinstance(entry[1], list)
+            and all(map(_is_error, entry[1]))
+            and _is_index(entry[2])
+            and _is_index(entry[3])
+        ):
+            return False
+    return True
 
 
 def _errors_out(errors: list[SourceError]) -> list:
@@ -97,14 +193,9 @@ class CheckCache:
         self.refs: dict[str, list] = {}
         self.universe = ""
         self.changed = False
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if stored.get("code") == self.code:
-                self.first = stored.get("first", {})
-                self.refs = stored.get("refs", {})
-                self.universe = stored.get("universe", "")
-        except (OSError, ValueError, AttributeError):
-            pass  # no cache yet, or not one we can read: everything is checked
+        stored = _read(self.path)
+        if _well_formed(stored) and stored["code"] == self.code:
+            self.first, self.refs, self.universe = stored["first"], stored["refs"], stored["universe"]
 
     # --- stage one: what the file alone decides -----------------------------------------------------
 
@@ -112,7 +203,7 @@ class CheckCache:
         """The digest kept for the file when its size, time of change and inode are those it had then (as
         git's index trusts them): its bytes need not be read again to know them."""
         entry = self.first.get(rel)
-        if entry is None or entry[4] != _stat_key(stat):
+        if entry is None or not entry[4] or entry[4] != _stat_key(stat):  # [] never matches: read it
             return None
         return entry[0]
 
@@ -126,6 +217,14 @@ class CheckCache:
     def keep_first_stage(self, rel: str, digest: str, own, links, may_cite: bool, stat: os.stat_result) -> None:
         self.first[rel] = [digest, _errors_out(own), _errors_out(links), may_cite, _stat_key(stat)]
         self.changed = True
+
+    def refresh_times(self, rel: str, digest: str, stat: os.stat_result) -> None:
+        """A file read again and found with the bytes kept (touched, checked out again): its new times are
+        kept, so that the next validation need not read it."""
+        entry = self.first.get(rel)
+        if entry is not None and entry[0] == digest and entry[4] != _stat_key(stat):
+            entry[4] = _stat_key(stat)
+            self.changed = True
 
     # --- stage two: the references of the file's actions to the rest of the project -----------------
 
@@ -159,17 +258,17 @@ class CheckCache:
         if not self.changed:
             return
         stored = {"code": self.code, "universe": self.universe, "first": self.first, "refs": self.refs}
+        tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Fichiers de travail de cdv validate, recréés au besoin.\n*\n", encoding="utf-8")
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".suivi-", suffix=".json")
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump(stored, out, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            os.replace(tmp, self.path)  # replaces a link itself, never writes through it
         except OSError:
-            return
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
 
 
 def universe_digest(ids, measure_ids: set) -> str:

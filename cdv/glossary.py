@@ -16,6 +16,12 @@ from .text import sort_key
 # "site-": a contract's own ids never do (they are anchors of the same page).
 SITE_TERMS: tuple[dict[str, str], ...] = (
     {
+        "id": "site-aa",
+        "term": "AA",
+        "expansion": "Niveau double A des WCAG",
+        "definition": "Le deuxième des trois niveaux de conformité des WCAG (A, AA, AAA), celui que demande le RGAA.",
+    },
+    {
         "id": "site-csv",
         "term": "CSV",
         "expansion": "Comma-Separated Values (valeurs séparées par des virgules)",
@@ -57,6 +63,12 @@ SITE_TERMS: tuple[dict[str, str], ...] = (
         "term": "RGAA",
         "expansion": "Référentiel général d'amélioration de l'accessibilité",
         "definition": "Le référentiel de l'État qui dit comment rendre accessible un site public.",
+    },
+    {
+        "id": "site-ip",
+        "term": "IP",
+        "expansion": "Internet Protocol",
+        "definition": "Le protocole d'internet : l'adresse IP identifie l'appareil d'où vient chaque visite d'un site.",
     },
     {
         "id": "site-rss",

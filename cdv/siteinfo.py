@@ -131,7 +131,7 @@ _KNOWN_HOSTS = (
         ".github.io",
         Host(
             "GitHub Pages, service de GitHub, Inc.",
-            "88 Colin P. Kelly Jr. Street, San Francisco, CA 94107, États-Unis",
+            "88 Colin P. Kelly Jr. Street, San Francisco, Californie 94107, États-Unis",
             "https://pages.github.com/",
             "Comme l'indique GitHub, l'adresse IP de chaque visiteur d'un site GitHub Pages est enregistrée "
             "par GitHub pour la sécurité de son service ; l'éditeur de ce site n'y a pas accès.",
@@ -163,13 +163,12 @@ STORED: tuple[tuple[str, str, str], ...] = (
     (
         "__palette",
         "Dans le stockage local du navigateur",
-        "les couleurs d'affichage du site (clé «\u00a0__palette\u00a0»), que le thème relit à chaque page",
+        "les couleurs d'affichage du site, que le thème relit à chaque page",
     ),
     (
         "__outdated",
         "Dans le stockage de session, effacé à la fermeture de l'onglet",
-        "sur un site qui publie plusieurs versions du contrat, si la version affichée est remplacée "
-        "(clé «\u00a0__outdated\u00a0»)",
+        "sur un site qui publie plusieurs versions du contrat, si la version affichée est remplacée",
     ),
 )
 

@@ -891,7 +891,7 @@ def _walk_blocks(node):
 def validate_project(root: Path, keep: bool = False) -> tuple[list[SourceFile], list[SourceError]]:
     """Load and validate the whole project. Returns the files and every error, sorted by place.
 
-    `keep`: what the checks of the follow-up files find is kept in the project's .cdv-cache/ and used
+    `keep`: what the checks of the follow-up files find is kept in the user's cache folder and used
     again (cdv.checkcache; `cdv validate`); a follow-up file whose bytes were found clean is then returned
     deferred, parsed only if its data is asked for. Without it nothing is read from or written to the
     cache (a build needs every file's data anyway, and writes nothing it is refused)."""
@@ -984,13 +984,14 @@ def _known_file(root: Path, rel: str, kind: str, cache: checkcache.CheckCache, d
         digest = cache.digest_if_unchanged(rel, stat)
         if digest is None:
             digest = checkcache.file_digest(read_regular_file(root / rel, rel))
+            cache.refresh_times(rel, digest, stat)
     except (OSError, YamlError):
         return None  # the check says why
     known = cache.first_stage(rel, digest)
     if known is None or known[0] or known[1]:
         return None
     digests[rel] = digest
-    return SourceFile(rel, kind, LoadedYaml.deferred(root / rel, rel, known[2])), [], [], [], [], True
+    return SourceFile(rel, kind, LoadedYaml.deferred(root / rel, rel, digest, known[2])), [], [], [], [], True
 
 
 def _clean(result) -> bool:

@@ -123,11 +123,12 @@ class LoadedYaml:
         return {"data": self.data, "source": self.source}
 
     @classmethod
-    def deferred(cls, path: Path, name: str, may_cite: bool = True) -> LoadedYaml:
-        """A file already checked with these exact bytes (cdv.checkcache): read and parsed only when its
-        data or a record of places is asked for. `may_cite`: whether a text of it can hold « [[ »."""
+    def deferred(cls, path: Path, name: str, digest: str, may_cite: bool = True) -> LoadedYaml:
+        """A file already checked with these exact bytes (cdv.checkcache, `digest` their sha256): read and
+        parsed only when its data or a record of places is asked for. `may_cite`: whether a text of it
+        can hold « [[ »."""
         loaded = cls.__new__(cls)
-        loaded.__dict__.update(deferred=(Path(path), name), may_cite=may_cite)
+        loaded.__dict__.update(deferred=(Path(path), name, digest), may_cite=may_cite)
         return loaded
 
     def __getattr__(self, name: str):
@@ -135,8 +136,24 @@ class LoadedYaml:
         # everything of a deferred file.
         deferred = self.__dict__.get("deferred")
         if deferred is not None and (name in _RECORDS or name in ("data", "source")):
-            path, rel = deferred
-            again = load_yaml(read_regular_file(path, rel), rel)
+            import hashlib
+
+            path, rel, digest = deferred
+            raw = read_regular_file(path, rel)
+            if hashlib.sha256(raw).hexdigest() != digest:
+                # Saved again since its bytes were known: what was found of them is not what it says now.
+                raise YamlError(
+                    [
+                        SourceError(
+                            rel,
+                            0,
+                            0,
+                            "",
+                            "fichier modifié pendant la validation : enregistrez-le, puis relancez la validation.",
+                        )
+                    ]
+                )
+            again = load_yaml(raw, rel)
             del self.__dict__["deferred"]
             self.__dict__.update(again.__dict__)
             return getattr(self, name)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cdv.checkcache import cache_file
 from cdv.validate import validate_project
 
 EXTRA = "actions/2024-essai.yml"
@@ -33,10 +34,11 @@ def action(ident: str, **fields) -> dict:
 
 def three_ways(project: Path, monkeypatch) -> list:
     """The errors without the cache, then with it empty, then filled: all must agree."""
-    shutil.rmtree(project / ".cdv-cache", ignore_errors=True)
+    monkeypatch.setenv("CDV_CACHE_DIR", str(project.parent / "cache"))
+    shutil.rmtree(project.parent / "cache", ignore_errors=True)
     monkeypatch.setenv("CDV_CACHE", "0")
     _, without = validate_project(project, keep=True)
-    assert not (project / ".cdv-cache").exists()
+    assert not (project.parent / "cache").exists()
     monkeypatch.setenv("CDV_CACHE", "1")
     _, filling = validate_project(project, keep=True)
     _, filled = validate_project(project, keep=True)
@@ -59,8 +61,7 @@ def test_a_clean_project_is_not_parsed_again_and_its_data_still_reads(project, m
     extra = next(f for f in files if f.rel == EXTRA)
     assert extra.data["actions"][0]["funding"][0]["amount"] == 1200  # read when asked for
     assert extra.loaded.mark(("actions", 0, "id")) == (4, 7)
-    cache = project / ".cdv-cache"
-    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert cache_file(project).is_file() and project not in cache_file(project).parents
 
 
 def test_errors_between_files_are_found_with_or_without_the_cache(project, monkeypatch):
@@ -126,22 +127,38 @@ def test_a_change_of_schema_checks_every_kept_file_again(project, monkeypatch):
     assert EXTRA in result.stdout + result.stderr and "actions/2023.yml" in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("garbage", ["", "{", "[1, 2]", '{"code": 3}', "\x00\xff"])
+@pytest.mark.parametrize("garbage", ["", "{", "[1, 2]", '{"code": 3}', "\x00\xff", "first[]", "first=[]",
+                                     "refs=None", "refs-row"])
 def test_an_unreadable_cache_is_ignored_and_written_anew(project, monkeypatch, garbage):
+    monkeypatch.setenv("CDV_CACHE_DIR", str(project.parent / "cache"))
     assert validate_project(project, keep=True)[1] == []
-    cache = project / ".cdv-cache" / "suivi.json"
+    cache = cache_file(project)
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    if garbage == "first[]":  # valid JSON of another shape: never half trusted
+        stored["first"]["actions/2023.yml"] = []
+        garbage = json.dumps(stored)
+    elif garbage == "first=[]":
+        garbage = json.dumps({**stored, "first": []})
+    elif garbage == "refs=None":
+        garbage = json.dumps({**stored, "refs": None})
+    elif garbage == "refs-row":
+        stored["refs"]["actions/2023.yml"][1] = [[1]]
+        garbage = json.dumps(stored)
     cache.write_bytes(garbage.encode("utf-8", "surrogateescape"))
     write_actions(project, EXTRA, [action("essai-1", neighbourhoods=["planoize"])])
     assert [e.file for e in validate_project(project, keep=True)[1]] == [EXTRA]
     assert json.loads(cache.read_text(encoding="utf-8"))["first"]
 
 
-def test_the_cache_is_not_a_source_and_a_build_does_not_use_it(project, monkeypatch):
+def test_the_cache_is_not_in_the_project_and_a_build_does_not_use_it(project, monkeypatch):
     from cdv.corpus import load_corpus
 
+    monkeypatch.setenv("CDV_CACHE_DIR", str(project.parent / "cache"))
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
     assert validate_project(project, keep=True)[1] == []
-    assert (project / ".cdv-cache" / "suivi.json").is_file()
-    assert validate_project(project, keep=True)[1] == []  # no « fichier ignoré » for .cdv-cache/
+    assert cache_file(project).is_file()
+    assert validate_project(project, keep=True)[1] == []
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before  # nothing written there
     files, _ = validate_project(project)
     assert deferred(files) == set()
     assert [a["id"] for a in load_corpus(project).actions][:1] == ["cite-educative-planoise"]
@@ -154,4 +171,44 @@ def test_a_file_changed_with_its_size_kept_is_read_again(project, monkeypatch):
     path = project / EXTRA
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("planoise", "planoize"), encoding="utf-8")  # same length
+    assert [e.file for e in validate_project(project, keep=True)[1]] == [EXTRA]
+
+
+def test_a_file_saved_during_the_validation_is_never_kept_under_its_old_bytes(project, monkeypatch):
+    """A deferred file read again (the ids elsewhere changed) with other bytes than those known: the
+    validation says so and keeps nothing of it; the next one finds what the file now says."""
+    import cdv.validate as validate
+    from cdv.errors import InvalidSources
+
+    monkeypatch.setenv("CDV_CACHE_DIR", str(project.parent / "cache"))
+    write_actions(project, EXTRA, [action("essai-1")])
+    assert validate_project(project, keep=True)[1] == []
+    signatories = project / "contract" / "signatories.yml"
+    text = signatories.read_text(encoding="utf-8")
+    signatories.write_text(text.replace("organisation: ", "organisation: Le ", 1), encoding="utf-8")
+    known = validate._known_file
+
+    def then_saved(root, rel, kind, cache, digests):
+        found = known(root, rel, kind, cache, digests)
+        if rel == EXTRA and found is not None:
+            write_actions(project, EXTRA, [action("essai-1", neighbourhoods=["planoize"])])
+        return found
+
+    monkeypatch.setattr(validate, "_known_file", then_saved)
+    with pytest.raises(InvalidSources) as raised:
+        validate_project(project, keep=True)
+    assert "modifié pendant la validation" in raised.value.errors[0].message
+    monkeypatch.setattr(validate, "_known_file", known)
+    assert [e.file for e in three_ways(project, monkeypatch)] == [EXTRA]
+
+
+def test_a_cache_file_that_is_a_link_is_not_read(project, monkeypatch, tmp_path):
+    monkeypatch.setenv("CDV_CACHE_DIR", str(tmp_path / "cache"))
+    write_actions(project, EXTRA, [action("essai-1", neighbourhoods=["planoize"])])
+    assert [e.file for e in validate_project(project, keep=True)[1]] == [EXTRA]
+    cache = cache_file(project)
+    planted = tmp_path / "planted.json"
+    planted.write_text(cache.read_text(encoding="utf-8").replace("planoize", "planoise"), encoding="utf-8")
+    cache.unlink()
+    cache.symlink_to(planted)
     assert [e.file for e in validate_project(project, keep=True)[1]] == [EXTRA]

@@ -103,7 +103,9 @@ def test_open_data_has_every_priority_of_every_project(built_site, corpus):
     assert (montrapon["quartier"], montrapon["objectifs_socle"], montrapon["dispositifs"]) == \
         ("Montrapon", "education-parentalite", "pre")
     text = page_text(built_site, "donnees")
-    assert f"priorites.csv Les projets de quartier, une ligne par priorité ({len(rows)} lignes" in text
+    # The download's label says its format and size (cdv.siteinfo), then what it holds.
+    assert re.search(rf"priorites\.csv \(CSV – [\d ,]+ (?:octets|Ko|Mo)\) Les projets de quartier, une ligne par "
+                     rf"priorité \({len(rows)} lignes", text)
 
 
 def test_data_page_has_the_dictionary_and_the_licence(built_site):

@@ -147,8 +147,9 @@ def test_every_download_link_says_its_format_and_the_real_size_of_its_file(built
             label = f"({FORMATS[suffix]} – {normalise(size_text(file.stat().st_size))})"
             assert text.endswith(label), (page, href, text, label)
             checked.add(target)
-            raw = page.read_text(encoding="utf-8")
-            # The number stays with its unit, the format with its dash (non-breaking spaces).
+            # The number stays with its unit, the format with its dash (non-breaking spaces), whatever
+            # element wraps the format (an acronym's <abbr>, cdv.abbrlinks).
+            raw = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
             assert f"{FORMATS[suffix]}\u00a0– " in unescape(raw)
     assert {"contrat.pdf", "donnees/contrat.json", "donnees/indicateurs.csv", "donnees/priorites.csv",
             "donnees/actions.csv", "donnees/mesures.csv"} <= checked

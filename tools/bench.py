@@ -350,7 +350,9 @@ def follow_up(corpus: Path, templates: Path, tmp: Path) -> dict:
               f"{'quartier' if layout == 'neighbourhood' else 'groupe de quartiers'}…", flush=True)
         count = synthetic_actions(corpus, layout)
         files = sorted((corpus / "actions").glob("*.yml"))
-        shutil.rmtree(corpus / ".cdv-cache", ignore_errors=True)
+        from cdv.checkcache import cache_file
+
+        shutil.rmtree(cache_file(corpus).parent, ignore_errors=True)
         out[layout] = {"actions": count, "files": len(files), "mb": sum(f.stat().st_size for f in files) / 1e6,
                        "largest_kb": max(f.stat().st_size for f in files) / 1e3,
                        "validate": run("validate", corpus, 1)}
@@ -449,7 +451,7 @@ def render(r: dict, repeat: int) -> str:
         "(tools/bench.py synthetic_actions: 1 to 3 funding lines each, funders among the signatories or named, "
         "the neighbourhood's priorities, statuses, measures of a synthetic device), one run each: the first "
         "validation parses every file, the next one (one actions file changed) uses what `cdv validate` kept "
-        "of the others (cdv.checkcache, .cdv-cache/), as an editor's or a CI's next run does. The reference is MkDocs + Material alone building the same pages "
+        "of the others (cdv.checkcache, in the user's cache folder), as an editor's or a CI's next run does. The reference is MkDocs + Material alone building the same pages "
         "written as plain markdown, with the same navigation, theme features, stylesheet and markdown "
         "extensions (the glossary given to `abbr` in mkdocs.yml): no cdv plugin, no macros, no template "
         "override, no PDF. Our builds keep compiled templates between runs (cdv.templatecache): the main "
