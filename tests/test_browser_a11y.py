@@ -83,11 +83,10 @@ def tab_until(page, predicate, presses=15) -> dict:
     raise AssertionError(f"non atteint en {presses} tabulations ; focus sur {focused(page)}")
 
 
-@pytest.mark.parametrize("width", [390])
+@pytest.mark.parametrize("width", [390, 1280])
 def test_on_every_page_the_keyboard_never_lands_out_of_sight(browser, site_url, built_site, width):
-    """40 Tab presses on every page of the site at a phone's width: each focused element is seen (one page
-    navigated through the site, as the axe test does). At 1280 px the walk finds the current page's link
-    of the desktop navigation covered by its own list item on a few pages (not yet understood: left out)."""
+    """40 Tab presses on every page of the site, at a phone's width and a desktop's: each focused element
+    is seen (one page navigated through the site, as the axe test does)."""
     context = browser.new_context(viewport={"width": width, "height": 844 if width < 1000 else 900})
     page = context.new_page()
     problems = []
@@ -101,6 +100,10 @@ def test_on_every_page_the_keyboard_never_lands_out_of_sight(browser, site_url, 
             why = seen(page)
             if width >= 1220:  # Material shows the navigation as a column: no drawer to be closed
                 why = [w for w in why if w != "dans le menu fermé"]
+            # The desktop navigation's link to the current page takes no pointer (Material): the point
+            # test sees its list item instead, which shows it.
+            if why and page.evaluate("getComputedStyle(document.activeElement).pointerEvents === 'none'"):
+                why = [w for w in why if not w.startswith("caché par li")]
             if why:
                 problems.append(f"{width} px, {path or 'accueil'}, tabulation {press} : {focused(page)['html']} : "
                                 f"{', '.join(why)}")
