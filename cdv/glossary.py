@@ -19,7 +19,7 @@ SITE_TERMS: tuple[dict[str, str], ...] = (
         "id": "site-aa",
         "term": "AA",
         "expansion": "Niveau double A des WCAG",
-        "definition": "Le deuxième des trois niveaux de conformité des WCAG (A, AA, AAA), celui que demande le RGAA.",
+        "definition": "Le deuxième des trois niveaux de conformité des WCAG, celui que demande le RGAA.",
     },
     {
         "id": "site-csv",
