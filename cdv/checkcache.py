@@ -30,7 +30,6 @@ import contextlib
 import hashlib
 import json
 import os
-import stat
 import tempfile
 import time
 from functools import lru_cache
@@ -100,23 +99,13 @@ def _stat_key(stat: os.stat_result) -> list:
 def _read(path: Path):
     """The stored cache, or None: only a regular file (never through a link, a pipe or a device) of a
     sensible size, holding JSON."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    from .yamlload import YamlError, read_regular_file
+
     try:
-        fd = os.open(path, flags)
-    except OSError:
+        raw = read_regular_file(path, str(path), limit=MAX_CACHE_BYTES)
+        return json.loads(raw.decode("utf-8")) if len(raw) <= MAX_CACHE_BYTES else None
+    except (YamlError, ValueError):
         return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CACHE_BYTES:
-            return None
-        with os.fdopen(fd, "rb") as stream:
-            fd = -1
-            return json.loads(stream.read().decode("utf-8"))
-    except (OSError, ValueError):
-        return None
-    finally:
-        if fd >= 0:
-            os.close(fd)
 
 
 def _is_error(row) -> bool:

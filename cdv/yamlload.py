@@ -426,9 +426,10 @@ def _raise_space_cause(text: str, name: str, exc: yaml.MarkedYAMLError) -> None:
         raise YamlError(found[:1])
 
 
-def read_regular_file(path: Path, name: str) -> bytes:
+def read_regular_file(path: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a source, only if it is a regular file: never through a symbolic link, never blocking
-    on a named pipe or a device. Errors name the path, never the content."""
+    on a named pipe or a device; read up to just past `limit` bytes (longer is the caller's to refuse).
+    Errors name the path, never the content."""
     import errno
     import os
     import stat
@@ -464,7 +465,7 @@ def read_regular_file(path: Path, name: str) -> bytes:
                 "un fichier texte du dépôt ; supprimez-le."
             )
         chunks, size = [], 0
-        while size <= MAX_FILE_BYTES:
+        while size <= limit:
             try:
                 chunk = os.read(fd, 1 << 20)
             except OSError as exc:
