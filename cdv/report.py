@@ -19,12 +19,27 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .actionview import year_page_id
 from .corpus import Corpus, priorities
 from .errors import MissingReport
-from .followup import FundingLine, funder_key, funding_lines, report, total, totals_by_funder, totals_by_year
+from .followup import (
+    FundingLine,
+    funder_key,
+    funding_lines,
+    report,
+    shown_year,
+    total,
+    totals_by_funder,
+    totals_by_year,
+)
 from .indicators import period_year
 from .labels import FOLLOW_UP_STATUS, NO_PRIORITY, NOT_GIVEN, PER_YEAR, REPORT_APPROVAL, REPORT_STATUS, UNKNOWN_FUNDER
 from .text import fr_amount, fr_date, md, title_html, value_html
+
+# The report lists the year's actions one by one up to this many (a contract's programmation is a few
+# hundred); beyond (a national corpus), each stays on its neighbourhood's page of the year, which the table
+# by neighbourhood links to, and the report gives their counts and totals.
+ACTIONS_LISTED = 500
 
 # --- amounts -----------------------------------------------------------------------------------------------
 
@@ -157,6 +172,10 @@ class AnnualReport:
         return [n for n in self.neighbourhoods if n["id"] not in shown]
 
     @property
+    def lists_actions(self) -> bool:
+        return len(self.actions) <= ACTIONS_LISTED
+
+    @property
     def new_observations(self) -> int:
         return sum(e.new_count for e in self.evolutions)
 
@@ -221,7 +240,7 @@ def annual_report(corpus: Corpus, year: int) -> AnnualReport:
         projects=tuple(_projects(corpus, actions)),
         evolutions=tuple(_evolutions(corpus, year)),
         actions=tuple(actions),
-        by_neighbourhood=tuple(_by_neighbourhood(corpus, actions)),
+        by_neighbourhood=tuple(_by_neighbourhood(corpus, actions, year)),
         by_priority=tuple(_by_priority(corpus, actions)),
         funders=tuple(_funders(corpus, actions)),
         amounts=amounts(funding_lines(actions)),
@@ -231,18 +250,40 @@ def annual_report(corpus: Corpus, year: int) -> AnnualReport:
     )
 
 
+def _grouped(actions: list[dict], keys_of) -> dict[str, list[dict]]:
+    """The actions under each key they name (a neighbourhood, a priority), in the actions' order: one pass
+    over the year's actions, not one per key (a national corpus has thousands of keys and tens of thousands
+    of actions a year)."""
+    groups: dict[str, list[dict]] = {}
+    for action in actions:
+        for key in dict.fromkeys(keys_of(action)):
+            groups.setdefault(key, []).append(action)
+    return groups
+
+
+def _serving(actions: list[dict], by_priority: dict[str, list[dict]], ids) -> tuple[dict, ...]:
+    """The actions serving any of the priorities `ids`, each once, in the actions' order."""
+    chosen = {id(a) for ident in ids for a in by_priority.get(ident, ())}
+    return tuple(a for a in actions if id(a) in chosen) if chosen else ()
+
+
+def _priorities_of(action: dict) -> list[str]:
+    return action.get("priorities", [])
+
+
 def _objectives(corpus: Corpus, actions: list[dict]) -> list[Objective]:
+    by_priority = _grouped(actions, _priorities_of)
     out = []
     for axis in corpus.objectives.get("axes", []):
         for objective in axis["objectives"]:
             own = {p["id"] for p in objective["priorities"]}
             serving = {p["id"] for _, p in corpus.priorities_serving(objective["id"])}
-            linked = own | serving
-            out.append(Objective(axis, objective, tuple(a for a in actions if linked & set(a.get("priorities", [])))))
+            out.append(Objective(axis, objective, _serving(actions, by_priority, own | serving)))
     return out
 
 
 def _projects(corpus: Corpus, actions: list[dict]) -> list[Project]:
+    by_priority = _grouped(actions, _priorities_of)
     out = []
     for n in corpus.neighbourhoods:
         themes = (n.get("project") or {}).get("themes", [])
@@ -250,7 +291,7 @@ def _projects(corpus: Corpus, actions: list[dict]) -> list[Project]:
             counted = []
             for theme in themes:
                 ids = {p["id"] for p in theme["priorities"]}
-                counted.append((theme, sum(bool(ids & set(a.get("priorities", []))) for a in actions)))
+                counted.append((theme, len({id(a) for ident in ids for a in by_priority.get(ident, ())})))
             out.append(Project(n, tuple(counted)))
     return out
 
@@ -274,14 +315,23 @@ def _evolutions(corpus: Corpus, year: int) -> list[Evolution]:
     return out
 
 
-def _by_neighbourhood(corpus: Corpus, actions: list[dict]) -> list[Group]:
+def _by_neighbourhood(corpus: Corpus, actions: list[dict], year: int) -> list[Group]:
+    by_neighbourhood = _grouped(actions, lambda a: a["neighbourhoods"])
     out = []
     for n in corpus.neighbourhoods:
-        mine = [a for a in actions if n["id"] in a["neighbourhoods"]]
+        mine = by_neighbourhood.get(n["id"])
         if mine:
-            link = ("neighbourhood", n["id"], "")
+            link = _programmation(corpus, n["id"], year)
             out.append(Group(n["id"], n["name"], "", link, tuple(mine), amounts(funding_lines(mine))))
     return out
+
+
+def _programmation(corpus: Corpus, neighbourhood_id: str, year: int) -> tuple[str, str, str]:
+    """Where the site lists a neighbourhood's actions of the year: its page for its latest year, else its
+    page of that year (cdv.actionview)."""
+    if year == shown_year(corpus, neighbourhood_id):
+        return ("neighbourhood", neighbourhood_id, "ce-qui-se-fait-ici")
+    return ("neighbourhood-year", year_page_id(neighbourhood_id, year), "")
 
 
 def _priority_places(corpus: Corpus) -> dict[str, tuple[str, str, tuple[str, str, str]]]:
@@ -299,9 +349,10 @@ def _priority_places(corpus: Corpus) -> dict[str, tuple[str, str, tuple[str, str
 
 
 def _by_priority(corpus: Corpus, actions: list[dict]) -> list[Group]:
+    by_priority = _grouped(actions, _priorities_of)
     out = []
     for ident, (text, where, link) in _priority_places(corpus).items():
-        mine = [a for a in actions if ident in a.get("priorities", [])]
+        mine = by_priority.get(ident)
         if mine:
             out.append(Group(ident, text, where, link, tuple(mine), amounts(funding_lines(mine))))
     unattached = [a for a in actions if not a.get("priorities")]
@@ -313,12 +364,17 @@ def _by_priority(corpus: Corpus, actions: list[dict]) -> list[Group]:
 def _funders(corpus: Corpus, actions: list[dict]) -> list[Funder]:
     lines = funding_lines(actions)
     order = [funder_key(f) for f, _ in totals_by_funder(lines)]
+    known = set(order)
     for line in lines:  # funders of undated lines only, after the others, in the order the sources give them
-        if funder_key(line.funder) not in order:
+        if funder_key(line.funder) not in known:
+            known.add(funder_key(line.funder))
             order.append(funder_key(line.funder))
+    by_funder: dict[str, list[FundingLine]] = {}
+    for line in lines:
+        by_funder.setdefault(funder_key(line.funder), []).append(line)
     out = []
     for key in order:
-        mine = [line for line in lines if funder_key(line.funder) == key]
+        mine = by_funder[key]
         funder = mine[0].funder
         name, signatory = corpus.party(funder) if funder is not None else (UNKNOWN_FUNDER, None)
         funded = tuple({id(line.action): line.action for line in mine}.values())
@@ -374,7 +430,7 @@ class Printer:
     def neighbourhoods(self, action: dict) -> Markup:
         shown = []
         for ident in action["neighbourhoods"]:
-            n = next((n for n in self.corpus.neighbourhoods if n["id"] == ident), None)
+            n = self.corpus.neighbourhoods_by_id().get(ident)
             shown.append(self.named(n["name"], ("neighbourhood", ident, "")) if n else md(ident))
         return Markup(", ").join(shown)
 

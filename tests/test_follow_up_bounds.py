@@ -72,3 +72,47 @@ def test_a_list_longer_than_a_page_holds_gives_its_number_and_totals(project, mo
     monkeypatch.setattr(actionview, "LIST_LIMIT", 60)
     pages = {p.path: p.markdown for p in build_pages(load_corpus(project))}
     assert "| Quartiers | Action |" in pages["signataires/index.md"].split("suivi-ars-bfc", 1)[1].split("####", 1)[0]
+
+
+REPORT_2023 = """\
+year: 2023
+title: Rapport annuel 2023 d'essai
+status: projet
+outlook:
+  - p: Perspectives d'essai.
+"""
+
+
+def test_a_report_links_each_neighbourhood_to_its_programmation_of_the_year(tmp_path):
+    from reportfixture import report_project
+
+    project = report_project(tmp_path / "projet")  # actions of 2024 in Planoise and Battant, report 2024
+    (project / "reports" / "2023.yml").write_text(REPORT_2023, encoding="utf-8")
+    site = build_site(project, tmp_path / "site", with_pdf=False)
+    by_neighbourhood = page(site, "rapports/2023").split('id="actions-par-quartier"', 1)[1].split("</table>", 1)[0]
+    # Planoise's page shows 2024: its 2023 actions are on its page of 2023.
+    assert 'href="../../quartiers/planoise/programmation-2023/"' in by_neighbourhood
+    latest = page(site, "rapports/2024").split('id="actions-par-quartier"', 1)[1].split("</table>", 1)[0]
+    assert 'href="../../quartiers/planoise/#ce-qui-se-fait-ici"' in latest
+    assert 'href="../../quartiers/battant/#ce-qui-se-fait-ici"' in latest
+
+
+def test_a_report_with_more_actions_than_it_lists_gives_their_numbers_and_places(project, monkeypatch):
+    from cdv import report
+    from cdv.corpus import load_corpus
+
+    (project / "reports").mkdir()
+    (project / "reports" / "2023.yml").write_text(REPORT_2023, encoding="utf-8")
+    corpus = load_corpus(project)
+    listed = {p.path: p.markdown for p in build_pages(corpus)}["rapports/2023.md"]
+    assert "| Action | Quartiers | Porteur | Statut | Financements |" in listed
+    monkeypatch.setattr(report, "ACTIONS_LISTED", 3)
+    bounded = {p.path: p.markdown for p in build_pages(corpus)}["rapports/2023.md"]
+    assert "| Action | Quartiers | Porteur | Statut | Financements |" not in bounded
+    assert "trop nombreuses pour être listées ici une à une" in bounded
+    assert "que le tableau « Par quartier » relie" in bounded
+    rep = report.annual_report(corpus, 2023)
+    for group in rep.by_neighbourhood:  # every neighbourhood's row and its number of actions stay
+        assert f"| {len(group.actions)} |" in bounded.split("actions-par-quartier", 1)[1].split(group.label, 1)[1]
+    printed = report.report_body(corpus, rep)
+    assert "sur le site du contrat" in printed and "<td>Cité éducative" not in printed
