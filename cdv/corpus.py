@@ -73,7 +73,17 @@ class Corpus:
         return [n for n in self.neighbourhoods if n["kind"] == kind]
 
     def neighbourhood(self, ident: str) -> dict:
-        return next(n for n in self.neighbourhoods if n["id"] == ident)
+        """The neighbourhood of this id (KeyError if none)."""
+        return self.neighbourhoods_by_id()[ident]
+
+    def neighbourhoods_by_id(self) -> dict[str, dict]:
+        """Every neighbourhood by its id: an index, since every action shown names its neighbourhoods and a
+        national corpus has a thousand of them. Built again if the list is replaced or grows."""
+        index = self.__dict__.get("_neighbourhood_index")
+        if index is None or index[0] is not self.neighbourhoods or index[1] != len(self.neighbourhoods):
+            index = (self.neighbourhoods, len(self.neighbourhoods), {n["id"]: n for n in self.neighbourhoods})
+            self.__dict__["_neighbourhood_index"] = index
+        return index[2]
 
     def device(self, ident: str) -> dict:
         return next(d for d in self.devices if d["id"] == ident)
