@@ -152,6 +152,21 @@ def test_first_occurrence_links_the_others_explain_and_contributor_text_stays_te
     assert 'class="cdv-abbr"' not in link_acronyms(page, EXPANSIONS, LINKS, lambda path: None)
 
 
+def test_acronyms_are_found_in_text_only_never_in_markup_comments_scripts_or_attributes():
+    page = ('<p title="GBM &gt; QPV" data-x=\'a > QPV\'>QPV&nbsp;QPV</p><!-- <p>GBM</p> -->'
+            '<script>var s = "<p>GBM QPV</p>";</script><style>p::after { content: "GBM" }</style>'
+            '<svg><text>GBM</text></svg><p>x&amp;GBM</p>')
+    out = link_acronyms(page, EXPANSIONS, LINKS, lambda path: "../glossaire/")
+    assert out.startswith('<p title="GBM &gt; QPV" data-x=\'a > QPV\'><a class="cdv-abbr" href="../glossaire/#qpv">'
+                          '<abbr title="Quartier prioritaire">QPV</abbr></a>&nbsp;<abbr title="Quartier prioritaire">'
+                          'QPV</abbr></p>')
+    assert '<!-- <p>GBM</p> --><script>var s = "<p>GBM QPV</p>";</script>' in out  # comments and scripts as written
+    assert '<style>p::after { content: "GBM" }</style><svg><text>GBM</text></svg>' in out
+    # A term after a reference is a term; the first GBM of the text is linked.
+    assert out.endswith('<p>x&amp;<a class="cdv-abbr" href="../glossaire/#gbm"><abbr title="Grand &quot;Besançon&quot; '
+                        '&lt;b&gt;Métropole&lt;/b&gt;">GBM</abbr></a></p>')
+
+
 def test_every_acronym_link_of_the_site_reaches_its_entry_once_per_page(built_site):
     ids = set(re.findall(r'\bid="([^"]+)"', _page(built_site, "glossaire")))
     linked_pages = 0
