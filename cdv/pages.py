@@ -283,6 +283,14 @@ class PageSpec:
     in_nav: bool = True
 
 
+def _programmation_source(corpus: Corpus, neighbourhood_id: str, year: int) -> str:
+    """The file a neighbourhood's page of a year is edited in: the actions file of that year holding its
+    first action (a programmation is one file a year, or one a year and neighbourhood)."""
+    from . import followup
+
+    return corpus.source(next(a for a in followup.actions_in(corpus, neighbourhood_id) if a["year"] == year))
+
+
 def page_specs(corpus: Corpus) -> list[PageSpec]:
     """Every generated page of the site but "Ce qui change", in reading order. A new kind of page is one
     more entry here, its template in cdv/templates/ and its path in PATHS."""
@@ -323,7 +331,7 @@ def page_specs(corpus: Corpus) -> list[PageSpec]:
             "neighbourhood_year.md.j2",
             page_path("neighbourhood-year", year_page_id(n["id"], year)),
             f"{n['name']} : programmation {year}",
-            None,
+            _programmation_source(c, n["id"], year),
             context={"n": n, "year": year},
             in_nav=False,
         )

@@ -5,6 +5,7 @@ Every error is collected and reported at once, each with its file, line, column 
 
 from __future__ import annotations
 
+import difflib
 import gc
 import os
 import re
@@ -142,6 +143,20 @@ def _condition_field(root_schema: Any, error, pointer: tuple) -> tuple:
     return pointer + (present[0],) if present else pointer
 
 
+# An unknown id's message lists the valid ones up to this many, else the closest few.
+LISTED_IDS = 40
+
+
+def _closest(value: str, valid: list[str], shown: int = 5, pool_size: int = 5000) -> list[str]:
+    """The valid ids nearest to a mistyped one, among those sharing its longest first letters (up to 4):
+    a national corpus has half a million action ids, and difflib over all of them takes seconds an error."""
+    for length in (4, 3, 2, 1):
+        pool = [v for v in valid if v.startswith(value[:length])]
+        if pool:
+            return difflib.get_close_matches(value, pool[:pool_size], n=shown, cutoff=0.6)
+    return difflib.get_close_matches(value, valid, n=shown, cutoff=0.6) if len(valid) <= pool_size else []
+
+
 class _RefChecker:
     """Cross-reference checks over schema-valid documents."""
 
@@ -177,8 +192,17 @@ class _RefChecker:
 
     def unknown(self, source, pointer, what: str, value, valid) -> None:
         valid = sorted(set(valid))
-        listed = ", ".join(valid) if valid else "(aucun)"
-        self.error(source, pointer, f"{what} « {value} » {agree(what, 'inconnu')} ; identifiants valides : {listed}.")
+        if len(valid) <= LISTED_IDS:
+            listed = "identifiants valides : " + (", ".join(valid) if valid else "(aucun)")
+        else:  # a national corpus's actions: half a million ids would make one message megabytes long
+            close = _closest(str(value), valid)
+            among = f"{len(valid):,}".replace(",", "\u202f")
+            listed = (
+                f"les plus proches des {among} identifiants valides : {', '.join(close)}"
+                if close
+                else f"aucun des {among} identifiants valides ne lui ressemble"
+            )
+        self.error(source, pointer, f"{what} « {value} » {agree(what, 'inconnu')} ; {listed}.")
 
     def unique(self, entries, what: str) -> set:
         """entries: (source, pointer, id). Reports every duplicate with the place of the first."""

@@ -57,6 +57,9 @@ def test_a_neighbourhood_page_shows_its_latest_year_and_each_earlier_year_has_a_
     assert f'href="../quartiers/planoise/#action-{ids[0]}"' in signatories
     # A page reached from its neighbourhood's page, not from the navigation.
     assert "programmation-2023" not in page(site, "contrat")
+    # Edited in the actions file of its year, as the neighbourhood's page is in the neighbourhood's file.
+    edits = re.findall(r'<a href="([^"]+)" rel="edit">', earlier)
+    assert edits and all(e.endswith("/edit/main/actions/2023.yml") for e in edits), edits
 
 
 def test_a_list_longer_than_a_page_holds_gives_its_number_and_totals(project, monkeypatch):
@@ -116,3 +119,33 @@ def test_a_report_with_more_actions_than_it_lists_gives_their_numbers_and_places
         assert f"| {len(group.actions)} |" in bounded.split("actions-par-quartier", 1)[1].split(group.label, 1)[1]
     printed = report.report_body(corpus, rep)
     assert "sur le site du contrat" in printed and "<td>Cité éducative" not in printed
+
+
+def test_an_unknown_parent_among_many_actions_names_the_closest_not_every_id(project):
+    from cdv.validate import LISTED_IDS, validate_project
+
+    ids = add_year(project, 2025, count=LISTED_IDS + 10)
+    path = project / "actions" / "2025.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["actions"][0]["parent"] = "essai-2025-12x"  # « essai-2025-12 » mistyped
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _, errors = validate_project(project)
+    [error] = [e for e in errors if e.pointer == "/actions/0/parent"]
+    assert "action « essai-2025-12x » inconnue" in error.message
+    assert "essai-2025-12" in error.message.split("valides :", 1)[1]
+    total = len(ids) + len(yaml.safe_load((project / "actions" / "2023.yml").read_text(encoding="utf-8"))["actions"])
+    assert f"des {total} identifiants valides" in error.message
+    assert "essai-2025-30" not in error.message and len(error.message) < 400
+
+
+def test_an_unknown_id_among_few_lists_them_all(project):
+    from cdv.validate import validate_project
+
+    path = project / "actions" / "2023.yml"
+    text = path.read_text(encoding="utf-8")
+    first = yaml.safe_load(text)["actions"][0]["id"]
+    path.write_text(text.replace(f"  - id: {first}\n", f"  - id: {first}\n    parent: inconnue\n", 1), encoding="utf-8")
+    _, errors = validate_project(project)
+    [error] = [e for e in errors if e.pointer == "/actions/0/parent"]
+    assert "action « inconnue » inconnue ; identifiants valides : " in error.message
+    assert all(a["id"] in error.message for a in yaml.safe_load(text)["actions"])
