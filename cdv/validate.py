@@ -870,10 +870,7 @@ def _may_cite(source: SourceFile) -> bool:
     if the file does, or if an escape (« \\ ») writes a bracket."""
     if "deferred" in source.loaded.__dict__:
         return source.loaded.__dict__["may_cite"]  # known from its checks (cdv.checkcache)
-    text = source.loaded.__dict__.get("source")
-    if "scalar_text" in source.loaded.__dict__ or text is None:
-        return True
-    return "[[" in text[0] or "\\" in text[0]
+    return "scalar_text" in source.loaded.__dict__ or _text_may_cite(source)
 
 
 def _walk_blocks_with_pointer(node, pointer=()) -> list[tuple[tuple, dict]]:
@@ -1025,6 +1022,7 @@ def _clean(result) -> bool:
 
 
 def _text_may_cite(source: SourceFile) -> bool:
+    """What the file's text alone tells of « [[ » in its values (see _may_cite)."""
     text = source.loaded.__dict__.get("source")
     return text is None or "[[" in text[0] or "\\" in text[0]
 
