@@ -48,8 +48,8 @@ def link_acronyms(
 
 # The page's HTML as Markdown and our templates write it: tags (attribute values quoted, or bare without
 # space or ">"), comments, declarations, and text in which every "&" starts a reference. A scanner of
-# these is several times faster than html.parser, which this pass used to run on every page (a fifth of
-# a national corpus's build), and cuts the text where it did: at tags and at references.
+# these is faster than html.parser, which this pass used to run on every page (a fifth of a national
+# corpus's build), and cuts the text where it did: at tags and at references.
 _MARKUP = re.compile(
     r"""<!--.*?-->|<![^>]*>|<\?[^>]*>"""
     r"""|<(/?)([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""",
@@ -63,18 +63,30 @@ def _rewrite(source: str, expansions: dict[str, str], targets: dict[str, str], p
     out: list[str] = []
     pos = 0  # what of the source is in `out`
     open_tags: list[str] = []
+    # How many of the open tags are in each set: the text's context in constant time, not a walk up the
+    # stack for every piece of text.
+    inside = {"abbr": 0, "no_link": 0, "not_prose": 0}
     seen: set[str] = set()
     abbr: tuple[int, list[str]] | None = None  # an <abbr> being read: its start and its text so far
-    blocked = _NO_LINK | _NOT_PROSE
+
+    def count(name: str, step: int) -> None:
+        if name == "abbr":
+            inside["abbr"] += step
+        if name in _NO_LINK:
+            inside["no_link"] += step
+        if name in _NOT_PROSE:
+            inside["not_prose"] += step
 
     def text(start: int, end: int) -> None:
         nonlocal pos
         if abbr is not None:
             abbr[1].append(_REFERENCE.sub("", source[start:end]))
             return
-        if start == end or "abbr" in open_tags or any(t in _NOT_PROSE for t in open_tags):
+        # No term in the whole piece of text: none in its parts between references either (a term's
+        # neighbours there are ";", "&" or its ends, which its boundaries accept alike).
+        if start == end or inside["abbr"] or inside["not_prose"] or pattern.search(source, start, end) is None:
             return
-        linkable = not any(t in _NO_LINK for t in open_tags)
+        linkable = not inside["no_link"]
         piece_start = start
         for ref in [*_REFERENCE.finditer(source, start, end), None]:
             piece_end = ref.start() if ref is not None else end
@@ -102,10 +114,11 @@ def _rewrite(source: str, expansions: dict[str, str], targets: dict[str, str], p
         name = name.lower()
         closing, self_closing = tag.group(1) == "/", tag.group(3).rstrip().endswith("/")
         if not closing:
-            if name == "abbr" and not any(t in blocked for t in open_tags):
+            if name == "abbr" and not (inside["no_link"] or inside["not_prose"]):
                 abbr = (tag.start(), [])
             if name not in _VOID:
                 open_tags.append(name)
+                count(name, 1)
             if name in _RAW_TEXT and not self_closing:
                 end = re.compile(rf"</{name}\s*>", re.I).search(source, cursor)
                 cursor = end.start() if end else len(source)
@@ -121,8 +134,11 @@ def _rewrite(source: str, expansions: dict[str, str], targets: dict[str, str], p
                     out.append(source[start : tag.end()] + "</a>")
                     pos = tag.end()
             if name in open_tags:
-                while open_tags and open_tags.pop() != name:
-                    pass
+                while open_tags:
+                    popped = open_tags.pop()
+                    count(popped, -1)
+                    if popped == name:
+                        break
     text(cursor, len(source))
     out.append(source[pos:])
     return "".join(out)
