@@ -55,7 +55,7 @@ def measures(corpus: Corpus) -> list[Measure]:
 def _measures(corpus: Corpus) -> tuple[Measure, ...]:
     from .validate import _walk_blocks
 
-    return _cached(
+    return per_corpus(
         corpus,
         "measures",
         (id(corpus.devices), len(corpus.devices)),
@@ -65,7 +65,7 @@ def _measures(corpus: Corpus) -> tuple[Measure, ...]:
 
 def measures_by_id(corpus: Corpus) -> dict[str, Measure]:
     """The measures by id (validation makes an id one measure's), built once per corpus."""
-    return _cached(
+    return per_corpus(
         corpus,
         "measures-by-id",
         (id(corpus.devices), len(corpus.devices)),
@@ -81,13 +81,6 @@ def actions_in(corpus: Corpus, neighbourhood_id: str) -> list[dict]:
     return list(_index(corpus, "neighbourhoods", lambda a: a["neighbourhoods"]).get(neighbourhood_id, ()))
 
 
-def actions_funded_by(corpus: Corpus, signatory_id: str) -> list[dict]:
-    index = _index(
-        corpus, "funders", lambda a: [f["funder"] for f in a.get("funding", []) if isinstance(f.get("funder"), str)]
-    )
-    return list(index.get(signatory_id, ()))
-
-
 def actions_for_measure(corpus: Corpus, measure_id: str) -> list[dict]:
     return list(_index(corpus, "measures", lambda a: a.get("measures", [])).get(measure_id, ()))
 
@@ -98,7 +91,7 @@ def actions_carried_by(corpus: Corpus, signatory_id: str) -> list[dict]:
 
 
 def action_by_id(corpus: Corpus, ident: str) -> dict | None:
-    return _cached(
+    return per_corpus(
         corpus, "by-id", (id(corpus.actions), len(corpus.actions)), lambda: {a["id"]: a for a in corpus.actions}
     ).get(ident)
 
@@ -112,7 +105,7 @@ def shown_year(corpus: Corpus, neighbourhood_id: str) -> int | None:
 
 def neighbourhood_years(corpus: Corpus, neighbourhood_id: str) -> list[int]:
     """The years of a neighbourhood's actions, latest first."""
-    return _cached(
+    return per_corpus(
         corpus,
         "years",
         (id(corpus.actions), len(corpus.actions)),
@@ -136,10 +129,10 @@ def _index(corpus: Corpus, name: str, keys_of) -> dict[str, list[dict]]:
                 index[key].append(action)
         return dict(index)
 
-    return _cached(corpus, name, (id(corpus.actions), len(corpus.actions)), build)
+    return per_corpus(corpus, name, (id(corpus.actions), len(corpus.actions)), build)
 
 
-def _cached(corpus: Corpus, name: str, stamp: tuple, build):
+def per_corpus(corpus: Corpus, name: str, stamp: tuple, build):
     """`build()` once per corpus and `stamp` (the identity and length of the lists it reads: tests build
     corpora by hand and may replace or grow them)."""
     cache = vars(corpus).setdefault("_followup_index", {})
@@ -157,12 +150,12 @@ def priority_places(corpus: Corpus) -> dict[str, tuple[int, dict, dict]]:
         found = [(n, p) for n in corpus.neighbourhoods for p in priorities(n)]
         return {p["id"]: (rank, n, p) for rank, (n, p) in enumerate(found)}
 
-    return _cached(corpus, "priority-places", (id(corpus.neighbourhoods), len(corpus.neighbourhoods)), build)
+    return per_corpus(corpus, "priority-places", (id(corpus.neighbourhoods), len(corpus.neighbourhoods)), build)
 
 
 def common_priorities_by_id(corpus: Corpus) -> dict[str, dict]:
     """Each common-base priority by id, as the common base holds it."""
-    return _cached(
+    return per_corpus(
         corpus,
         "common-priorities",
         (id(corpus.objectives),),

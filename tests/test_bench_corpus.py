@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from cdv import followup
+from cdv import actionview, followup
 from cdv.corpus import corpus_from_files
 from cdv.schemas import blockless_kinds
 from cdv.validate import validate_project
@@ -67,8 +67,11 @@ def test_the_indexes_give_what_a_scan_of_every_action_gives(tmp_path):
         scan = [a for a in corpus.actions if n["id"] in a["neighbourhoods"]]
         assert followup.actions_in(corpus, n["id"]) == scan
     for s in corpus.signatories:
-        scan = [a for a in corpus.actions if any(f.get("funder") == s["id"] for f in a.get("funding", []))]
-        assert followup.actions_funded_by(corpus, s["id"]) == scan
+        scan = [(a["id"], f["amount"], f.get("year"), f.get("note"))
+                for a in corpus.actions for f in a.get("funding", []) if f.get("funder") == s["id"]]
+        lines = actionview.lines_funded_by(corpus, s["id"])
+        assert [(li.action["id"], li.amount, li.year, li.note) for li in lines] == scan
+        assert all(li.funder == s["id"] for li in lines)
     for m in followup.measures(corpus):
         assert followup.actions_for_measure(corpus, m.id) == [a for a in corpus.actions if m.id in a.get("measures", [])]
     # An action added afterwards (a test's corpus made by hand) is seen: the index is made again.
