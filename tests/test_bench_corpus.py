@@ -107,3 +107,29 @@ def test_a_file_checked_in_another_process_still_has_its_figure_references_check
     assert found["2"] == found["1"]
     assert any("chiffre-inconnu" in e and "planoise.yml" in e for e in found["2"])
     assert any("autre-inconnu" in e and "battant.yml" in e for e in found["2"])
+
+
+@pytest.mark.slow
+def test_the_reference_build_makes_the_same_pages_under_strict_mkdocs(tmp_path):
+    """The ratio `make bench` gives compares two builds of the same pages: the reference (MkDocs and
+    Material alone) must build, strict, every page ours does, the earlier years' pages out of its
+    navigation as out of ours."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from cdv.build import build_site
+
+    root = bench.synthetic(13, tmp_path / "corpus")
+    bench.synthetic_actions(root, years=range(2024, 2026), per_year=2)
+    ours = build_site(root, tmp_path / "site", with_pdf=False)
+    reference = bench.baseline_project(root, tmp_path / "reference")
+    config = load_config(str(reference / "mkdocs.yml"), site_dir=str(tmp_path / "reference-site"))
+    build(config)  # strict: a page out of the navigation it was not told of stops it
+
+    def pages(site):
+        return sorted(str(p.relative_to(site)) for p in site.rglob("index.html"))
+    # Ours has two pages more, which our plugin writes from the navigation and the site's host.
+    only_ours = set(pages(ours)) - set(pages(tmp_path / "reference-site"))
+    assert only_ours == {"mentions-legales/index.html", "plan-du-site/index.html"}
+    assert set(pages(tmp_path / "reference-site")) <= set(pages(ours))
+    assert any("/programmation-2024/" in p for p in pages(ours))

@@ -246,14 +246,16 @@ def _action_yaml(action: dict) -> str:
 def baseline_project(root: Path, dest: Path) -> Path:
     """The same site built by MkDocs and Material alone: every page written as plain markdown, the same
     navigation, theme features, stylesheet and markdown extensions (the glossary given to `abbr` in
-    mkdocs.yml), and no code of ours: no cdv plugin, no macros, no template override, no PDF."""
+    mkdocs.yml), and no code of ours: no cdv plugin, no macros, no template override, no PDF; the pages our
+    plugin keeps out of the navigation are out of its navigation too (not_in_nav)."""
     from cdv.corpus import load_corpus
     from cdv.pages import abbreviations, build_pages, changes_page, expand_nav, navigation
 
     corpus = load_corpus(root)
     docs = dest / "docs"
     shutil.copytree(root / "docs", docs)
-    for page in build_pages(corpus, changes_page(corpus, None, None)):
+    pages = build_pages(corpus, changes_page(corpus, None, None))
+    for page in pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
@@ -266,6 +268,9 @@ def baseline_project(root: Path, dest: Path) -> Path:
     config["markdown_extensions"] = [{"abbr": {"glossary": abbreviations(corpus)}} if e == "abbr" else e
                                      for e in config["markdown_extensions"]]
     config.pop("watch", None)
+    # The pages our plugin keeps out of the navigation (a neighbourhood's earlier years), as MkDocs's own
+    # setting does: else strict mode stops at « not included in the "nav" configuration ».
+    config["not_in_nav"] = "".join(f"/{page.path}\n" for page in pages if not page.in_nav)
     # The links to the open data files, which only our plugin writes, are reported, not fatal.
     config["validation"] = {**config.get("validation", {}), "not_found": "info"}
     (dest / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
