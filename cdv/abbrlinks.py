@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 CLASS = "cdv-abbr"
 # Where no link may go (links, headings: their text is the TOC's and the permalink's) and where no text
@@ -35,15 +36,23 @@ def link_acronyms(
     if not expansions:
         return page_html
     targets = {}
+    hrefs: dict[str, str | None] = {}  # each page linked once: the glossary's, for all its terms
     for term, target in links.items():
         path, _, anchor = target.partition("#")
-        href = href_of(path)
+        if path not in hrefs:
+            hrefs[path] = href_of(path)
+        href = hrefs[path]
         if href is not None:
             targets[term] = f"{href}#{anchor}"
-    pattern = re.compile(
-        r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in sorted(expansions, key=len, reverse=True)) + r")(?![\w+-])"
+    return _rewrite(page_html, expansions, targets, _terms_pattern(tuple(expansions)))
+
+
+@lru_cache(maxsize=8)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    """Any of the terms, longest first, as a whole word: made once for a build's pages, not once a page."""
+    return re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")(?![\w+-])"
     )
-    return _rewrite(page_html, expansions, targets, pattern)
 
 
 # The page's HTML as Markdown and our templates write it: tags (attribute values quoted, or bare without
@@ -57,6 +66,7 @@ _MARKUP = re.compile(
 )
 _REFERENCE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[a-zA-Z][-.a-zA-Z0-9]*;?)")
 _RAW_TEXT = frozenset({"script", "style"})  # their content is no text of the page, up to their end tag
+_COUNTED = _NO_LINK | _NOT_PROSE | {"abbr"}  # the tags whose opening changes what a text may become
 
 
 def _rewrite(source: str, expansions: dict[str, str], targets: dict[str, str], pattern: re.Pattern) -> str:
@@ -84,7 +94,7 @@ def _rewrite(source: str, expansions: dict[str, str], targets: dict[str, str], p
             return
         # No term in the whole piece of text: none in its parts between references either (a term's
         # neighbours there are ";", "&" or its ends, which its boundaries accept alike).
-        if start == end or inside["abbr"] or inside["not_prose"] or pattern.search(source, start, end) is None:
+        if inside["abbr"] or inside["not_prose"] or pattern.search(source, start, end) is None:
             return
         linkable = not inside["no_link"]
         piece_start = start
@@ -104,21 +114,24 @@ def _rewrite(source: str, expansions: dict[str, str], targets: dict[str, str], p
 
     cursor = 0
     for tag in _MARKUP.finditer(source):
-        if tag.start() < cursor:
+        start = tag.start()
+        if start < cursor:
             continue  # inside a script or a style, skipped below
-        text(cursor, tag.start())
+        if start > cursor:
+            text(cursor, start)
         cursor = tag.end()
-        name = tag.group(2)
+        slash, name, attributes = tag.groups()
         if name is None:
             continue  # a comment, a declaration, a processing instruction
         name = name.lower()
-        closing, self_closing = tag.group(1) == "/", tag.group(3).rstrip().endswith("/")
+        closing, self_closing = slash == "/", attributes.rstrip().endswith("/")
         if not closing:
             if name == "abbr" and not (inside["no_link"] or inside["not_prose"]):
                 abbr = (tag.start(), [])
             if name not in _VOID:
                 open_tags.append(name)
-                count(name, 1)
+                if name in _COUNTED:
+                    count(name, 1)
             if name in _RAW_TEXT and not self_closing:
                 end = re.compile(rf"</{name}\s*>", re.I).search(source, cursor)
                 cursor = end.start() if end else len(source)
@@ -136,9 +149,11 @@ def _rewrite(source: str, expansions: dict[str, str], targets: dict[str, str], p
             if name in open_tags:
                 while open_tags:
                     popped = open_tags.pop()
-                    count(popped, -1)
+                    if popped in _COUNTED:
+                        count(popped, -1)
                     if popped == name:
                         break
-    text(cursor, len(source))
+    if cursor < len(source):
+        text(cursor, len(source))
     out.append(source[pos:])
     return "".join(out)
