@@ -180,9 +180,15 @@ def action_page(corpus: Corpus, action: dict, neighbourhood_id: str | None = Non
     nid = action["neighbourhoods"][0]
     if neighbourhood_id is not None and neighbourhood_id in action["neighbourhoods"]:
         nid = neighbourhood_id
-    if action["year"] == followup.shown_year(corpus, nid):
-        return "neighbourhood", nid
-    return "neighbourhood-year", year_page_id(nid, action["year"])
+    return programmation_page(corpus, nid, action["year"])
+
+
+def programmation_page(corpus: Corpus, neighbourhood_id: str, year: int) -> tuple[str, str]:
+    """The page (kind, id) listing a neighbourhood's actions of `year`: its page for the year it shows (its
+    latest), else its page of that year."""
+    if year == followup.shown_year(corpus, neighbourhood_id):
+        return "neighbourhood", neighbourhood_id
+    return "neighbourhood-year", year_page_id(neighbourhood_id, year)
 
 
 def year_page_id(neighbourhood_id: str, year: int) -> str:
@@ -218,12 +224,9 @@ def lines_funded_by(corpus: Corpus, signatory_id: str) -> list[followup.FundingL
 
     def build() -> dict[str, list[followup.FundingLine]]:
         index: dict[str, list[followup.FundingLine]] = {}
-        for a in corpus.actions:
-            for f in a.get("funding", []):
-                funder = f.get("funder")
-                if isinstance(funder, str):
-                    line = NotedLine(a, funder, f["amount"], f.get("year"), bool(f.get("per_year")), f.get("note"))
-                    index.setdefault(funder, []).append(line)
+        for line in funding_lines(corpus.actions):
+            if isinstance(line.funder, str):
+                index.setdefault(line.funder, []).append(line)
         return index
 
     stamp = (id(corpus.actions), len(corpus.actions))

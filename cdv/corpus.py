@@ -79,11 +79,10 @@ class Corpus:
     def neighbourhoods_by_id(self) -> dict[str, dict]:
         """Every neighbourhood by its id: an index, since every action shown names its neighbourhoods and a
         national corpus has a thousand of them. Built again if the list is replaced or grows."""
-        index = self.__dict__.get("_neighbourhood_index")
-        if index is None or index[0] is not self.neighbourhoods or index[1] != len(self.neighbourhoods):
-            index = (self.neighbourhoods, len(self.neighbourhoods), {n["id"]: n for n in self.neighbourhoods})
-            self.__dict__["_neighbourhood_index"] = index
-        return index[2]
+        from .followup import per_corpus  # followup is imported by validate, which this module imports
+
+        stamp = (id(self.neighbourhoods), len(self.neighbourhoods))
+        return per_corpus(self, "neighbourhoods-by-id", stamp, lambda: {n["id"]: n for n in self.neighbourhoods})
 
     def device(self, ident: str) -> dict:
         return next(d for d in self.devices if d["id"] == ident)

@@ -122,14 +122,17 @@ def _index(corpus: Corpus, name: str, keys_of) -> dict[str, list[dict]]:
     quadratic (1,362 neighbourhoods × 476,700 actions). Rebuilt if the list of actions is another one or
     has grown (tests build corpora by hand)."""
 
-    def build() -> dict[str, list[dict]]:
-        index: dict[str, list[dict]] = defaultdict(list)
-        for action in corpus.actions:
-            for key in dict.fromkeys(keys_of(action)):  # an action once per key, whatever its lines
-                index[key].append(action)
-        return dict(index)
+    return per_corpus(corpus, name, (id(corpus.actions), len(corpus.actions)), lambda: grouped(corpus.actions, keys_of))
 
-    return per_corpus(corpus, name, (id(corpus.actions), len(corpus.actions)), build)
+
+def grouped(actions: list[dict], keys_of) -> dict[str, list[dict]]:
+    """The actions under each key `keys_of` gives them (a neighbourhood, a priority, a funder), in the
+    actions' order, each once per key whatever its lines: one pass over the actions, not one per key."""
+    groups: dict[str, list[dict]] = {}
+    for action in actions:
+        for key in dict.fromkeys(keys_of(action)):
+            groups.setdefault(key, []).append(action)
+    return groups
 
 
 def per_corpus(corpus: Corpus, name: str, stamp: tuple, build):

@@ -19,15 +19,15 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from .actionview import year_page_id
+from .actionview import programmation_page
 from .corpus import Corpus, priorities
 from .errors import MissingReport
 from .followup import (
     FundingLine,
     funder_key,
     funding_lines,
+    grouped,
     report,
-    shown_year,
     total,
     totals_by_funder,
     totals_by_year,
@@ -230,35 +230,25 @@ def annual_report(corpus: Corpus, year: int) -> AnnualReport:
             "calculés depuis les sources : seuls son texte et ses avis s'écrivent dans ce fichier."
         )
     actions = [a for a in corpus.actions if a["year"] == year]
+    by_priority = grouped(actions, _priorities_of)  # what the orientations, projects and priorities count
     return AnnualReport(
         year=year,
         record=record,
         source=corpus.source(record),
         status_line=status_line(record),
         submitted_line=submitted_line(record),
-        objectives=tuple(_objectives(corpus, actions)),
-        projects=tuple(_projects(corpus, actions)),
+        objectives=tuple(_objectives(corpus, actions, by_priority)),
+        projects=tuple(_projects(corpus, by_priority)),
         evolutions=tuple(_evolutions(corpus, year)),
         actions=tuple(actions),
         by_neighbourhood=tuple(_by_neighbourhood(corpus, actions, year)),
-        by_priority=tuple(_by_priority(corpus, actions)),
+        by_priority=tuple(_by_priority(corpus, actions, by_priority)),
         funders=tuple(_funders(corpus, actions)),
         amounts=amounts(funding_lines(actions)),
         neighbourhoods=tuple(corpus.neighbourhoods),
         shared_actions=sum(len(a["neighbourhoods"]) > 1 for a in actions),
         opinions=tuple(sorted(record.get("opinions", []), key=lambda o: o["date"])),
     )
-
-
-def _grouped(actions: list[dict], keys_of) -> dict[str, list[dict]]:
-    """The actions under each key they name (a neighbourhood, a priority), in the actions' order: one pass
-    over the year's actions, not one per key (a national corpus has thousands of keys and tens of thousands
-    of actions a year)."""
-    groups: dict[str, list[dict]] = {}
-    for action in actions:
-        for key in dict.fromkeys(keys_of(action)):
-            groups.setdefault(key, []).append(action)
-    return groups
 
 
 def _serving(actions: list[dict], by_priority: dict[str, list[dict]], ids) -> tuple[dict, ...]:
@@ -271,8 +261,7 @@ def _priorities_of(action: dict) -> list[str]:
     return action.get("priorities", [])
 
 
-def _objectives(corpus: Corpus, actions: list[dict]) -> list[Objective]:
-    by_priority = _grouped(actions, _priorities_of)
+def _objectives(corpus: Corpus, actions: list[dict], by_priority: dict[str, list[dict]]) -> list[Objective]:
     out = []
     for axis in corpus.objectives.get("axes", []):
         for objective in axis["objectives"]:
@@ -282,8 +271,7 @@ def _objectives(corpus: Corpus, actions: list[dict]) -> list[Objective]:
     return out
 
 
-def _projects(corpus: Corpus, actions: list[dict]) -> list[Project]:
-    by_priority = _grouped(actions, _priorities_of)
+def _projects(corpus: Corpus, by_priority: dict[str, list[dict]]) -> list[Project]:
     out = []
     for n in corpus.neighbourhoods:
         themes = (n.get("project") or {}).get("themes", [])
@@ -316,7 +304,7 @@ def _evolutions(corpus: Corpus, year: int) -> list[Evolution]:
 
 
 def _by_neighbourhood(corpus: Corpus, actions: list[dict], year: int) -> list[Group]:
-    by_neighbourhood = _grouped(actions, lambda a: a["neighbourhoods"])
+    by_neighbourhood = grouped(actions, lambda a: a["neighbourhoods"])
     out = []
     for n in corpus.neighbourhoods:
         mine = by_neighbourhood.get(n["id"])
@@ -327,11 +315,9 @@ def _by_neighbourhood(corpus: Corpus, actions: list[dict], year: int) -> list[Gr
 
 
 def _programmation(corpus: Corpus, neighbourhood_id: str, year: int) -> tuple[str, str, str]:
-    """Where the site lists a neighbourhood's actions of the year: its page for its latest year, else its
-    page of that year (cdv.actionview)."""
-    if year == shown_year(corpus, neighbourhood_id):
-        return ("neighbourhood", neighbourhood_id, "ce-qui-se-fait-ici")
-    return ("neighbourhood-year", year_page_id(neighbourhood_id, year), "")
+    """Where the site lists a neighbourhood's actions of the year, at the start of its list."""
+    kind, ident = programmation_page(corpus, neighbourhood_id, year)
+    return (kind, ident, "ce-qui-se-fait-ici" if kind == "neighbourhood" else "")
 
 
 def _priority_places(corpus: Corpus) -> dict[str, tuple[str, str, tuple[str, str, str]]]:
@@ -348,8 +334,7 @@ def _priority_places(corpus: Corpus) -> dict[str, tuple[str, str, tuple[str, str
     return places
 
 
-def _by_priority(corpus: Corpus, actions: list[dict]) -> list[Group]:
-    by_priority = _grouped(actions, _priorities_of)
+def _by_priority(corpus: Corpus, actions: list[dict], by_priority: dict[str, list[dict]]) -> list[Group]:
     out = []
     for ident, (text, where, link) in _priority_places(corpus).items():
         mine = by_priority.get(ident)

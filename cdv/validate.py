@@ -27,7 +27,7 @@ from .messages import _suggest, agree, french_message
 from .schemas import blockless_kinds, fast_validators, validators
 from .shape import pattern_problem, site_metadata
 from .sources import COLLECTIONS, SINGLE_FILES, SourceFile, classify, discover, load_bytes, load_one, load_sources
-from .text import REFERENCE, REFERENCE_LIKE
+from .text import REFERENCE, REFERENCE_LIKE, fr_number
 from .yamlload import LoadedYaml, _pointer_text, read_regular_file
 
 _SCHEMA_CACHE: dict[tuple, list[SourceError]] = {}
@@ -196,7 +196,7 @@ class _RefChecker:
             listed = "identifiants valides : " + (", ".join(valid) if valid else "(aucun)")
         else:  # a national corpus's actions: half a million ids would make one message megabytes long
             close = _closest(str(value), valid)
-            among = f"{len(valid):,}".replace(",", "\u202f")
+            among = fr_number(len(valid))
             listed = (
                 f"les plus proches des {among} identifiants valides : {', '.join(close)}"
                 if close
