@@ -1,7 +1,7 @@
 """The MkDocs adapter of the site plan (cdv.siteplan): each hook maps part of the plan onto MkDocs.
 
 The plan (pages, files, navigation, abbreviations, template values) is computed by the library; here are
-only MkDocs's objects: its typed config, File.generated, the nav and the `abbr` extension's options.
+only MkDocs's objects: its typed config, File.generated, the nav and the pages' HTML.
 Another generator needs another adapter of the same plan, not another plan (see ARCHITECTURE.md).
 """
 
@@ -67,10 +67,6 @@ class ContractPlugin(BasePlugin[ContractConfig]):
             # MkDocs says a PluginError in one message; `cdv build` takes the CdvError back (its cause) to
             # report it located, as `cdv validate` does.
             raise PluginError(str(exc)) from exc
-        if "abbr" in config.markdown_extensions:
-            # Given as the extension's glossary, not as "*[QPV]: …" lines that Markdown re-parses page by page.
-            abbr = config.mdx_configs.setdefault("abbr", {})
-            abbr["glossary"] = {**abbr.get("glossary", {}), **self.plan.abbreviations}
         # What every page says of the site (cdv.siteinfo): the edit link's words, the toolkit's sources.
         config.extra["cdv"] = {
             **self.plan.extra,
@@ -117,7 +113,9 @@ class ContractPlugin(BasePlugin[ContractConfig]):
         return files
 
     def on_page_content(self, html, *, page, config, files):
-        # Acronyms explained in the page's HTML too (cards, charts), the first of each a link to the glossary.
+        # Acronyms explained in the page's HTML, Markdown's and our blocks' alike (cards, charts), the first
+        # of each a link to the glossary: listing the `abbr` extension switches them on. The extension is
+        # given no glossary: its pass over the same text would double this one and miss the blocks' HTML.
         if "abbr" not in config.markdown_extensions:
             return html
 

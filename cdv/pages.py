@@ -864,7 +864,7 @@ def _nav_position(config_file: str | None, pointer: tuple) -> tuple[int, int]:
 
 
 def abbreviations(corpus: Corpus) -> dict[str, str]:
-    """Each acronym of the glossary and its expansion: Markdown's abbr extension explains them on hover."""
+    """Each acronym of the glossary and its expansion, explained on hover on every page (cdv.abbrlinks)."""
     with figures(corpus.figures):
         return {
             term["term"]: " ".join(resolve_figures(term["expansion"]).split())
