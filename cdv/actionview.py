@@ -286,6 +286,8 @@ class View:
         self.year = year if year is not None else (followup.shown_year(corpus, here) if here else None)
         self.year_page = year is not None and here is not None  # a neighbourhood's page of an earlier year
         self.list_limit = LIST_LIMIT
+        # A signatory shown as a funder or porteur, made once a page: a national page shows thousands of lines.
+        self._signatories: dict[str, Markup] = {}
 
     def lines_of(self, action: dict) -> list[followup.FundingLine]:
         return funding_lines([action])
@@ -334,6 +336,13 @@ class View:
     def _party(self, ref, none: str) -> Markup:
         if ref is None:
             return Markup(none)
+        if not isinstance(ref, str):  # {name: …}
+            return self._shown_party(ref)
+        if ref not in self._signatories:
+            self._signatories[ref] = self._shown_party(ref)
+        return self._signatories[ref]
+
+    def _shown_party(self, ref) -> Markup:
         name, ident = self.corpus.party(ref)
         shown = to_html(name, line_start=False)
         if ident is None:

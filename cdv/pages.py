@@ -129,6 +129,10 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         autoescape=False,
         bytecode_cache=bytecode_cache(),
+        # The package's own templates: a build never sees them change, and checking each one's file at each
+        # include (two system calls per action: half a million on a national follow-up) cost seconds.
+        # build_pages empties the cache instead, so that `cdv serve` shows an edited template.
+        auto_reload=False,
     )
     env.filters.update(
         fr_number=fr_number,
@@ -618,6 +622,7 @@ def build_pages(
 ) -> list[Page]:
     """Every generated page (pdf: the PDF's path in the site, when the build writes it; amendment_pdf: the
     avenant's beside it, linked from the Historique page)."""
+    _environment().cache.clear()  # templates read again once a build (auto_reload is off)
     pages = [render_page(corpus, spec, pdf, directory_urls, amendment_pdf) for spec in page_specs(corpus)]
     return pages + [changes] if changes else pages
 

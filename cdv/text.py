@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -373,7 +374,19 @@ def to_html(value, markup: bool = True, line_start: bool = True) -> Markup:
     Markup passes through: it was made here (or by our templates)."""
     if isinstance(value, Markup):
         return value
-    text = " ".join(str(value).split())
+    text = str(value)
+    if "[" not in text:
+        return _context_free_html(text, markup, line_start)
+    text = " ".join(text.split())
+    return Markup(_markup(text, line_start) if markup else _inert(text, line_start))
+
+
+@lru_cache(maxsize=16384)
+def _context_free_html(text: str, markup: bool, line_start: bool) -> Markup:
+    """to_html of a text without "[": no link and no [[figure]], so its HTML depends on nothing but the
+    text (not on the page or the figures in force). Kept: a page prints the same labels, names and statuses
+    thousands of times (to_html ran 28 times per action of a follow-up)."""
+    text = " ".join(text.split())
     return Markup(_markup(text, line_start) if markup else _inert(text, line_start))
 
 
