@@ -103,6 +103,18 @@ def _theme_folders(config) -> tuple[Path, ...]:
     return tuple(folders)
 
 
+_BUILDING = False  # build_site is running: what is frozen for the build, it unfreezes at its end
+
+
+def keep_until_built() -> None:
+    """The site plan, made, lives until the build ends: out of the collector's full passes too, as the
+    sources are (the gap between ours and bare MkDocs's collections grew with the corpus). Only inside
+    build_site, which unfreezes; a garbage cycle of the planning is collected first, never kept."""
+    if _BUILDING:
+        gc.collect()
+        gc.freeze()
+
+
 def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, version: str | None = None) -> Path:
     """Build the site into site_dir (site/ by default); `version`: as that version of the site mike publishes."""
     from .provenance import source_date_epoch
@@ -112,10 +124,13 @@ def build_site(root: Path, site_dir: Path | None = None, with_pdf: bool = True, 
     load_corpus_cached(root)  # raises InvalidSources before anything is written; the plugin reuses it
     # The validated sources live until the build ends: the collector's full passes while MkDocs renders
     # thousands of pages need not walk them again and again.
+    global _BUILDING
     gc.freeze()
+    _BUILDING = True
     try:
         return _build(root, site_dir, with_pdf, version)
     finally:
+        _BUILDING = False
         gc.unfreeze()
 
 

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from .abbrlinks import link_acronyms
+from .build import keep_until_built
 from .errors import CdvError
 from .search import defer_index, help_links
 from .siteinfo import edit_label, footer_links, repository_url
@@ -79,6 +80,7 @@ class ContractPlugin(BasePlugin[ContractConfig]):
         for key in ("site_name", "site_description", "site_author"):
             if isinstance(config[key], str) and not isinstance(config[key], Markup):
                 config[key] = Markup.escape(config[key])
+        keep_until_built()
         docs_to_root = Path(config.docs_dir).resolve().relative_to(root).as_posix()
         up = "/".join(".." for _ in docs_to_root.split("/"))
         self.edit_paths = {page.path: f"{up}/{page.source}" for page in self.plan.pages if page.source}
