@@ -9,16 +9,13 @@ import difflib
 import gc
 import os
 import re
-import signal
-import sys
-import threading
 import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import blocks, checkcache, followup
+from . import blocks, checkcache, followup, workers
 from .characters import FOREIGN_LETTER, SPACES
 from .errors import SourceError, YamlError
 from .indicators import OBSERVATION_FIELDS, comparison_ids, comparisons, period_year
@@ -1131,26 +1128,14 @@ def _check_file(root: Path, rel: str, kind: str, schemas: tuple, cached: bool):
 #
 # Reading, parsing and checking one file needs nothing of the others, and is nearly all the time spent on
 # a big corpus: above PARALLEL_MIN_FILES files, the files are split into consecutive slices checked in
-# worker processes, and the results taken back in the files' order, so the errors are the same, in the
-# same order, as one process gives. The checks between files run afterwards, here. Workers are forked
-# (nothing to import again), so only on Linux and from a process that runs no other thread (`cdv serve`
-# does: it checks in one process). They ignore Ctrl-C: the interrupt is this process's to report, and
-# leaving the pool's block ends them. CDV_JOBS=1 turns this off; CDV_JOBS=n sets the number of processes.
+# worker processes (cdv.workers), and the results taken back in the files' order, so the errors are the
+# same, in the same order, as one process gives. The checks between files run afterwards, here.
 
 PARALLEL_MIN_FILES = 300
 
 
 def _jobs(count: int) -> int:
-    if count < PARALLEL_MIN_FILES or not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return 1
-    wanted = os.environ.get("CDV_JOBS", "").strip()
-    if wanted.isdigit() and int(wanted) >= 1:
-        return min(int(wanted), count)
-    return max(1, min(len(os.sched_getaffinity(0)), 8))
-
-
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return workers.jobs(count, PARALLEL_MIN_FILES)
 
 
 def _check_slice(task):
@@ -1159,13 +1144,9 @@ def _check_slice(task):
 
 
 def _in_processes(root: Path, items: list[tuple[str, str]], schemas: tuple, jobs: int) -> list:
-    import multiprocessing
-
     fast_validators(str(root / "schemas"))  # compiled once, here: every worker inherits them
-    size = -(-len(items) // (jobs * 4))  # a few slices per worker, so that one slow slice is not the tail
-    slices = [(root, items[i : i + size], schemas) for i in range(0, len(items), size)]
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupts) as pool:
-        return [result for part in pool.map(_check_slice, slices, chunksize=1) for result in part]
+    tasks = [(root, items[part.start : part.stop], schemas) for part in workers.slices(len(items), jobs)]
+    return [result for part in workers.fork_map(_check_slice, tasks, jobs) for result in part]
 
 
 # --- What the schema cannot say: periods, order of observations, empty texts, identifiers. ---
